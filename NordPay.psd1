@@ -1,0 +1,24 @@
+@{
+    RootModule             = 'NordPay.PowerShell.dll'
+    ModuleVersion          = '0.1.0'
+    GUID                   = '5b0e7f0c-6a4e-4b9d-9a51-3f0d2c8e7a11'
+    Author                 = 'NordPay.PowerShell contributors'
+    CompanyName            = 'NordPay.PowerShell'
+    Copyright              = '(c) NordPay.PowerShell contributors. MIT licence.'
+    Description            = 'Pay out crypto through the NordPay API from PowerShell: exact amounts, two-step withdrawals with -WhatIf/-Confirm, CSV pipelines and unattended jobs.'
+    CompatiblePSEditions   = @('Desktop', 'Core')
+    PowerShellVersion      = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess       = @('NordPay.Format.ps1xml')
+    CmdletsToExport        = @('Set-NordPayApiKey', 'New-NordPayWithdrawRequest', 'Confirm-NordPayWithdraw')
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags       = @('NordPay', 'Crypto', 'Payments', 'Payout', 'Withdraw', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri = 'https://github.com/nordpay-powershell/NordPay.PowerShell'
+            LicenseUri = 'https://github.com/nordpay-powershell/NordPay.PowerShell/blob/main/LICENSE'
+        }
+    }
+}

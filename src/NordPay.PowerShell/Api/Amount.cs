@@ -1,0 +1,123 @@
+using System;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace NordPay.Api
+{
+    /// <summary>
+    /// The one amount parser. User input is parsed strictly and invariantly and never rounded;
+    /// server values are read leniently (numbers, strings, exponent notation such as "0E-18").
+    /// </summary>
+    public static class Amount
+    {
+        public const string Field = "Amount";
+
+        // Digits, optionally '.' and more digits: no sign, no group separator, no exponent, no symbol.
+        private static readonly Regex PlainDecimal = new Regex(@"^[0-9]+(\.[0-9]+)?$", RegexOptions.CultureInvariant);
+
+        // A double holds any decimal of up to 15 significant digits exactly enough to round-trip;
+        // beyond that the digits the user typed may already be lost.
+        private const int MaxExactDoubleDigits = 15;
+
+        /// <summary>Parses an amount given by a user: a string, an integer, a decimal or a double.</summary>
+        /// <exception cref="NordPayException">The value is not an exact, positive amount.</exception>
+        public static decimal ParseInput(object? value)
+        {
+            switch (value)
+            {
+                case null:
+                    throw Invalid("AmountMissing", "The amount is missing.", "Give the amount as a number such as 12.5.");
+                case string text:
+                    return ParseText(text);
+                case decimal d:
+                    return RequirePositive(d, d.ToString(CultureInfo.InvariantCulture));
+                case double d:
+                    return ParseDouble(d);
+                case float f:
+                    return ParseDouble(f);
+                case byte or sbyte or short or ushort or int or uint or long or ulong:
+                    var integer = Convert.ToDecimal(value, CultureInfo.InvariantCulture);
+                    return RequirePositive(integer, integer.ToString(CultureInfo.InvariantCulture));
+                default:
+                    throw Invalid("InvalidAmountFormat", $"A value of type {value.GetType().Name} is not an amount.",
+                        "Give the amount as a string or a number.");
+            }
+        }
+
+        /// <summary>Formats an amount exactly as it will be sent: invariant, every digit and trailing zero kept.</summary>
+        public static string Format(decimal amount) => amount.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>Reads a number the API sent, as a JSON number's text or a string.</summary>
+        public static bool TryParseServer(string text, out decimal amount) =>
+            decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out amount);
+
+        private static decimal ParseText(string raw)
+        {
+            var text = raw.Trim();
+            if (text.Length == 0)
+                throw Invalid("AmountMissing", "The amount is empty.", "Fill in the amount, for example 12.5.");
+            if (!PlainDecimal.IsMatch(text))
+                throw Invalid("InvalidAmountFormat", $"'{raw}' is not a valid amount: {Explain(text)}",
+                    "Write the amount with digits and '.' as the only decimal separator, for example 1234.56.");
+            if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
+                || !SameDigits(text, amount))
+                throw Invalid("AmountPrecisionExceeded",
+                    $"'{raw}' has more digits than can be carried exactly (at most 28 decimal places and 29 significant digits).",
+                    "Check the amount; it is never rounded.");
+            return RequirePositive(amount, raw);
+        }
+
+        private static decimal ParseDouble(double value)
+        {
+            if (double.IsNaN(value) || double.IsInfinity(value))
+                throw Invalid("InvalidAmountFormat", $"'{value}' is not a valid amount.", "Give a finite amount.");
+            var shortest = value.ToString("R", CultureInfo.InvariantCulture);
+            if (shortest.IndexOfAny(new[] { 'E', 'e' }) >= 0 || SignificantDigits(shortest) > MaxExactDoubleDigits)
+                throw Invalid("AmountPrecisionExceeded",
+                    $"The amount {shortest} arrived as a floating-point number, which cannot carry that many digits exactly.",
+                    "Quote the amount as a string, for example -Amount '0.123456789012345678'.");
+            return ParseText(shortest);
+        }
+
+        private static decimal RequirePositive(decimal amount, string raw)
+        {
+            if (amount <= 0m)
+                throw Invalid("AmountNotPositive", $"'{raw}' is not a positive amount.", "Give an amount greater than zero.");
+            return amount;
+        }
+
+        // decimal keeps trailing zeros, so an exact parse prints back the same digits (leading zeros aside).
+        private static bool SameDigits(string text, decimal amount)
+        {
+            var canonical = text.TrimStart('0');
+            if (canonical.Length == 0 || canonical[0] == '.') canonical = "0" + canonical;
+            return canonical == amount.ToString(CultureInfo.InvariantCulture);
+        }
+
+        private static int SignificantDigits(string text)
+        {
+            var digits = text.Replace("-", string.Empty).Replace(".", string.Empty).Trim('0');
+            return digits.Length;
+        }
+
+        private static string Explain(string text)
+        {
+            if (text.IndexOf(',') >= 0)
+                return text.IndexOf('.') >= 0 || text.IndexOf(',') != text.LastIndexOf(',')
+                    ? "group separators are not accepted."
+                    : "',' is not a decimal separator; use '.'.";
+            if (text.StartsWith("-", StringComparison.Ordinal)) return "negative amounts are not accepted.";
+            if (text.IndexOfAny(new[] { 'e', 'E' }) >= 0 && Regex.IsMatch(text, "^[0-9.]+[eE][-+]?[0-9]+$"))
+                return "exponent notation is not accepted.";
+            if (text.IndexOfAny(new[] { ' ', '\u00A0', '\'', '_' }) >= 0) return "group separators are not accepted.";
+            if (Regex.IsMatch(text, @"[\p{Sc}]") || Regex.IsMatch(text, "[A-Za-z]{3}$|^[A-Za-z]{3}"))
+                return "currency symbols and codes are not accepted; put the currency in its own column.";
+            if (text.StartsWith(".", StringComparison.Ordinal) || text.EndsWith(".", StringComparison.Ordinal))
+                return "write at least one digit on each side of '.'.";
+            return "it is not a plain decimal number.";
+        }
+
+        private static NordPayException Invalid(string errorId, string message, string action) =>
+            new NordPayException(errorId, ErrorKind.InvalidArgument, message, Field, recommendedAction: action);
+    }
+}

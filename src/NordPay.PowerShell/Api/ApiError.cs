@@ -1,0 +1,191 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using NordPay.Security;
+
+namespace NordPay.Api
+{
+    /// <summary>The one error mapper: every failed call becomes a NordPayException with a stable ErrorId.</summary>
+    public static class ApiError
+    {
+        private sealed class DetailRule
+        {
+            public DetailRule(string pattern, string errorId, ErrorKind kind, string? field, string action)
+            {
+                Pattern = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+                ErrorId = errorId;
+                Kind = kind;
+                Field = field;
+                Action = action;
+            }
+
+            public Regex Pattern { get; }
+            public string ErrorId { get; }
+            public ErrorKind Kind { get; }
+            public string? Field { get; }
+            public string Action { get; }
+        }
+
+        // The documented 'detail' strings, matched by prefix: the rendered minimum and currency vary.
+        private static readonly DetailRule[] DetailRules =
+        {
+            new DetailRule(@"^\S+ is not available for withdraw at this moment", "CurrencyNotAvailable",
+                ErrorKind.ResourceUnavailable, "Currency", "Try again later or pay this row in another currency."),
+            new DetailRule(@"^Amount is less than minimum withdraw amount", "AmountBelowMinimum",
+                ErrorKind.InvalidArgument, "Amount", "Raise the amount to at least the currency's minimum."),
+            new DetailRule(@"^(Multiple )?Withdraw request not found", "WithdrawRequestNotFound",
+                ErrorKind.ObjectNotFound, "Identifier", "Check the identifier; a request that was already confirmed is gone."),
+            new DetailRule(@"^(Multiple )?Withdraw request expired", "WithdrawRequestExpired",
+                ErrorKind.InvalidOperation, "Identifier", "Create a new withdraw request and confirm it before it expires."),
+            new DetailRule(@"^Not enough balance", "InsufficientBalance",
+                ErrorKind.LimitsExceeded, "Amount", "Top up the balance or lower the amount."),
+            new DetailRule(@"^Currency does not exist", "CurrencyNotFound",
+                ErrorKind.ObjectNotFound, "Currency", "Use a currency name from NordPay's currency list, such as USDTTRC20."),
+        };
+
+        /// <summary>Maps an HTTP answer that is not a success, or an envelope with success=false.</summary>
+        public static NordPayException FromResponse(int status, string body, Redactor redactor)
+        {
+            var (detail, validation) = ReadDetail(body);
+            detail = redactor.Redact(detail);
+            var text = detail.Length == 0 ? "(no detail)" : detail;
+            var prefix = $"NordPay answered HTTP {status}: ";
+
+            if (status == 422 && validation.Any(v => v.Location.IndexOf("x-api-key", StringComparison.OrdinalIgnoreCase) >= 0))
+                return Create("ApiKeyRejected", ErrorKind.AuthenticationError, prefix + text, null, status, detail,
+                    "Set a valid key with Set-NordPayApiKey.");
+
+            foreach (var rule in DetailRules)
+            {
+                if (rule.Pattern.IsMatch(detail))
+                    return Create(rule.ErrorId, rule.Kind, prefix + text, rule.Field, status, detail, rule.Action);
+            }
+
+            switch (status)
+            {
+                case 401:
+                    return Create("ApiKeyRejected", ErrorKind.AuthenticationError, prefix + text, null, status, detail,
+                        "Set a valid key with Set-NordPayApiKey.");
+                case 403:
+                    return Create("AccessDenied", ErrorKind.PermissionDenied, prefix + text, null, status, detail,
+                        "Give this API key the permission to withdraw in the NordPay panel.");
+                case 404:
+                    return Create("EndpointNotFound", ErrorKind.ObjectNotFound, prefix + text, null, status, detail,
+                        "Check the base URI given to Set-NordPayApiKey.");
+                case 422:
+                    var field = validation.Select(v => FieldOf(v.Location)).FirstOrDefault(f => f != null);
+                    return Create("ValidationFailed", ErrorKind.InvalidData, prefix + text, field, status, detail,
+                        "Correct the field NordPay named.");
+                case 429:
+                    return Create("RateLimited", ErrorKind.ResourceBusy, prefix + text, null, status, detail,
+                        "Wait and run the row again.");
+                case var s when s >= 500:
+                    return Create("ServerError", ErrorKind.ResourceUnavailable, prefix + text, null, status, detail,
+                        "NordPay had a problem; check the withdraw history before you run the row again.");
+                default:
+                    return Create("RequestRejected", ErrorKind.InvalidArgument, prefix + text, null, status, detail,
+                        "Correct the row as NordPay's message says.");
+            }
+        }
+
+        public static NordPayException Unreadable(int status, string reason, Redactor redactor) =>
+            Create("UnreadableResponse", ErrorKind.ProtocolError,
+                redactor.Redact($"NordPay's answer (HTTP {status}) could not be read: {reason}"), null, status, null,
+                "Check the base URI; it may not point at the NordPay API.");
+
+        public static NordPayException ConnectionFailed(string path, Exception inner, Redactor redactor) =>
+            Create("ConnectionFailed", ErrorKind.ConnectionError,
+                redactor.Redact($"Could not reach NordPay for {path}: {Innermost(inner).Message}"), null, null, null,
+                "Check the network and the base URI.", inner: null);
+
+        public static NordPayException TimedOut(string path, TimeSpan timeout, Redactor redactor) =>
+            Create("RequestTimedOut", ErrorKind.OperationTimeout,
+                redactor.Redact($"NordPay did not answer {path} within {timeout.TotalSeconds:0.#} s."), null, null, null,
+                "Check the withdraw history before you run the row again.");
+
+        private static NordPayException Create(string errorId, ErrorKind kind, string message, string? field,
+            int? status, string? detail, string action, Exception? inner = null) =>
+            new NordPayException(errorId, kind, message, field, status, detail, action, inner);
+
+        private sealed class ValidationItem
+        {
+            public ValidationItem(string location, string message)
+            {
+                Location = location;
+                Message = message;
+            }
+
+            public string Location { get; }
+            public string Message { get; }
+        }
+
+        // Reads the error text from any of the shapes seen: {"detail": "..."}, {"detail": [{loc, msg}]},
+        // the /v1 envelope {"success": false, "error": {"type", "details"}}, or {"message": "..."}.
+        private static (string Detail, IReadOnlyList<ValidationItem> Validation) ReadDetail(string body)
+        {
+            var none = Array.Empty<ValidationItem>();
+            if (string.IsNullOrWhiteSpace(body)) return (string.Empty, none);
+            try
+            {
+                using var doc = JsonDocument.Parse(body);
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object) return (Snippet(body), none);
+                if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var name in new[] { "details", "detail", "message" })
+                        if (error.TryGetProperty(name, out var d))
+                            return ReadDetailValue(d);
+                }
+                foreach (var name in new[] { "detail", "message" })
+                    if (root.TryGetProperty(name, out var d))
+                        return ReadDetailValue(d);
+                return (Snippet(body), none);
+            }
+            catch (JsonException)
+            {
+                return (Snippet(body), none);
+            }
+        }
+
+        private static (string, IReadOnlyList<ValidationItem>) ReadDetailValue(JsonElement value)
+        {
+            if (value.ValueKind == JsonValueKind.String) return (value.GetString() ?? string.Empty, Array.Empty<ValidationItem>());
+            if (value.ValueKind != JsonValueKind.Array) return (Snippet(value.GetRawText()), Array.Empty<ValidationItem>());
+            var items = new List<ValidationItem>();
+            foreach (var item in value.EnumerateArray())
+            {
+                var loc = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("loc", out var l) && l.ValueKind == JsonValueKind.Array
+                    ? string.Join(".", l.EnumerateArray().Select(p => p.ValueKind == JsonValueKind.String ? p.GetString() : p.GetRawText()))
+                    : string.Empty;
+                var msg = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("msg", out var m) && m.ValueKind == JsonValueKind.String
+                    ? m.GetString() ?? string.Empty
+                    : item.GetRawText();
+                items.Add(new ValidationItem(loc, msg));
+            }
+            var text = string.Join("; ", items.Select(i => i.Location.Length == 0 ? i.Message : $"{i.Location}: {i.Message}"));
+            return (text, items);
+        }
+
+        // Maps a FastAPI location such as body.amount to our parameter name.
+        private static string? FieldOf(string location)
+        {
+            var last = location.Split('.').LastOrDefault();
+            if (string.IsNullOrEmpty(last)) return null;
+            return char.ToUpperInvariant(last![0]) + last.Substring(1);
+        }
+
+        private static string Snippet(string text)
+        {
+            var oneLine = text.Replace("\r", " ").Replace("\n", " ").Trim();
+            return oneLine.Length <= 300 ? oneLine : oneLine.Substring(0, 300) + "...";
+        }
+
+        private static Exception Innermost(Exception ex)
+        {
+            while (ex.InnerException != null) ex = ex.InnerException;
+            return ex;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System;
+using System.Globalization;
+using System.Text.Json;
+
+namespace NordPay.Api
+{
+    /// <summary>Reads typed fields out of a response payload; numbers may come as JSON numbers or strings.</summary>
+    internal sealed class JsonPayload
+    {
+        private readonly JsonElement _root;
+        private readonly Func<string, Exception> _unreadable;
+
+        public JsonPayload(JsonElement root, Func<string, Exception> unreadable)
+        {
+            if (root.ValueKind != JsonValueKind.Object) throw unreadable("the payload is not a JSON object");
+            _root = root;
+            _unreadable = unreadable;
+        }
+
+        public string? OptionalString(string name) =>
+            TryGet(name, out var value) && value.ValueKind != JsonValueKind.Null
+                ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
+                : null;
+
+        public string String(string name) => OptionalString(name) ?? throw Missing(name);
+
+        public decimal? OptionalDecimal(string name)
+        {
+            if (!TryGet(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+            var text = value.ValueKind == JsonValueKind.String ? value.GetString() ?? string.Empty
+                : value.ValueKind == JsonValueKind.Number ? value.GetRawText()
+                : throw _unreadable($"field '{name}' is not a number");
+            return Amount.TryParseServer(text, out var amount) ? amount : throw _unreadable($"field '{name}' is not a number: '{text}'");
+        }
+
+        public decimal Decimal(string name) => OptionalDecimal(name) ?? throw Missing(name);
+
+        public long Int64(string name)
+        {
+            var text = String(name);
+            return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
+                ? number
+                : throw _unreadable($"field '{name}' is not an integer: '{text}'");
+        }
+
+        public Guid Guid(string name)
+        {
+            var text = String(name);
+            return System.Guid.TryParse(text, out var id) ? id : throw _unreadable($"field '{name}' is not a UUID: '{text}'");
+        }
+
+        public DateTimeOffset Timestamp(string name)
+        {
+            var text = String(name);
+            return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+                ? time
+                : throw _unreadable($"field '{name}' is not a timestamp: '{text}'");
+        }
+
+        private bool TryGet(string name, out JsonElement value) => _root.TryGetProperty(name, out value);
+
+        private Exception Missing(string name) => _unreadable($"field '{name}' is missing");
+    }
+}

@@ -1,0 +1,34 @@
+using System;
+
+namespace NordPay
+{
+    /// <summary>A withdraw request created by NordPay: step one of a payout, to be confirmed before it expires.</summary>
+    public sealed class NordPayWithdrawRequest
+    {
+        public NordPayWithdrawRequest(Guid identifier, string currency, string address, decimal amount,
+            decimal? amountUsd, decimal? serviceFee, decimal? serviceFeeUsd, DateTimeOffset expiresAt)
+        {
+            Identifier = identifier;
+            Currency = currency;
+            Address = address;
+            Amount = amount;
+            AmountUsd = amountUsd;
+            ServiceFee = serviceFee;
+            ServiceFeeUsd = serviceFeeUsd;
+            ExpiresAt = expiresAt;
+        }
+
+        public Guid Identifier { get; }
+        public string Currency { get; }
+        public string Address { get; }
+        public decimal Amount { get; }
+        public decimal? AmountUsd { get; }
+        public decimal? ServiceFee { get; }
+        public decimal? ServiceFeeUsd { get; }
+        public DateTimeOffset ExpiresAt { get; }
+
+        public bool IsExpired(DateTimeOffset now) => now >= ExpiresAt;
+
+        public override string ToString() => $"{Api.Amount.Format(Amount)} {Currency} to {Address} (request {Identifier})";
+    }
+}

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using NordPay.Api;
+
+namespace NordPay.Commands
+{
+    /// <summary>
+    /// Step two of a payout: confirms withdraw requests, which queues them for the merchant's admin approval.
+    /// Irreversible, so it prompts unless -Force or -Confirm:$false is given.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Confirm, "NordPayWithdraw", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+        DefaultParameterSetName = IdentifierSet)]
+    [OutputType(typeof(NordPayWithdrawConfirmation))]
+    public sealed class ConfirmNordPayWithdrawCommand : NordPayCmdlet
+    {
+        private const string IdentifierSet = "Identifier";
+        private const string InputObjectSet = "InputObject";
+
+        // Each identifier is confirmed at most once per call, even when piped twice.
+        private readonly HashSet<Guid> _sent = new HashSet<Guid>();
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        public NordPayWithdrawRequest InputObject { get; set; } = null!;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = IdentifierSet)]
+        [Alias("RequestIdentifier", "WithdrawIdentifier")]
+        [AllowNull, AllowEmptyString]
+        public string Identifier { get; set; } = null!;
+
+        /// <summary>Confirms without prompting; -WhatIf still wins.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            NextRow();
+            var request = ParameterSetName == InputObjectSet ? InputObject : null;
+            object row = (object?)request ?? Identifier ?? string.Empty;
+            Guid identifier;
+            try
+            {
+                identifier = request?.Identifier ?? ParseIdentifier(Identifier);
+                RequireConfirmable(identifier, request);
+            }
+            catch (NordPayException ex)
+            {
+                WriteRowError(ex, row, string.Empty);
+                return;
+            }
+
+            var target = request?.ToString() ?? $"withdraw request {identifier}";
+            if (!ShouldProceed(target, "Confirm NordPay withdrawal (queues the payout for admin approval)", Force)) return;
+
+            _sent.Add(identifier);
+            try
+            {
+                var result = Await(token => Client.ConfirmWithdrawAsync(identifier, token));
+                WriteObject(new NordPayWithdrawConfirmation(result.Id, result.Status, result.Detail, identifier, request));
+            }
+            catch (NordPayException ex)
+            {
+                WriteRowError(ex, row, $" ({target})");
+            }
+        }
+
+        private void RequireConfirmable(Guid identifier, NordPayWithdrawRequest? request)
+        {
+            if (_sent.Contains(identifier))
+                throw new NordPayException("AlreadyConfirmed", ErrorKind.ResourceExists,
+                    $"Withdraw request {identifier} was already confirmed in this pipeline; it is not sent twice.", "Identifier",
+                    recommendedAction: "Remove the duplicate row.");
+            if (request != null && request.IsExpired(DateTimeOffset.UtcNow))
+                throw new NordPayException("RequestExpiredBeforeConfirm", ErrorKind.InvalidOperation,
+                    $"Withdraw request {identifier} expired at {request.ExpiresAt:u}; it was not sent.", "ExpiresAt",
+                    recommendedAction: "Create a new withdraw request with New-NordPayWithdrawRequest and confirm it before it expires.");
+        }
+
+        private static Guid ParseIdentifier(string? text)
+        {
+            var value = InputText.RequireToken(text, "Identifier");
+            return Guid.TryParse(value, out var identifier)
+                ? identifier
+                : throw new NordPayException("InvalidIdentifier", ErrorKind.InvalidArgument,
+                    $"'{text}' is not a withdraw request identifier (a UUID).", "Identifier",
+                    recommendedAction: "Pass the Identifier of a request made by New-NordPayWithdrawRequest.");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Management.Automation;
+using NordPay.Api;
+
+namespace NordPay.Commands
+{
+    /// <summary>Step one of a payout: asks NordPay for a withdraw request and emits it with its fee and expiry.</summary>
+    [Cmdlet(VerbsCommon.New, "NordPayWithdrawRequest", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(NordPayWithdrawRequest))]
+    public sealed class NewNordPayWithdrawRequestCommand : NordPayCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("Asset", "Coin", "Token")]
+        [AllowNull, AllowEmptyString]
+        public string Currency { get; set; } = null!;
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("Destination", "To", "WalletAddress", "Wallet", "Recipient")]
+        [AllowNull, AllowEmptyString]
+        public string Address { get; set; } = null!;
+
+        /// <summary>A string or a number. Typed object on purpose: the module's own invariant parser reads it, never PowerShell's binder.</summary>
+        [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+        [Alias("Value", "Sum")]
+        [AllowNull, AllowEmptyString]
+        public object Amount { get; set; } = null!;
+
+        /// <summary>The whole input row, kept as the TargetObject of its errors.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            NextRow();
+            object row = InputObject ?? (object)$"{Amount} {Currency} {Address}";
+            string currency, address;
+            decimal amount;
+            try
+            {
+                currency = InputText.RequireToken(Currency, "Currency");
+                address = InputText.RequireToken(Address, "Address");
+                amount = Api.Amount.ParseInput(Amount is PSObject wrapped ? wrapped.BaseObject : Amount);
+            }
+            catch (NordPayException ex)
+            {
+                WriteRowError(ex, row, string.Empty);
+                return;
+            }
+
+            var payout = $"{Api.Amount.Format(amount)} {currency} to {address}";
+            WriteVerbose($"Row {Row}: amount read exactly as {Api.Amount.Format(amount)} from '{Amount}'.");
+            if (!ShouldProceed(payout, "Create NordPay withdraw request", force: false)) return;
+
+            try
+            {
+                WriteObject(Await(token => Client.RequestWithdrawAsync(currency, address, amount, token)));
+            }
+            catch (NordPayException ex)
+            {
+                WriteRowError(ex, row, $" ({payout})");
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace NordPay.Sandbox;
+
+/// <summary>How a sandbox starts: its port, the one API key it accepts, and its starting balances.</summary>
+public sealed class SandboxOptions
+{
+    public const string DefaultApiKey = "np_sandbox_key_0123456789";
+
+    /// <summary>0 picks a free port.</summary>
+    public int Port { get; init; } = 5080;
+    public string ApiKey { get; init; } = DefaultApiKey;
+    public TimeSpan RequestLifetime { get; init; } = TimeSpan.FromMinutes(15);
+    public decimal FeePercent { get; init; } = 1.7m;
+    /// <summary>Starting balances by currency name; currencies not named start with the seed balance.</summary>
+    public IReadOnlyDictionary<string, decimal> Balances { get; init; } = new Dictionary<string, decimal>();
+
+    public static SandboxOptions FromArgs(string[] args)
+    {
+        var port = 5080;
+        var key = DefaultApiKey;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--port": port = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--api-key": key = Next(); break;
+                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --port N (0 = any free port), --api-key KEY.");
+            }
+        }
+        return new SandboxOptions { Port = port, ApiKey = key };
+    }
+}

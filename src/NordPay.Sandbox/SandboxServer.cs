@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace NordPay.Sandbox;
+
+/// <summary>The local NordPay emulator: a Kestrel server on 127.0.0.1 with an in-memory <see cref="SandboxState"/>.</summary>
+public sealed class SandboxServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SandboxServer(WebApplication app, SandboxState state, SandboxOptions options, Uri baseUri)
+    {
+        _app = app;
+        State = state;
+        Options = options;
+        BaseUri = baseUri;
+    }
+
+    public SandboxState State { get; }
+    public SandboxOptions Options { get; }
+    /// <summary>The root of the documented, unversioned API (bare JSON).</summary>
+    public Uri BaseUri { get; }
+    /// <summary>The root of the /v1 API (the {success, data, error} envelope).</summary>
+    public Uri V1BaseUri => new(BaseUri, "v1/");
+    public string ApiKey => Options.ApiKey;
+
+    public static async Task<SandboxServer> StartAsync(SandboxOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var state = new SandboxState(options);
+
+        app.Use(async (context, next) =>
+        {
+            await next();
+            state.Record(new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode));
+        });
+        app.Use((context, next) => InjectFault(context, next, state));
+
+        MapApi(app, "/", Wire.Bare, state, options);
+        MapApi(app, "/v1/", Wire.V1, state, options);
+        app.MapGet("/_sandbox/ledger", () => Wire.Write(200, w => JsonSerializer.Serialize(w, state.Ledger)));
+        app.MapPost("/_sandbox/clock/advance", (double seconds) =>
+        {
+            state.AdvanceClock(TimeSpan.FromSeconds(seconds));
+            return Wire.Write(200, w => { w.WriteStartObject(); w.WriteString("now", state.Now); w.WriteEndObject(); });
+        });
+        app.MapFallback(() => Wire.Bare.Fail(new ApiFailure(404, "Not Found")));
+
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new SandboxServer(app, state, options, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static void MapApi(WebApplication app, string prefix, Wire wire, SandboxState state, SandboxOptions options)
+    {
+        var api = app.MapGroup(prefix);
+        api.MapGet("currencies/", () => wire.Ok(w => WriteCurrencies(w, wire, state)));
+        api.MapGet("balance/", (HttpContext c) => Authorized(c, wire, options) ?? wire.Ok(w => WriteBalances(w, wire, state)));
+        api.MapGet("balance/withdraws", (HttpContext c, int? offset, int? limit, string? currency, string? status) =>
+            Authorized(c, wire, options) ?? wire.Ok(w => WriteHistory(w, wire, state, offset ?? 0, Math.Clamp(limit ?? 50, 1, 200), currency, status)));
+        api.MapPost("balance/withdraw/request", async (HttpContext c) => Authorized(c, wire, options) ?? await Request(c, wire, state));
+        api.MapPost("balance/withdraw/confirm", async (HttpContext c) => Authorized(c, wire, options) ?? await Confirm(c, wire, state));
+    }
+
+    // FastAPI answers 422 when the header is missing and 401 when the key is wrong.
+    private static IResult? Authorized(HttpContext context, Wire wire, SandboxOptions options)
+    {
+        if (!context.Request.Headers.TryGetValue("X-API-KEY", out var key))
+            return wire.Fail(ApiFailure.Invalid(new ValidationIssue(new[] { "header", "x-api-key" }, "Field required", "missing")));
+        return key.ToString() == options.ApiKey ? null : wire.Fail(new ApiFailure(401, "Invalid X-API-Key"));
+    }
+
+    private static async Task<IResult> Request(HttpContext context, Wire wire, SandboxState state)
+    {
+        var (body, invalid) = await ReadBody(context);
+        if (invalid != null) return wire.Fail(invalid);
+        var issues = new List<ValidationIssue>();
+        var currency = RequiredString(body, "currency", issues);
+        var address = RequiredString(body, "address", issues);
+        var amount = RequiredAmount(body, issues);
+        if (issues.Count > 0) return wire.Fail(ApiFailure.Invalid(issues.ToArray()));
+
+        var (request, failure) = state.CreateRequest(currency!, address!, amount!.Value);
+        if (failure != null) return wire.Fail(failure);
+        var decimals = state.FindCurrency(request!.Currency)!.Decimals;
+        return wire.Ok(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("identifier", request.Identifier);
+            w.WriteString("currency", request.Currency);
+            w.WriteString("address", request.Address);
+            wire.Money(w, "amount", request.Amount, decimals);
+            wire.Money(w, "amount_usd", request.AmountUsd, 2);
+            wire.Money(w, "service_fee", request.ServiceFee, decimals);
+            wire.Money(w, "service_fee_usd", request.ServiceFeeUsd, 2);
+            w.WriteString("expires_at", request.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> Confirm(HttpContext context, Wire wire, SandboxState state)
+    {
+        var (body, invalid) = await ReadBody(context);
+        if (invalid != null) return wire.Fail(invalid);
+        var issues = new List<ValidationIssue>();
+        var text = RequiredString(body, "identifier", issues);
+        if (text != null && !Guid.TryParse(text, out _))
+            issues.Add(new ValidationIssue(new[] { "body", "identifier" }, "Input should be a valid UUID", "uuid_parsing"));
+        if (issues.Count > 0) return wire.Fail(ApiFailure.Invalid(issues.ToArray()));
+
+        var (withdrawal, failure) = state.Confirm(Guid.Parse(text!));
+        if (failure != null) return wire.Fail(failure);
+        return wire.Ok(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("detail", "Withdrawal request created and waiting for admin approval");
+            w.WriteString("status", withdrawal!.Status);
+            w.WriteNumber("id", withdrawal.Id);
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<(JsonElement Body, ApiFailure? Invalid)> ReadBody(HttpContext context)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object) return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException)
+        {
+        }
+        return (default, ApiFailure.Invalid(new ValidationIssue(new[] { "body" }, "JSON decode error", "json_invalid")));
+    }
+
+    private static string? RequiredString(JsonElement body, string name, List<ValidationIssue> issues)
+    {
+        if (!body.TryGetProperty(name, out var value))
+            issues.Add(new ValidationIssue(new[] { "body", name }, "Field required", "missing"));
+        else if (value.ValueKind != JsonValueKind.String)
+            issues.Add(new ValidationIssue(new[] { "body", name }, "Input should be a valid string", "string_type"));
+        else if (value.GetString()!.Length == 0)
+            issues.Add(new ValidationIssue(new[] { "body", name }, "String should have at least 1 character", "string_too_short"));
+        else
+            return value.GetString();
+        return null;
+    }
+
+    // pydantic's Decimal: a JSON number or a numeric string, read exactly.
+    private static decimal? RequiredAmount(JsonElement body, List<ValidationIssue> issues)
+    {
+        var location = new[] { "body", "amount" };
+        if (!body.TryGetProperty("amount", out var value))
+        {
+            issues.Add(new ValidationIssue(location, "Field required", "missing"));
+            return null;
+        }
+        var text = value.ValueKind switch
+        {
+            JsonValueKind.Number => value.GetRawText(),
+            JsonValueKind.String => value.GetString(),
+            _ => null,
+        };
+        if (text == null || !decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
+        {
+            issues.Add(new ValidationIssue(location, "Input should be a valid decimal", "decimal_parsing"));
+            return null;
+        }
+        if (amount <= 0)
+        {
+            issues.Add(new ValidationIssue(location, "Input should be greater than 0", "greater_than"));
+            return null;
+        }
+        return amount;
+    }
+
+    private static void WriteCurrencies(Utf8JsonWriter w, Wire wire, SandboxState state)
+    {
+        w.WriteStartArray();
+        foreach (var c in state.Currencies)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", c.Name);
+            w.WriteString("token", c.Token);
+            w.WriteString("network", c.Network);
+            w.WriteNumber("decimals", c.Decimals);
+            wire.Money(w, "min_withdraw", c.MinWithdraw, 18);
+            wire.Money(w, "rate", c.Rate, 8);
+            w.WriteBoolean("is_available", c.IsAvailable);
+            w.WriteBoolean("can_withdraw", c.CanWithdraw);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    private static void WriteBalances(Utf8JsonWriter w, Wire wire, SandboxState state)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("balances");
+        foreach (var (name, amount) in state.Balances) wire.Money(w, name, amount, state.FindCurrency(name)!.Decimals);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteHistory(Utf8JsonWriter w, Wire wire, SandboxState state, int offset, int limit, string? currency, string? status)
+    {
+        var matching = state.Ledger.Reverse()
+            .Where(x => currency == null || x.Currency == currency)
+            .Where(x => status == null || x.Status == status)
+            .ToList();
+        w.WriteStartObject();
+        w.WriteStartArray("items");
+        foreach (var x in matching.Skip(offset).Take(limit))
+        {
+            var decimals = state.FindCurrency(x.Currency)!.Decimals;
+            w.WriteStartObject();
+            w.WriteNumber("id", x.Id);
+            w.WriteString("currency", x.Currency);
+            w.WriteString("address", x.Address);
+            w.WriteString("tx_hash", "");
+            wire.Money(w, "amount", x.Amount, decimals);
+            wire.Money(w, "amount_usd", x.AmountUsd, 2);
+            wire.Money(w, "service_fee", x.ServiceFee, decimals);
+            wire.Money(w, "service_fee_usd", x.ServiceFeeUsd, 2);
+            w.WriteString("status", x.Status);
+            w.WriteString("created_at", x.CreatedAt);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteNumber("total", matching.Count);
+        w.WriteNumber("offset", offset);
+        w.WriteNumber("limit", limit);
+        w.WriteNumber("total_pages", (matching.Count + limit - 1) / limit);
+        w.WriteEndObject();
+    }
+
+    private static async Task InjectFault(HttpContext context, Func<Task> next, SandboxState state)
+    {
+        if (!state.Faults.Any)
+        {
+            await next();
+            return;
+        }
+        context.Request.EnableBuffering();
+        string? address = null;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(context.Request.Body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("address", out var a))
+                address = a.ToString();
+        }
+        catch (JsonException)
+        {
+        }
+        context.Request.Body.Position = 0;
+        var rule = state.Faults.Take(context.Request.Path.Value ?? "/", address);
+        if (rule == null)
+        {
+            await next();
+            return;
+        }
+        context.Response.StatusCode = rule.Status;
+        context.Response.ContentType = rule.ContentType;
+        await context.Response.WriteAsync(rule.Body);
+    }
+}

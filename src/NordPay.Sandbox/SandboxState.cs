@@ -1,0 +1,128 @@
+using System.Globalization;
+
+namespace NordPay.Sandbox;
+
+/// <summary>
+/// The sandbox's whole state, in memory: currencies, balances, pending requests, the ledger of confirmed
+/// payouts, every request received, and a clock that tests can move forward.
+/// </summary>
+public sealed class SandboxState
+{
+    private readonly object _gate = new();
+    private readonly SandboxOptions _options;
+    private readonly Dictionary<string, Currency> _currencies;
+    private readonly Dictionary<string, decimal> _balances;
+    private readonly Dictionary<Guid, WithdrawRequest> _requests = new();
+    private readonly List<Withdrawal> _ledger = new();
+    private readonly List<ReceivedRequest> _received = new();
+    private TimeSpan _clockOffset;
+
+    public SandboxState(SandboxOptions options)
+    {
+        _options = options;
+        _currencies = Currency.Seed.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        _balances = Currency.Seed.ToDictionary(c => c.Name, c => options.Balances.TryGetValue(c.Name, out var b) ? b : c.SeedBalance,
+            StringComparer.Ordinal);
+    }
+
+    public Faults Faults { get; } = new();
+
+    public DateTimeOffset Now
+    {
+        get { lock (_gate) return DateTimeOffset.UtcNow + _clockOffset; }
+    }
+
+    public void AdvanceClock(TimeSpan by)
+    {
+        lock (_gate) _clockOffset += by;
+    }
+
+    public IReadOnlyList<Currency> Currencies => Currency.Seed;
+
+    public IReadOnlyList<Withdrawal> Ledger
+    {
+        get { lock (_gate) return _ledger.ToArray(); }
+    }
+
+    public IReadOnlyDictionary<string, decimal> Balances
+    {
+        get { lock (_gate) return new Dictionary<string, decimal>(_balances, StringComparer.Ordinal); }
+    }
+
+    public decimal Balance(string currency)
+    {
+        lock (_gate) return _balances[currency];
+    }
+
+    public void SetBalance(string currency, decimal amount)
+    {
+        lock (_gate) _balances[currency] = amount;
+    }
+
+    public IReadOnlyList<ReceivedRequest> Received
+    {
+        get { lock (_gate) return _received.ToArray(); }
+    }
+
+    public int PostsReceived => Received.Count(r => r.Method == "POST");
+
+    public void Record(ReceivedRequest request)
+    {
+        lock (_gate) _received.Add(request);
+    }
+
+    /// <summary>Step one: validates a withdraw request as NordPay does and keeps it until it expires.</summary>
+    public (WithdrawRequest? Request, ApiFailure? Failure) CreateRequest(string currencyName, string address, decimal amount)
+    {
+        lock (_gate)
+        {
+            if (!_currencies.TryGetValue(currencyName, out var currency)) return (null, ApiFailure.BadRequest("Currency does not exist"));
+            if (!currency.Withdrawable)
+                return (null, ApiFailure.BadRequest($"{currency.Name} is not available for withdraw at this moment"));
+            if (Scale(amount) > currency.Decimals)
+                return (null, ApiFailure.Invalid(new ValidationIssue(new[] { "body", "amount" },
+                    $"Decimal input should have no more than {currency.Decimals} decimal places", "decimal_max_places")));
+            if (amount < currency.MinWithdraw)
+                return (null, ApiFailure.BadRequest(
+                    $"Amount is less than minimum withdraw amount for {currency.Name} ({currency.MinWithdraw.ToString("F18", CultureInfo.InvariantCulture)})"));
+            var fee = Truncate(amount * _options.FeePercent / 100m, currency.Decimals);
+            if (amount + fee > _balances[currency.Name]) return (null, ApiFailure.BadRequest("Not enough balance"));
+
+            var now = DateTimeOffset.UtcNow + _clockOffset;
+            var request = new WithdrawRequest(Guid.NewGuid(), currency.Name, address, amount, fee,
+                Math.Round(amount * currency.Rate, 2), Math.Round(fee * currency.Rate, 2), now, now + _options.RequestLifetime);
+            _requests.Add(request.Identifier, request);
+            return (request, null);
+        }
+    }
+
+    /// <summary>Step two: debits amount + fee and records the payout, once; the request is consumed.</summary>
+    public (Withdrawal? Withdrawal, ApiFailure? Failure) Confirm(Guid identifier)
+    {
+        lock (_gate)
+        {
+            if (!_requests.TryGetValue(identifier, out var request)) return (null, ApiFailure.BadRequest("Withdraw request not found"));
+            if (DateTimeOffset.UtcNow + _clockOffset >= request.ExpiresAt) return (null, ApiFailure.BadRequest("Withdraw request expired"));
+            if (request.Amount + request.ServiceFee > _balances[request.Currency]) return (null, ApiFailure.BadRequest("Not enough balance"));
+
+            _balances[request.Currency] -= request.Amount + request.ServiceFee;
+            _requests.Remove(identifier);
+            var withdrawal = new Withdrawal(_ledger.Count + 1, identifier, request.Currency, request.Address, request.Amount,
+                request.ServiceFee, request.AmountUsd, request.ServiceFeeUsd, "pending", DateTimeOffset.UtcNow + _clockOffset);
+            _ledger.Add(withdrawal);
+            return (withdrawal, null);
+        }
+    }
+
+    public Currency? FindCurrency(string name) => _currencies.TryGetValue(name, out var c) ? c : null;
+
+    // Decimal places that carry a digit: 1.50 has one.
+    private static int Scale(decimal value)
+    {
+        var text = value.ToString(CultureInfo.InvariantCulture);
+        var point = text.IndexOf('.');
+        return point < 0 ? 0 : text.TrimEnd('0').Length - point - 1;
+    }
+
+    private static decimal Truncate(decimal value, int decimals) => Math.Round(value, Math.Min(decimals, 28), MidpointRounding.ToZero);
+}

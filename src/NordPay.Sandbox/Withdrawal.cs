@@ -1,0 +1,12 @@
+namespace NordPay.Sandbox;
+
+/// <summary>A pending withdraw request (step one), waiting for its confirm.</summary>
+public sealed record WithdrawRequest(Guid Identifier, string Currency, string Address, decimal Amount, decimal ServiceFee,
+    decimal AmountUsd, decimal ServiceFeeUsd, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+
+/// <summary>A confirmed withdrawal in the ledger: the balance was debited by Amount + ServiceFee.</summary>
+public sealed record Withdrawal(long Id, Guid Identifier, string Currency, string Address, decimal Amount, decimal ServiceFee,
+    decimal AmountUsd, decimal ServiceFeeUsd, string Status, DateTimeOffset CreatedAt);
+
+/// <summary>One HTTP request as the sandbox received it.</summary>
+public sealed record ReceivedRequest(string Method, string Path, int Status);
