@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace NordPay.Sandbox;
 
 /// <summary>The local NordPay emulator: a Kestrel server on 127.0.0.1 with an in-memory <see cref="SandboxState"/>.</summary>
-public sealed class SandboxServer : IAsyncDisposable
+public sealed class SandboxServer : IAsyncDisposable, IDisposable
 {
     private readonly WebApplication _app;
 
@@ -62,6 +62,8 @@ public sealed class SandboxServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private static void MapApi(WebApplication app, string prefix, Wire wire, SandboxState state, SandboxOptions options)
     {

@@ -1,0 +1,28 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Loader;
+
+namespace NordPay.Tests.TestHost;
+
+/// <summary>Where the repository and the built module are. The module assembly always loads from out/NordPay.</summary>
+public static class ModuleLayout
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string ModuleDirectory { get; } = Path.Combine(RepoRoot, "out", "NordPay");
+    public static string ManifestPath { get; } = Path.Combine(ModuleDirectory, "NordPay.psd1");
+
+    // The C# tests and Import-Module then share one copy of NordPay.PowerShell.dll: the one users import.
+    [ModuleInitializer]
+    internal static void LoadModuleFromLayout()
+    {
+        AssemblyLoadContext.Default.Resolving += (context, name) =>
+            name.Name == "NordPay.PowerShell" ? context.LoadFromAssemblyPath(Path.Combine(ModuleDirectory, "NordPay.PowerShell.dll")) : null;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "NordPay.PowerShell.sln"))) return dir.FullName;
+        throw new InvalidOperationException("NordPay.PowerShell.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Net;
+
+namespace NordPay.Tests.TestHost;
+
+/// <summary>What one script run produced, stream by stream.</summary>
+public sealed class RunResult
+{
+    public List<PSObject> Output { get; } = new();
+    public List<ErrorRecord> Errors { get; } = new();
+    public List<string> Verbose { get; } = new();
+    public List<string> Warnings { get; } = new();
+    public List<InformationRecord> Information { get; } = new();
+    /// <summary>The terminating error that stopped the script, if any.</summary>
+    public Exception? Terminating { get; set; }
+
+    public ErrorRecord? TerminatingRecord => (Terminating as IContainsErrorRecord)?.ErrorRecord;
+
+    public IEnumerable<T> Objects<T>() => Output.Select(o => o.BaseObject).OfType<T>();
+}
+
+/// <summary>
+/// A real PowerShell 7.6 session hosted in the test process: a runspace with the test host (or none,
+/// as in an unattended job), the module imported by its manifest from out/NordPay.
+/// </summary>
+public sealed class PowerShellSession : IDisposable
+{
+    private readonly Runspace _runspace;
+
+    private PowerShellSession(bool interactive)
+    {
+        Host = new TestPSHost();
+        var state = InitialSessionState.CreateDefault2();
+        _runspace = interactive ? RunspaceFactory.CreateRunspace(Host, state) : RunspaceFactory.CreateRunspace(state);
+        _runspace.Open();
+        var import = Run("Import-Module -Name $args[0] -ErrorAction Stop", ModuleLayout.ManifestPath);
+        if (import.Terminating != null) throw import.Terminating;
+    }
+
+    public TestPSHost Host { get; }
+    public TestHostUI UI => Host.TestUI;
+
+    /// <summary>A session with a console-like host that can prompt.</summary>
+    public static PowerShellSession Interactive() => new(interactive: true);
+
+    /// <summary>A session with no host UI, like a scheduled job: any prompt fails.</summary>
+    public static PowerShellSession Unattended() => new(interactive: false);
+
+    /// <summary>A session whose API key is set to the sandbox's.</summary>
+    public static PowerShellSession For(NordPay.Sandbox.SandboxServer sandbox, bool v1 = false)
+    {
+        var session = Interactive();
+        session.SetKey(sandbox.ApiKey, v1 ? sandbox.V1BaseUri : sandbox.BaseUri);
+        return session;
+    }
+
+    public void SetKey(string key, Uri baseUri)
+    {
+        var result = Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1]", Secure(key), baseUri);
+        if (result.Terminating != null || result.Errors.Count > 0) throw new InvalidOperationException("Set-NordPayApiKey failed");
+    }
+
+    public static System.Security.SecureString Secure(string text) => new NetworkCredential(string.Empty, text).SecurePassword;
+
+    /// <summary>Runs a script; positional values are $args. Terminating errors are caught and recorded.</summary>
+    public RunResult Run(string script, params object?[] args)
+    {
+        var result = new RunResult();
+        using var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        ps.AddScript(script);
+        foreach (var arg in args) ps.AddArgument(arg);
+        try
+        {
+            result.Output.AddRange(ps.Invoke());
+        }
+        catch (RuntimeException ex)
+        {
+            result.Terminating = ex;
+        }
+        result.Errors.AddRange(ps.Streams.Error);
+        result.Verbose.AddRange(ps.Streams.Verbose.Select(v => v.Message));
+        result.Warnings.AddRange(ps.Streams.Warning.Select(w => w.Message));
+        result.Information.AddRange(ps.Streams.Information);
+        return result;
+    }
+
+    public void Dispose() => _runspace.Dispose();
+}
