@@ -56,6 +56,8 @@ namespace NordPay.Api
             var text = raw.Trim();
             if (text.Length == 0)
                 throw Invalid("AmountMissing", "The amount is empty.", "Fill in the amount, for example 12.5.");
+            if (text[0] == '-' && PlainDecimal.IsMatch(text.Substring(1)))
+                throw Invalid("AmountNotPositive", $"'{raw}' is negative.", "Give an amount greater than zero.");
             if (!PlainDecimal.IsMatch(text))
                 throw Invalid("InvalidAmountFormat", $"'{raw}' is not a valid amount: {Explain(text)}",
                     "Write the amount with digits and '.' as the only decimal separator, for example 1234.56.");
@@ -105,13 +107,12 @@ namespace NordPay.Api
             if (text.IndexOf(',') >= 0)
                 return text.IndexOf('.') >= 0 || text.IndexOf(',') != text.LastIndexOf(',')
                     ? "group separators are not accepted."
-                    : "',' is not a decimal separator; use '.'.";
-            if (text.StartsWith("-", StringComparison.Ordinal)) return "negative amounts are not accepted.";
-            if (text.IndexOfAny(new[] { 'e', 'E' }) >= 0 && Regex.IsMatch(text, "^[0-9.]+[eE][-+]?[0-9]+$"))
+                    : "',' could be a decimal or a group separator; use '.' as the decimal separator and no group separators.";
+            if (Regex.IsMatch(text, "^[0-9.]+[eE][-+]?[0-9]+$"))
                 return "exponent notation is not accepted.";
-            if (text.IndexOfAny(new[] { ' ', '\u00A0', '\'', '_' }) >= 0) return "group separators are not accepted.";
-            if (Regex.IsMatch(text, @"[\p{Sc}]") || Regex.IsMatch(text, "[A-Za-z]{3}$|^[A-Za-z]{3}"))
+            if (Regex.IsMatch(text, @"\p{Sc}") || Regex.IsMatch(text, @"^[0-9.]+\s*[A-Za-z]{3,}$|^[A-Za-z]{3,}\s*[0-9.]+$"))
                 return "currency symbols and codes are not accepted; put the currency in its own column.";
+            if (text.IndexOfAny(new[] { ' ', '\u00A0', '\'', '_' }) >= 0) return "group separators are not accepted.";
             if (text.StartsWith(".", StringComparison.Ordinal) || text.EndsWith(".", StringComparison.Ordinal))
                 return "write at least one digit on each side of '.'.";
             return "it is not a plain decimal number.";

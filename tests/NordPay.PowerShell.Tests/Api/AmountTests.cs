@@ -1,0 +1,118 @@
+using System.Globalization;
+using NordPay.Api;
+using Xunit;
+
+namespace NordPay.Tests.Api;
+
+public class AmountTests
+{
+    [Theory]
+    [InlineData("12.5", "12.5")]
+    [InlineData("100", "100")]
+    [InlineData("0.10", "0.10")]
+    [InlineData(" 7.25 ", "7.25")]
+    [InlineData("007.50", "7.50")]
+    [InlineData("0.123456789012345678", "0.123456789012345678")]
+    [InlineData("12345678901.123456789012345678", "12345678901.123456789012345678")]
+    [InlineData("10.123456789012345678901234", "10.123456789012345678901234")]
+    public void Strings_are_read_exactly_with_every_digit(string input, string expected)
+    {
+        Assert.Equal(expected, Amount.Format(Amount.ParseInput(input)));
+    }
+
+    [Theory]
+    [InlineData("de-DE")]
+    [InlineData("fr-FR")]
+    [InlineData("en-US")]
+    public void The_current_culture_changes_nothing(string culture)
+    {
+        var saved = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = new CultureInfo(culture);
+            Assert.Equal("1.5", Amount.Format(Amount.ParseInput("1.5")));
+            Assert.Equal("InvalidAmountFormat", Assert.Throws<NordPayException>(() => Amount.ParseInput("1,5")).ErrorId);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
+    }
+
+    [Theory]
+    [InlineData("1,5", "InvalidAmountFormat", "decimal separator")]
+    [InlineData("1,234.50", "InvalidAmountFormat", "group separator")]
+    [InlineData("1,234,567", "InvalidAmountFormat", "group separator")]
+    [InlineData("1 000", "InvalidAmountFormat", "group separator")]
+    [InlineData("1'000", "InvalidAmountFormat", "group separator")]
+    [InlineData("1.5e3", "InvalidAmountFormat", "exponent")]
+    [InlineData("1E-5", "InvalidAmountFormat", "exponent")]
+    [InlineData("$5", "InvalidAmountFormat", "currency")]
+    [InlineData("€5", "InvalidAmountFormat", "currency")]
+    [InlineData("5 USDT", "InvalidAmountFormat", "currency")]
+    [InlineData("USD 5", "InvalidAmountFormat", "currency")]
+    [InlineData("abc", "InvalidAmountFormat", "not a plain decimal")]
+    [InlineData("+5", "InvalidAmountFormat", "")]
+    [InlineData(".5", "InvalidAmountFormat", "each side")]
+    [InlineData("5.", "InvalidAmountFormat", "each side")]
+    [InlineData("NaN", "InvalidAmountFormat", "")]
+    [InlineData("", "AmountMissing", "empty")]
+    [InlineData("   ", "AmountMissing", "empty")]
+    [InlineData("0", "AmountNotPositive", "positive")]
+    [InlineData("0.000", "AmountNotPositive", "positive")]
+    [InlineData("-1", "AmountNotPositive", "negative")]
+    [InlineData("0.12345678901234567890123456789", "AmountPrecisionExceeded", "never rounded")]
+    [InlineData("99999999999999999999999999999999", "AmountPrecisionExceeded", "")]
+    public void Ambiguous_or_unsafe_strings_are_refused(string input, string errorId, string explanation)
+    {
+        var error = Assert.Throws<NordPayException>(() => Amount.ParseInput(input));
+        Assert.Equal(errorId, error.ErrorId);
+        Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
+        Assert.Equal("Amount", error.Field);
+        Assert.Contains(explanation, error.Message + " " + error.RecommendedAction, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Numbers_are_accepted_when_they_carry_the_value_exactly()
+    {
+        Assert.Equal("12.5", Amount.Format(Amount.ParseInput(12.5d)));
+        Assert.Equal("0.1", Amount.Format(Amount.ParseInput(0.1d)));
+        Assert.Equal("100", Amount.Format(Amount.ParseInput(100)));
+        Assert.Equal("100", Amount.Format(Amount.ParseInput(100L)));
+        Assert.Equal("1.50", Amount.Format(Amount.ParseInput(1.50m)));
+        Assert.Equal("0.123456789012345678", Amount.Format(Amount.ParseInput(0.123456789012345678m)));
+    }
+
+    [Fact]
+    public void Doubles_that_lost_digits_are_refused_not_rounded()
+    {
+        // The literal 0.123456789012345678 becomes the double 0.12345678901234568.
+        var error = Assert.Throws<NordPayException>(() => Amount.ParseInput(0.123456789012345678d));
+        Assert.Equal("AmountPrecisionExceeded", error.ErrorId);
+        Assert.Contains("Quote the amount", error.RecommendedAction);
+        Assert.Equal("AmountPrecisionExceeded", Assert.Throws<NordPayException>(() => Amount.ParseInput(1e-7d)).ErrorId);
+        Assert.Equal("InvalidAmountFormat", Assert.Throws<NordPayException>(() => Amount.ParseInput(double.NaN)).ErrorId);
+        Assert.Equal("AmountNotPositive", Assert.Throws<NordPayException>(() => Amount.ParseInput(-2.5d)).ErrorId);
+        Assert.Equal("AmountNotPositive", Assert.Throws<NordPayException>(() => Amount.ParseInput(0)).ErrorId);
+    }
+
+    [Fact]
+    public void Null_and_other_types_are_refused()
+    {
+        Assert.Equal("AmountMissing", Assert.Throws<NordPayException>(() => Amount.ParseInput(null)).ErrorId);
+        Assert.Equal("InvalidAmountFormat", Assert.Throws<NordPayException>(() => Amount.ParseInput(new object())).ErrorId);
+        Assert.Equal("InvalidAmountFormat", Assert.Throws<NordPayException>(() => Amount.ParseInput(true)).ErrorId);
+    }
+
+    [Theory]
+    [InlineData("0E-18", "0")]
+    [InlineData("1.000000000000000000", "1.000000000000000000")]
+    [InlineData("40.707300000000000000", "40.707300000000000000")]
+    [InlineData("100", "100")]
+    [InlineData("1.5e2", "150")]
+    public void Server_values_are_read_leniently(string text, string expected)
+    {
+        Assert.True(Amount.TryParseServer(text, out var value));
+        Assert.Equal(decimal.Parse(expected, CultureInfo.InvariantCulture), value);
+    }
+}

@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Sockets;
+using NordPay.Api;
+using NordPay.Sandbox;
+using NordPay.Tests.TestHost;
+using Xunit;
+
+namespace NordPay.Tests.Api;
+
+/// <summary>The API client against the sandbox on a real loopback port, in both response shapes.</summary>
+public class ClientTests
+{
+    private static NordPayClient ClientFor(SandboxServer sandbox, bool v1 = false, string? key = null, TimeSpan? timeout = null) =>
+        new(new NordPayConnection(v1 ? sandbox.V1BaseUri : sandbox.BaseUri, PowerShellSession.Secure(key ?? sandbox.ApiKey), timeout));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Request_then_confirm_pays_once_and_reads_both_shapes(bool v1)
+    {
+        using var sandbox = Sandboxes.Start();
+        var client = ClientFor(sandbox, v1);
+        var before = sandbox.State.Balance("USDTBEP20");
+
+        var request = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(7), 1.123456789012345678m, CancellationToken.None);
+        Assert.Equal("USDTBEP20", request.Currency);
+        Assert.Equal(Rows.Evm(7), request.Address);
+        Assert.Equal(1.123456789012345678m, request.Amount);
+        Assert.Equal(0.019098765413209876m, request.ServiceFee);
+        Assert.Equal(1.12m, request.AmountUsd);
+        Assert.True(request.ExpiresAt > DateTimeOffset.UtcNow.AddMinutes(14));
+
+        var confirm = await client.ConfirmWithdrawAsync(request.Identifier, CancellationToken.None);
+        Assert.Equal("pending", confirm.Status);
+        Assert.Equal("Withdrawal request created and waiting for admin approval", confirm.Detail);
+
+        var paid = Assert.Single(sandbox.State.Ledger);
+        Assert.Equal(confirm.Id, paid.Id);
+        Assert.Equal("1.123456789012345678", paid.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(before - paid.Amount - paid.ServiceFee, sandbox.State.Balance("USDTBEP20"));
+    }
+
+    [Fact]
+    public async Task A_24_decimal_amount_reaches_the_server_digit_for_digit()
+    {
+        using var sandbox = Sandboxes.Start();
+        var request = await ClientFor(sandbox).RequestWithdrawAsync("NEARERC20", Rows.Evm(1), 10.123456789012345678901234m, CancellationToken.None);
+        await ClientFor(sandbox).ConfirmWithdrawAsync(request.Identifier, CancellationToken.None);
+        Assert.Equal("10.123456789012345678901234", Assert.Single(sandbox.State.Ledger).Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public static TheoryData<string, string, string, ErrorKind, string?> DocumentedErrors => new()
+    {
+        // currency, address, amount, expected ErrorId, kind, field
+        { "USDTARB", "1", "CurrencyNotAvailable", ErrorKind.ResourceUnavailable, "Currency" },
+        { "NOPE", "1", "CurrencyNotFound", ErrorKind.ObjectNotFound, "Currency" },
+        { "USDTTRC20", "10", "AmountBelowMinimum", ErrorKind.InvalidArgument, "Amount" },
+        { "USDTTRC20", "30.1234567", "ValidationFailed", ErrorKind.InvalidData, "Amount" },
+        { "BTC", "5", "InsufficientBalance", ErrorKind.LimitsExceeded, "Amount" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DocumentedErrors))]
+    public async Task Documented_request_errors_map_to_stable_ids(string currency, string amount, string errorId, ErrorKind kind, string? field)
+    {
+        foreach (var v1 in new[] { false, true })
+        {
+            using var sandbox = Sandboxes.Start();
+            var error = await Assert.ThrowsAsync<NordPayException>(() =>
+                ClientFor(sandbox, v1).RequestWithdrawAsync(currency, Rows.Tron(1), decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None));
+            Assert.Equal(errorId, error.ErrorId);
+            Assert.Equal(kind, error.Kind);
+            Assert.Equal(field, error.Field);
+            Assert.False(error.StopsBatch);
+            Assert.Contains(error.ApiDetail!, error.Message);
+        }
+    }
+
+    [Fact]
+    public async Task Confirm_errors_map_to_stable_ids()
+    {
+        using var sandbox = Sandboxes.Start();
+        var client = ClientFor(sandbox);
+        var notFound = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(Guid.NewGuid(), CancellationToken.None));
+        Assert.Equal("WithdrawRequestNotFound", notFound.ErrorId);
+        Assert.Equal(ErrorKind.ObjectNotFound, notFound.Kind);
+
+        var request = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
+        sandbox.State.AdvanceClock(TimeSpan.FromMinutes(16));
+        var expired = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(request.Identifier, CancellationToken.None));
+        Assert.Equal("WithdrawRequestExpired", expired.ErrorId);
+        Assert.Equal(ErrorKind.InvalidOperation, expired.Kind);
+
+        sandbox.State.AdvanceClock(TimeSpan.FromMinutes(-16));
+        var second = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(2), 5m, CancellationToken.None);
+        sandbox.State.SetBalance("USDTBEP20", 1m);
+        var poor = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(second.Identifier, CancellationToken.None));
+        Assert.Equal("InsufficientBalance", poor.ErrorId);
+        Assert.Empty(sandbox.State.Ledger);
+    }
+
+    public static TheoryData<int, string, string, ErrorKind, bool> FaultAnswers => new()
+    {
+        // status, body, expected ErrorId, kind, stops the batch
+        { 401, """{"detail":"Invalid X-API-Key"}""", "ApiKeyRejected", ErrorKind.AuthenticationError, true },
+        { 403, """{"detail":"Insufficient permissions"}""", "AccessDenied", ErrorKind.PermissionDenied, true },
+        { 404, """{"detail":"Not Found"}""", "EndpointNotFound", ErrorKind.ObjectNotFound, false },
+        { 429, """{"detail":"Too many requests"}""", "RateLimited", ErrorKind.ResourceBusy, false },
+        { 500, """{"detail":"Internal Server Error"}""", "ServerError", ErrorKind.ResourceUnavailable, false },
+        { 502, "<html>Bad gateway</html>", "ServerError", ErrorKind.ResourceUnavailable, false },
+        { 503, "", "ServerError", ErrorKind.ResourceUnavailable, false },
+        { 400, """{"detail":"Something new"}""", "RequestRejected", ErrorKind.InvalidArgument, false },
+        { 400, """{"success":false,"data":null,"error":{"type":"bad_request","details":"Not enough balance"}}""", "InsufficientBalance", ErrorKind.LimitsExceeded, false },
+        { 200, """{"success":false,"data":null,"error":{"type":"bad_request","details":"USDTBEP20 is not available for withdraw at this moment"}}""", "CurrencyNotAvailable", ErrorKind.ResourceUnavailable, false },
+        { 200, "<html>captive portal</html>", "UnreadableResponse", ErrorKind.ProtocolError, false },
+        { 200, """{"identifier":"not-a-uuid","amount":"5","expires_at":"2030-01-01T00:00:00Z"}""", "UnreadableResponse", ErrorKind.ProtocolError, false },
+        { 200, """{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","expires_at":"2030-01-01T00:00:00Z"}""", "UnreadableResponse", ErrorKind.ProtocolError, false },
+        { 200, """{"success":true}""", "UnreadableResponse", ErrorKind.ProtocolError, false },
+        { 200, """{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","currency":"USDTBEP20","address":"0xother","amount":"5","expires_at":"2030-01-01T00:00:00Z"}""", "ResponseMismatch", ErrorKind.InvalidResult, false },
+        { 200, """{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","amount":"5.0001","expires_at":"2030-01-01T00:00:00Z"}""", "ResponseMismatch", ErrorKind.InvalidResult, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(FaultAnswers))]
+    public async Task Every_answer_maps_to_one_stable_error(int status, string body, string errorId, ErrorKind kind, bool stopsBatch)
+    {
+        using var sandbox = Sandboxes.Start();
+        sandbox.State.Faults.Add(new FaultRule("withdraw/request", status, body));
+        var error = await Assert.ThrowsAsync<NordPayException>(() =>
+            ClientFor(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
+        Assert.Equal(errorId, error.ErrorId);
+        Assert.Equal(kind, error.Kind);
+        Assert.Equal(stopsBatch, error.StopsBatch);
+    }
+
+    [Fact]
+    public async Task Validation_lists_are_read_with_their_location()
+    {
+        using var sandbox = Sandboxes.Start();
+        sandbox.State.Faults.Add(new FaultRule("withdraw/request", 422,
+            """{"detail":[{"loc":["body","address"],"msg":"Field required","type":"missing"}]}"""));
+        var error = await Assert.ThrowsAsync<NordPayException>(() =>
+            ClientFor(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
+        Assert.Equal("ValidationFailed", error.ErrorId);
+        Assert.Equal("Address", error.Field);
+        Assert.Contains("body.address: Field required", error.Message);
+    }
+
+    [Fact]
+    public async Task A_missing_or_wrong_key_is_an_authentication_error()
+    {
+        using var sandbox = Sandboxes.Start();
+        var wrong = await Assert.ThrowsAsync<NordPayException>(() =>
+            ClientFor(sandbox, key: "np_wrong_key_123456").RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
+        Assert.Equal("ApiKeyRejected", wrong.ErrorId);
+        Assert.True(wrong.StopsBatch);
+        Assert.DoesNotContain("np_wrong_key_123456", wrong.ToString());
+    }
+
+    [Fact]
+    public async Task A_closed_port_is_a_connection_failure()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")));
+        var error = await Assert.ThrowsAsync<NordPayException>(() => client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
+        Assert.Equal("ConnectionFailed", error.ErrorId);
+        Assert.Equal(ErrorKind.ConnectionError, error.Kind);
+    }
+
+    [Fact]
+    public async Task A_silent_server_is_a_timeout()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"),
+                PowerShellSession.Secure("np_key_abcdefghijkl"), TimeSpan.FromMilliseconds(300)));
+            var error = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(Guid.NewGuid(), CancellationToken.None));
+            Assert.Equal("RequestTimedOut", error.ErrorId);
+            Assert.Equal(ErrorKind.OperationTimeout, error.Kind);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Theory]
+    [InlineData("http://example.com/", "InsecureBaseUri")]
+    [InlineData("ftp://127.0.0.1/", "InvalidBaseUri")]
+    public void Base_uris_that_could_leak_the_key_are_refused(string uri, string errorId)
+    {
+        var error = Assert.Throws<NordPayException>(() => NordPayConnection.NormalizeBaseUri(new Uri(uri)));
+        Assert.Equal(errorId, error.ErrorId);
+    }
+
+    [Theory]
+    [InlineData("https://api.nord-pay.com", "https://api.nord-pay.com/")]
+    [InlineData("https://api.nord-pay.com/v1", "https://api.nord-pay.com/v1/")]
+    [InlineData("http://127.0.0.1:5080/", "http://127.0.0.1:5080/")]
+    [InlineData("http://localhost:5080", "http://localhost:5080/")]
+    public void Base_uris_are_normalised_to_end_in_a_slash(string uri, string expected)
+    {
+        Assert.Equal(expected, NordPayConnection.NormalizeBaseUri(new Uri(uri)).ToString());
+    }
+}
