@@ -10,8 +10,10 @@ namespace NordPay.Commands
     /// Irreversible, so it prompts unless -Force or -Confirm:$false is given.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Confirm, "NordPayWithdraw", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
-        DefaultParameterSetName = IdentifierSet)]
+        DefaultParameterSetName = InputObjectSet)]
     [OutputType(typeof(NordPayWithdrawConfirmation))]
+    // The default set is InputObject: the binder tries it first, so a piped request keeps its
+    // details (and its expiry check) instead of binding only its Identifier by property name.
     public sealed class ConfirmNordPayWithdrawCommand : NordPayCmdlet
     {
         private const string IdentifierSet = "Identifier";

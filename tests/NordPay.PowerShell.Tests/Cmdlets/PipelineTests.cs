@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Management.Automation;
+using NordPay.Tests.TestHost;
+using Xunit;
+
+namespace NordPay.Tests.Cmdlets;
+
+/// <summary>The CSV pipeline end to end: Import-Csv-shaped rows through both cmdlets into the sandbox's ledger.</summary>
+public class PipelineTests
+{
+    private const string Pipeline = "$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force";
+
+    [Fact]
+    public void Fifty_csv_rows_are_requested_confirmed_and_debited_exactly_once()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = Enumerable.Range(1, 50).Select(i => i % 2 == 0
+            ? Rows.Payout("USDTBEP20", Rows.Evm(i), $"{i}.{i:D2}0000000000000001")
+            : Rows.Payout("USDTTRC20", Rows.Tron(i), $"{25 + i}.{i:D6}")).ToArray();
+        var before = sandbox.State.Balances;
+
+        var result = ps.Run(Pipeline, (object)rows);
+
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Errors);
+        var confirmations = result.Objects<NordPayWithdrawConfirmation>().ToList();
+        Assert.Equal(50, confirmations.Count);
+        var ledger = sandbox.State.Ledger;
+        Assert.Equal(50, ledger.Count);
+        Assert.Equal(50, ledger.Select(w => w.Identifier).Distinct().Count());
+        foreach (var row in rows)
+        {
+            var address = (string)row.Properties["Address"].Value;
+            var paid = Assert.Single(ledger, w => w.Address == address);
+            Assert.Equal((string)row.Properties["Amount"].Value, paid.Amount.ToString(CultureInfo.InvariantCulture));
+            Assert.Equal((string)row.Properties["Currency"].Value, paid.Currency);
+            var confirmation = Assert.Single(confirmations, c => c.Address == address);
+            Assert.Equal(paid.Id, confirmation.Id);
+            Assert.Equal(paid.Amount, confirmation.Amount);
+            Assert.Equal(paid.ServiceFee, confirmation.ServiceFee);
+            Assert.Equal("pending", confirmation.Status);
+        }
+        foreach (var currency in new[] { "USDTBEP20", "USDTTRC20" })
+        {
+            var debited = ledger.Where(w => w.Currency == currency).Sum(w => w.Amount + w.ServiceFee);
+            Assert.Equal(before[currency] - debited, sandbox.State.Balance(currency));
+        }
+        Assert.Equal(100, sandbox.State.PostsReceived);
+        Secrets.AssertNotLeaked(sandbox.ApiKey, result, ps.UI);
+    }
+
+    [Fact]
+    public void The_v1_envelope_api_works_end_to_end()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox, v1: true);
+        var result = ps.Run(Pipeline, (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "2.5"), ("BTC", "bc1qexampleaddress0001", "0.00123456")));
+        Assert.Empty(result.Errors);
+        Assert.Equal(2, result.Objects<NordPayWithdrawConfirmation>().Count());
+        Assert.Equal(new[] { 2.5m, 0.00123456m }, sandbox.State.Ledger.Select(w => w.Amount));
+        Assert.All(sandbox.State.Received.Where(r => r.Method == "POST"), r => Assert.StartsWith("/v1/", r.Path));
+    }
+
+    [Fact]
+    public void Amounts_with_18_and_24_decimals_reach_the_ledger_digit_for_digit()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var amounts = new[] { "1.123456789012345678", "987654321.000000000000000001", "1.100000000000000000" };
+        var rows = amounts.Select((a, i) => Rows.Payout("USDTBEP20", Rows.Evm(i), a)).Append(Rows.Payout("NEARERC20", Rows.Evm(9), "10.123456789012345678901234")).ToArray();
+        sandbox.State.SetBalance("USDTBEP20", 2_000_000_000m);
+
+        var result = ps.Run("[System.Globalization.CultureInfo]::CurrentCulture = 'de-DE'; " + Pipeline, (object)rows);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(amounts.Append("10.123456789012345678901234"), sandbox.State.Ledger.Select(w => w.Amount.ToString(CultureInfo.InvariantCulture)));
+        Assert.Equal(amounts.Append("10.123456789012345678901234"), result.Objects<NordPayWithdrawConfirmation>().Select(c => c.Amount!.Value.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void Common_csv_header_spellings_bind_by_property_name()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = new[]
+        {
+            Rows.Row(("Asset", "USDTBEP20"), ("WalletAddress", Rows.Evm(1)), ("Value", "3")),
+            Rows.Row(("Coin", "USDTBEP20"), ("Destination", Rows.Evm(2)), ("Amount", "4"), ("Note", "extra columns are ignored")),
+        };
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)rows);
+        Assert.Empty(result.Errors);
+        Assert.Equal(new[] { 3m, 4m }, result.Objects<NordPayWithdrawRequest>().Select(r => r.Amount));
+    }
+
+    [Fact]
+    public void Interactive_use_binds_by_name_and_position_and_accepts_numbers()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var result = ps.Run($$"""
+            New-NordPayWithdrawRequest USDTBEP20 {{Rows.Evm(1)}} 12.5
+            New-NordPayWithdrawRequest -Currency USDTBEP20 -Address {{Rows.Evm(2)}} -Amount '1.123456789012345678'
+            New-NordPayWithdrawRequest -Currency USDTBEP20 -Address {{Rows.Evm(3)}} -Amount 7
+            New-NordPayWithdrawRequest -Currency USDTBEP20 -Address {{Rows.Evm(4)}} -Amount 1.10d
+            """);
+        Assert.Empty(result.Errors);
+        Assert.Equal(new[] { "12.5", "1.123456789012345678", "7", "1.10" },
+            result.Objects<NordPayWithdrawRequest>().Select(r => r.Amount.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void Requests_can_be_confirmed_later_by_identifier_from_a_csv()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var requests = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"), ("USDTBEP20", Rows.Evm(2), "6")))
+            .Objects<NordPayWithdrawRequest>().ToList();
+        Assert.Empty(sandbox.State.Ledger);
+
+        var csv = requests.Select(r => Rows.Row(("Identifier", r.Identifier.ToString()), ("Note", "approved"))).ToArray();
+        var result = ps.Run("$args[0] | Confirm-NordPayWithdraw -Force", (object)csv);
+        Assert.Empty(result.Errors);
+        Assert.Equal(requests.Select(r => r.Identifier), result.Objects<NordPayWithdrawConfirmation>().Select(c => c.Identifier));
+        Assert.All(result.Objects<NordPayWithdrawConfirmation>(), c => Assert.Null(c.Amount));
+        Assert.Equal(2, sandbox.State.Ledger.Count);
+
+        var byGuid = ps.Run("Confirm-NordPayWithdraw -Identifier $args[0] -Force", requests[0].Identifier);
+        Assert.Equal("WithdrawRequestNotFound", Assert.Single(byGuid.Errors).FullyQualifiedErrorId.Split(',')[0]);
+    }
+
+    [Fact]
+    public void A_request_piped_twice_is_confirmed_once()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var result = ps.Run("$r = $args[0] | New-NordPayWithdrawRequest; @($r, $r) | Confirm-NordPayWithdraw -Force",
+            (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5")));
+        Assert.Single(result.Objects<NordPayWithdrawConfirmation>());
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("AlreadyConfirmed,NordPay.Commands.ConfirmNordPayWithdrawCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ResourceExists, error.CategoryInfo.Category);
+        Assert.Single(sandbox.State.Ledger);
+        Assert.Equal(1, sandbox.State.Received.Count(r => r.Path.EndsWith("confirm", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Output_objects_are_typed_and_formatted_by_the_module_views()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest | Out-Default; $args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force | Out-Default",
+            (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5.25")));
+        Assert.Empty(result.Errors);
+        var text = System.Text.RegularExpressions.Regex.Replace(string.Join("\n", ps.UI.Lines), "\u001b\\[[0-9;]*m", string.Empty);
+        Assert.Matches(@"Currency\s+Amount\s+ServiceFee\s+ExpiresAt\s+Address", text);
+        Assert.Matches(@"Id\s+Status\s+Currency\s+Amount\s+Address", text);
+        Assert.Contains(Rows.Evm(1), text);
+        Assert.Contains("pending", text);
+    }
+}
