@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Threading;
 using System.Threading.Tasks;
 using NordPay.Api;
@@ -89,7 +90,18 @@ namespace NordPay.Commands
         {
             if (force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !WhatIfRequested())
                 return true;
-            return ShouldProcess(target, action);
+            try
+            {
+                return ShouldProcess(target, action);
+            }
+            catch (HostException ex)
+            {
+                // A scheduled job has no one to answer: fail closed, and say how to run unattended.
+                Fail(new NordPayException("ConfirmationNeedsInteractiveHost", ErrorKind.InvalidOperation,
+                    $"Confirming '{target}' needs an answer at a prompt, and this session cannot show one: nothing was sent.",
+                    recommendedAction: "For unattended jobs add -Force (or -Confirm:$false) after reviewing the batch.", inner: ex), target);
+                throw;
+            }
         }
 
         /// <summary>Reports a failed row: non-terminating, unless no later row can succeed either.</summary>

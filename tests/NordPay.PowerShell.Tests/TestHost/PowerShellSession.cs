@@ -63,13 +63,16 @@ public sealed class PowerShellSession : IDisposable
 
     public static System.Security.SecureString Secure(string text) => new NetworkCredential(string.Empty, text).SecurePassword;
 
-    /// <summary>Runs a script; positional values are $args. Terminating errors are caught and recorded.</summary>
+    /// <summary>
+    /// Runs a script; positional values are $args. A terminating error stops the whole script (as it
+    /// would a scheduled job's) and is recorded in <see cref="RunResult.Terminating"/>.
+    /// </summary>
     public RunResult Run(string script, params object?[] args)
     {
         var result = new RunResult();
         using var ps = PowerShell.Create();
         ps.Runspace = _runspace;
-        ps.AddScript(script);
+        ps.AddScript("try {\n" + script + "\n} catch { throw }");
         foreach (var arg in args) ps.AddArgument(arg);
         try
         {

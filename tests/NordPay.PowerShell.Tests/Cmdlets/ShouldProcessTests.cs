@@ -1,0 +1,161 @@
+using NordPay.Tests.TestHost;
+using Xunit;
+
+namespace NordPay.Tests.Cmdlets;
+
+/// <summary>-WhatIf, -Confirm, -Force and prompts: nothing moves unless the user said so.</summary>
+public class ShouldProcessTests
+{
+    private static readonly object Three = Rows.Payouts(
+        ("USDTBEP20", Rows.Evm(1), "1.5"), ("USDTTRC20", Rows.Tron(2), "30.25"), ("USDTBEP20", Rows.Evm(3), "1.123456789012345678"));
+
+    [Fact]
+    public void WhatIf_sends_no_request_and_prints_one_line_per_row()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest -WhatIf | Confirm-NordPayWithdraw -Force", Three);
+
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.Output);
+        Assert.Empty(sandbox.State.Received);
+        var lines = ps.UI.WhatIfLines.ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.Contains("1.5 USDTBEP20 to " + Rows.Evm(1), lines[0]);
+        Assert.Contains("30.25 USDTTRC20 to " + Rows.Tron(2), lines[1]);
+        Assert.Contains("1.123456789012345678 USDTBEP20 to " + Rows.Evm(3), lines[2]);
+    }
+
+    [Fact]
+    public void WhatIf_needs_no_api_key()
+    {
+        using var ps = PowerShellSession.Interactive();
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest -WhatIf; Confirm-NordPayWithdraw -Identifier ([guid]::NewGuid()) -WhatIf", Three);
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Errors);
+        Assert.Equal(4, ps.UI.WhatIfLines.Count());
+    }
+
+    [Theory]
+    [InlineData("-Force -WhatIf", "")]
+    [InlineData("-Force", "$WhatIfPreference = $true; ")]
+    [InlineData("-Confirm:$false -WhatIf", "")]
+    public void Force_never_overrides_WhatIf(string confirmParameters, string preamble)
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var requests = ps.Run("$args[0] | New-NordPayWithdrawRequest", Three).Output;
+        var result = ps.Run(preamble + "$args[0] | Confirm-NordPayWithdraw " + confirmParameters, requests);
+        Assert.Empty(result.Errors);
+        Assert.Empty(result.Output);
+        Assert.Empty(sandbox.State.Ledger);
+        Assert.DoesNotContain(sandbox.State.Received, r => r.Path.EndsWith("confirm", StringComparison.Ordinal));
+        Assert.Equal(3, ps.UI.WhatIfLines.Count());
+    }
+
+    [Fact]
+    public void Confirm_prompts_for_each_row_and_pays_only_the_rows_answered_yes()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        foreach (var answer in new[] { "Yes", "No", "Yes" }) ps.UI.ChoiceAnswers.Enqueue(answer);
+
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw", Three);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(3, ps.UI.Prompts.Count);
+        Assert.Contains("1.5 USDTBEP20 to " + Rows.Evm(1), ps.UI.Prompts[0]);
+        Assert.Contains("30.25 USDTTRC20 to " + Rows.Tron(2), ps.UI.Prompts[1]);
+        Assert.Equal(new[] { Rows.Evm(1), Rows.Evm(3) }, sandbox.State.Ledger.Select(w => w.Address));
+        Assert.Equal(2, result.Objects<NordPayWithdrawConfirmation>().Count());
+    }
+
+    [Fact]
+    public void Yes_to_all_prompts_once_and_pays_every_row()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        ps.UI.ChoiceAnswers.Enqueue("Yes to All");
+        ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw", Three);
+        Assert.Single(ps.UI.Prompts);
+        Assert.Equal(3, sandbox.State.Ledger.Count);
+    }
+
+    [Fact]
+    public void No_to_all_prompts_once_and_pays_nothing()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        ps.UI.ChoiceAnswers.Enqueue("No to All");
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw", Three);
+        Assert.Single(ps.UI.Prompts);
+        Assert.Empty(result.Output);
+        Assert.Empty(sandbox.State.Ledger);
+    }
+
+    [Fact]
+    public void Force_and_Confirm_false_pay_without_prompting_and_explicit_Confirm_prompts_even_with_Force()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", Three);
+        ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Confirm:$false", Three);
+        Assert.Empty(ps.UI.Prompts);
+        Assert.Equal(6, sandbox.State.Ledger.Count);
+
+        ps.UI.ChoiceAnswers.Enqueue("No to All");
+        ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force -Confirm", Three);
+        Assert.Single(ps.UI.Prompts);
+        Assert.Equal(6, sandbox.State.Ledger.Count);
+    }
+
+    [Fact]
+    public void New_request_prompts_only_when_asked()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        ps.Run("$args[0] | New-NordPayWithdrawRequest", Three);
+        Assert.Empty(ps.UI.Prompts);
+
+        foreach (var answer in new[] { "No", "Yes", "No" }) ps.UI.ChoiceAnswers.Enqueue(answer);
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest -Confirm", Three);
+        Assert.Equal(3, ps.UI.Prompts.Count);
+        Assert.Equal(Rows.Tron(2), Assert.Single(result.Objects<NordPayWithdrawRequest>()).Address);
+    }
+
+    [Fact]
+    public void An_unattended_session_fails_closed_when_a_prompt_would_be_needed()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.Unattended();
+        ps.SetKey(sandbox.ApiKey, sandbox.BaseUri);
+
+        var prompted = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw", Three);
+        Assert.Equal("ConfirmationNeedsInteractiveHost,NordPay.Commands.ConfirmNordPayWithdrawCommand", prompted.TerminatingRecord!.FullyQualifiedErrorId);
+        Assert.Contains("-Force", prompted.TerminatingRecord.ErrorDetails.RecommendedAction);
+        Assert.Empty(sandbox.State.Ledger);
+
+        var forced = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", Three);
+        Assert.Null(forced.Terminating);
+        Assert.Equal(3, sandbox.State.Ledger.Count);
+    }
+
+    [Fact]
+    public void An_expired_request_is_refused_locally_and_never_sent()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        sandbox.State.AdvanceClock(TimeSpan.FromHours(-1));
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", Three);
+
+        Assert.Equal(3, result.Errors.Count);
+        Assert.All(result.Errors, e =>
+        {
+            Assert.Equal("RequestExpiredBeforeConfirm,NordPay.Commands.ConfirmNordPayWithdrawCommand", e.FullyQualifiedErrorId);
+            Assert.IsType<NordPayWithdrawRequest>(e.TargetObject);
+            Assert.Contains("expired", e.ErrorDetails.Message);
+        });
+        Assert.DoesNotContain(sandbox.State.Received, r => r.Path.EndsWith("confirm", StringComparison.Ordinal));
+        Assert.Empty(sandbox.State.Ledger);
+    }
+}
