@@ -154,7 +154,7 @@ public class PipelineTests
         Assert.Empty(result.Errors);
         var text = System.Text.RegularExpressions.Regex.Replace(string.Join("\n", ps.UI.Lines), "\u001b\\[[0-9;]*m", string.Empty);
         Assert.Matches(@"Currency\s+Amount\s+ServiceFee\s+ExpiresAt\s+Address", text);
-        Assert.Matches(@"Id\s+Status\s+Currency\s+Amount\s+Address", text);
+        Assert.Matches(@"Id\s+Status\s+Currency\s+Amount\s+ServiceFee\s+Address", text);
         Assert.Contains(Rows.Evm(1), text);
         Assert.Contains("pending", text);
     }
