@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using NordPay.Api;
+using NordPay.Tests.TestHost;
+using Xunit;
+
+namespace NordPay.Tests.Api;
+
+/// <summary>The sandbox's own contract, over plain HTTP: read endpoints, auth, validation, admin endpoints.</summary>
+public class SandboxTests
+{
+    private static readonly HttpClient Http = new();
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> Send(HttpMethod method, Uri uri, string? key, object? body = null)
+    {
+        using var message = new HttpRequestMessage(method, uri);
+        if (key != null) message.Headers.Add("X-API-KEY", key);
+        if (body != null) message.Content = JsonContent.Create(body);
+        using var response = await Http.SendAsync(message);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task Currencies_are_public_and_carry_decimals_minimums_and_flags()
+    {
+        using var sandbox = Sandboxes.Start();
+        var (status, body) = await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "currencies/"), key: null);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var bep20 = body.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "USDTBEP20");
+        Assert.Equal(18, bep20.GetProperty("decimals").GetInt32());
+        Assert.Equal(1m, bep20.GetProperty("min_withdraw").GetDecimal());
+        var arb = body.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "USDTARB");
+        Assert.False(arb.GetProperty("is_available").GetBoolean());
+        Assert.True(arb.GetProperty("can_withdraw").GetBoolean());
+
+        var (_, v1) = await Send(HttpMethod.Get, new Uri(sandbox.V1BaseUri, "currencies/"), key: null);
+        Assert.True(v1.GetProperty("success").GetBoolean());
+        var trc20 = v1.GetProperty("data").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "USDTTRC20");
+        Assert.Equal("25.000000000000000000", trc20.GetProperty("min_withdraw").GetString());
+    }
+
+    [Fact]
+    public async Task Balance_and_history_need_the_key_and_show_confirmed_payouts()
+    {
+        using var sandbox = Sandboxes.Start();
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "balance/"), key: null)).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "balance/"), "np_wrong")).Status);
+
+        var client = new NordPayClient(new NordPayConnection(sandbox.BaseUri, PowerShellSession.Secure(sandbox.ApiKey)));
+        for (var i = 1; i <= 3; i++)
+        {
+            var request = await client.RequestWithdrawAsync(i == 2 ? "USDTTRC20" : "USDTBEP20", i == 2 ? Rows.Tron(i) : Rows.Evm(i), 30m + i, CancellationToken.None);
+            await client.ConfirmWithdrawAsync(request.Identifier, CancellationToken.None);
+        }
+
+        var (_, balance) = await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "balance/"), sandbox.ApiKey);
+        Assert.Equal(sandbox.State.Balance("USDTBEP20"), balance.GetProperty("balances").GetProperty("USDTBEP20").GetDecimal());
+
+        var (_, history) = await Send(HttpMethod.Get, new Uri(sandbox.V1BaseUri, "balance/withdraws?currency=USDTBEP20&limit=1"), sandbox.ApiKey);
+        var page = history.GetProperty("data");
+        Assert.Equal(2, page.GetProperty("total").GetInt32());
+        Assert.Equal(2, page.GetProperty("total_pages").GetInt32());
+        var newest = Assert.Single(page.GetProperty("items").EnumerateArray());
+        Assert.Equal(3, newest.GetProperty("id").GetInt64());
+        Assert.Equal("33.000000000000000000", newest.GetProperty("amount").GetString());
+        Assert.Equal("pending", newest.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Request_bodies_are_validated_like_FastAPI()
+    {
+        using var sandbox = Sandboxes.Start();
+        var (status, body) = await Send(HttpMethod.Post, new Uri(sandbox.BaseUri, "balance/withdraw/request"), sandbox.ApiKey,
+            new { currency = 5, amount = "-1" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        var issues = body.GetProperty("detail").EnumerateArray().Select(i => string.Join(".", i.GetProperty("loc").EnumerateArray().Select(l => l.GetString())) + ":" + i.GetProperty("type").GetString());
+        Assert.Equal(new[] { "body.currency:string_type", "body.address:missing", "body.amount:greater_than" }, issues);
+
+        var (confirmStatus, confirmBody) = await Send(HttpMethod.Post, new Uri(sandbox.BaseUri, "balance/withdraw/confirm"), sandbox.ApiKey, new { identifier = "nope" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, confirmStatus);
+        Assert.Equal("uuid_parsing", confirmBody.GetProperty("detail")[0].GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task The_admin_endpoints_show_the_ledger_and_move_the_clock()
+    {
+        using var sandbox = Sandboxes.Start();
+        var client = new NordPayClient(new NordPayConnection(sandbox.BaseUri, PowerShellSession.Secure(sandbox.ApiKey)));
+        var request = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
+
+        var before = sandbox.State.Now;
+        var (status, _) = await Send(HttpMethod.Post, new Uri(sandbox.BaseUri, "_sandbox/clock/advance?seconds=960"), key: null);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(sandbox.State.Now - before >= TimeSpan.FromSeconds(960));
+        Assert.Equal("WithdrawRequestExpired", (await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(request.Identifier, CancellationToken.None))).ErrorId);
+
+        sandbox.State.AdvanceClock(TimeSpan.FromSeconds(-960));
+        var fresh = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(2), 6m, CancellationToken.None);
+        await client.ConfirmWithdrawAsync(fresh.Identifier, CancellationToken.None);
+        var (_, ledger) = await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "_sandbox/ledger"), key: null);
+        var entry = Assert.Single(ledger.EnumerateArray());
+        Assert.Equal(fresh.Identifier, entry.GetProperty("Identifier").GetGuid());
+        Assert.Equal(6m, entry.GetProperty("Amount").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Zero_in_exponent_form_and_numbers_as_strings_are_read()
+    {
+        using var sandbox = Sandboxes.Start();
+        sandbox.State.Faults.Add(new NordPay.Sandbox.FaultRule("withdraw/request", 200,
+            """{"success":true,"data":{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","currency":"xDAI","address":"0x1","amount":"5.000000000000000000","amount_usd":5,"service_fee":"0E-18","service_fee_usd":null,"expires_at":"2030-01-01T00:00:00.000000+00:00"},"error":null}"""));
+        var client = new NordPayClient(new NordPayConnection(sandbox.BaseUri, PowerShellSession.Secure(sandbox.ApiKey)));
+        var request = await client.RequestWithdrawAsync("xDAI", "0x1", 5m, CancellationToken.None);
+        Assert.Equal(0m, request.ServiceFee);
+        Assert.Equal(5m, request.AmountUsd);
+        Assert.Null(request.ServiceFeeUsd);
+        Assert.Equal(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero), request.ExpiresAt);
+    }
+}
