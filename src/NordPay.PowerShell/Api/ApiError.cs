@@ -109,23 +109,11 @@ namespace NordPay.Api
             int? status, string? detail, string action, Exception? inner = null) =>
             new NordPayException(errorId, kind, message, field, status, detail, action, inner);
 
-        private sealed class ValidationItem
-        {
-            public ValidationItem(string location, string message)
-            {
-                Location = location;
-                Message = message;
-            }
-
-            public string Location { get; }
-            public string Message { get; }
-        }
-
         // Reads the error text from any of the shapes seen: {"detail": "..."}, {"detail": [{loc, msg}]},
         // the /v1 envelope {"success": false, "error": {"type", "details"}}, or {"message": "..."}.
-        private static (string Detail, IReadOnlyList<ValidationItem> Validation) ReadDetail(string body)
+        private static (string Detail, IReadOnlyList<(string Location, string Message)> Validation) ReadDetail(string body)
         {
-            var none = Array.Empty<ValidationItem>();
+            var none = Array.Empty<(string Location, string Message)>();
             if (string.IsNullOrWhiteSpace(body)) return (string.Empty, none);
             try
             {
@@ -149,11 +137,11 @@ namespace NordPay.Api
             }
         }
 
-        private static (string, IReadOnlyList<ValidationItem>) ReadDetailValue(JsonElement value)
+        private static (string, IReadOnlyList<(string Location, string Message)>) ReadDetailValue(JsonElement value)
         {
-            if (value.ValueKind == JsonValueKind.String) return (value.GetString() ?? string.Empty, Array.Empty<ValidationItem>());
-            if (value.ValueKind != JsonValueKind.Array) return (Snippet(value.GetRawText()), Array.Empty<ValidationItem>());
-            var items = new List<ValidationItem>();
+            if (value.ValueKind == JsonValueKind.String) return (value.GetString() ?? string.Empty, Array.Empty<(string, string)>());
+            if (value.ValueKind != JsonValueKind.Array) return (Snippet(value.GetRawText()), Array.Empty<(string, string)>());
+            var items = new List<(string Location, string Message)>();
             foreach (var item in value.EnumerateArray())
             {
                 var loc = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("loc", out var l) && l.ValueKind == JsonValueKind.Array
@@ -162,7 +150,7 @@ namespace NordPay.Api
                 var msg = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("msg", out var m) && m.ValueKind == JsonValueKind.String
                     ? m.GetString() ?? string.Empty
                     : item.GetRawText();
-                items.Add(new ValidationItem(loc, msg));
+                items.Add((loc, msg));
             }
             var text = string.Join("; ", items.Select(i => i.Location.Length == 0 ? i.Message : $"{i.Location}: {i.Message}"));
             return (text, items);

@@ -70,27 +70,18 @@ public class ShouldProcessTests
         Assert.Equal(2, result.Objects<NordPayWithdrawConfirmation>().Count());
     }
 
-    [Fact]
-    public void Yes_to_all_prompts_once_and_pays_every_row()
+    [Theory]
+    [InlineData("Yes to All", 3)]
+    [InlineData("No to All", 0)]
+    public void An_answer_to_all_prompts_once_for_the_whole_batch(string answer, int paid)
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
-        ps.UI.ChoiceAnswers.Enqueue("Yes to All");
-        ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw", Three);
-        Assert.Single(ps.UI.Prompts);
-        Assert.Equal(3, sandbox.State.Ledger.Count);
-    }
-
-    [Fact]
-    public void No_to_all_prompts_once_and_pays_nothing()
-    {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
-        ps.UI.ChoiceAnswers.Enqueue("No to All");
+        ps.UI.ChoiceAnswers.Enqueue(answer);
         var result = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw", Three);
         Assert.Single(ps.UI.Prompts);
-        Assert.Empty(result.Output);
-        Assert.Empty(sandbox.State.Ledger);
+        Assert.Equal(paid, result.Objects<NordPayWithdrawConfirmation>().Count());
+        Assert.Equal(paid, sandbox.State.Ledger.Count);
     }
 
     [Fact]
