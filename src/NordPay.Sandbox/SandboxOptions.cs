@@ -12,11 +12,14 @@ public sealed class SandboxOptions
     public decimal FeePercent { get; init; } = 1.7m;
     /// <summary>Starting balances by currency name; currencies not named start with the seed balance.</summary>
     public IReadOnlyDictionary<string, decimal> Balances { get; init; } = new Dictionary<string, decimal>();
+    /// <summary>Faults in force from the start (see <see cref="FaultRule.Parse"/>).</summary>
+    public IReadOnlyList<FaultRule> Faults { get; init; } = Array.Empty<FaultRule>();
 
     public static SandboxOptions FromArgs(string[] args)
     {
         var port = 5080;
         var key = DefaultApiKey;
+        var faults = new List<FaultRule>();
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -24,9 +27,13 @@ public sealed class SandboxOptions
             {
                 case "--port": port = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--api-key": key = Next(); break;
-                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --port N (0 = any free port), --api-key KEY.");
+                case "--latency-ms": faults.Add(new FaultRule { Latency = TimeSpan.FromMilliseconds(int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture)) }); break;
+                case "--fault": faults.Add(FaultRule.Parse(Next())); break;
+                default:
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --port N (0 = any free port), --api-key KEY, " +
+                                                "--latency-ms N (every call), --fault SPEC (repeatable, e.g. path=withdraw/confirm,drop=after,times=1).");
             }
         }
-        return new SandboxOptions { Port = port, ApiKey = key };
+        return new SandboxOptions { Port = port, ApiKey = key, Faults = faults };
     }
 }

@@ -41,6 +41,7 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
             state.Record(new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode));
         });
         app.Use((context, next) => InjectFault(context, next, state));
+        foreach (var rule in options.Faults) state.Faults.Add(rule);
 
         MapApi(app, "/", Wire.Bare, state, options);
         MapApi(app, "/v1/", Wire.V1, state, options);
@@ -49,6 +50,16 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         {
             state.AdvanceClock(TimeSpan.FromSeconds(seconds));
             return Wire.Write(200, w => { w.WriteStartObject(); w.WriteString("now", state.Now); w.WriteEndObject(); });
+        });
+        app.MapPost("/_sandbox/faults", (string spec) =>
+        {
+            state.Faults.Add(FaultRule.Parse(spec));
+            return Results.NoContent();
+        });
+        app.MapDelete("/_sandbox/faults", () =>
+        {
+            state.Faults.Clear();
+            return Results.NoContent();
         });
         app.MapFallback(() => Wire.Bare.Fail(new ApiFailure(404, "Not Found")));
 
@@ -255,26 +266,74 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
             await next();
             return;
         }
-        context.Request.EnableBuffering();
-        string? address = null;
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("address", out var a))
-                address = a.ToString();
-        }
-        catch (JsonException)
-        {
-        }
-        context.Request.Body.Position = 0;
-        var rule = state.Faults.Take(context.Request.Path.Value ?? "/", address);
+        var rule = state.Faults.Take(context.Request.Path.Value ?? "/", await PeekAddress(context.Request));
         if (rule == null)
         {
             await next();
             return;
         }
-        context.Response.StatusCode = rule.Status;
-        context.Response.ContentType = rule.ContentType;
-        await context.Response.WriteAsync(rule.Body);
+        if (rule.Latency > TimeSpan.Zero) await Task.Delay(rule.Latency, context.RequestAborted);
+        if (rule.Drop == Drop.BeforeProcessing)
+        {
+            context.Abort();
+            return;
+        }
+        if (rule.Status is { } status)
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = rule.ContentType;
+            if (rule.RetryAfterSeconds is { } seconds)
+                context.Response.Headers.RetryAfter = rule.RetryAfterAsDate
+                    ? (DateTimeOffset.UtcNow + TimeSpan.FromSeconds(seconds)).ToString("R", CultureInfo.InvariantCulture)
+                    : seconds.ToString(CultureInfo.InvariantCulture);
+            await context.Response.WriteAsync(rule.Body);
+            return;
+        }
+        if (rule.Drop == Drop.None && rule.SlowBody <= TimeSpan.Zero)
+        {
+            await next();
+            return;
+        }
+
+        // Process the call for real, holding its answer back.
+        var real = context.Response.Body;
+        using var held = new MemoryStream();
+        context.Response.Body = held;
+        await next();
+        context.Response.Body = real;
+        if (rule.Drop == Drop.AfterProcessing)
+        {
+            context.Abort();
+            return;
+        }
+        context.Response.ContentLength = held.Length;
+        await context.Response.StartAsync();
+        foreach (var chunk in held.ToArray().Chunk(8))
+        {
+            await Task.Delay(rule.SlowBody, context.RequestAborted);
+            await real.WriteAsync(chunk, context.RequestAborted);
+            await real.FlushAsync(context.RequestAborted);
+        }
+    }
+
+    private static async Task<string?> PeekAddress(HttpRequest request)
+    {
+        if (!HttpMethods.IsPost(request.Method)) return null;
+        request.EnableBuffering();
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("address", out var a)
+                ? a.ToString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        finally
+        {
+            request.Body.Position = 0;
+        }
     }
 }

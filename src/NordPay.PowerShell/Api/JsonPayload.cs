@@ -58,6 +58,13 @@ namespace NordPay.Api
                 : throw _unreadable($"field '{name}' is not a timestamp: '{text}'");
         }
 
+        /// <summary>The objects of an array field.</summary>
+        public System.Collections.Generic.IEnumerable<JsonPayload> Array(string name)
+        {
+            if (!TryGet(name, out var value) || value.ValueKind != JsonValueKind.Array) throw _unreadable($"field '{name}' is not a list");
+            foreach (var item in value.EnumerateArray()) yield return new JsonPayload(item, _unreadable);
+        }
+
         private bool TryGet(string name, out JsonElement value) => _root.TryGetProperty(name, out value);
 
         private Exception Missing(string name) => _unreadable($"field '{name}' is missing");

@@ -1,10 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
+using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Reflection;
-using System.Text;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -13,27 +15,43 @@ using NordPay.Security;
 namespace NordPay.Api
 {
     /// <summary>
-    /// The NordPay API client: one shared HttpClient for the process, JSON in and out, exact amounts,
-    /// every failure mapped by <see cref="ApiError"/>. No PowerShell types live here.
+    /// The NordPay API client: shared HttpClients, JSON in and out, exact amounts, retries that can never
+    /// pay twice, and every failure mapped by <see cref="ApiError"/>. No PowerShell types live here.
     /// </summary>
     public sealed class NordPayClient
     {
         private const string RequestPath = "balance/withdraw/request";
         private const string ConfirmPath = "balance/withdraw/confirm";
+        private const string HistoryPath = "balance/withdraws";
+        private const int HistoryPageSize = 100;
 
-        // One HttpClient per process keeps connections pooled across rows and runspaces; the
-        // per-request timeout is a linked token, so the client-wide one is off.
-        private static readonly HttpClient Http = new HttpClient(new HttpClientHandler()) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        // How far the server's clock may trail ours when matching a withdrawal to a confirm we sent.
+        private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
 
         private static readonly string UserAgent =
             $"NordPay.PowerShell/{typeof(NordPayClient).Assembly.GetName().Version?.ToString(3)}";
 
         private readonly NordPayConnection _connection;
+        private readonly NordPayClientOptions _options;
+        private readonly HttpClient _http;
         private readonly Action<string> _log;
+        // Withdrawals already matched to a confirm by this client: two lost answers never claim the same one.
+        private readonly HashSet<long> _claimed = new HashSet<long>();
 
-        public NordPayClient(NordPayConnection connection, Action<string>? log = null)
+        /// <summary>How a call may be repeated.</summary>
+        private enum Repeat
+        {
+            /// <summary>Reads and request creation: a repeat at worst leaves a request that expires unused.</summary>
+            Safely,
+            /// <summary>Confirm: repeated only when NordPay cannot have received it.</summary>
+            OnlyIfNotReceived,
+        }
+
+        public NordPayClient(NordPayConnection connection, NordPayClientOptions? options = null, Action<string>? log = null)
         {
             _connection = connection;
+            _options = options ?? NordPayClientOptions.Default;
+            _http = HttpClients.For(_options.Proxy);
             Redactor = new Redactor(connection.RevealKey());
             _log = log ?? (_ => { });
         }
@@ -53,7 +71,7 @@ namespace NordPay.Api
                 // A decimal string is carried exactly by any JSON parser; a JSON number may be read as a float.
                 w.WriteString("amount", Amount.Format(amount));
             });
-            var payload = await PostAsync(RequestPath, body, cancellation).ConfigureAwait(false);
+            var payload = await SendAsync(HttpMethod.Post, RequestPath, body, Repeat.Safely, cancellation).ConfigureAwait(false);
             var request = new NordPayWithdrawRequest(
                 payload.Guid("identifier"),
                 payload.OptionalString("currency") ?? currency,
@@ -67,13 +85,87 @@ namespace NordPay.Api
             return request;
         }
 
-        /// <summary>Step two: confirms a withdraw request, which queues the payout for admin approval.</summary>
-        public async Task<WithdrawConfirmResult> ConfirmWithdrawAsync(Guid identifier, CancellationToken cancellation)
+        /// <summary>
+        /// Step two: confirms a withdraw request, which queues the payout for admin approval. It is never sent
+        /// twice: when the answer is lost after sending, the withdraw history is read to find the payout, and
+        /// when it cannot be found the call fails with OutcomeUnknown.
+        /// </summary>
+        /// <param name="request">The request being confirmed, when known: what to look for in the history.</param>
+        public async Task<WithdrawConfirmResult> ConfirmWithdrawAsync(Guid identifier, NordPayWithdrawRequest? request,
+            CancellationToken cancellation)
         {
             var body = WriteJson(w => w.WriteString("identifier", identifier.ToString("D")));
-            var payload = await PostAsync(ConfirmPath, body, cancellation).ConfigureAwait(false);
-            return new WithdrawConfirmResult(payload.Int64("id"), payload.String("status"), payload.OptionalString("detail") ?? string.Empty);
+            var sentAt = DateTimeOffset.UtcNow;
+            JsonPayload payload;
+            try
+            {
+                payload = await SendAsync(HttpMethod.Post, ConfirmPath, body, Repeat.OnlyIfNotReceived, cancellation).ConfigureAwait(false);
+            }
+            catch (OutcomeUnknownException unknown)
+            {
+                _log(Redactor.Redact($"The confirm of {identifier} may have reached NordPay ({unknown.Message}); it is not sent again. Reading the withdraw history."));
+                return await ReconcileAsync(identifier, request, sentAt, unknown.Message, cancellation).ConfigureAwait(false);
+            }
+            var result = new WithdrawConfirmResult(payload.Int64("id"), payload.String("status"), payload.OptionalString("detail") ?? string.Empty);
+            lock (_claimed) _claimed.Add(result.Id);
+            return result;
         }
+
+        /// <summary>One page of the withdraw history, newest first.</summary>
+        public async Task<IReadOnlyList<NordPayWithdrawal>> GetWithdrawalsAsync(string? currency, int offset, int limit,
+            CancellationToken cancellation)
+        {
+            var query = $"{HistoryPath}?offset={offset.ToString(CultureInfo.InvariantCulture)}&limit={limit.ToString(CultureInfo.InvariantCulture)}"
+                        + (currency == null ? string.Empty : "&currency=" + Uri.EscapeDataString(currency));
+            var payload = await SendAsync(HttpMethod.Get, query, null, Repeat.Safely, cancellation).ConfigureAwait(false);
+            var items = new List<NordPayWithdrawal>();
+            foreach (var item in payload.Array("items"))
+            {
+                items.Add(new NordPayWithdrawal(item.Int64("id"), item.String("currency"), item.String("address"), item.Decimal("amount"),
+                    item.OptionalDecimal("amount_usd"), item.OptionalDecimal("service_fee"), item.OptionalDecimal("service_fee_usd"),
+                    item.String("status"), item.OptionalString("tx_hash"), item.Timestamp("created_at")));
+            }
+            return items;
+        }
+
+        // Finds the withdrawal a lost confirm created: same currency, address and amount, created after the
+        // confirm was sent, not yet matched to another confirm.
+        private async Task<WithdrawConfirmResult> ReconcileAsync(Guid identifier, NordPayWithdrawRequest? request, DateTimeOffset sentAt,
+            string reason, CancellationToken cancellation)
+        {
+            if (request == null)
+                throw OutcomeUnknown(identifier, reason, "only a piped request carries the currency, address and amount to look for in the history");
+            var since = sentAt - ClockSkew;
+            try
+            {
+                for (var offset = 0; ; offset += HistoryPageSize)
+                {
+                    var page = await GetWithdrawalsAsync(request.Currency, offset, HistoryPageSize, cancellation).ConfigureAwait(false);
+                    foreach (var withdrawal in page)
+                    {
+                        if (withdrawal.CreatedAt < since) throw OutcomeUnknown(identifier, reason, "no matching withdrawal is in the withdraw history yet");
+                        if (!string.Equals(withdrawal.Address, request.Address, StringComparison.Ordinal) || withdrawal.Amount != request.Amount) continue;
+                        lock (_claimed)
+                        {
+                            if (!_claimed.Add(withdrawal.Id)) continue;
+                        }
+                        _log($"Found withdrawal {withdrawal.Id} for request {identifier} in the withdraw history.");
+                        return new WithdrawConfirmResult(withdrawal.Id, withdrawal.Status,
+                            $"The answer to the confirm was lost ({reason}); withdrawal {withdrawal.Id} was found in the withdraw history.", reconciled: true);
+                    }
+                    if (page.Count < HistoryPageSize) throw OutcomeUnknown(identifier, reason, "no matching withdrawal is in the withdraw history yet");
+                }
+            }
+            catch (NordPayException ex) when (ex.ErrorId != "OutcomeUnknown")
+            {
+                throw OutcomeUnknown(identifier, reason, "the withdraw history could not be read: " + ex.Message);
+            }
+        }
+
+        private NordPayException OutcomeUnknown(Guid identifier, string reason, string check) =>
+            new NordPayException("OutcomeUnknown", ErrorKind.InvalidResult,
+                Redactor.Redact($"The confirm of withdraw request {identifier} may or may not have reached NordPay ({reason}), and {check}. It was not sent again."),
+                "Identifier", recommendedAction: "Look for the payout in the NordPay withdraw history before you pay this row again.");
 
         // A request NordPay echoes with another currency, address or amount must never be confirmed.
         private void RequireEcho(NordPayWithdrawRequest request, string currency, string address, decimal amount)
@@ -89,36 +181,147 @@ namespace NordPay.Api
                 field, recommendedAction: "Do not confirm this request; let it expire and contact NordPay.");
         }
 
-        private async Task<JsonPayload> PostAsync(string path, byte[] body, CancellationToken cancellation)
+        /// <summary>Raised inside the client when a confirm may have been received but its answer is lost.</summary>
+        private sealed class OutcomeUnknownException : Exception
+        {
+            public OutcomeUnknownException(string reason) : base(reason)
+            {
+            }
+        }
+
+        private sealed class Answer
+        {
+            public Answer(int status, string text, TimeSpan? retryAfter)
+            {
+                Status = status;
+                Text = text;
+                RetryAfter = retryAfter;
+            }
+
+            public int Status { get; }
+            public string Text { get; }
+            public TimeSpan? RetryAfter { get; }
+        }
+
+        private async Task<JsonPayload> SendAsync(HttpMethod method, string path, byte[]? body, Repeat repeat, CancellationToken cancellation)
         {
             var uri = new Uri(_connection.BaseUri, path);
-            using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
-            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var retry = new RetryPolicy(_options);
+            while (true)
+            {
+                retry.Attempted();
+                var clock = Stopwatch.StartNew();
+                Answer answer;
+                NordPayException failure;
+                TimeSpan? retryAfter = null;
+                string outcome;
+                try
+                {
+                    answer = await SendOnceAsync(method, uri, body, cancellation).ConfigureAwait(false);
+                    outcome = $"HTTP {answer.Status}";
+                    if (answer.Status == 429) retryAfter = answer.RetryAfter;
+                    var repeatable = answer.Status == 429
+                                     || (repeat == Repeat.Safely && (answer.Status == 502 || answer.Status == 503 || answer.Status == 504));
+                    if (!repeatable)
+                    {
+                        Log(method, uri, outcome, clock, retry, null);
+                        if (repeat == Repeat.OnlyIfNotReceived && answer.Status >= 500)
+                            throw new OutcomeUnknownException($"NordPay answered HTTP {answer.Status}");
+                        return ReadPayload(answer.Status, answer.Text);
+                    }
+                    failure = ApiError.FromResponse(answer.Status, answer.Text, Redactor);
+                }
+                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+                {
+                    Log(method, uri, "no answer", clock, retry, null);
+                    if (repeat == Repeat.OnlyIfNotReceived)
+                        throw new OutcomeUnknownException($"no answer within {_options.Timeout.TotalSeconds:0.#} s");
+                    throw ApiError.TimedOut(uri.AbsolutePath, _options.Timeout, Redactor);
+                }
+                catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
+                {
+                    var notSent = NeverSent(ex);
+                    outcome = notSent ? "could not connect" : "connection lost";
+                    if (repeat == Repeat.OnlyIfNotReceived && !notSent)
+                    {
+                        Log(method, uri, outcome, clock, retry, null);
+                        throw new OutcomeUnknownException("the connection was lost after the confirm was sent");
+                    }
+                    failure = ApiError.ConnectionFailed(uri.AbsolutePath, ex, Redactor);
+                }
+
+                var delay = retry.NextDelay(retryAfter, out var whyNot);
+                Log(method, uri, outcome, clock, retry, delay);
+                if (delay == null) throw failure.WithMessage($"{failure.Message} (gave up {whyNot})");
+                await Task.Delay(delay.Value, cancellation).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<Answer> SendOnceAsync(HttpMethod method, Uri uri, byte[]? body, CancellationToken cancellation)
+        {
+            using var message = new HttpRequestMessage(method, uri);
+            if (body != null)
+            {
+                message.Content = new ByteArrayContent(body);
+                message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            }
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
             message.Headers.TryAddWithoutValidation("X-API-KEY", _connection.RevealKey());
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            timeout.CancelAfter(_connection.Timeout);
-            var clock = Stopwatch.StartNew();
-            int status;
-            string text;
-            try
+            timeout.CancelAfter(_options.Timeout);
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            // ReadAsStringAsync takes no token on netstandard2.0: the timeout token disposes the response instead.
+            using (timeout.Token.Register(response.Dispose))
             {
-                using var response = await Http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-                status = (int)response.StatusCode;
-                text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                string text;
+                try
+                {
+                    text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                }
+                catch (Exception) when (timeout.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(timeout.Token);
+                }
+                return new Answer((int)response.StatusCode, text, RetryAfterOf(response));
             }
-            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        }
+
+        private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+        {
+            var header = response.Headers.RetryAfter;
+            if (header?.Delta is { } delta) return delta;
+            if (header?.Date is { } date)
             {
-                throw ApiError.TimedOut(uri.AbsolutePath, _connection.Timeout, Redactor);
+                var wait = date - DateTimeOffset.UtcNow;
+                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
             }
-            catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
+            return null;
+        }
+
+        // True when the failure happened before a byte of the request could reach NordPay.
+        private static bool NeverSent(Exception ex)
+        {
+            for (var inner = ex; inner != null; inner = inner.InnerException)
             {
-                throw ApiError.ConnectionFailed(uri.AbsolutePath, ex, Redactor);
+                if (inner is SocketException socket)
+                    return socket.SocketErrorCode == SocketError.ConnectionRefused || socket.SocketErrorCode == SocketError.HostNotFound
+                           || socket.SocketErrorCode == SocketError.HostUnreachable || socket.SocketErrorCode == SocketError.NetworkUnreachable
+                           || socket.SocketErrorCode == SocketError.TryAgain || socket.SocketErrorCode == SocketError.NoData;
+                if (inner is WebException web)
+                    return web.Status == WebExceptionStatus.ConnectFailure || web.Status == WebExceptionStatus.NameResolutionFailure
+                           || web.Status == WebExceptionStatus.ProxyNameResolutionFailure;
             }
-            _log(Redactor.Redact($"POST {uri.AbsolutePath} -> HTTP {status} in {clock.ElapsedMilliseconds} ms"));
-            return ReadPayload(status, text);
+            return false;
+        }
+
+        private void Log(HttpMethod method, Uri uri, string outcome, Stopwatch clock, RetryPolicy retry, TimeSpan? delay)
+        {
+            var attempt = retry.Attempts > 1 ? $" (attempt {retry.Attempts})" : string.Empty;
+            var next = delay == null ? string.Empty
+                : $"; retry {retry.Attempts} of {_options.MaximumRetryCount} in {delay.Value.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture)} s";
+            _log(Redactor.Redact($"{method} {uri.AbsolutePath} -> {outcome} in {clock.ElapsedMilliseconds} ms{attempt}{next}"));
         }
 
         // Accepts the documented bare JSON and the /v1 envelope {success, data, error}.

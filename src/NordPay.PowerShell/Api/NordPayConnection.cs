@@ -8,18 +8,15 @@ namespace NordPay.Api
     public sealed class NordPayConnection
     {
         public static readonly Uri DefaultBaseUri = new Uri("https://api.nord-pay.com/");
-        public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
-        public NordPayConnection(Uri baseUri, SecureString apiKey, TimeSpan? timeout = null)
+        public NordPayConnection(Uri baseUri, SecureString apiKey)
         {
             BaseUri = NormalizeBaseUri(baseUri);
             ApiKey = apiKey;
-            Timeout = timeout ?? DefaultTimeout;
         }
 
         public Uri BaseUri { get; }
         public SecureString ApiKey { get; }
-        public TimeSpan Timeout { get; }
 
         /// <summary>
         /// Checks a base URI: absolute, and https unless it is a loopback address (the local sandbox),

@@ -27,6 +27,10 @@ namespace NordPay.Api
         public string? ApiDetail { get; }
         public string? RecommendedAction { get; }
 
+        /// <summary>The same error with more said about it.</summary>
+        public NordPayException WithMessage(string message) =>
+            new NordPayException(ErrorId, Kind, message, Field, StatusCode, ApiDetail, RecommendedAction, InnerException);
+
         /// <summary>True when no later row can succeed either (bad or missing credentials).</summary>
         public bool StopsBatch => Kind == ErrorKind.AuthenticationError || Kind == ErrorKind.PermissionDenied;
     }

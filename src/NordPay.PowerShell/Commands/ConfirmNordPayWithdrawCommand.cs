@@ -14,7 +14,7 @@ namespace NordPay.Commands
     [OutputType(typeof(NordPayWithdrawConfirmation))]
     // The default set is InputObject: the binder tries it first, so a piped request keeps its
     // details (and its expiry check) instead of binding only its Identifier by property name.
-    public sealed class ConfirmNordPayWithdrawCommand : NordPayCmdlet
+    public sealed class ConfirmNordPayWithdrawCommand : NordPayApiCmdlet
     {
         private const string IdentifierSet = "Identifier";
         private const string InputObjectSet = "InputObject";
@@ -57,7 +57,7 @@ namespace NordPay.Commands
             _sent.Add(identifier);
             try
             {
-                var result = Await(token => Client.ConfirmWithdrawAsync(identifier, token));
+                var result = Await(token => Client.ConfirmWithdrawAsync(identifier, request, token));
                 WriteObject(new NordPayWithdrawConfirmation(result.Id, result.Status, result.Detail, identifier, request));
             }
             catch (NordPayException ex)

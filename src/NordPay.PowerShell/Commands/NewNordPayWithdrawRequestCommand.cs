@@ -6,7 +6,7 @@ namespace NordPay.Commands
     /// <summary>Step one of a payout: asks NordPay for a withdraw request and emits it with its fee and expiry.</summary>
     [Cmdlet(VerbsCommon.New, "NordPayWithdrawRequest", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(NordPayWithdrawRequest))]
-    public sealed class NewNordPayWithdrawRequestCommand : NordPayCmdlet
+    public sealed class NewNordPayWithdrawRequestCommand : NordPayApiCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Asset", "Coin", "Token")]

@@ -1,86 +1,24 @@
 using System;
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Management.Automation.Host;
-using System.Threading;
-using System.Threading.Tasks;
 using NordPay.Api;
 using NordPay.Security;
 
 namespace NordPay.Commands
 {
     /// <summary>
-    /// Shared base of every NordPay cmdlet: key resolution, the API client, cancellation through
-    /// StopProcessing, row-numbered errors, and ShouldProcess with -Force done right.
+    /// Shared base of every NordPay cmdlet: row-numbered errors with stable ids, terminating errors for
+    /// what no row can get past, and ShouldProcess with -Force done right.
     /// </summary>
-    public abstract class NordPayCmdlet : PSCmdlet, IDisposable
+    public abstract class NordPayCmdlet : PSCmdlet
     {
-        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
-        private readonly ConcurrentQueue<string> _verbose = new ConcurrentQueue<string>();
-        private NordPayClient? _client;
-
         /// <summary>The 1-based number of the input row being processed.</summary>
         protected int Row { get; private set; }
 
         /// <summary>Call once at the start of each ProcessRecord.</summary>
         protected void NextRow() => Row++;
 
-        protected Redactor Redactor => _client?.Redactor ?? Redactor.None;
-
-        protected override void StopProcessing() => _stopping.Cancel();
-
-        public void Dispose()
-        {
-            _stopping.Dispose();
-            GC.SuppressFinalize(this);
-        }
-
-        /// <summary>The client for this call. With no key anywhere, nothing can succeed: a terminating error.</summary>
-        protected NordPayClient Client
-        {
-            get
-            {
-                if (_client != null) return _client;
-                (NordPayConnection Connection, NordPayApiKeyInfo Info)? resolved;
-                try
-                {
-                    resolved = SessionCredentials.Resolve();
-                }
-                catch (NordPayException ex)
-                {
-                    Fail(ex, null);
-                    throw;
-                }
-                if (resolved == null)
-                {
-                    var missing = new NordPayException("ApiKeyNotSet", ErrorKind.AuthenticationError,
-                        $"No NordPay API key is set: run Set-NordPayApiKey, or set the {SessionCredentials.KeyVariable} environment variable for unattended jobs.",
-                        recommendedAction: "Set-NordPayApiKey");
-                    Fail(missing, null);
-                }
-                var (connection, info) = resolved!.Value;
-                WriteVerbose($"Using the {info.Source.ToLowerInvariant()} API key {info.KeyHint} for {info.BaseUri}.");
-                _client = new NordPayClient(connection, _verbose.Enqueue);
-                return _client;
-            }
-        }
-
-        /// <summary>Waits for an API call on the pipeline thread; Ctrl+C cancels it.</summary>
-        protected T Await<T>(Func<CancellationToken, Task<T>> call)
-        {
-            try
-            {
-                return call(_stopping.Token).GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-            finally
-            {
-                while (_verbose.TryDequeue(out var line)) WriteVerbose(line);
-            }
-        }
+        protected virtual Redactor Redactor => Redactor.None;
 
         /// <summary>
         /// ShouldProcess, where -Force only skips the prompt: -WhatIf and $WhatIfPreference still win,

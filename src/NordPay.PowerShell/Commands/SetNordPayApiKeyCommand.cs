@@ -37,7 +37,7 @@ namespace NordPay.Commands
             }
 
             if (!ShouldProcess($"NordPay API key for {baseUri}", "Set for this PowerShell session")) return;
-            var info = SessionCredentials.Set(ApiKey, baseUri);
+            var info = SessionSettings.SetKey(ApiKey, baseUri);
             WriteVerbose($"The session now uses the API key {info.KeyHint} for {info.BaseUri}.");
             if (PassThru) WriteObject(info);
         }

@@ -10,8 +10,12 @@ namespace NordPay.Tests.Api;
 /// <summary>The API client against the sandbox on a real loopback port, in both response shapes.</summary>
 public class ClientTests
 {
-    private static NordPayClient ClientFor(SandboxServer sandbox, bool v1 = false, string? key = null, TimeSpan? timeout = null) =>
-        new(new NordPayConnection(v1 ? sandbox.V1BaseUri : sandbox.BaseUri, PowerShellSession.Secure(key ?? sandbox.ApiKey), timeout));
+    // Retries fast, so that exhausting them costs the tests little time.
+    public static readonly NordPayClientOptions Fast = new() { RetryInterval = TimeSpan.FromMilliseconds(5) };
+
+    public static NordPayClient ClientFor(SandboxServer sandbox, bool v1 = false, string? key = null, NordPayClientOptions? options = null,
+        Action<string>? log = null) =>
+        new(new NordPayConnection(v1 ? sandbox.V1BaseUri : sandbox.BaseUri, PowerShellSession.Secure(key ?? sandbox.ApiKey)), options ?? Fast, log);
 
     [Theory]
     [InlineData(false)]
@@ -30,7 +34,7 @@ public class ClientTests
         Assert.Equal(1.12m, request.AmountUsd);
         Assert.True(request.ExpiresAt > DateTimeOffset.UtcNow.AddMinutes(14));
 
-        var confirm = await client.ConfirmWithdrawAsync(request.Identifier, CancellationToken.None);
+        var confirm = await client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None);
         Assert.Equal("pending", confirm.Status);
         Assert.Equal("Withdrawal request created and waiting for admin approval", confirm.Detail);
 
@@ -45,7 +49,7 @@ public class ClientTests
     {
         using var sandbox = Sandboxes.Start();
         var request = await ClientFor(sandbox).RequestWithdrawAsync("NEARERC20", Rows.Evm(1), 10.123456789012345678901234m, CancellationToken.None);
-        await ClientFor(sandbox).ConfirmWithdrawAsync(request.Identifier, CancellationToken.None);
+        await ClientFor(sandbox).ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None);
         Assert.Equal("10.123456789012345678901234", Assert.Single(sandbox.State.Ledger).Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -81,20 +85,20 @@ public class ClientTests
     {
         using var sandbox = Sandboxes.Start();
         var client = ClientFor(sandbox);
-        var notFound = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(Guid.NewGuid(), CancellationToken.None));
+        var notFound = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(Guid.NewGuid(), null, CancellationToken.None));
         Assert.Equal("WithdrawRequestNotFound", notFound.ErrorId);
         Assert.Equal(ErrorKind.ObjectNotFound, notFound.Kind);
 
         var request = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
         sandbox.State.AdvanceClock(TimeSpan.FromMinutes(16));
-        var expired = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(request.Identifier, CancellationToken.None));
+        var expired = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None));
         Assert.Equal("WithdrawRequestExpired", expired.ErrorId);
         Assert.Equal(ErrorKind.InvalidOperation, expired.Kind);
 
         sandbox.State.AdvanceClock(TimeSpan.FromMinutes(-16));
         var second = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(2), 5m, CancellationToken.None);
         sandbox.State.SetBalance("USDTBEP20", 1m);
-        var poor = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(second.Identifier, CancellationToken.None));
+        var poor = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(second.Identifier, second, CancellationToken.None));
         Assert.Equal("InsufficientBalance", poor.ErrorId);
         Assert.Empty(sandbox.State.Ledger);
     }
@@ -125,7 +129,7 @@ public class ClientTests
     public async Task Every_answer_maps_to_one_stable_error(int status, string body, string errorId, ErrorKind kind, bool stopsBatch)
     {
         using var sandbox = Sandboxes.Start();
-        sandbox.State.Faults.Add(new FaultRule("withdraw/request", status, body));
+        sandbox.State.Faults.Add(FaultRule.Answer("withdraw/request", status, body));
         var error = await Assert.ThrowsAsync<NordPayException>(() =>
             ClientFor(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
         Assert.Equal(errorId, error.ErrorId);
@@ -137,7 +141,7 @@ public class ClientTests
     public async Task Validation_lists_are_read_with_their_location()
     {
         using var sandbox = Sandboxes.Start();
-        sandbox.State.Faults.Add(new FaultRule("withdraw/request", 422,
+        sandbox.State.Faults.Add(FaultRule.Answer("withdraw/request", 422,
             """{"detail":[{"loc":["body","address"],"msg":"Field required","type":"missing"}]}"""));
         var error = await Assert.ThrowsAsync<NordPayException>(() =>
             ClientFor(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
@@ -164,25 +168,28 @@ public class ClientTests
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")));
+        var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")), Fast);
         var error = await Assert.ThrowsAsync<NordPayException>(() => client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
         Assert.Equal("ConnectionFailed", error.ErrorId);
         Assert.Equal(ErrorKind.ConnectionError, error.Kind);
     }
 
     [Fact]
-    public async Task A_silent_server_is_a_timeout()
+    public async Task A_silent_server_times_out_a_request_and_leaves_a_confirm_in_doubt()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         try
         {
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"),
-                PowerShellSession.Secure("np_key_abcdefghijkl"), TimeSpan.FromMilliseconds(300)));
-            var error = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(Guid.NewGuid(), CancellationToken.None));
-            Assert.Equal("RequestTimedOut", error.ErrorId);
-            Assert.Equal(ErrorKind.OperationTimeout, error.Kind);
+            var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")),
+                Fast with { Timeout = TimeSpan.FromMilliseconds(300) });
+            var timedOut = await Assert.ThrowsAsync<NordPayException>(() => client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
+            Assert.Equal("RequestTimedOut", timedOut.ErrorId);
+            Assert.Equal(ErrorKind.OperationTimeout, timedOut.Kind);
+            var unknown = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(Guid.NewGuid(), null, CancellationToken.None));
+            Assert.Equal("OutcomeUnknown", unknown.ErrorId);
+            Assert.Equal(ErrorKind.InvalidResult, unknown.Kind);
         }
         finally
         {

@@ -52,7 +52,7 @@ public class SandboxTests
         for (var i = 1; i <= 3; i++)
         {
             var request = await client.RequestWithdrawAsync(i == 2 ? "USDTTRC20" : "USDTBEP20", i == 2 ? Rows.Tron(i) : Rows.Evm(i), 30m + i, CancellationToken.None);
-            await client.ConfirmWithdrawAsync(request.Identifier, CancellationToken.None);
+            await client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None);
         }
 
         var (_, balance) = await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "balance/"), sandbox.ApiKey);
@@ -94,11 +94,11 @@ public class SandboxTests
         var (status, _) = await Send(HttpMethod.Post, new Uri(sandbox.BaseUri, "_sandbox/clock/advance?seconds=960"), key: null);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(sandbox.State.Now - before >= TimeSpan.FromSeconds(960));
-        Assert.Equal("WithdrawRequestExpired", (await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(request.Identifier, CancellationToken.None))).ErrorId);
+        Assert.Equal("WithdrawRequestExpired", (await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None))).ErrorId);
 
         sandbox.State.AdvanceClock(TimeSpan.FromSeconds(-960));
         var fresh = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(2), 6m, CancellationToken.None);
-        await client.ConfirmWithdrawAsync(fresh.Identifier, CancellationToken.None);
+        await client.ConfirmWithdrawAsync(fresh.Identifier, fresh, CancellationToken.None);
         var (_, ledger) = await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "_sandbox/ledger"), key: null);
         var entry = Assert.Single(ledger.EnumerateArray());
         Assert.Equal(fresh.Identifier, entry.GetProperty("Identifier").GetGuid());
@@ -109,7 +109,7 @@ public class SandboxTests
     public async Task Zero_in_exponent_form_and_numbers_as_strings_are_read()
     {
         using var sandbox = Sandboxes.Start();
-        sandbox.State.Faults.Add(new NordPay.Sandbox.FaultRule("withdraw/request", 200,
+        sandbox.State.Faults.Add(NordPay.Sandbox.FaultRule.Answer("withdraw/request", 200,
             """{"success":true,"data":{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","currency":"xDAI","address":"0x1","amount":"5.000000000000000000","amount_usd":5,"service_fee":"0E-18","service_fee_usd":null,"expires_at":"2030-01-01T00:00:00.000000+00:00"},"error":null}"""));
         var client = new NordPayClient(new NordPayConnection(sandbox.BaseUri, PowerShellSession.Secure(sandbox.ApiKey)));
         var request = await client.RequestWithdrawAsync("xDAI", "0x1", 5m, CancellationToken.None);

@@ -56,8 +56,8 @@ public class ErrorTests
             new Case("USDTBEP20", Rows.Evm(24), "5", "UnreadableResponse", ErrorCategory.ProtocolError, null),
         };
         for (var i = 0; i < faultCases.Length; i++)
-            sandbox.State.Faults.Add(new FaultRule("withdraw/request", faults[i + 1].Status, faults[i + 1].Body, faultCases[i].Address));
-        sandbox.State.Faults.Add(new FaultRule("withdraw/request", faults[0].Status, faults[0].Body, stopping.Address));
+            sandbox.State.Faults.Add(FaultRule.Answer("withdraw/request", faults[i + 1].Status, faults[i + 1].Body, faultCases[i].Address));
+        sandbox.State.Faults.Add(FaultRule.Answer("withdraw/request", faults[0].Status, faults[0].Body, stopping.Address));
         cases.AddRange(faultCases);
         cases.Add(new Case("USDTBEP20", Rows.Evm(30), "6", null, default, null));
         cases.Add(stopping);
@@ -209,8 +209,10 @@ public class ErrorTests
         listener.Stop();
         using var ps = PowerShellSession.Interactive();
         ps.SetKey("np_key_for_closed_port_1", new Uri($"http://127.0.0.1:{port}/"));
-        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"), ("USDTBEP20", Rows.Evm(2), "5")));
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest -RetryIntervalSec 0.005 -Verbose", (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"), ("USDTBEP20", Rows.Evm(2), "5")));
         Assert.Equal(2, result.Errors.Count);
+        Assert.Equal(6, result.Verbose.Count(v => v.Contains("could not connect", StringComparison.Ordinal) && v.Contains("; retry ", StringComparison.Ordinal)));
+        Assert.All(result.Errors, e => Assert.Contains("gave up after 4 attempts", e.ErrorDetails.Message));
         Assert.All(result.Errors, e =>
         {
             Assert.Equal($"ConnectionFailed,{NewCommand}", e.FullyQualifiedErrorId);

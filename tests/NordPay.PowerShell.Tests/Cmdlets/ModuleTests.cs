@@ -9,7 +9,10 @@ namespace NordPay.Tests.Cmdlets;
 /// <summary>The module as users import it: manifest, exports, layout, cmdlet shape.</summary>
 public class ModuleTests
 {
-    private static readonly string[] Declared = { "Confirm-NordPayWithdraw", "New-NordPayWithdrawRequest", "Set-NordPayApiKey" };
+    private static readonly string[] Declared =
+    {
+        "Confirm-NordPayWithdraw", "Get-NordPayConfiguration", "New-NordPayWithdrawRequest", "Set-NordPayApiKey", "Set-NordPayConfiguration",
+    };
 
     [Fact]
     public void The_manifest_passes_Test_ModuleManifest()
@@ -53,7 +56,7 @@ public class ModuleTests
             Assert.Equal("NordPay.Commands", type.Namespace);
             Assert.True(type.IsSealed && type.IsPublic, type.Name);
             Assert.True(type.IsSubclassOf(typeof(NordPayCmdlet)), type.Name);
-            Assert.True(attribute.SupportsShouldProcess, type.Name);
+            Assert.Equal(attribute.VerbName != VerbsCommon.Get, attribute.SupportsShouldProcess);
             Assert.NotEmpty(type.GetCustomAttributes<OutputTypeAttribute>());
         }
     }

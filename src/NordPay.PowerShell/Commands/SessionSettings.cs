@@ -9,44 +9,44 @@ using NordPay.Security;
 namespace NordPay.Commands
 {
     /// <summary>
-    /// The key and base URI of each PowerShell session (runspace). Keyed by the runspace object, so two
-    /// sessions in one process never see each other's key, and a closed session's key goes with it.
+    /// Each PowerShell session's (runspace's) key, base URI and call settings. Keyed by the runspace object,
+    /// so two sessions in one process never see each other's key, and a closed session's key goes with it.
     /// </summary>
-    internal static class SessionCredentials
+    internal static class SessionSettings
     {
         public const string KeyVariable = "NORDPAY_API_KEY";
         public const string BaseUriVariable = "NORDPAY_BASE_URI";
 
         private sealed class Entry
         {
-            public Entry(NordPayConnection connection, DateTimeOffset setAt)
-            {
-                Connection = connection;
-                SetAt = setAt;
-            }
-
-            public NordPayConnection Connection { get; }
-            public DateTimeOffset SetAt { get; }
+            public NordPayConnection? Connection { get; set; }
+            public DateTimeOffset? KeySetAt { get; set; }
+            public NordPayClientOptions Options { get; set; } = NordPayClientOptions.Default;
         }
 
         private static readonly ConditionalWeakTable<Runspace, Entry> Sessions = new ConditionalWeakTable<Runspace, Entry>();
 
-        public static NordPayApiKeyInfo Set(SecureString apiKey, Uri baseUri)
+        public static NordPayApiKeyInfo SetKey(SecureString apiKey, Uri baseUri)
         {
             var key = apiKey.Copy();
             key.MakeReadOnly();
-            var entry = new Entry(new NordPayConnection(baseUri, key), DateTimeOffset.Now);
-            var runspace = CurrentRunspace();
-            Sessions.Remove(runspace);
-            Sessions.Add(runspace, entry);
-            return Describe("Session", entry.Connection, entry.SetAt);
+            var entry = Current();
+            entry.Connection = new NordPayConnection(baseUri, key);
+            entry.KeySetAt = DateTimeOffset.Now;
+            return Describe("Session", entry.Connection, entry.KeySetAt);
+        }
+
+        public static NordPayClientOptions Options
+        {
+            get => Current().Options;
+            set => Current().Options = value;
         }
 
         /// <summary>The session's key, else NORDPAY_API_KEY (with NORDPAY_BASE_URI); null when there is none.</summary>
-        public static (NordPayConnection Connection, NordPayApiKeyInfo Info)? Resolve()
+        public static (NordPayConnection Connection, NordPayApiKeyInfo Info)? ResolveKey()
         {
-            if (Sessions.TryGetValue(CurrentRunspace(), out var entry))
-                return (entry.Connection, Describe("Session", entry.Connection, entry.SetAt));
+            var entry = Current();
+            if (entry.Connection != null) return (entry.Connection, Describe("Session", entry.Connection, entry.KeySetAt));
 
             var key = Environment.GetEnvironmentVariable(KeyVariable);
             if (string.IsNullOrWhiteSpace(key)) return null;
@@ -63,7 +63,8 @@ namespace NordPay.Commands
         private static NordPayApiKeyInfo Describe(string source, NordPayConnection connection, DateTimeOffset? setAt) =>
             new NordPayApiKeyInfo(source, connection.BaseUri, Redactor.Hint(connection.RevealKey()), setAt);
 
-        private static Runspace CurrentRunspace() =>
-            Runspace.DefaultRunspace ?? throw new InvalidOperationException("No PowerShell session is running on this thread.");
+        private static Entry Current() =>
+            Sessions.GetValue(Runspace.DefaultRunspace ?? throw new InvalidOperationException("No PowerShell session is running on this thread."),
+                _ => new Entry());
     }
 }

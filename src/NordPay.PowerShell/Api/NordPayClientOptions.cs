@@ -1,0 +1,25 @@
+using System;
+using System.Net;
+
+namespace NordPay.Api
+{
+    /// <summary>How calls are made: retries, timeout and proxy. Immutable; override with a 'with' expression.</summary>
+    public sealed record NordPayClientOptions
+    {
+        public static NordPayClientOptions Default { get; } = new NordPayClientOptions();
+
+        /// <summary>Retries after the first attempt; 0 disables retrying.</summary>
+        public int MaximumRetryCount { get; init; } = 3;
+        /// <summary>The first backoff; each retry doubles it (with jitter), unless NordPay's Retry-After says otherwise.</summary>
+        public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(0.5);
+        /// <summary>The most time spent waiting between attempts of one call.</summary>
+        public TimeSpan RetryTimeLimit { get; init; } = TimeSpan.FromSeconds(60);
+        /// <summary>How long one attempt may take.</summary>
+        public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+        /// <summary>Null: the system and environment proxy (HTTP_PROXY, HTTPS_PROXY, NO_PROXY).</summary>
+        public ProxySettings? Proxy { get; init; }
+    }
+
+    /// <summary>An explicit proxy, named as Invoke-RestMethod names its parameters.</summary>
+    public sealed record ProxySettings(Uri Address, NetworkCredential? Credential = null, bool UseDefaultCredentials = false);
+}
