@@ -1,7 +1,7 @@
 namespace NordPay.Sandbox;
 
 /// <summary>How a sandbox starts: its port, the one API key it accepts, and its starting balances.</summary>
-public sealed class SandboxOptions
+public sealed record SandboxOptions
 {
     public const string DefaultApiKey = "np_sandbox_key_0123456789";
 
@@ -12,6 +12,8 @@ public sealed class SandboxOptions
     public decimal FeePercent { get; init; } = 1.7m;
     /// <summary>Starting balances by currency name; currencies not named start with the seed balance.</summary>
     public IReadOnlyDictionary<string, decimal> Balances { get; init; } = new Dictionary<string, decimal>();
+    /// <summary>When set, requests sent to the sandbox as a proxy must carry these Basic proxy credentials (else 407).</summary>
+    public System.Net.NetworkCredential? ProxyCredential { get; init; }
     /// <summary>Faults in force from the start (see <see cref="FaultRule.Parse"/>).</summary>
     public IReadOnlyList<FaultRule> Faults { get; init; } = Array.Empty<FaultRule>();
 

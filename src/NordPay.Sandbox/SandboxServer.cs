@@ -35,11 +35,13 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         var app = builder.Build();
         var state = new SandboxState(options);
 
-        app.Use(async (context, next) =>
+        // Recorded on arrival, before any fault can cut the connection: tests count what reached the server.
+        app.Use((context, next) =>
         {
-            await next();
-            state.Record(new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? "/", context.Response.StatusCode));
+            state.Record(new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? "/"));
+            return next();
         });
+        app.Use((context, next) => ActAsProxy(context, next, state, options));
         app.Use((context, next) => InjectFault(context, next, state));
         foreach (var rule in options.Faults) state.Faults.Add(rule);
 
@@ -257,6 +259,26 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         w.WriteNumber("limit", limit);
         w.WriteNumber("total_pages", (matching.Count + limit - 1) / limit);
         w.WriteEndObject();
+    }
+
+    // A request whose target is an absolute URI was sent to the sandbox as a proxy: it is served as if
+    // forwarded, after the proxy credentials are checked when the sandbox requires them.
+    private static Task ActAsProxy(HttpContext context, Func<Task> next, SandboxState state, SandboxOptions options)
+    {
+        var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        if (!target.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) return next();
+        if (options.ProxyCredential is { } credential)
+        {
+            var expected = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{credential.UserName}:{credential.Password}"));
+            if (context.Request.Headers["Proxy-Authorization"].ToString() != expected)
+            {
+                context.Response.StatusCode = 407;
+                context.Response.Headers["Proxy-Authenticate"] = "Basic realm=\"sandbox\"";
+                return Task.CompletedTask;
+            }
+        }
+        state.RecordProxied();
+        return next();
     }
 
     private static async Task InjectFault(HttpContext context, Func<Task> next, SandboxState state)

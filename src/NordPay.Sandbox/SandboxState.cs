@@ -66,6 +66,19 @@ public sealed class SandboxState
 
     public int PostsReceived => Received.Count(r => r.Method == "POST");
 
+    private int _proxied;
+
+    /// <summary>Requests that reached the sandbox as a proxy (absolute-form request targets).</summary>
+    public int ProxiedRequests
+    {
+        get { lock (_gate) return _proxied; }
+    }
+
+    public void RecordProxied()
+    {
+        lock (_gate) _proxied++;
+    }
+
     public void Record(ReceivedRequest request)
     {
         lock (_gate) _received.Add(request);

@@ -8,5 +8,5 @@ public sealed record WithdrawRequest(Guid Identifier, string Currency, string Ad
 public sealed record Withdrawal(long Id, Guid Identifier, string Currency, string Address, decimal Amount, decimal ServiceFee,
     decimal AmountUsd, decimal ServiceFeeUsd, string Status, DateTimeOffset CreatedAt);
 
-/// <summary>One HTTP request as the sandbox received it.</summary>
-public sealed record ReceivedRequest(string Method, string Path, int Status);
+/// <summary>One HTTP request as it reached the sandbox.</summary>
+public sealed record ReceivedRequest(string Method, string Path);

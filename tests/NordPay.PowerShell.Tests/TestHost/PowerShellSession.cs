@@ -90,5 +90,15 @@ public sealed class PowerShellSession : IDisposable
         return result;
     }
 
+    /// <summary>Starts a script without waiting for it, as a user does before pressing Ctrl+C.</summary>
+    public (PowerShell Shell, IAsyncResult Running) Begin(string script, params object?[] args)
+    {
+        var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        ps.AddScript(script);
+        foreach (var arg in args) ps.AddArgument(arg);
+        return (ps, ps.BeginInvoke());
+    }
+
     public void Dispose() => _runspace.Dispose();
 }

@@ -1,0 +1,135 @@
+using NordPay.Api;
+using NordPay.Sandbox;
+using NordPay.Tests.Api;
+using NordPay.Tests.TestHost;
+using Xunit;
+
+namespace NordPay.Tests.Resilience;
+
+/// <summary>Which calls are retried, on what, how long, and when they give up.</summary>
+public class RetryTests
+{
+    private static Task<NordPayWithdrawRequest> Request(NordPayClient client) =>
+        client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
+
+    public static TheoryData<string, FaultRule> Transient => new()
+    {
+        { "429 with Retry-After in seconds", new FaultRule { PathSuffix = "withdraw/request", Status = 429, RetryAfterSeconds = 0, Times = 2 } },
+        { "429 with Retry-After as an HTTP date", new FaultRule { PathSuffix = "withdraw/request", Status = 429, RetryAfterSeconds = 0, RetryAfterAsDate = true, Times = 2 } },
+        { "429 without Retry-After", new FaultRule { PathSuffix = "withdraw/request", Status = 429, Times = 2 } },
+        { "502", new FaultRule { PathSuffix = "withdraw/request", Status = 502, Body = "<html>Bad gateway</html>", Times = 2 } },
+        { "503", new FaultRule { PathSuffix = "withdraw/request", Status = 503, Times = 2 } },
+        { "504", new FaultRule { PathSuffix = "withdraw/request", Status = 504, Times = 2 } },
+        { "connection dropped before processing", new FaultRule { PathSuffix = "withdraw/request", Drop = Drop.BeforeProcessing, Times = 2 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Transient))]
+    public async Task Request_creation_is_retried_on_transient_failures(string name, FaultRule fault)
+    {
+        using var sandbox = Sandboxes.Start(new SandboxOptions { Faults = new[] { fault } });
+        var log = new List<string>();
+        var request = await Request(ClientTests.ClientFor(sandbox, log: log.Add));
+        Assert.Equal(5m, request.Amount);
+        Assert.Equal(3, sandbox.Posts("withdraw/request"));
+        Assert.Equal(2, log.Count(l => l.Contains("; retry ", StringComparison.Ordinal)));
+        Assert.Contains(log, l => l.EndsWith("(attempt 3)", StringComparison.Ordinal));
+        Assert.NotNull(name);
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(400)]
+    [InlineData(422)]
+    public async Task Request_creation_is_not_retried_on_other_failures(int status)
+    {
+        using var sandbox = Sandboxes.Start(new SandboxOptions { Faults = new[] { FaultRule.Answer("withdraw/request", status, """{"detail":"no"}""") } });
+        await Assert.ThrowsAsync<NordPayException>(() => Request(ClientTests.ClientFor(sandbox)));
+        Assert.Equal(1, sandbox.Posts("withdraw/request"));
+    }
+
+    [Fact]
+    public async Task Retries_stop_after_MaximumRetryCount()
+    {
+        using var sandbox = Sandboxes.Start(new SandboxOptions { Faults = new[] { FaultRule.Answer("withdraw/request", 503, "") } });
+        var error = await Assert.ThrowsAsync<NordPayException>(() => Request(ClientTests.ClientFor(sandbox)));
+        Assert.Equal("ServerError", error.ErrorId);
+        Assert.Contains("gave up after 4 attempts", error.Message);
+        Assert.Equal(4, sandbox.Posts("withdraw/request"));
+
+        var once = await Assert.ThrowsAsync<NordPayException>(() => Request(ClientTests.ClientFor(sandbox, options: ClientTests.Fast with { MaximumRetryCount = 0 })));
+        Assert.Contains("gave up after 1 attempts", once.Message);
+        Assert.Equal(5, sandbox.Posts("withdraw/request"));
+    }
+
+    [Fact]
+    public async Task Retry_After_is_honoured_and_a_wait_past_the_time_limit_is_not_made()
+    {
+        using var sandbox = Sandboxes.Start(new SandboxOptions
+        {
+            Faults = new[] { new FaultRule { PathSuffix = "withdraw/request", Status = 429, RetryAfterSeconds = 1, Times = 1 } },
+        });
+        var log = new List<string>();
+        await Request(ClientTests.ClientFor(sandbox, log: log.Add));
+        Assert.Contains(log, l => l.Contains("-> HTTP 429 in ", StringComparison.Ordinal) && l.EndsWith("; retry 1 of 3 in 1 s", StringComparison.Ordinal));
+
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/request", Status = 429, RetryAfterSeconds = 120 });
+        var error = await Assert.ThrowsAsync<NordPayException>(() => Request(ClientTests.ClientFor(sandbox, options: ClientTests.Fast with { RetryTimeLimit = TimeSpan.FromSeconds(10) })));
+        Assert.Equal("RateLimited", error.ErrorId);
+        Assert.Contains("NordPay asked to wait 120 s, past the retry time limit of 10 s", error.Message);
+        Assert.Equal(3, sandbox.Posts("withdraw/request"));
+    }
+
+    [Fact]
+    public async Task A_request_whose_answer_was_lost_is_made_again_and_only_one_is_ever_paid()
+    {
+        using var sandbox = Sandboxes.Start(new SandboxOptions
+        {
+            Faults = new[] { new FaultRule { PathSuffix = "withdraw/request", Drop = Drop.AfterProcessing, Times = 1 } },
+        });
+        var client = ClientTests.ClientFor(sandbox);
+        var request = await Request(client);
+        await client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None);
+        Assert.Equal(2, sandbox.Posts("withdraw/request"));
+        Assert.Equal(request.Identifier, Assert.Single(sandbox.State.Ledger).Identifier);
+    }
+
+    [Fact]
+    public async Task A_per_attempt_timeout_is_not_retried_for_request_creation()
+    {
+        using var sandbox = Sandboxes.Start(new SandboxOptions
+        {
+            Faults = new[] { new FaultRule { PathSuffix = "withdraw/request", Latency = TimeSpan.FromSeconds(5) } },
+        });
+        var error = await Assert.ThrowsAsync<NordPayException>(() =>
+            Request(ClientTests.ClientFor(sandbox, options: ClientTests.Fast with { Timeout = TimeSpan.FromMilliseconds(200) })));
+        Assert.Equal("RequestTimedOut", error.ErrorId);
+        Assert.Contains("0.2 s", error.Message);
+    }
+
+    [Fact]
+    public async Task Reads_are_retried_too()
+    {
+        using var sandbox = Sandboxes.Start(new SandboxOptions
+        {
+            Faults = new[] { new FaultRule { PathSuffix = "balance/withdraws", Status = 503, Times = 2 } },
+        });
+        var page = await ClientTests.ClientFor(sandbox).GetWithdrawalsAsync(null, 0, 10, CancellationToken.None);
+        Assert.Empty(page);
+        Assert.Equal(3, sandbox.State.Received.Count(r => r.Path.EndsWith("balance/withdraws", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("path=withdraw/confirm,drop=after,times=1")]
+    [InlineData("status=429,retry-after=1,every=2")]
+    [InlineData("latency-ms=50")]
+    public void Faults_are_read_from_the_command_line(string spec)
+    {
+        var options = SandboxOptions.FromArgs(new[] { "--port", "0", "--fault", spec, "--latency-ms", "10" });
+        Assert.Equal(2, options.Faults.Count);
+        Assert.Equal(TimeSpan.FromMilliseconds(10), options.Faults[1].Latency);
+        var rule = options.Faults[0];
+        Assert.True(rule.Drop == Drop.AfterProcessing || rule.Status == 429 || rule.Latency == TimeSpan.FromMilliseconds(50));
+        Assert.Throws<ArgumentException>(() => FaultRule.Parse("colour=blue"));
+    }
+}
