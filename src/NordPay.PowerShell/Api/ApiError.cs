@@ -71,6 +71,9 @@ namespace NordPay.Api
                 case 403:
                     return Create("AccessDenied", ErrorKind.PermissionDenied, prefix + text, null, status, detail,
                         "Give this API key the permission to withdraw in the NordPay panel.");
+                case 407:
+                    return Create("ProxyAuthenticationRequired", ErrorKind.AuthenticationError, prefix + text, "Proxy", status, detail,
+                        "Give the proxy's credentials with -ProxyCredential or -ProxyUseDefaultCredentials.");
                 case 404:
                     return Create("EndpointNotFound", ErrorKind.ObjectNotFound, prefix + text, null, status, detail,
                         "Check the base URI given to Set-NordPayApiKey.");

@@ -58,6 +58,7 @@ namespace NordPay.Commands
             try
             {
                 var result = Await(token => Client.ConfirmWithdrawAsync(identifier, request, token));
+                if (result.Reconciled) WriteWarning($"Row {Row}: {result.Detail}");
                 WriteObject(new NordPayWithdrawConfirmation(result.Id, result.Status, result.Detail, identifier, request));
             }
             catch (NordPayException ex)

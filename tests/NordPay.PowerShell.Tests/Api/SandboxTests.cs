@@ -106,6 +106,20 @@ public class SandboxTests
     }
 
     [Fact]
+    public async Task Faults_can_be_added_and_cleared_over_http()
+    {
+        using var sandbox = Sandboxes.Start();
+        var add = await Http.PostAsync(new Uri(sandbox.BaseUri, "_sandbox/faults?spec=" + Uri.EscapeDataString("path=currencies/,status=503,times=1")), null);
+        Assert.Equal(HttpStatusCode.NoContent, add.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Http.GetAsync(new Uri(sandbox.BaseUri, "currencies/"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(new Uri(sandbox.BaseUri, "currencies/"))).StatusCode);
+
+        await Http.PostAsync(new Uri(sandbox.BaseUri, "_sandbox/faults?spec=" + Uri.EscapeDataString("path=currencies/,status=500")), null);
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync(new Uri(sandbox.BaseUri, "_sandbox/faults"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(new Uri(sandbox.BaseUri, "currencies/"))).StatusCode);
+    }
+
+    [Fact]
     public async Task Zero_in_exponent_form_and_numbers_as_strings_are_read()
     {
         using var sandbox = Sandboxes.Start();
