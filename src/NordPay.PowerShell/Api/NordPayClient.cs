@@ -34,7 +34,7 @@ namespace NordPay.Api
         private readonly NordPayConnection _connection;
         private readonly NordPayClientOptions _options;
         private readonly HttpClient _http;
-        private readonly Action<string> _log;
+        private readonly Action<LogLevel, string> _log;
         // Withdrawals already matched to a confirm by this client: two lost answers never claim the same one.
         private readonly HashSet<long> _claimed = new HashSet<long>();
 
@@ -47,13 +47,13 @@ namespace NordPay.Api
             OnlyIfNotReceived,
         }
 
-        public NordPayClient(NordPayConnection connection, NordPayClientOptions? options = null, Action<string>? log = null)
+        public NordPayClient(NordPayConnection connection, NordPayClientOptions? options = null, Action<LogLevel, string>? log = null)
         {
             _connection = connection;
             _options = options ?? NordPayClientOptions.Default;
             _http = HttpClients.For(_options.Proxy);
             Redactor = new Redactor(connection.RevealKey());
-            _log = log ?? (_ => { });
+            _log = log ?? ((_, _) => { });
         }
 
         public Redactor Redactor { get; }
@@ -103,7 +103,7 @@ namespace NordPay.Api
             }
             catch (OutcomeUnknownException unknown)
             {
-                _log(Redactor.Redact($"The confirm of {identifier} may have reached NordPay ({unknown.Message}); it is not sent again. Reading the withdraw history."));
+                _log(LogLevel.Verbose, Redactor.Redact($"The confirm of {identifier} may have reached NordPay ({unknown.Message}); it is not sent again. Reading the withdraw history."));
                 return await ReconcileAsync(identifier, request, sentAt, unknown.Message, cancellation).ConfigureAwait(false);
             }
             var result = new WithdrawConfirmResult(payload.Int64("id"), payload.String("status"), payload.OptionalString("detail") ?? string.Empty);
@@ -149,7 +149,7 @@ namespace NordPay.Api
                         {
                             if (!_claimed.Add(withdrawal.Id)) continue;
                         }
-                        _log($"Found withdrawal {withdrawal.Id} for request {identifier} in the withdraw history.");
+                        _log(LogLevel.Verbose, $"Found withdrawal {withdrawal.Id} for request {identifier} in the withdraw history.");
                         return new WithdrawConfirmResult(withdrawal.Id, withdrawal.Status,
                             $"The answer to the confirm was lost ({reason}); withdrawal {withdrawal.Id} was found in the withdraw history.", reconciled: true);
                     }
@@ -269,6 +269,7 @@ namespace NordPay.Api
             message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
             message.Headers.TryAddWithoutValidation("X-API-KEY", _connection.RevealKey());
 
+            if (body != null) _log(LogLevel.Debug, Redactor.Redact($"{method} {uri.AbsolutePath} body: {System.Text.Encoding.UTF8.GetString(body)}"));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             timeout.CancelAfter(_options.Timeout);
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
@@ -284,6 +285,7 @@ namespace NordPay.Api
                 {
                     throw new OperationCanceledException(timeout.Token);
                 }
+                _log(LogLevel.Debug, Redactor.Redact($"{method} {uri.AbsolutePath} answer (HTTP {(int)response.StatusCode}): {text}"));
                 return new Answer((int)response.StatusCode, text, RetryAfterOf(response));
             }
         }
@@ -321,7 +323,7 @@ namespace NordPay.Api
             var attempt = retry.Attempts > 1 ? $" (attempt {retry.Attempts})" : string.Empty;
             var next = delay == null ? string.Empty
                 : $"; retry {retry.Attempts} of {_options.MaximumRetryCount} in {delay.Value.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture)} s";
-            _log(Redactor.Redact($"{method} {uri.AbsolutePath} -> {outcome} in {clock.ElapsedMilliseconds} ms{attempt}{next}"));
+            _log(LogLevel.Verbose, Redactor.Redact($"{method} {uri.AbsolutePath} -> {outcome} in {clock.ElapsedMilliseconds} ms{attempt}{next}"));
         }
 
         // Accepts the documented bare JSON and the /v1 envelope {success, data, error}.

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using NordPay.Api;
@@ -15,8 +16,17 @@ namespace NordPay.Commands
     public abstract class NordPayApiCmdlet : NordPayCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
-        private readonly ConcurrentQueue<string> _verbose = new ConcurrentQueue<string>();
+        private readonly ConcurrentQueue<(LogLevel Level, string Text)> _log = new ConcurrentQueue<(LogLevel, string)>();
         private NordPayClient? _client;
+
+        /// <summary>The key for this call only; it wins over the session, the environment and persisted profiles.</summary>
+        [Parameter]
+        public SecureString? ApiKey { get; set; }
+
+        /// <summary>The profile whose key to use; a profile that does not exist is an error.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Profile { get; set; }
 
         /// <summary>Retries after the first attempt for this call; see Set-NordPayConfiguration.</summary>
         [Parameter]
@@ -63,7 +73,7 @@ namespace NordPay.Commands
                 {
                     options = CallSettings.Apply(SessionSettings.Options, MaximumRetryCount, RetryIntervalSec, null, TimeoutSec,
                         Proxy, ProxyCredential, ProxyUseDefaultCredentials.IsPresent ? true : (bool?)null);
-                    resolved = SessionSettings.ResolveKey();
+                    resolved = new KeyResolver(this).Resolve(ApiKey, Profile);
                 }
                 catch (NordPayException ex)
                 {
@@ -72,14 +82,23 @@ namespace NordPay.Commands
                 }
                 if (resolved == null)
                     Fail(new NordPayException("ApiKeyNotSet", ErrorKind.AuthenticationError,
-                        $"No NordPay API key is set: run Set-NordPayApiKey, or set the {SessionSettings.KeyVariable} environment variable for unattended jobs.",
+                        $"No NordPay API key is set: run Set-NordPayApiKey, or set the {KeyResolver.KeyVariable} environment variable for unattended jobs.",
                         recommendedAction: "Set-NordPayApiKey"), null);
                 var (connection, info) = resolved!.Value;
-                WriteVerbose($"Using the {info.Source.ToLowerInvariant()} API key {info.KeyHint} for {info.BaseUri}.");
-                _client = new NordPayClient(connection, options, _verbose.Enqueue);
+                WriteVerbose($"Using the API key {info.KeyHint} of profile '{info.Profile}' from {Describe(info)} for {info.BaseUri}.");
+                if (Tls.EnsureTls12()) WriteVerbose("Added TLS 1.2 to the protocols this process may use.");
+                _client = new NordPayClient(connection, options, (level, text) => _log.Enqueue((level, text)));
                 return _client;
             }
         }
+
+        private static string Describe(NordPayApiKeyInfo info) => info.Source switch
+        {
+            "Call" => "-ApiKey",
+            "Session" => "this session",
+            "Environment" => KeyResolver.KeyVariable,
+            _ => $"the current user's {info.Storage} store",
+        };
 
         /// <summary>Waits for an API call on the pipeline thread; Ctrl+C cancels it.</summary>
         protected T Await<T>(Func<CancellationToken, Task<T>> call)
@@ -94,7 +113,11 @@ namespace NordPay.Commands
             }
             finally
             {
-                while (_verbose.TryDequeue(out var line)) WriteVerbose(line);
+                while (_log.TryDequeue(out var line))
+                {
+                    if (line.Level == LogLevel.Debug) WriteDebug(line.Text);
+                    else WriteVerbose(line.Text);
+                }
             }
         }
     }

@@ -42,11 +42,11 @@ namespace NordPay.Commands
             }
         }
 
-        /// <summary>Reports a failed row: non-terminating, unless no later row can succeed either.</summary>
+        /// <summary>Reports a failed row (or, before any row, a failure): non-terminating, unless no later row can succeed either.</summary>
         protected void WriteRowError(NordPayException error, object? row, string rowLabel)
         {
             var field = error.Field == null ? string.Empty : $", {error.Field}";
-            var record = ToErrorRecord(error, row, $"Row {Row}{rowLabel}{field}: {error.Message}");
+            var record = ToErrorRecord(error, row, Row == 0 ? error.Message : $"Row {Row}{rowLabel}{field}: {error.Message}");
             if (error.StopsBatch) ThrowTerminatingError(record);
             WriteError(record);
         }

@@ -1,6 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation.Runspaces;
-using System.Net;
 using System.Runtime.CompilerServices;
 using System.Security;
 using NordPay.Api;
@@ -9,32 +10,46 @@ using NordPay.Security;
 namespace NordPay.Commands
 {
     /// <summary>
-    /// Each PowerShell session's (runspace's) key, base URI and call settings. Keyed by the runspace object,
-    /// so two sessions in one process never see each other's key, and a closed session's key goes with it.
+    /// Each PowerShell session's (runspace's) keys by profile, and its call settings. Keyed by the runspace
+    /// object, so two sessions in one process never see each other's key, and a closed session's keys go with it.
     /// </summary>
     internal static class SessionSettings
     {
-        public const string KeyVariable = "NORDPAY_API_KEY";
-        public const string BaseUriVariable = "NORDPAY_BASE_URI";
+        public const string DefaultProfile = "default";
+
+        internal sealed class SessionKey
+        {
+            public SessionKey(NordPayConnection connection, DateTimeOffset setAt)
+            {
+                Connection = connection;
+                SetAt = setAt;
+            }
+
+            public NordPayConnection Connection { get; }
+            public DateTimeOffset SetAt { get; }
+        }
 
         private sealed class Entry
         {
-            public NordPayConnection? Connection { get; set; }
-            public DateTimeOffset? KeySetAt { get; set; }
+            public Dictionary<string, SessionKey> Keys { get; } = new Dictionary<string, SessionKey>(StringComparer.Ordinal);
             public NordPayClientOptions Options { get; set; } = NordPayClientOptions.Default;
+            public KeyStore? Store { get; set; }
         }
 
         private static readonly ConditionalWeakTable<Runspace, Entry> Sessions = new ConditionalWeakTable<Runspace, Entry>();
 
-        public static NordPayApiKeyInfo SetKey(SecureString apiKey, Uri baseUri)
+        public static SessionKey SetKey(string profile, SecureString apiKey, Uri baseUri)
         {
             var key = apiKey.Copy();
             key.MakeReadOnly();
-            var entry = Current();
-            entry.Connection = new NordPayConnection(baseUri, key);
-            entry.KeySetAt = DateTimeOffset.Now;
-            return Describe("Session", entry.Connection, entry.KeySetAt);
+            return Current().Keys[profile] = new SessionKey(new NordPayConnection(baseUri, key), DateTimeOffset.Now);
         }
+
+        public static SessionKey? Key(string profile) => Current().Keys.TryGetValue(profile, out var key) ? key : null;
+
+        public static IReadOnlyList<KeyValuePair<string, SessionKey>> Keys() => Current().Keys.OrderBy(k => k.Key, StringComparer.Ordinal).ToList();
+
+        public static bool RemoveKey(string profile) => Current().Keys.Remove(profile);
 
         public static NordPayClientOptions Options
         {
@@ -42,26 +57,11 @@ namespace NordPay.Commands
             set => Current().Options = value;
         }
 
-        /// <summary>The session's key, else NORDPAY_API_KEY (with NORDPAY_BASE_URI); null when there is none.</summary>
-        public static (NordPayConnection Connection, NordPayApiKeyInfo Info)? ResolveKey()
-        {
-            var entry = Current();
-            if (entry.Connection != null) return (entry.Connection, Describe("Session", entry.Connection, entry.KeySetAt));
+        /// <summary>The current user's persisted profiles (a session may be pointed at another store by tests).</summary>
+        public static KeyStore Store => Current().Store ??= KeyStore.ForCurrentUser();
 
-            var key = Environment.GetEnvironmentVariable(KeyVariable);
-            if (string.IsNullOrWhiteSpace(key)) return null;
-            var uriText = Environment.GetEnvironmentVariable(BaseUriVariable);
-            Uri baseUri = NordPayConnection.DefaultBaseUri;
-            if (!string.IsNullOrWhiteSpace(uriText) && !Uri.TryCreate(uriText!.Trim(), UriKind.Absolute, out baseUri!))
-                throw new NordPayException("InvalidBaseUri", ErrorKind.InvalidArgument,
-                    $"{BaseUriVariable} is not an absolute URI: '{uriText}'.", "BaseUri",
-                    recommendedAction: $"Set {BaseUriVariable} to a URI such as https://api.nord-pay.com/.");
-            var connection = new NordPayConnection(baseUri, new NetworkCredential(string.Empty, key!.Trim()).SecurePassword);
-            return (connection, Describe("Environment", connection, null));
-        }
-
-        private static NordPayApiKeyInfo Describe(string source, NordPayConnection connection, DateTimeOffset? setAt) =>
-            new NordPayApiKeyInfo(source, connection.BaseUri, Redactor.Hint(connection.RevealKey()), setAt);
+        /// <summary>Points one session at another key store: tests use a temporary folder and a stand-in for DPAPI.</summary>
+        internal static void UseKeyStore(Runspace runspace, KeyStore store) => Sessions.GetValue(runspace, _ => new Entry()).Store = store;
 
         private static Entry Current() =>
             Sessions.GetValue(Runspace.DefaultRunspace ?? throw new InvalidOperationException("No PowerShell session is running on this thread."),

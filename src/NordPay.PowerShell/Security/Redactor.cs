@@ -11,7 +11,12 @@ namespace NordPay.Security
     {
         public const string Mask = "***";
 
-        private static readonly Regex KeyHeader = new Regex(@"(X-API-KEY\s*[:=]\s*)(\S+)",
+        private static readonly Regex KeyHeader = new Regex(@"((?:X-API-KEY|Proxy-Authorization|Authorization)\s*[:=]\s*)(\S+)",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        // JSON fields that carry secrets, such as "postback_secret": "...".
+        private static readonly Regex SecretField = new Regex(
+            @"(""[^""]*(?:api[_-]?key|secret|token|password|signature)[^""]*""\s*:\s*"")((?:[^""\\]|\\.)*)("")",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         private readonly string? _secret;
@@ -27,6 +32,7 @@ namespace NordPay.Security
         {
             if (string.IsNullOrEmpty(text)) return text ?? string.Empty;
             var result = _secret == null ? text! : text!.Replace(_secret, Mask);
+            result = SecretField.Replace(result, m => m.Groups[1].Value + Mask + m.Groups[3].Value);
             return KeyHeader.Replace(result, m => m.Groups[1].Value + Mask);
         }
 

@@ -14,7 +14,7 @@ public class ClientTests
     public static readonly NordPayClientOptions Fast = new() { RetryInterval = TimeSpan.FromMilliseconds(5) };
 
     public static NordPayClient ClientFor(SandboxServer sandbox, bool v1 = false, string? key = null, NordPayClientOptions? options = null,
-        Action<string>? log = null) =>
+        Action<NordPay.Api.LogLevel, string>? log = null) =>
         new(new NordPayConnection(v1 ? sandbox.V1BaseUri : sandbox.BaseUri, PowerShellSession.Secure(key ?? sandbox.ApiKey)), options ?? Fast, log);
 
     [Theory]

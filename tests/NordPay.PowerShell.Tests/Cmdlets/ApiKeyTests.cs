@@ -88,7 +88,7 @@ public class ApiKeyTests
                 (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"), ("USDTBEP20", Rows.Evm(2), "6")));
             Assert.Empty(result.Errors);
             Assert.Equal(2, sandbox.State.Ledger.Count);
-            Assert.Contains(result.Verbose, v => v.Contains("environment API key ..." + sandbox.ApiKey[^4..], StringComparison.Ordinal));
+            Assert.Contains(result.Verbose, v => v.Contains($"Using the API key ...{sandbox.ApiKey[^4..]} of profile 'default' from NORDPAY_API_KEY", StringComparison.Ordinal));
             Assert.Contains(result.Verbose, v => v.Contains("POST /balance/withdraw/confirm -> HTTP 200", StringComparison.Ordinal));
             Secrets.AssertNotLeaked(sandbox.ApiKey, result, ps.UI);
 

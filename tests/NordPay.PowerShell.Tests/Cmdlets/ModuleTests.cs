@@ -11,7 +11,8 @@ public class ModuleTests
 {
     private static readonly string[] Declared =
     {
-        "Confirm-NordPayWithdraw", "Get-NordPayConfiguration", "New-NordPayWithdrawRequest", "Set-NordPayApiKey", "Set-NordPayConfiguration",
+        "Confirm-NordPayWithdraw", "Get-NordPayApiKey", "Get-NordPayConfiguration", "New-NordPayWithdrawRequest", "Remove-NordPayApiKey",
+        "Set-NordPayApiKey", "Set-NordPayConfiguration",
     };
 
     [Fact]

@@ -133,7 +133,7 @@ public class ConfirmSafetyTests
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         var log = new List<string>();
-        var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")), ClientTests.Fast, log.Add);
+        var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")), ClientTests.Fast, (_, line) => log.Add(line));
         var error = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(Guid.NewGuid(), null, CancellationToken.None));
         Assert.Equal("ConnectionFailed", error.ErrorId);
         Assert.Equal(4, log.Count(l => l.Contains("could not connect", StringComparison.Ordinal)));

@@ -29,7 +29,7 @@ public class RetryTests
     {
         using var sandbox = Sandboxes.Start(new SandboxOptions { Faults = new[] { fault } });
         var log = new List<string>();
-        var request = await Request(ClientTests.ClientFor(sandbox, log: log.Add));
+        var request = await Request(ClientTests.ClientFor(sandbox, log: (_, line) => log.Add(line)));
         Assert.Equal(5m, request.Amount);
         Assert.Equal(3, sandbox.Posts("withdraw/request"));
         Assert.Equal(2, log.Count(l => l.Contains("; retry ", StringComparison.Ordinal)));
@@ -70,7 +70,7 @@ public class RetryTests
             Faults = new[] { new FaultRule { PathSuffix = "withdraw/request", Status = 429, RetryAfterSeconds = 1, Times = 1 } },
         });
         var log = new List<string>();
-        await Request(ClientTests.ClientFor(sandbox, log: log.Add));
+        await Request(ClientTests.ClientFor(sandbox, log: (_, line) => log.Add(line)));
         Assert.Contains(log, l => l.Contains("-> HTTP 429 in ", StringComparison.Ordinal) && l.EndsWith("; retry 1 of 3 in 1 s", StringComparison.Ordinal));
 
         sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/request", Status = 429, RetryAfterSeconds = 120 });

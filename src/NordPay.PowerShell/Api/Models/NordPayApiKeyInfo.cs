@@ -2,23 +2,28 @@ using System;
 
 namespace NordPay
 {
-    /// <summary>What is known about the API key in use: where it comes from and its last four characters, never the key.</summary>
+    /// <summary>Which API key is in use and where it comes from, showing only its last four characters, never the key.</summary>
     public sealed class NordPayApiKeyInfo
     {
-        public NordPayApiKeyInfo(string source, Uri baseUri, string keyHint, DateTimeOffset? setAt)
+        public NordPayApiKeyInfo(string source, string profile, Uri baseUri, string keyHint, DateTimeOffset? setAt, string? storage = null)
         {
             Source = source;
+            Profile = profile;
             BaseUri = baseUri;
             KeyHint = keyHint;
             SetAt = setAt;
+            Storage = storage;
         }
 
-        /// <summary>Session (Set-NordPayApiKey) or Environment (NORDPAY_API_KEY).</summary>
+        /// <summary>Call (-ApiKey), Session (Set-NordPayApiKey), Environment (NORDPAY_API_KEY) or CurrentUser (persisted).</summary>
         public string Source { get; }
+        public string Profile { get; }
         public Uri BaseUri { get; }
         public string KeyHint { get; }
         public DateTimeOffset? SetAt { get; }
+        /// <summary>For persisted keys: Dpapi, Vault or PlainTextFile.</summary>
+        public string? Storage { get; }
 
-        public override string ToString() => $"{Source} key {KeyHint} for {BaseUri}";
+        public override string ToString() => $"{Source} key {KeyHint} of profile '{Profile}' for {BaseUri}";
     }
 }

@@ -1,0 +1,9 @@
+namespace NordPay.Api
+{
+    /// <summary>Where a client log line goes: Verbose (what is done) or Debug (bodies, for support).</summary>
+    public enum LogLevel
+    {
+        Verbose,
+        Debug,
+    }
+}

@@ -1,0 +1,47 @@
+using System.Management.Automation;
+using NordPay.Api;
+
+namespace NordPay.Commands
+{
+    /// <summary>Shows which API key would be used and where it comes from (source, profile, base URI, last four characters), never the key.</summary>
+    [Cmdlet(VerbsCommon.Get, "NordPayApiKey", DefaultParameterSetName = ResolveSet)]
+    [OutputType(typeof(NordPayApiKeyInfo))]
+    public sealed class GetNordPayApiKeyCommand : NordPayCmdlet
+    {
+        private const string ResolveSet = "Resolve";
+        private const string ListSet = "List";
+
+        [Parameter(Position = 0, ParameterSetName = ResolveSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Profile { get; set; }
+
+        /// <summary>Every key this session could use: session keys, NORDPAY_API_KEY and persisted profiles.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ListSet)]
+        public SwitchParameter ListAvailable { get; set; }
+
+        protected override void EndProcessing()
+        {
+            try
+            {
+                if (ListAvailable)
+                {
+                    foreach (var session in SessionSettings.Keys())
+                        WriteObject(KeyResolver.Describe("Session", session.Key, session.Value.Connection, session.Value.SetAt, null));
+                    if (new KeyResolver(this).DescribeEnvironment() is { } environment) WriteObject(environment);
+                    foreach (var persisted in SessionSettings.Store.List()) WriteObject(KeyResolver.Describe(persisted));
+                    return;
+                }
+                var info = new KeyResolver(this).Describe(Profile);
+                if (info != null) WriteObject(info);
+                else
+                    WriteRowError(new NordPayException("ApiKeyNotFound", ErrorKind.ObjectNotFound,
+                        $"No NordPay API key is set in this session, in {KeyResolver.KeyVariable} or for this user.", null,
+                        recommendedAction: "Set one with Set-NordPayApiKey."), null, string.Empty);
+            }
+            catch (NordPayException ex)
+            {
+                Fail(ex, Profile);
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace NordPay.Commands
+{
+    /// <summary>Where Set-NordPayApiKey keeps a key: this PowerShell session only, or persisted for the current user.</summary>
+    public enum NordPayKeyScope
+    {
+        Process,
+        CurrentUser,
+    }
+}

@@ -1,0 +1,13 @@
+namespace NordPay.Security
+{
+    /// <summary>Encrypts a persisted key for the current user. DPAPI on Windows; tests substitute their own.</summary>
+    public interface IKeyProtector
+    {
+        /// <summary>False where this protection does not exist (DPAPI off Windows).</summary>
+        bool IsAvailable { get; }
+
+        byte[] Protect(byte[] data);
+
+        byte[] Unprotect(byte[] data);
+    }
+}

@@ -1,0 +1,242 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Security;
+using System.Text;
+using System.Text.Json;
+using NordPay.Api;
+
+namespace NordPay.Security
+{
+    /// <summary>
+    /// The current user's persisted profiles: profiles.json in the configuration folder holds each profile's
+    /// base URI and where its key is kept (DPAPI blob, vault reference, or the name of an owner-only key file).
+    /// </summary>
+    public sealed class KeyStore
+    {
+        public const string DirectoryVariable = "NORDPAY_CONFIG_DIR";
+        private const string FileName = "profiles.json";
+
+        private readonly IKeyProtector _protector;
+
+        public KeyStore(string directory, IKeyProtector protector)
+        {
+            Directory = directory;
+            _protector = protector;
+        }
+
+        public string Directory { get; }
+
+        public bool CanProtect => _protector.IsAvailable;
+
+        /// <summary>NORDPAY_CONFIG_DIR, else %LOCALAPPDATA%\NordPay.PowerShell on Windows (not roaming: DPAPI blobs do not travel), else $XDG_CONFIG_HOME or ~/.config.</summary>
+        public static KeyStore ForCurrentUser()
+        {
+            var configured = Environment.GetEnvironmentVariable(DirectoryVariable);
+            string directory;
+            if (!string.IsNullOrWhiteSpace(configured)) directory = configured!;
+            else if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                directory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "NordPay.PowerShell");
+            else
+            {
+                var xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
+                var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+                directory = Path.Combine(string.IsNullOrWhiteSpace(xdg) ? Path.Combine(home, ".config") : xdg!, "nordpay-powershell");
+            }
+            return new KeyStore(directory, new DpapiKeyProtector());
+        }
+
+        public IReadOnlyList<PersistedProfile> List() => Load().Values.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+
+        public PersistedProfile? Find(string name) => Load().TryGetValue(name, out var profile) ? profile : null;
+
+        /// <summary>Keeps the key encrypted with DPAPI for the current user.</summary>
+        public PersistedProfile SaveProtected(string name, Uri baseUri, SecureString key)
+        {
+            if (!_protector.IsAvailable) throw new PlatformNotSupportedException("DPAPI is available on Windows only.");
+            var plain = Encoding.UTF8.GetBytes(Reveal(key));
+            try
+            {
+                var profile = new PersistedProfile(name, baseUri, KeyStorage.Dpapi, Redactor.Hint(Reveal(key)), DateTimeOffset.Now)
+                {
+                    ProtectedKey = Convert.ToBase64String(_protector.Protect(plain)),
+                };
+                return Save(profile);
+            }
+            finally
+            {
+                Array.Clear(plain, 0, plain.Length);
+            }
+        }
+
+        /// <summary>Keeps the key in clear in a file only its owner can read: the user asked for it explicitly.</summary>
+        public PersistedProfile SavePlainTextFile(string name, Uri baseUri, SecureString key)
+        {
+            EnsureDirectory();
+            var file = SafeFileName(name) + ".key";
+            var path = Path.Combine(Directory, file);
+            WriteOwnerOnly(path, Reveal(key));
+            return Save(new PersistedProfile(name, baseUri, KeyStorage.PlainTextFile, Redactor.Hint(Reveal(key)), DateTimeOffset.Now) { KeyFile = file });
+        }
+
+        /// <summary>Keeps only where the key is: a SecretManagement vault and secret name.</summary>
+        public PersistedProfile SaveVaultReference(string name, Uri baseUri, string vault, string secretName, string keyHint) =>
+            Save(new PersistedProfile(name, baseUri, KeyStorage.Vault, keyHint, DateTimeOffset.Now) { Vault = vault, SecretName = secretName });
+
+        /// <summary>The key of a DPAPI or key-file profile; vault profiles are read through SecretManagement by the caller.</summary>
+        public SecureString ReadKey(PersistedProfile profile)
+        {
+            switch (profile.Storage)
+            {
+                case KeyStorage.Dpapi:
+                    if (!_protector.IsAvailable)
+                        throw Unreadable(profile, "it is encrypted with DPAPI, which exists on Windows only");
+                    byte[] plain;
+                    try
+                    {
+                        plain = _protector.Unprotect(Convert.FromBase64String(profile.ProtectedKey ?? string.Empty));
+                    }
+                    catch (Exception ex) when (!(ex is OutOfMemoryException))
+                    {
+                        throw Unreadable(profile, "DPAPI could not decrypt it: a DPAPI key opens only for the Windows account and machine that saved it");
+                    }
+                    try
+                    {
+                        return new NetworkCredential(string.Empty, Encoding.UTF8.GetString(plain)).SecurePassword;
+                    }
+                    finally
+                    {
+                        Array.Clear(plain, 0, plain.Length);
+                    }
+                case KeyStorage.PlainTextFile:
+                    var path = Path.Combine(Directory, profile.KeyFile ?? string.Empty);
+                    if (!File.Exists(path)) throw Unreadable(profile, $"its key file {path} is missing");
+                    return new NetworkCredential(string.Empty, File.ReadAllText(path).Trim()).SecurePassword;
+                default:
+                    throw new InvalidOperationException("Vault profiles are read through SecretManagement.");
+            }
+        }
+
+        /// <summary>Removes a profile and its key file; false when there was none.</summary>
+        public bool Remove(string name)
+        {
+            var profiles = Load();
+            if (!profiles.TryGetValue(name, out var profile)) return false;
+            profiles.Remove(name);
+            Write(profiles);
+            if (profile.KeyFile != null)
+            {
+                var path = Path.Combine(Directory, profile.KeyFile);
+                if (File.Exists(path)) File.Delete(path);
+            }
+            return true;
+        }
+
+        private static NordPayException Unreadable(PersistedProfile profile, string why) =>
+            new NordPayException("PersistedKeyUnreadable", ErrorKind.InvalidOperation,
+                $"The key of profile '{profile.Name}' cannot be read: {why}.", "Profile",
+                recommendedAction: $"Set it again with Set-NordPayApiKey -Profile {profile.Name} -Scope CurrentUser, as the account that runs the job.");
+
+        private PersistedProfile Save(PersistedProfile profile)
+        {
+            var profiles = Load();
+            if (profiles.TryGetValue(profile.Name, out var old) && old.KeyFile != null && old.KeyFile != profile.KeyFile)
+                File.Delete(Path.Combine(Directory, old.KeyFile));
+            profiles[profile.Name] = profile;
+            Write(profiles);
+            return profile;
+        }
+
+        private Dictionary<string, PersistedProfile> Load()
+        {
+            var result = new Dictionary<string, PersistedProfile>(StringComparer.Ordinal);
+            var path = Path.Combine(Directory, FileName);
+            if (!File.Exists(path)) return result;
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            if (!document.RootElement.TryGetProperty("profiles", out var profiles)) return result;
+            foreach (var entry in profiles.EnumerateObject())
+            {
+                var p = entry.Value;
+                string? Text(string field) => p.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+                result[entry.Name] = new PersistedProfile(entry.Name, new Uri(Text("baseUri")!),
+                    (KeyStorage)Enum.Parse(typeof(KeyStorage), Text("storage")!), Text("keyHint") ?? Redactor.Mask,
+                    DateTimeOffset.Parse(Text("setAt")!, System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    ProtectedKey = Text("protectedKey"),
+                    Vault = Text("vault"),
+                    SecretName = Text("secretName"),
+                    KeyFile = Text("keyFile"),
+                };
+            }
+            return result;
+        }
+
+        private void Write(Dictionary<string, PersistedProfile> profiles)
+        {
+            EnsureDirectory();
+            using var stream = new MemoryStream();
+            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("profiles");
+                foreach (var p in profiles.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
+                {
+                    w.WriteStartObject(p.Name);
+                    w.WriteString("baseUri", p.BaseUri.ToString());
+                    w.WriteString("storage", p.Storage.ToString());
+                    w.WriteString("keyHint", p.KeyHint);
+                    w.WriteString("setAt", p.SetAt.ToString("o", System.Globalization.CultureInfo.InvariantCulture));
+                    if (p.ProtectedKey != null) w.WriteString("protectedKey", p.ProtectedKey);
+                    if (p.Vault != null) w.WriteString("vault", p.Vault);
+                    if (p.SecretName != null) w.WriteString("secretName", p.SecretName);
+                    if (p.KeyFile != null) w.WriteString("keyFile", p.KeyFile);
+                    w.WriteEndObject();
+                }
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            // Write then rename, so a crash never leaves half a file.
+            var path = Path.Combine(Directory, FileName);
+            var temporary = path + ".tmp";
+            File.WriteAllBytes(temporary, stream.ToArray());
+            if (File.Exists(path)) File.Replace(temporary, path, null);
+            else File.Move(temporary, path);
+        }
+
+        private void EnsureDirectory()
+        {
+            if (System.IO.Directory.Exists(Directory)) return;
+            System.IO.Directory.CreateDirectory(Directory);
+            OwnerOnly(Directory, directory: true);
+        }
+
+        // The file is made owner-only while still empty, so the key is never readable by others.
+        private static void WriteOwnerOnly(string path, string content)
+        {
+            if (File.Exists(path)) File.Delete(path);
+            using (File.Create(path))
+            {
+            }
+            OwnerOnly(path, directory: false);
+            File.WriteAllText(path, content);
+        }
+
+        private static void OwnerOnly(string path, bool directory)
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return; // a LocalAppData folder is the user's already
+            if (chmod(path, directory ? 0x1C0u : 0x180u) != 0) // 0700, 0600
+                throw new IOException($"Could not restrict {path} to its owner (errno {Marshal.GetLastWin32Error()}).");
+        }
+
+        private static string SafeFileName(string name) =>
+            new string(name.Select(c => char.IsLetterOrDigit(c) || c == '-' || c == '_' ? c : '_').ToArray());
+
+        private static string Reveal(SecureString key) => new NetworkCredential(string.Empty, key).Password;
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int chmod(string path, uint mode);
+    }
+}
