@@ -103,7 +103,8 @@ namespace NordPay.Commands
         {
             try
             {
-                return _cmdlet.InvokeCommand.InvokeScript(script, false, PipelineResultTypes.Output, (IList?)null, args);
+                // None: the secret comes back to this code, never into the calling pipeline.
+                return _cmdlet.InvokeCommand.InvokeScript(script, false, PipelineResultTypes.None, (IList?)null, args);
             }
             catch (RuntimeException ex)
             {

@@ -76,6 +76,45 @@ public class ApiKeyTests
     }
 
     [Fact]
+    public void The_key_is_resolved_from_the_call_then_the_session_then_the_environment_then_the_persisted_profile()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.Interactive();
+        ps.Guard(sandbox.ApiKey);
+        var rows = Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"));
+        string Source(RunResult r) => r.Verbose.Single(v => v.StartsWith("Using the API key", StringComparison.Ordinal));
+
+        ps.Store.SaveProtected("default", sandbox.BaseUri, PowerShellSession.Secure(sandbox.ApiKey));
+        var persisted = ps.Run("$args[0] | New-NordPayWithdrawRequest -Verbose", (object)rows);
+        Assert.Empty(persisted.Errors);
+        Assert.Contains("from the current user's Dpapi store", Source(persisted));
+
+        Environment.SetEnvironmentVariable("NORDPAY_API_KEY", "np_environment_key_wins_1");
+        Environment.SetEnvironmentVariable("NORDPAY_BASE_URI", sandbox.BaseUri.ToString());
+        try
+        {
+            var environment = ps.Run("$args[0] | New-NordPayWithdrawRequest -Verbose", (object)rows);
+            Assert.Equal("ApiKeyRejected", environment.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Contains("from NORDPAY_API_KEY", Source(environment));
+
+            ps.SetKey(sandbox.ApiKey, sandbox.BaseUri);
+            var session = ps.Run("$args[0] | New-NordPayWithdrawRequest -Verbose", (object)rows);
+            Assert.Empty(session.Errors);
+            Assert.Contains("from this session", Source(session));
+
+            ps.Guard("np_call_key_wins_12345");
+            var call = ps.Run("$args[0] | New-NordPayWithdrawRequest -Verbose -ApiKey $args[1]", rows, PowerShellSession.Secure("np_call_key_wins_12345"));
+            Assert.Equal("ApiKeyRejected", call.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Contains("from -ApiKey", Source(call));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("NORDPAY_API_KEY", null);
+            Environment.SetEnvironmentVariable("NORDPAY_BASE_URI", null);
+        }
+    }
+
+    [Fact]
     public void Unattended_jobs_use_NORDPAY_API_KEY_and_NORDPAY_BASE_URI()
     {
         using var sandbox = Sandboxes.Start();

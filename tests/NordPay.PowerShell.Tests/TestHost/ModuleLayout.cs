@@ -12,6 +12,7 @@ public static class ModuleLayout
     public static string ManifestPath { get; } = Path.Combine(ModuleDirectory, "NordPay.psd1");
 
     // The C# tests and Import-Module then share one copy of NordPay.PowerShell.dll: the one users import.
+    // xunit lists public test types before this runs, so no public test type may derive from a module type.
     [ModuleInitializer]
     internal static void LoadModuleFromLayout()
     {

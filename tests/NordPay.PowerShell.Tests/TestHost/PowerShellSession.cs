@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Net;
+using NordPay.Security;
 
 namespace NordPay.Tests.TestHost;
 
@@ -11,6 +12,7 @@ public sealed class RunResult
     public List<ErrorRecord> Errors { get; } = new();
     public List<string> Verbose { get; } = new();
     public List<string> Warnings { get; } = new();
+    public List<string> Debug { get; } = new();
     public List<InformationRecord> Information { get; } = new();
     /// <summary>The terminating error that stopped the script, if any.</summary>
     public Exception? Terminating { get; set; }
@@ -28,24 +30,30 @@ public sealed class PowerShellSession : IDisposable
 {
     private readonly Runspace _runspace;
 
-    private PowerShellSession(bool interactive)
+    private readonly HashSet<string> _secrets = new();
+
+    private PowerShellSession(bool interactive, KeyStore? store)
     {
         Host = new TestPSHost();
         var state = InitialSessionState.CreateDefault2();
         _runspace = interactive ? RunspaceFactory.CreateRunspace(Host, state) : RunspaceFactory.CreateRunspace(state);
         _runspace.Open();
+        // Never the developer's own profiles: each session gets an empty store of its own unless a test shares one.
+        Store = store ?? new KeyStore(Path.Combine(Path.GetTempPath(), "nordpay-tests", Guid.NewGuid().ToString("N")), new TestKeyProtector());
+        NordPay.Commands.SessionSettings.UseKeyStore(_runspace, Store);
         var import = Run("Import-Module -Name $args[0] -ErrorAction Stop", ModuleLayout.ManifestPath);
         if (import.Terminating != null) throw import.Terminating;
     }
 
     public TestPSHost Host { get; }
+    public KeyStore Store { get; }
     public TestHostUI UI => Host.TestUI;
 
     /// <summary>A session with a console-like host that can prompt.</summary>
-    public static PowerShellSession Interactive() => new(interactive: true);
+    public static PowerShellSession Interactive(KeyStore? store = null) => new(interactive: true, store);
 
     /// <summary>A session with no host UI, like a scheduled job: any prompt fails.</summary>
-    public static PowerShellSession Unattended() => new(interactive: false);
+    public static PowerShellSession Unattended(KeyStore? store = null) => new(interactive: false, store);
 
     /// <summary>A session whose API key is set to the sandbox's, retrying after 5 ms instead of 0.5 s.</summary>
     public static PowerShellSession For(NordPay.Sandbox.SandboxServer sandbox, bool v1 = false)
@@ -56,8 +64,12 @@ public sealed class PowerShellSession : IDisposable
         return session;
     }
 
+    /// <summary>A secret this session must never show: every run is checked for it.</summary>
+    public void Guard(string secret) => _secrets.Add(secret);
+
     public void SetKey(string key, Uri baseUri)
     {
+        Guard(key);
         var result = Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1]", Secure(key), baseUri);
         if (result.Terminating != null || result.Errors.Count > 0) throw new InvalidOperationException("Set-NordPayApiKey failed");
     }
@@ -87,6 +99,9 @@ public sealed class PowerShellSession : IDisposable
         result.Verbose.AddRange(ps.Streams.Verbose.Select(v => v.Message));
         result.Warnings.AddRange(ps.Streams.Warning.Select(w => w.Message));
         result.Information.AddRange(ps.Streams.Information);
+        result.Debug.AddRange(ps.Streams.Debug.Select(d => d.Message));
+        foreach (var secret in _secrets.Append(Environment.GetEnvironmentVariable("NORDPAY_API_KEY")).OfType<string>().Where(s => s.Length > 0))
+            Secrets.AssertNotLeaked(secret, result, UI);
         return result;
     }
 

@@ -3,7 +3,10 @@ using Xunit;
 
 namespace NordPay.Tests.TestHost;
 
-/// <summary>Asserts the API key appears nowhere a user or a log could see it.</summary>
+/// <summary>
+/// Asserts a key appears nowhere a user or a log could see it. Every PowerShellSession runs it after every
+/// script for every key it was given, so the whole PowerShell test matrix runs with canary keys.
+/// </summary>
 public static class Secrets
 {
     public static void AssertNotLeaked(string key, RunResult result, TestHostUI ui)
@@ -12,6 +15,7 @@ public static class Secrets
         seen.AddRange(result.Output.Select(o => o.ToString()));
         seen.AddRange(result.Output.SelectMany(o => o.Properties.Select(p => p.Value?.ToString() ?? string.Empty)));
         seen.AddRange(result.Verbose);
+        seen.AddRange(result.Debug);
         seen.AddRange(result.Warnings);
         seen.AddRange(result.Information.Select(i => i.MessageData?.ToString() ?? string.Empty));
         var errors = result.Errors.ToList();
@@ -27,5 +31,4 @@ public static class Secrets
         Assert.DoesNotContain(seen, text => text.Contains(key, StringComparison.Ordinal));
     }
 
-    public static string FullyQualifiedId(ErrorRecord record) => record.FullyQualifiedErrorId;
 }

@@ -1,0 +1,204 @@
+using System.Runtime.InteropServices;
+using NordPay.Security;
+using NordPay.Tests.TestHost;
+using Xunit;
+
+namespace NordPay.Tests.Cmdlets;
+
+/// <summary>
+/// Persisted keys, profiles, Get/Remove-NordPayApiKey: what a security reviewer would ask for. Persisted keys
+/// come after NORDPAY_API_KEY, which ApiKeyTests sets, so these run in its collection, one at a time.
+/// </summary>
+[Collection(nameof(ApiKeyTests))]
+public class CredentialTests
+{
+    private static readonly object OneRow = Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"));
+
+    private static KeyStore NewStore(bool dpapi = true, bool failsToUnprotect = false) =>
+        new(Path.Combine(Path.GetTempPath(), "nordpay-tests", Guid.NewGuid().ToString("N")),
+            new TestKeyProtector { IsAvailable = dpapi, FailsToUnprotect = failsToUnprotect });
+
+    private static void AssertNoFileHolds(string directory, string secret, params string[] except)
+    {
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Where(f => !except.Contains(Path.GetFileName(f))))
+            Assert.DoesNotContain(secret, File.ReadAllText(file), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_key_persisted_with_DPAPI_is_encrypted_and_used_by_a_later_session()
+    {
+        using var sandbox = Sandboxes.Start();
+        var store = NewStore();
+        using (var first = PowerShellSession.Interactive(store))
+        {
+            first.Guard(sandbox.ApiKey);
+            var set = first.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -Scope CurrentUser -PassThru", PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri);
+            var info = Assert.Single(set.Objects<NordPayApiKeyInfo>());
+            Assert.Equal(("CurrentUser", "Dpapi", "default"), (info.Source, info.Storage, info.Profile));
+        }
+        AssertNoFileHolds(store.Directory, sandbox.ApiKey);
+        Assert.Equal(KeyStorage.Dpapi, store.Find("default")!.Storage);
+
+        using var later = PowerShellSession.Unattended(store);
+        later.Guard(sandbox.ApiKey);
+        var result = later.Run("$args[0] | New-NordPayWithdrawRequest -Verbose", OneRow);
+        Assert.Empty(result.Errors);
+        Assert.Contains(result.Verbose, v => v.Contains("from the current user's Dpapi store", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_DPAPI_key_that_cannot_be_decrypted_is_a_clear_error()
+    {
+        using var sandbox = Sandboxes.Start();
+        var store = NewStore();
+        store.SaveProtected("default", sandbox.BaseUri, PowerShellSession.Secure(sandbox.ApiKey));
+        using var otherAccount = PowerShellSession.Interactive(new KeyStore(store.Directory, new TestKeyProtector { FailsToUnprotect = true }));
+        var result = otherAccount.Run("$args[0] | New-NordPayWithdrawRequest", OneRow);
+        Assert.Equal("PersistedKeyUnreadable,NordPay.Commands.NewNordPayWithdrawRequestCommand", result.TerminatingRecord!.FullyQualifiedErrorId);
+        Assert.Contains("Windows account and machine", result.TerminatingRecord.ErrorDetails.Message);
+        Assert.Empty(sandbox.State.Received);
+    }
+
+    [Fact]
+    public void Without_DPAPI_a_plain_key_is_not_persisted_unless_asked()
+    {
+        var store = NewStore(dpapi: false);
+        using var ps = PowerShellSession.Interactive(store);
+        ps.Guard("np_linux_key_0123456789");
+        var refused = ps.Run("Set-NordPayApiKey -ApiKey $args[0] -Scope CurrentUser", PowerShellSession.Secure("np_linux_key_0123456789"));
+        Assert.Equal("PlainTextPersistenceRefused,NordPay.Commands.SetNordPayApiKeyCommand", refused.TerminatingRecord!.FullyQualifiedErrorId);
+        Assert.Contains("-Vault", refused.TerminatingRecord.ErrorDetails.RecommendedAction);
+        Assert.False(Directory.Exists(store.Directory) && Directory.EnumerateFiles(store.Directory).Any());
+    }
+
+    [Fact]
+    public void An_opted_in_key_file_is_readable_only_by_its_owner_and_warned_about()
+    {
+        using var sandbox = Sandboxes.Start();
+        var store = NewStore(dpapi: false);
+        using var ps = PowerShellSession.Interactive(store);
+        ps.Guard(sandbox.ApiKey);
+        var set = ps.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -Scope CurrentUser -AllowPlainTextFile -Profile ops", PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri);
+        Assert.Empty(set.Errors);
+        Assert.Contains(ps.UI.Warnings, w => w.Contains("stored in clear", StringComparison.Ordinal) && w.Contains("0600", StringComparison.Ordinal));
+
+        var keyFile = Path.Combine(store.Directory, "ops.key");
+        Assert.Equal(sandbox.ApiKey, File.ReadAllText(keyFile));
+        AssertNoFileHolds(store.Directory, sandbox.ApiKey, except: "ops.key");
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(store.Directory));
+        }
+
+        using var later = PowerShellSession.Interactive(store);
+        later.Guard(sandbox.ApiKey);
+        Assert.Empty(later.Run("$args[0] | New-NordPayWithdrawRequest -Profile ops", OneRow).Errors);
+        Assert.Empty(later.Run("Remove-NordPayApiKey -Profile ops -Scope CurrentUser").Errors);
+        Assert.False(File.Exists(keyFile));
+        Assert.Null(store.Find("ops"));
+    }
+
+    [Fact]
+    public void A_vault_keeps_the_key_and_only_its_reference_is_persisted()
+    {
+        using var sandbox = Sandboxes.Start();
+        var store = NewStore(dpapi: false);
+        var vault = "vault-" + Guid.NewGuid().ToString("N");
+        using (var ps = PowerShellSession.Interactive(store))
+        {
+            ps.Guard(sandbox.ApiKey);
+            FakeSecretManagement.ImportInto(ps);
+            var set = ps.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -Vault $args[2] -SecretName NordPayKey -PassThru",
+                PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri, vault);
+            Assert.Empty(set.Errors);
+            var info = Assert.Single(set.Objects<NordPayApiKeyInfo>());
+            Assert.Equal(("CurrentUser", "Vault", "..." + sandbox.ApiKey[^4..]), (info.Source, info.Storage, info.KeyHint));
+        }
+        AssertNoFileHolds(store.Directory, sandbox.ApiKey);
+        var persisted = store.Find("default")!;
+        Assert.Equal((vault, "NordPayKey"), (persisted.Vault, persisted.SecretName));
+
+        using var job = PowerShellSession.Unattended(store);
+        job.Guard(sandbox.ApiKey);
+        FakeSecretManagement.ImportInto(job);
+        var before = FakeSecretManagement.Reads(job, vault, "NordPayKey");
+        var result = job.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", OneRow);
+        Assert.Empty(result.Errors);
+        Assert.Single(sandbox.State.Ledger);
+        Assert.Equal(before + 2, FakeSecretManagement.Reads(job, vault, "NordPayKey"));
+    }
+
+    [Fact]
+    public void A_vault_reference_to_a_missing_secret_is_refused()
+    {
+        using var ps = PowerShellSession.Interactive(NewStore(dpapi: false));
+        FakeSecretManagement.ImportInto(ps);
+        var result = ps.Run("Set-NordPayApiKey -Vault nowhere -SecretName missing");
+        Assert.Equal("VaultSecretUnreadable,NordPay.Commands.SetNordPayApiKeyCommand", result.TerminatingRecord!.FullyQualifiedErrorId);
+        Assert.Empty(ps.Store.List());
+        var process = ps.Run("Set-NordPayApiKey -Vault v -SecretName s -Scope Process");
+        Assert.Equal("VaultNeedsCurrentUserScope", process.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+    }
+
+    [Fact]
+    public void Profiles_keep_accounts_apart_and_a_missing_profile_is_never_replaced_by_another()
+    {
+        using var main = Sandboxes.Start();
+        using var second = Sandboxes.Start();
+        using var ps = PowerShellSession.For(main);
+        ps.Guard(second.ApiKey);
+        Assert.Empty(ps.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -Profile second", PowerShellSession.Secure(second.ApiKey), second.BaseUri).Errors);
+
+        Assert.Empty(ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", OneRow).Errors);
+        Assert.Empty(ps.Run("$args[0] | New-NordPayWithdrawRequest -Profile second | Confirm-NordPayWithdraw -Force -Profile second", OneRow).Errors);
+        Assert.Single(main.State.Ledger);
+        Assert.Single(second.State.Ledger);
+
+        var missing = ps.Run("$args[0] | New-NordPayWithdrawRequest -Profile typo", OneRow);
+        Assert.Equal("ProfileNotFound,NordPay.Commands.NewNordPayWithdrawRequestCommand", missing.TerminatingRecord!.FullyQualifiedErrorId);
+        Assert.Equal(1, main.Posts("withdraw/request"));
+        Assert.Equal("ProfileNotFound", ps.Run("Get-NordPayApiKey -Profile typo").TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+    }
+
+    [Fact]
+    public void Get_shows_where_each_key_comes_from_and_Remove_forgets_by_scope()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        ps.Store.SaveProtected("archive", new Uri("https://api.nord-pay.com/v1/"), PowerShellSession.Secure("np_archive_key_0000abcd"));
+        ps.Guard("np_archive_key_0000abcd");
+
+        var current = Assert.Single(ps.Run("Get-NordPayApiKey").Objects<NordPayApiKeyInfo>());
+        Assert.Equal(("Session", "default", sandbox.BaseUri, "..." + sandbox.ApiKey[^4..]), (current.Source, current.Profile, current.BaseUri, current.KeyHint));
+        var archive = Assert.Single(ps.Run("Get-NordPayApiKey archive").Objects<NordPayApiKeyInfo>());
+        Assert.Equal(("CurrentUser", "Dpapi", "...abcd"), (archive.Source, archive.Storage, archive.KeyHint));
+        var all = ps.Run("Get-NordPayApiKey -ListAvailable").Objects<NordPayApiKeyInfo>().Select(i => (i.Source, i.Profile)).ToList();
+        Assert.Contains(("Session", "default"), all);
+        Assert.Contains(("CurrentUser", "archive"), all);
+
+        Assert.Empty(ps.Run("Remove-NordPayApiKey").Errors);
+        var gone = ps.Run("Get-NordPayApiKey");
+        Assert.Equal("ApiKeyNotFound,NordPay.Commands.GetNordPayApiKeyCommand", Assert.Single(gone.Errors).FullyQualifiedErrorId);
+        Assert.Equal("ApiKeyNotFound", Assert.Single(ps.Run("Remove-NordPayApiKey").Errors).FullyQualifiedErrorId.Split(',')[0]);
+
+        Assert.Empty(ps.Run("Remove-NordPayApiKey archive -Scope Process, CurrentUser -WhatIf").Errors);
+        Assert.NotNull(ps.Store.Find("archive"));
+        Assert.Empty(ps.Run("Remove-NordPayApiKey archive -Scope Process, CurrentUser").Errors);
+        Assert.Null(ps.Store.Find("archive"));
+    }
+
+    [Fact]
+    public void An_explicit_key_on_the_call_wins_and_never_shows()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.Interactive();
+        ps.SetKey("np_wrong_session_key_1", sandbox.BaseUri);
+        ps.Guard(sandbox.ApiKey);
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest -ApiKey $args[1] -Verbose -Debug", OneRow, PowerShellSession.Secure(sandbox.ApiKey));
+        Assert.Empty(result.Errors);
+        Assert.Contains(result.Verbose, v => v.Contains("from -ApiKey", StringComparison.Ordinal));
+        Assert.Contains(result.Debug, d => d.Contains("\"amount\":\"5\"", StringComparison.Ordinal));
+        Assert.Contains(result.Debug, d => d.Contains("answer (HTTP 200)", StringComparison.Ordinal));
+    }
+}
