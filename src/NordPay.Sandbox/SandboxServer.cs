@@ -87,6 +87,8 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
             Authorized(c, wire, options) ?? wire.Ok(w => WriteHistory(w, wire, state, offset ?? 0, Math.Clamp(limit ?? 50, 1, 200), currency, status)));
         api.MapPost("balance/withdraw/request", async (HttpContext c) => Authorized(c, wire, options) ?? await Request(c, wire, state));
         api.MapPost("balance/withdraw/confirm", async (HttpContext c) => Authorized(c, wire, options) ?? await Confirm(c, wire, state));
+        api.MapPost("balance/withdraw/multiple/request", async (HttpContext c) => Authorized(c, wire, options) ?? await RequestMultiple(c, wire, state));
+        api.MapPost("balance/withdraw/multiple/confirm", async (HttpContext c) => Authorized(c, wire, options) ?? await ConfirmMultiple(c, wire, state));
     }
 
     // FastAPI answers 422 when the header is missing and 401 when the key is wrong.
@@ -147,6 +149,81 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         });
     }
 
+    private static async Task<IResult> RequestMultiple(HttpContext context, Wire wire, SandboxState state)
+    {
+        var (body, invalid) = await ReadBody(context);
+        if (invalid != null) return wire.Fail(invalid);
+        var issues = new List<ValidationIssue>();
+        var currency = RequiredString(body, "currency", issues);
+        var items = new List<(string Address, decimal Amount)>();
+        if (!body.TryGetProperty("addresses_and_amounts", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+            issues.Add(new ValidationIssue(new[] { "body", "addresses_and_amounts" }, "List should have at least 1 item", "too_short"));
+        else
+        {
+            var i = 0;
+            foreach (var pair in list.EnumerateArray())
+            {
+                var location = new[] { "body", "addresses_and_amounts", i.ToString(CultureInfo.InvariantCulture) };
+                if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2 || pair[0].ValueKind != JsonValueKind.String)
+                    issues.Add(new ValidationIssue(location, "Input should be a valid list of [address, amount]", "list_type"));
+                else if (ParseAmount(pair[1]) is { } amount && amount > 0)
+                    items.Add((pair[0].GetString()!, amount));
+                else
+                    issues.Add(new ValidationIssue(location.Append("1").ToArray(), "Input should be a valid decimal greater than 0", "decimal_parsing"));
+                i++;
+            }
+        }
+        if (issues.Count > 0) return wire.Fail(ApiFailure.Invalid(issues.ToArray()));
+
+        var (request, failure) = state.CreateMultipleRequest(currency!, items);
+        if (failure != null) return wire.Fail(failure);
+        var decimals = state.FindCurrency(request!.Currency)!.Decimals;
+        return wire.Ok(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("identifier", request.Identifier);
+            w.WriteString("currency", request.Currency);
+            wire.Money(w, "total_amount", request.TotalAmount, decimals);
+            wire.Money(w, "total_service_fee", request.TotalServiceFee, decimals);
+            w.WriteNumber("addresses_count", request.Parts.Count);
+            w.WriteString("expires_at", request.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> ConfirmMultiple(HttpContext context, Wire wire, SandboxState state)
+    {
+        var (body, invalid) = await ReadBody(context);
+        if (invalid != null) return wire.Fail(invalid);
+        var issues = new List<ValidationIssue>();
+        var text = RequiredString(body, "identifier", issues);
+        if (text != null && !Guid.TryParse(text, out _))
+            issues.Add(new ValidationIssue(new[] { "body", "identifier" }, "Input should be a valid UUID", "uuid_parsing"));
+        if (issues.Count > 0) return wire.Fail(ApiFailure.Invalid(issues.ToArray()));
+
+        var (batch, failure) = state.ConfirmMultiple(Guid.Parse(text!));
+        if (failure != null) return wire.Fail(failure);
+        return wire.Ok(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("detail", "Multiple withdrawal request created and waiting for admin approval");
+            w.WriteString("status", "pending");
+            w.WriteNumber("id", batch!.Value);
+            w.WriteEndObject();
+        });
+    }
+
+    private static decimal? ParseAmount(JsonElement value)
+    {
+        var text = value.ValueKind switch
+        {
+            JsonValueKind.Number => value.GetRawText(),
+            JsonValueKind.String => value.GetString(),
+            _ => null,
+        };
+        return text != null && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) ? amount : null;
+    }
+
     private static async Task<(JsonElement Body, ApiFailure? Invalid)> ReadBody(HttpContext context)
     {
         try
@@ -182,13 +259,7 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
             issues.Add(new ValidationIssue(location, "Field required", "missing"));
             return null;
         }
-        var text = value.ValueKind switch
-        {
-            JsonValueKind.Number => value.GetRawText(),
-            JsonValueKind.String => value.GetString(),
-            _ => null,
-        };
-        if (text == null || !decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
+        if (ParseAmount(value) is not { } amount)
         {
             issues.Add(new ValidationIssue(location, "Input should be a valid decimal", "decimal_parsing"));
             return null;

@@ -13,6 +13,8 @@ public sealed class SandboxState
     private readonly Dictionary<string, Currency> _currencies;
     private readonly Dictionary<string, decimal> _balances;
     private readonly Dictionary<Guid, WithdrawRequest> _requests = new();
+    private readonly Dictionary<Guid, MultipleWithdrawRequest> _multipleRequests = new();
+    private long _batches;
     private readonly List<Withdrawal> _ledger = new();
     private readonly List<ReceivedRequest> _received = new();
     private TimeSpan _clockOffset;
@@ -89,17 +91,10 @@ public sealed class SandboxState
     {
         lock (_gate)
         {
-            if (!_currencies.TryGetValue(currencyName, out var currency)) return (null, ApiFailure.BadRequest("Currency does not exist"));
-            if (!currency.Withdrawable)
-                return (null, ApiFailure.BadRequest($"{currency.Name} is not available for withdraw at this moment"));
-            if (Scale(amount) > currency.Decimals)
-                return (null, ApiFailure.Invalid(new ValidationIssue(new[] { "body", "amount" },
-                    $"Decimal input should have no more than {currency.Decimals} decimal places", "decimal_max_places")));
-            if (amount < currency.MinWithdraw)
-                return (null, ApiFailure.BadRequest(
-                    $"Amount is less than minimum withdraw amount for {currency.Name} ({currency.MinWithdraw.ToString("F18", CultureInfo.InvariantCulture)})"));
-            var fee = Truncate(amount * _options.FeePercent / 100m, currency.Decimals);
-            if (amount + fee > _balances[currency.Name]) return (null, ApiFailure.BadRequest("Not enough balance"));
+            var failure = CheckCurrency(currencyName, out var currency) ?? CheckAmount(currency!, amount, string.Empty, new[] { "body", "amount" });
+            if (failure != null) return (null, failure);
+            var fee = Fee(currency!, amount);
+            if (amount + fee > _balances[currency!.Name]) return (null, ApiFailure.BadRequest("Not enough balance"));
 
             var now = DateTimeOffset.UtcNow + _clockOffset;
             var request = new WithdrawRequest(Guid.NewGuid(), currency.Name, address, amount, fee,
@@ -118,14 +113,80 @@ public sealed class SandboxState
             if (DateTimeOffset.UtcNow + _clockOffset >= request.ExpiresAt) return (null, ApiFailure.BadRequest("Withdraw request expired"));
             if (request.Amount + request.ServiceFee > _balances[request.Currency]) return (null, ApiFailure.BadRequest("Not enough balance"));
 
-            _balances[request.Currency] -= request.Amount + request.ServiceFee;
             _requests.Remove(identifier);
-            var withdrawal = new Withdrawal(_ledger.Count + 1, identifier, request.Currency, request.Address, request.Amount,
-                request.ServiceFee, request.AmountUsd, request.ServiceFeeUsd, "pending", DateTimeOffset.UtcNow + _clockOffset);
-            _ledger.Add(withdrawal);
-            return (withdrawal, null);
+            return (Pay(request), null);
         }
     }
+
+    /// <summary>Step one for many addresses in one currency: all or nothing.</summary>
+    public (MultipleWithdrawRequest? Request, ApiFailure? Failure) CreateMultipleRequest(string currencyName, IReadOnlyList<(string Address, decimal Amount)> items)
+    {
+        lock (_gate)
+        {
+            var failure = CheckCurrency(currencyName, out var currency);
+            if (failure != null) return (null, failure);
+            for (var i = 0; i < items.Count; i++)
+            {
+                failure = CheckAmount(currency!, items[i].Amount, $" for address {items[i].Address}",
+                    new[] { "body", "addresses_and_amounts", i.ToString(CultureInfo.InvariantCulture), "1" });
+                if (failure != null) return (null, failure);
+            }
+            var now = DateTimeOffset.UtcNow + _clockOffset;
+            var parts = items.Select(item =>
+            {
+                var fee = Fee(currency!, item.Amount);
+                return new WithdrawRequest(Guid.NewGuid(), currency!.Name, item.Address, item.Amount, fee,
+                    Math.Round(item.Amount * currency.Rate, 2), Math.Round(fee * currency.Rate, 2), now, now + _options.RequestLifetime);
+            }).ToList();
+            if (parts.Sum(p => p.Amount + p.ServiceFee) > _balances[currency!.Name]) return (null, ApiFailure.BadRequest("Not enough balance"));
+            var request = new MultipleWithdrawRequest(Guid.NewGuid(), currency.Name, parts, now + _options.RequestLifetime);
+            _multipleRequests.Add(request.Identifier, request);
+            return (request, null);
+        }
+    }
+
+    /// <summary>Step two for many addresses: one ledger entry per address, under one batch id.</summary>
+    public (long? BatchId, ApiFailure? Failure) ConfirmMultiple(Guid identifier)
+    {
+        lock (_gate)
+        {
+            if (!_multipleRequests.TryGetValue(identifier, out var request)) return (null, ApiFailure.BadRequest("Multiple withdraw request not found"));
+            if (DateTimeOffset.UtcNow + _clockOffset >= request.ExpiresAt) return (null, ApiFailure.BadRequest("Multiple withdraw request expired"));
+            if (request.TotalAmount + request.TotalServiceFee > _balances[request.Currency]) return (null, ApiFailure.BadRequest("Not enough balance"));
+
+            _multipleRequests.Remove(identifier);
+            foreach (var part in request.Parts) Pay(part with { Identifier = identifier });
+            return (++_batches, null);
+        }
+    }
+
+    private Withdrawal Pay(WithdrawRequest request)
+    {
+        _balances[request.Currency] -= request.Amount + request.ServiceFee;
+        var withdrawal = new Withdrawal(_ledger.Count + 1, request.Identifier, request.Currency, request.Address, request.Amount,
+            request.ServiceFee, request.AmountUsd, request.ServiceFeeUsd, "pending", DateTimeOffset.UtcNow + _clockOffset);
+        _ledger.Add(withdrawal);
+        return withdrawal;
+    }
+
+    private ApiFailure? CheckCurrency(string name, out Currency? currency)
+    {
+        if (!_currencies.TryGetValue(name, out currency)) return ApiFailure.BadRequest("Currency does not exist");
+        return currency.Withdrawable ? null : ApiFailure.BadRequest($"{currency.Name} is not available for withdraw at this moment");
+    }
+
+    private static ApiFailure? CheckAmount(Currency currency, decimal amount, string forAddress, string[] location)
+    {
+        if (Scale(amount) > currency.Decimals)
+            return ApiFailure.Invalid(new ValidationIssue(location,
+                $"Decimal input should have no more than {currency.Decimals} decimal places", "decimal_max_places"));
+        if (amount < currency.MinWithdraw)
+            return ApiFailure.BadRequest(
+                $"Amount is less than minimum withdraw amount for {currency.Name} ({currency.MinWithdraw.ToString("F18", CultureInfo.InvariantCulture)}){forAddress}");
+        return null;
+    }
+
+    private decimal Fee(Currency currency, decimal amount) => Truncate(amount * _options.FeePercent / 100m, currency.Decimals);
 
     public Currency? FindCurrency(string name) => _currencies.TryGetValue(name, out var c) ? c : null;
 

@@ -4,6 +4,13 @@ namespace NordPay.Sandbox;
 public sealed record WithdrawRequest(Guid Identifier, string Currency, string Address, decimal Amount, decimal ServiceFee,
     decimal AmountUsd, decimal ServiceFeeUsd, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
 
+/// <summary>A pending multiple withdraw request: many addresses in one currency, confirmed together.</summary>
+public sealed record MultipleWithdrawRequest(Guid Identifier, string Currency, IReadOnlyList<WithdrawRequest> Parts, DateTimeOffset ExpiresAt)
+{
+    public decimal TotalAmount => Parts.Sum(p => p.Amount);
+    public decimal TotalServiceFee => Parts.Sum(p => p.ServiceFee);
+}
+
 /// <summary>A confirmed withdrawal in the ledger: the balance was debited by Amount + ServiceFee.</summary>
 public sealed record Withdrawal(long Id, Guid Identifier, string Currency, string Address, decimal Amount, decimal ServiceFee,
     decimal AmountUsd, decimal ServiceFeeUsd, string Status, DateTimeOffset CreatedAt);

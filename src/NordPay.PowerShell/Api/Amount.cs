@@ -47,6 +47,14 @@ namespace NordPay.Api
         /// <summary>Formats an amount exactly as it will be sent: invariant, every digit and trailing zero kept.</summary>
         public static string Format(decimal amount) => amount.ToString(CultureInfo.InvariantCulture);
 
+        /// <summary>Decimal places that carry a digit: 1.50 has one.</summary>
+        public static int DecimalPlaces(decimal amount)
+        {
+            var text = Format(amount);
+            var point = text.IndexOf('.');
+            return point < 0 ? 0 : text.TrimEnd('0').Length - point - 1;
+        }
+
         /// <summary>Reads a number the API sent, as a JSON number's text or a string.</summary>
         public static bool TryParseServer(string text, out decimal amount) =>
             decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out amount);

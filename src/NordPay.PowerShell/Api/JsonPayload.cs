@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
 
@@ -12,9 +13,29 @@ namespace NordPay.Api
 
         public JsonPayload(JsonElement root, Func<string, Exception> unreadable)
         {
-            if (root.ValueKind != JsonValueKind.Object) throw unreadable("the payload is not a JSON object");
+            if (root.ValueKind != JsonValueKind.Object && root.ValueKind != JsonValueKind.Array) throw unreadable("the payload is neither a JSON object nor a list");
             _root = root;
             _unreadable = unreadable;
+        }
+
+        /// <summary>The objects of a payload that is itself a list.</summary>
+        public IEnumerable<JsonPayload> Items()
+        {
+            if (_root.ValueKind != JsonValueKind.Array) throw _unreadable("the payload is not a list");
+            foreach (var item in _root.EnumerateArray()) yield return new JsonPayload(item, _unreadable);
+        }
+
+        public bool Boolean(string name) =>
+            TryGet(name, out var value) && (value.ValueKind == JsonValueKind.True || value.ValueKind == JsonValueKind.False)
+                ? value.GetBoolean()
+                : throw _unreadable($"field '{name}' is not true or false");
+
+        /// <summary>An object field read as names and amounts, such as {"balances": {"BTC": "0.1"}}.</summary>
+        public IEnumerable<KeyValuePair<string, decimal>> AmountsByName(string name)
+        {
+            if (!TryGet(name, out var value) || value.ValueKind != JsonValueKind.Object) throw _unreadable($"field '{name}' is not an object");
+            var names = new JsonPayload(value, _unreadable);
+            foreach (var property in value.EnumerateObject()) yield return new KeyValuePair<string, decimal>(property.Name, names.Decimal(property.Name));
         }
 
         public string? OptionalString(string name) =>
@@ -59,13 +80,17 @@ namespace NordPay.Api
         }
 
         /// <summary>The objects of an array field.</summary>
-        public System.Collections.Generic.IEnumerable<JsonPayload> Array(string name)
+        public IEnumerable<JsonPayload> Array(string name)
         {
             if (!TryGet(name, out var value) || value.ValueKind != JsonValueKind.Array) throw _unreadable($"field '{name}' is not a list");
             foreach (var item in value.EnumerateArray()) yield return new JsonPayload(item, _unreadable);
         }
 
-        private bool TryGet(string name, out JsonElement value) => _root.TryGetProperty(name, out value);
+        private bool TryGet(string name, out JsonElement value)
+        {
+            value = default;
+            return _root.ValueKind == JsonValueKind.Object && _root.TryGetProperty(name, out value);
+        }
 
         private Exception Missing(string name) => _unreadable($"field '{name}' is missing");
     }

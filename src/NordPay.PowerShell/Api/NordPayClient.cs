@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
@@ -23,6 +24,10 @@ namespace NordPay.Api
         private const string RequestPath = "balance/withdraw/request";
         private const string ConfirmPath = "balance/withdraw/confirm";
         private const string HistoryPath = "balance/withdraws";
+        private const string CurrenciesPath = "currencies/";
+        private const string BalancePath = "balance/";
+        private const string MultipleRequestPath = "balance/withdraw/multiple/request";
+        private const string MultipleConfirmPath = "balance/withdraw/multiple/confirm";
         private const int HistoryPageSize = 100;
 
         // How far the server's clock may trail ours when matching a withdrawal to a confirm we sent.
@@ -111,6 +116,77 @@ namespace NordPay.Api
             return result;
         }
 
+        /// <summary>Step one for many addresses in one currency: one request, all or nothing.</summary>
+        public async Task<NordPayMultipleWithdrawRequest> RequestMultipleWithdrawAsync(string currency,
+            IReadOnlyList<KeyValuePair<string, decimal>> addressesAndAmounts, CancellationToken cancellation)
+        {
+            var body = WriteJson(w =>
+            {
+                w.WriteString("currency", currency);
+                w.WriteStartArray("addresses_and_amounts");
+                foreach (var pair in addressesAndAmounts)
+                {
+                    w.WriteStartArray();
+                    w.WriteStringValue(pair.Key);
+                    w.WriteStringValue(Amount.Format(pair.Value));
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
+            });
+            var payload = await SendAsync(HttpMethod.Post, MultipleRequestPath, body, Repeat.Safely, cancellation).ConfigureAwait(false);
+            var request = new NordPayMultipleWithdrawRequest(payload.Guid("identifier"), payload.OptionalString("currency") ?? currency,
+                payload.Decimal("total_amount"), payload.OptionalDecimal("total_service_fee"), (int)payload.Int64("addresses_count"),
+                payload.Timestamp("expires_at"));
+            var asked = addressesAndAmounts.Sum(p => p.Value);
+            if (request.TotalAmount != asked || request.AddressesCount != addressesAndAmounts.Count || !string.Equals(request.Currency, currency, StringComparison.Ordinal))
+                throw new NordPayException("ResponseMismatch", ErrorKind.InvalidResult,
+                    $"NordPay created multiple request {request.Identifier} for {request.AddressesCount} addresses and {Amount.Format(request.TotalAmount)} {request.Currency}, " +
+                    $"which differs from what was asked ({addressesAndAmounts.Count} addresses, {Amount.Format(asked)} {currency}).", "Amount",
+                    recommendedAction: "Do not confirm this request; let it expire and contact NordPay.");
+            return request;
+        }
+
+        /// <summary>
+        /// Step two for many addresses. Never sent twice: a lost answer is resolved by finding every payout in
+        /// the withdraw history, else OutcomeUnknown.
+        /// </summary>
+        public async Task<WithdrawConfirmResult> ConfirmMultipleWithdrawAsync(Guid identifier, string currency,
+            IReadOnlyList<KeyValuePair<string, decimal>> addressesAndAmounts, CancellationToken cancellation)
+        {
+            var body = WriteJson(w => w.WriteString("identifier", identifier.ToString("D")));
+            var sentAt = DateTimeOffset.UtcNow;
+            try
+            {
+                var payload = await SendAsync(HttpMethod.Post, MultipleConfirmPath, body, Repeat.OnlyIfNotReceived, cancellation).ConfigureAwait(false);
+                return new WithdrawConfirmResult(payload.Int64("id"), payload.String("status"), payload.OptionalString("detail") ?? string.Empty);
+            }
+            catch (OutcomeUnknownException unknown)
+            {
+                var found = await FindWithdrawalsAsync(addressesAndAmounts.Select(p => new PayoutKey(currency, p.Key, p.Value)).ToList(), sentAt, cancellation)
+                    .ConfigureAwait(false);
+                if (found == null) throw OutcomeUnknown(identifier, unknown.Message, "not every payout is in the withdraw history yet");
+                return new WithdrawConfirmResult(0, found[0].Status,
+                    $"The answer to the confirm was lost ({unknown.Message}); all {found.Count} withdrawals were found in the withdraw history.", reconciled: true);
+            }
+        }
+
+        /// <summary>Every currency NordPay lists, with decimals, minimums and availability. Public: no key is needed, but it is sent.</summary>
+        public async Task<IReadOnlyList<NordPayCurrency>> GetCurrenciesAsync(CancellationToken cancellation)
+        {
+            var payload = await SendAsync(HttpMethod.Get, CurrenciesPath, null, Repeat.Safely, cancellation).ConfigureAwait(false);
+            return payload.Items().Select(c => new NordPayCurrency(c.String("name"), c.OptionalString("token"), c.String("network"),
+                (int)c.Int64("decimals"), c.OptionalDecimal("min_withdraw"), c.OptionalDecimal("rate"), c.Boolean("is_available"), c.Boolean("can_withdraw"))).ToList();
+        }
+
+        /// <summary>The merchant's balance in each currency.</summary>
+        public async Task<IReadOnlyDictionary<string, decimal>> GetBalancesAsync(CancellationToken cancellation)
+        {
+            var payload = await SendAsync(HttpMethod.Get, BalancePath, null, Repeat.Safely, cancellation).ConfigureAwait(false);
+            var balances = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            foreach (var pair in payload.AmountsByName("balances")) balances[pair.Key] = pair.Value;
+            return balances;
+        }
+
         /// <summary>One page of the withdraw history, newest first.</summary>
         public async Task<IReadOnlyList<NordPayWithdrawal>> GetWithdrawalsAsync(string? currency, int offset, int limit,
             CancellationToken cancellation)
@@ -128,38 +204,63 @@ namespace NordPay.Api
             return items;
         }
 
-        // Finds the withdrawal a lost confirm created: same currency, address and amount, created after the
-        // confirm was sent, not yet matched to another confirm.
+        /// <summary>
+        /// Finds, in the withdraw history, one withdrawal for each payout: same currency, address and amount,
+        /// created since the confirm was sent, not matched before by this client. Null unless all are found.
+        /// </summary>
+        public async Task<IReadOnlyList<NordPayWithdrawal>?> FindWithdrawalsAsync(IReadOnlyList<PayoutKey> payouts, DateTimeOffset confirmSentAt,
+            CancellationToken cancellation)
+        {
+            var since = confirmSentAt - ClockSkew;
+            var found = new List<NordPayWithdrawal>();
+            foreach (var currency in payouts.Select(p => p.Currency).Distinct(StringComparer.Ordinal))
+            {
+                var wanted = payouts.Where(p => p.Currency == currency).ToList();
+                for (var offset = 0; wanted.Count > 0; offset += HistoryPageSize)
+                {
+                    var page = await GetWithdrawalsAsync(currency, offset, HistoryPageSize, cancellation).ConfigureAwait(false);
+                    foreach (var withdrawal in page.Where(w => w.CreatedAt >= since))
+                    {
+                        var match = wanted.FindIndex(p => string.Equals(p.Address, withdrawal.Address, StringComparison.Ordinal) && p.Amount == withdrawal.Amount);
+                        if (match < 0) continue;
+                        lock (_claimed)
+                        {
+                            if (!_claimed.Add(withdrawal.Id)) continue;
+                        }
+                        found.Add(withdrawal);
+                        wanted.RemoveAt(match);
+                    }
+                    if (page.Count < HistoryPageSize || page.Any(w => w.CreatedAt < since)) break;
+                }
+                if (wanted.Count > 0)
+                {
+                    lock (_claimed) _claimed.ExceptWith(found.Select(w => w.Id));
+                    return null;
+                }
+            }
+            return found;
+        }
+
+        // Finds the withdrawal a lost confirm created.
         private async Task<WithdrawConfirmResult> ReconcileAsync(Guid identifier, NordPayWithdrawRequest? request, DateTimeOffset sentAt,
             string reason, CancellationToken cancellation)
         {
             if (request == null)
                 throw OutcomeUnknown(identifier, reason, "only a piped request carries the currency, address and amount to look for in the history");
-            var since = sentAt - ClockSkew;
+            IReadOnlyList<NordPayWithdrawal>? found;
             try
             {
-                for (var offset = 0; ; offset += HistoryPageSize)
-                {
-                    var page = await GetWithdrawalsAsync(request.Currency, offset, HistoryPageSize, cancellation).ConfigureAwait(false);
-                    foreach (var withdrawal in page)
-                    {
-                        if (withdrawal.CreatedAt < since) throw OutcomeUnknown(identifier, reason, "no matching withdrawal is in the withdraw history yet");
-                        if (!string.Equals(withdrawal.Address, request.Address, StringComparison.Ordinal) || withdrawal.Amount != request.Amount) continue;
-                        lock (_claimed)
-                        {
-                            if (!_claimed.Add(withdrawal.Id)) continue;
-                        }
-                        _log(LogLevel.Verbose, $"Found withdrawal {withdrawal.Id} for request {identifier} in the withdraw history.");
-                        return new WithdrawConfirmResult(withdrawal.Id, withdrawal.Status,
-                            $"The answer to the confirm was lost ({reason}); withdrawal {withdrawal.Id} was found in the withdraw history.", reconciled: true);
-                    }
-                    if (page.Count < HistoryPageSize) throw OutcomeUnknown(identifier, reason, "no matching withdrawal is in the withdraw history yet");
-                }
+                found = await FindWithdrawalsAsync(new[] { new PayoutKey(request.Currency, request.Address, request.Amount) }, sentAt, cancellation).ConfigureAwait(false);
             }
-            catch (NordPayException ex) when (ex.ErrorId != "OutcomeUnknown")
+            catch (NordPayException ex)
             {
                 throw OutcomeUnknown(identifier, reason, "the withdraw history could not be read: " + ex.Message);
             }
+            if (found == null) throw OutcomeUnknown(identifier, reason, "no matching withdrawal is in the withdraw history yet");
+            var withdrawal = found[0];
+            _log(LogLevel.Verbose, $"Found withdrawal {withdrawal.Id} for request {identifier} in the withdraw history.");
+            return new WithdrawConfirmResult(withdrawal.Id, withdrawal.Status,
+                $"The answer to the confirm was lost ({reason}); withdrawal {withdrawal.Id} was found in the withdraw history.", reconciled: true);
         }
 
         private NordPayException OutcomeUnknown(Guid identifier, string reason, string check) =>

@@ -36,9 +36,7 @@ namespace NordPay.Commands
             decimal amount;
             try
             {
-                currency = InputText.RequireToken(Currency, "Currency");
-                address = InputText.RequireToken(Address, "Address");
-                amount = Api.Amount.ParseInput(Amount is PSObject wrapped ? wrapped.BaseObject : Amount);
+                (currency, address, amount) = InputText.ReadPayout(Currency, Address, Amount is PSObject wrapped ? wrapped.BaseObject : Amount);
             }
             catch (NordPayException ex)
             {

@@ -55,6 +55,22 @@ namespace NordPay.Commands
 
         protected override void StopProcessing() => _stopping.Cancel();
 
+        /// <summary>Which key the client uses, once it exists.</summary>
+        protected NordPayApiKeyInfo? KeyInfo { get; private set; }
+
+        /// <summary>Cancelled by Ctrl+C.</summary>
+        protected CancellationToken Cancellation => _stopping.Token;
+
+        /// <summary>Writes what the client logged while calls ran; on the pipeline thread only.</summary>
+        protected void FlushLog()
+        {
+            while (_log.TryDequeue(out var line))
+            {
+                if (line.Level == LogLevel.Debug) WriteDebug(line.Text);
+                else WriteVerbose(line.Text);
+            }
+        }
+
         public void Dispose()
         {
             _stopping.Dispose();
@@ -85,6 +101,7 @@ namespace NordPay.Commands
                         $"No NordPay API key is set: run Set-NordPayApiKey, or set the {KeyResolver.KeyVariable} environment variable for unattended jobs.",
                         recommendedAction: "Set-NordPayApiKey"), null);
                 var (connection, info) = resolved!.Value;
+                KeyInfo = info;
                 WriteVerbose($"Using the API key {info.KeyHint} of profile '{info.Profile}' from {Describe(info)} for {info.BaseUri}.");
                 if (Tls.EnsureTls12()) WriteVerbose("Added TLS 1.2 to the protocols this process may use.");
                 _client = new NordPayClient(connection, options, (level, text) => _log.Enqueue((level, text)));
@@ -113,11 +130,7 @@ namespace NordPay.Commands
             }
             finally
             {
-                while (_log.TryDequeue(out var line))
-                {
-                    if (line.Level == LogLevel.Debug) WriteDebug(line.Text);
-                    else WriteVerbose(line.Text);
-                }
+                FlushLog();
             }
         }
     }

@@ -43,10 +43,11 @@ namespace NordPay.Commands
         }
 
         /// <summary>Reports a failed row (or, before any row, a failure): non-terminating, unless no later row can succeed either.</summary>
-        protected void WriteRowError(NordPayException error, object? row, string rowLabel)
+        protected void WriteRowError(NordPayException error, object? row, string rowLabel, int? rowNumber = null)
         {
+            var number = rowNumber ?? Row;
             var field = error.Field == null ? string.Empty : $", {error.Field}";
-            var record = ToErrorRecord(error, row, Row == 0 ? error.Message : $"Row {Row}{rowLabel}{field}: {error.Message}");
+            var record = ToErrorRecord(error, row, number == 0 ? error.Message : $"Row {number}{rowLabel}{field}: {error.Message}");
             if (error.StopsBatch) ThrowTerminatingError(record);
             WriteError(record);
         }
@@ -64,7 +65,7 @@ namespace NordPay.Commands
             };
         }
 
-        private bool WhatIfRequested() =>
+        protected bool WhatIfRequested() =>
             MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)
                 ? ((SwitchParameter)bound).IsPresent
                 : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));

@@ -11,7 +11,7 @@ public class ModuleTests
 {
     private static readonly string[] Declared =
     {
-        "Confirm-NordPayWithdraw", "Get-NordPayApiKey", "Get-NordPayConfiguration", "New-NordPayWithdrawRequest", "Remove-NordPayApiKey",
+        "Confirm-NordPayWithdraw", "Get-NordPayApiKey", "Get-NordPayConfiguration", "Invoke-NordPayPayout", "New-NordPayWithdrawRequest", "Remove-NordPayApiKey",
         "Set-NordPayApiKey", "Set-NordPayConfiguration",
     };
 

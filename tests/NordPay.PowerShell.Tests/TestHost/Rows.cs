@@ -21,6 +21,10 @@ public static class Rows
     /// <summary>An EVM-style address, distinct per n.</summary>
     public static string Evm(int n) => "0x" + n.ToString("x40");
 
-    /// <summary>A Tron-style address, distinct per n.</summary>
-    public static string Tron(int n) => "T" + n.ToString("D33");
+    /// <summary>A Tron-style address (T and 33 base58 characters, so no 0), distinct per n.</summary>
+    public static string Tron(int n) => "T" + n.ToString("D33").Replace('0', 'z');
+
+    /// <summary>A payout row with its own reference column, as a CSV with a PayoutId column gives it.</summary>
+    public static PSObject Referenced(string reference, string currency, string address, string amount) =>
+        Row(("PayoutId", reference), ("Currency", currency), ("Address", address), ("Amount", amount));
 }

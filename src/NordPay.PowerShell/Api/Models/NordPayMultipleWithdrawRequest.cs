@@ -1,0 +1,26 @@
+using System;
+
+namespace NordPay
+{
+    /// <summary>A multiple withdraw request: many addresses in one currency, confirmed together before it expires.</summary>
+    public sealed class NordPayMultipleWithdrawRequest
+    {
+        public NordPayMultipleWithdrawRequest(Guid identifier, string currency, decimal totalAmount, decimal? totalServiceFee,
+            int addressesCount, DateTimeOffset expiresAt)
+        {
+            Identifier = identifier;
+            Currency = currency;
+            TotalAmount = totalAmount;
+            TotalServiceFee = totalServiceFee;
+            AddressesCount = addressesCount;
+            ExpiresAt = expiresAt;
+        }
+
+        public Guid Identifier { get; }
+        public string Currency { get; }
+        public decimal TotalAmount { get; }
+        public decimal? TotalServiceFee { get; }
+        public int AddressesCount { get; }
+        public DateTimeOffset ExpiresAt { get; }
+    }
+}

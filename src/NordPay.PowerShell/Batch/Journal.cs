@@ -1,0 +1,218 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using NordPay.Api;
+using NordPay.Security;
+
+namespace NordPay.Batch
+{
+    /// <summary>
+    /// The batch journal: an append-only JSON-lines file, one entry per row state change, each flushed to disk
+    /// before the call it announces. It is held open with no other writer allowed, so two runs cannot share it.
+    /// A torn last line (a crash mid-write) is cut off on open: the call it announced was never made.
+    /// </summary>
+    public sealed class Journal : IDisposable
+    {
+        private readonly FileStream _stream;
+        private readonly Redactor _redactor;
+        private readonly object _gate = new object();
+
+        private Journal(string path, FileStream stream, IReadOnlyList<JournalEntry> entries, bool repairedTornLine, Redactor redactor)
+        {
+            Path = path;
+            _stream = stream;
+            Entries = entries;
+            RepairedTornLine = repairedTornLine;
+            _redactor = redactor;
+        }
+
+        public string Path { get; }
+
+        /// <summary>What earlier runs wrote.</summary>
+        public IReadOnlyList<JournalEntry> Entries { get; }
+
+        /// <summary>True when the last line was torn by a crash and was cut off.</summary>
+        public bool RepairedTornLine { get; }
+
+        /// <summary>Opens (or creates) a journal for this run alone.</summary>
+        public static Journal Open(string path, Redactor redactor)
+        {
+            var full = System.IO.Path.GetFullPath(path);
+            var directory = System.IO.Path.GetDirectoryName(full);
+            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+            FileStream stream;
+            try
+            {
+                // FileShare.None: on Linux and macOS only an exclusive lock keeps a second run (of any process) out.
+                stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.WriteThrough);
+            }
+            catch (IOException ex)
+            {
+                throw Locked(full, ex);
+            }
+            try
+            {
+                var (entries, cut) = Load(stream, full, repair: true);
+                stream.Seek(0, SeekOrigin.End);
+                return new Journal(full, stream, entries, cut, redactor);
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+        }
+
+        private static NordPayException Locked(string full, IOException ex) =>
+                new NordPayException("JournalLocked", ErrorKind.ResourceBusy,
+                    $"The journal {full} is in use by another run ({ex.Message}); two runs never share a journal.", "JournalPath",
+                    recommendedAction: "Wait for the other run to finish, or use another journal for another batch.");
+
+        /// <summary>Reads a journal without taking it or repairing it, as -WhatIf does; a missing journal has no entries.</summary>
+        public static IReadOnlyList<JournalEntry> Peek(string path)
+        {
+            var full = System.IO.Path.GetFullPath(path);
+            if (!File.Exists(full)) return Array.Empty<JournalEntry>();
+            try
+            {
+                using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                return Load(stream, full, repair: false).Entries;
+            }
+            catch (IOException ex)
+            {
+                throw Locked(full, ex);
+            }
+        }
+
+        public void Append(JournalEntry entry)
+        {
+            var bytes = Encoding.UTF8.GetBytes(_redactor.Redact(Serialize(entry)) + "\n");
+            lock (_gate)
+            {
+                CrashPoints.At("before-write:" + entry.Event);
+                // Written in two halves so a crash test can tear the line between them; the journal reads either way.
+                var half = bytes.Length / 2;
+                _stream.Write(bytes, 0, half);
+                _stream.Flush(true);
+                CrashPoints.At("mid-write:" + entry.Event);
+                _stream.Write(bytes, half, bytes.Length - half);
+                _stream.Flush(true);
+                CrashPoints.At("after-write:" + entry.Event);
+            }
+        }
+
+        public void Dispose() => _stream.Dispose();
+
+        private static (IReadOnlyList<JournalEntry> Entries, bool Cut) Load(FileStream stream, string path, bool repair)
+        {
+            var bytes = new byte[stream.Length];
+            var read = 0;
+            while (read < bytes.Length) read += stream.Read(bytes, read, bytes.Length - read);
+            var entries = new List<JournalEntry>();
+            var start = 0;
+            var lineNumber = 0;
+            while (start < bytes.Length)
+            {
+                var end = Array.IndexOf(bytes, (byte)'\n', start);
+                lineNumber++;
+                if (end < 0)
+                {
+                    // No newline: the last write never finished. Cut it off so the next entry starts clean.
+                    if (repair)
+                    {
+                        stream.SetLength(start);
+                        stream.Flush(true);
+                    }
+                    return (entries, true);
+                }
+                var line = Encoding.UTF8.GetString(bytes, start, end - start);
+                if (line.Trim().Length > 0)
+                {
+                    try
+                    {
+                        entries.Add(Parse(line));
+                    }
+                    catch (Exception ex) when (ex is JsonException || ex is FormatException || ex is KeyNotFoundException || ex is InvalidOperationException)
+                    {
+                        throw new NordPayException("JournalCorrupt", ErrorKind.InvalidData,
+                            $"Line {lineNumber} of the journal {path} cannot be read ({ex.Message}); nothing was paid.", "JournalPath",
+                            recommendedAction: "Inspect the journal: only its last line may be incomplete. Restore it from a backup rather than deleting it.");
+                    }
+                }
+                start = end + 1;
+            }
+            return (entries, false);
+        }
+
+        private static string Serialize(JournalEntry e)
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                w.WriteString("event", e.Event);
+                w.WriteString("at", e.At.ToString("o", CultureInfo.InvariantCulture));
+                if (e.References.Count == 1) w.WriteString("ref", e.References[0]);
+                else if (e.References.Count > 1)
+                {
+                    w.WriteStartArray("refs");
+                    foreach (var reference in e.References) w.WriteStringValue(reference);
+                    w.WriteEndArray();
+                }
+                if (e.Row != null) w.WriteNumber("row", e.Row.Value);
+                if (e.Currency != null) w.WriteString("currency", e.Currency);
+                if (e.Address != null) w.WriteString("address", e.Address);
+                if (e.Amount != null) w.WriteString("amount", e.Amount);
+                if (e.Identifier != null) w.WriteString("identifier", e.Identifier.Value.ToString("D"));
+                if (e.Multiple) w.WriteBoolean("multiple", true);
+                if (e.ExpiresAt != null) w.WriteString("expiresAt", e.ExpiresAt.Value.ToString("o", CultureInfo.InvariantCulture));
+                if (e.ServiceFee != null) w.WriteString("serviceFee", e.ServiceFee);
+                if (e.WithdrawalId != null) w.WriteNumber("withdrawalId", e.WithdrawalId.Value);
+                if (e.Status != null) w.WriteString("status", e.Status);
+                if (e.Reconciled) w.WriteBoolean("reconciled", true);
+                if (e.Stage != null) w.WriteString("stage", e.Stage);
+                if (e.ErrorId != null) w.WriteString("errorId", e.ErrorId);
+                if (e.Message != null) w.WriteString("message", e.Message);
+                if (e.Outcome != null) w.WriteString("outcome", e.Outcome);
+                if (e.Run != null) w.WriteString("run", e.Run);
+                w.WriteEndObject();
+            }
+            return Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        private static JournalEntry Parse(string line)
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            DateTimeOffset? Time(string name) => Text(name) is { } t ? DateTimeOffset.Parse(t, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : (DateTimeOffset?)null;
+            var references = root.TryGetProperty("refs", out var refs)
+                ? refs.EnumerateArray().Select(r => r.GetString()!).ToArray()
+                : Text("ref") is { } single ? new[] { single } : Array.Empty<string>();
+            return new JournalEntry(Text("event") ?? throw new FormatException("no event"), Time("at") ?? throw new FormatException("no time"))
+            {
+                References = references,
+                Row = root.TryGetProperty("row", out var row) ? row.GetInt32() : (int?)null,
+                Currency = Text("currency"),
+                Address = Text("address"),
+                Amount = Text("amount"),
+                Identifier = Text("identifier") is { } id ? Guid.Parse(id) : (Guid?)null,
+                Multiple = root.TryGetProperty("multiple", out var multiple) && multiple.GetBoolean(),
+                ExpiresAt = Time("expiresAt"),
+                ServiceFee = Text("serviceFee"),
+                WithdrawalId = root.TryGetProperty("withdrawalId", out var wid) ? wid.GetInt64() : (long?)null,
+                Status = Text("status"),
+                Reconciled = root.TryGetProperty("reconciled", out var rec) && rec.GetBoolean(),
+                Stage = Text("stage"),
+                ErrorId = Text("errorId"),
+                Message = Text("message"),
+                Outcome = Text("outcome"),
+                Run = Text("run"),
+            };
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System;
+
+namespace NordPay
+{
+    /// <summary>An audit event on the Information stream (tag NordPay.Audit): who paid what, when, and the outcome. Never the key.</summary>
+    public sealed class NordPayAuditRecord
+    {
+        public NordPayAuditRecord(string @event, string reference, string currency, string address, decimal amount, Guid? identifier,
+            long? withdrawalId, string keyHint, string? errorId)
+        {
+            Event = @event;
+            Reference = reference;
+            Currency = currency;
+            Address = address;
+            Amount = amount;
+            Identifier = identifier;
+            WithdrawalId = withdrawalId;
+            KeyHint = keyHint;
+            ErrorId = errorId;
+            User = Environment.UserName;
+            Machine = Environment.MachineName;
+            At = DateTimeOffset.UtcNow;
+        }
+
+        public string Event { get; }
+        public string Reference { get; }
+        public string Currency { get; }
+        public string Address { get; }
+        public decimal Amount { get; }
+        public Guid? Identifier { get; }
+        public long? WithdrawalId { get; }
+        public string KeyHint { get; }
+        public string? ErrorId { get; }
+        public string User { get; }
+        public string Machine { get; }
+        public DateTimeOffset At { get; }
+
+        public override string ToString() => $"{At:u} {Event} {Reference}: {Api.Amount.Format(Amount)} {Currency} to {Address}";
+    }
+}

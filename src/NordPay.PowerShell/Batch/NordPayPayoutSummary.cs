@@ -1,0 +1,42 @@
+using System;
+using System.Collections.Generic;
+
+namespace NordPay
+{
+    /// <summary>The end of a batch run, for a scheduled job to check: counts by outcome and the totals paid per currency.</summary>
+    public sealed class NordPayPayoutSummary
+    {
+        public NordPayPayoutSummary(string journalPath, int rows, int paid, int alreadyPaid, int failed, int inDoubt,
+            IReadOnlyDictionary<string, decimal> paidByCurrency, TimeSpan duration)
+        {
+            JournalPath = journalPath;
+            Rows = rows;
+            Paid = paid;
+            AlreadyPaid = alreadyPaid;
+            Failed = failed;
+            InDoubt = inDoubt;
+            PaidByCurrency = paidByCurrency;
+            Duration = duration;
+        }
+
+        public string JournalPath { get; }
+        public int Rows { get; }
+        /// <summary>Paid by this run.</summary>
+        public int Paid { get; }
+        /// <summary>Paid by an earlier run with this journal: skipped.</summary>
+        public int AlreadyPaid { get; }
+        /// <summary>Not paid: invalid, refused by NordPay, or not confirmed. Run the batch again once fixed.</summary>
+        public int Failed { get; }
+        /// <summary>A confirm whose outcome is unknown: never paid again automatically; see -SettleInDoubt.</summary>
+        public int InDoubt { get; }
+        /// <summary>What this run paid, per currency.</summary>
+        public IReadOnlyDictionary<string, decimal> PaidByCurrency { get; }
+        public TimeSpan Duration { get; }
+
+        /// <summary>True when every row is paid, now or before.</summary>
+        public bool Complete => Failed == 0 && InDoubt == 0 && Paid + AlreadyPaid == Rows;
+
+        public override string ToString() =>
+            $"{Rows} rows: {Paid} paid, {AlreadyPaid} already paid, {Failed} failed, {InDoubt} in doubt";
+    }
+}

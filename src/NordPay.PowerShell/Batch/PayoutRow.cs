@@ -1,0 +1,49 @@
+using System;
+using System.Security.Cryptography;
+using System.Text;
+using NordPay.Api;
+
+namespace NordPay.Batch
+{
+    /// <summary>One validated input row of a batch, with the reference that ties it to its journal entries.</summary>
+    public sealed class PayoutRow
+    {
+        public PayoutRow(int row, string reference, bool derivedReference, string currency, string address, decimal amount, object? source)
+        {
+            Row = row;
+            Reference = reference;
+            DerivedReference = derivedReference;
+            Currency = currency;
+            Address = address;
+            Amount = amount;
+            Source = source;
+        }
+
+        /// <summary>1-based position in the input.</summary>
+        public int Row { get; }
+        public string Reference { get; }
+        /// <summary>True when the input had no reference column and one was derived from the row's content.</summary>
+        public bool DerivedReference { get; }
+        public string Currency { get; }
+        public string Address { get; }
+        public decimal Amount { get; }
+        /// <summary>The input row itself, kept as the TargetObject of its errors.</summary>
+        public object? Source { get; }
+
+        public PayoutKey Key => new PayoutKey(Currency, Address, Amount);
+
+        public override string ToString() => $"{Api.Amount.Format(Amount)} {Currency} to {Address} ({Reference})";
+
+        /// <summary>
+        /// A reference for a row without one: its content and its occurrence among identical rows, so two
+        /// identical rows are two payouts and each matches its own journal entry on a re-run.
+        /// </summary>
+        public static string DeriveReference(string currency, string address, decimal amount, int occurrence)
+        {
+            using var sha = SHA256.Create();
+            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(currency + "\n" + address + "\n" + Api.Amount.Format(amount)));
+            var hex = BitConverter.ToString(hash, 0, 8).Replace("-", string.Empty).ToLowerInvariant();
+            return $"auto-{hex}-{occurrence}";
+        }
+    }
+}

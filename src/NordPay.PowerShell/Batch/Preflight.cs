@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using NordPay.Api;
+
+namespace NordPay.Batch
+{
+    /// <summary>A problem found before any money moves: with a row it fails that row; without one it stops the batch.</summary>
+    public sealed class PreflightProblem
+    {
+        public PreflightProblem(PayoutRow? row, NordPayException error)
+        {
+            Row = row;
+            Error = error;
+        }
+
+        public PayoutRow? Row { get; }
+        public NordPayException Error { get; }
+        public bool StopsBatch => Row == null;
+    }
+
+    /// <summary>
+    /// The checks made before any money moves, against NordPay's currency list and balance: each currency
+    /// withdrawable, each amount at or above its minimum and within its decimals, each address plausible for
+    /// its network, and each currency's total within the balance.
+    /// </summary>
+    public static class Preflight
+    {
+        public static IReadOnlyList<PreflightProblem> Check(IReadOnlyList<PayoutRow> rows, IReadOnlyList<NordPayCurrency> currencies,
+            IReadOnlyDictionary<string, decimal> balances)
+        {
+            var byName = currencies.GroupBy(c => c.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+            var problems = new List<PreflightProblem>();
+            var payable = new List<PayoutRow>();
+            foreach (var row in rows)
+            {
+                var error = CheckRow(row, byName);
+                if (error == null) payable.Add(row);
+                else problems.Add(new PreflightProblem(row, error));
+            }
+            foreach (var currency in payable.GroupBy(r => r.Currency, StringComparer.Ordinal))
+            {
+                var total = currency.Sum(r => r.Amount);
+                var balance = balances.TryGetValue(currency.Key, out var b) ? b : 0m;
+                if (total > balance)
+                    problems.Add(new PreflightProblem(null, new NordPayException("BatchExceedsBalance", ErrorKind.LimitsExceeded,
+                        $"The {currency.Count()} rows to pay in {currency.Key} total {Amount.Format(total)}, more than the balance of {Amount.Format(balance)} (fees not counted).",
+                        "Amount", recommendedAction: "Top up the balance, or split the file.")));
+            }
+            return problems;
+        }
+
+        private static NordPayException? CheckRow(PayoutRow row, IReadOnlyDictionary<string, NordPayCurrency> currencies)
+        {
+            if (!currencies.TryGetValue(row.Currency, out var currency))
+                return new NordPayException("CurrencyNotFound", ErrorKind.ObjectNotFound, $"NordPay lists no currency '{row.Currency}'.", "Currency",
+                    recommendedAction: "Use a currency name from Get-NordPayCurrency, such as USDTTRC20 (names are case-sensitive).");
+            if (!currency.Withdrawable)
+                return new NordPayException("CurrencyNotAvailable", ErrorKind.ResourceUnavailable,
+                    $"{currency.Name} cannot be withdrawn at the moment (available: {currency.IsAvailable}, withdrawable: {currency.CanWithdraw}).", "Currency",
+                    recommendedAction: "Pay this row later, or in another currency.");
+            if (Amount.DecimalPlaces(row.Amount) > currency.Decimals)
+                return new NordPayException("AmountPrecisionExceeded", ErrorKind.InvalidArgument,
+                    $"{Amount.Format(row.Amount)} has more decimals than {currency.Name} carries ({currency.Decimals}); it is never rounded.", "Amount",
+                    recommendedAction: $"Give the amount with at most {currency.Decimals} decimals.");
+            if (currency.MinWithdraw is { } minimum && row.Amount < minimum)
+                return new NordPayException("AmountBelowMinimum", ErrorKind.InvalidArgument,
+                    $"{Amount.Format(row.Amount)} is less than the minimum withdrawal of {Amount.Format(minimum)} {currency.Name}.", "Amount",
+                    recommendedAction: "Raise the amount to at least the currency's minimum.");
+            if (AddressRules.Problem(currency.Network, row.Address) is { } shape)
+                return new NordPayException("InvalidAddress", ErrorKind.InvalidArgument,
+                    $"'{row.Address}' does not look like a {currency.Network} address ({shape}).", "Address",
+                    recommendedAction: "Check the address for the currency's network; it is used exactly as written.");
+            return null;
+        }
+    }
+}
