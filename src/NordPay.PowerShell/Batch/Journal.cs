@@ -151,7 +151,8 @@ namespace NordPay.Batch
         private static string Serialize(JournalEntry e)
         {
             using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer))
+            // Relaxed escaping keeps the file readable (a '+' stays '+'); it is never embedded in HTML.
+            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 w.WriteStartObject();
                 w.WriteString("event", e.Event);
