@@ -53,6 +53,10 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
             state.AdvanceClock(TimeSpan.FromSeconds(seconds));
             return Wire.Write(200, w => { w.WriteStartObject(); w.WriteString("now", state.Now); w.WriteEndObject(); });
         });
+        app.MapPost("/_sandbox/withdrawals/{id:long}/status", (long id, string value) =>
+            value is "processed" or "cancelled" or "pending"
+                ? state.SetStatus(id, value) ? Results.NoContent() : Wire.Bare.Fail(new ApiFailure(404, "Withdrawal not found"))
+                : Wire.Bare.Fail(new ApiFailure(400, "value is processed, cancelled or pending")));
         app.MapPost("/_sandbox/faults", (string spec) =>
         {
             state.Faults.Add(FaultRule.Parse(spec));
@@ -315,7 +319,7 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
             w.WriteNumber("id", x.Id);
             w.WriteString("currency", x.Currency);
             w.WriteString("address", x.Address);
-            w.WriteString("tx_hash", "");
+            w.WriteString("tx_hash", x.TxHash);
             wire.Money(w, "amount", x.Amount, decimals);
             wire.Money(w, "amount_usd", x.AmountUsd, 2);
             wire.Money(w, "service_fee", x.ServiceFee, decimals);

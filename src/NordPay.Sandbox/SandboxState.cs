@@ -188,6 +188,18 @@ public sealed class SandboxState
 
     private decimal Fee(Currency currency, decimal amount) => Truncate(amount * _options.FeePercent / 100m, currency.Decimals);
 
+    /// <summary>What the merchant's admin does: approve (processed, with a transaction hash) or cancel a pending withdrawal.</summary>
+    public bool SetStatus(long id, string status)
+    {
+        lock (_gate)
+        {
+            var index = _ledger.FindIndex(w => w.Id == id);
+            if (index < 0) return false;
+            _ledger[index] = _ledger[index] with { Status = status, TxHash = status == "processed" ? "0x" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N") : "" };
+            return true;
+        }
+    }
+
     public Currency? FindCurrency(string name) => _currencies.TryGetValue(name, out var c) ? c : null;
 
     // Decimal places that carry a digit: 1.50 has one.

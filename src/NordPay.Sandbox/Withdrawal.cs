@@ -13,7 +13,11 @@ public sealed record MultipleWithdrawRequest(Guid Identifier, string Currency, I
 
 /// <summary>A confirmed withdrawal in the ledger: the balance was debited by Amount + ServiceFee.</summary>
 public sealed record Withdrawal(long Id, Guid Identifier, string Currency, string Address, decimal Amount, decimal ServiceFee,
-    decimal AmountUsd, decimal ServiceFeeUsd, string Status, DateTimeOffset CreatedAt);
+    decimal AmountUsd, decimal ServiceFeeUsd, string Status, DateTimeOffset CreatedAt)
+{
+    /// <summary>Empty until an admin approves the withdrawal, as live NordPay shows it.</summary>
+    public string TxHash { get; init; } = "";
+}
 
 /// <summary>One HTTP request as it reached the sandbox.</summary>
 public sealed record ReceivedRequest(string Method, string Path);

@@ -368,7 +368,8 @@ namespace NordPay.Api
             }
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-            message.Headers.TryAddWithoutValidation("X-API-KEY", _connection.RevealKey());
+            var key = _connection.RevealKey();
+            if (key.Length > 0) message.Headers.TryAddWithoutValidation("X-API-KEY", key);
 
             if (body != null) _log(LogLevel.Debug, Redactor.Redact($"{method} {uri.AbsolutePath} body: {System.Text.Encoding.UTF8.GetString(body)}"));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);

@@ -30,6 +30,7 @@ namespace NordPay.Commands
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Asset", "Coin", "Token")]
+        [ArgumentCompleter(typeof(CurrencyCompleter))]
         [AllowNull, AllowEmptyString]
         public string Currency { get; set; } = null!;
 
@@ -145,6 +146,7 @@ namespace NordPay.Commands
             if (toPay.Count > 0)
             {
                 var currencies = Await(Client.GetCurrenciesAsync);
+                SessionSettings.Currencies = currencies;
                 balances = Await(Client.GetBalancesAsync);
                 foreach (var problem in Preflight.Check(toPay, currencies, balances))
                 {

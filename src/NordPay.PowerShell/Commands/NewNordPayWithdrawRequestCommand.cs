@@ -10,6 +10,7 @@ namespace NordPay.Commands
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Asset", "Coin", "Token")]
+        [ArgumentCompleter(typeof(CurrencyCompleter))]
         [AllowNull, AllowEmptyString]
         public string Currency { get; set; } = null!;
 

@@ -55,6 +55,9 @@ namespace NordPay.Commands
 
         protected override void StopProcessing() => _stopping.Cancel();
 
+        /// <summary>True for calls NordPay answers without a key (the currency list): with no key, none is sent.</summary>
+        protected virtual bool AllowsAnonymous => false;
+
         /// <summary>Which key the client uses, once it exists.</summary>
         protected NordPayApiKeyInfo? KeyInfo { get; private set; }
 
@@ -96,6 +99,9 @@ namespace NordPay.Commands
                     Fail(ex, null);
                     throw;
                 }
+                if (resolved == null && AllowsAnonymous)
+                    resolved = (new NordPayConnection(NordPayConnection.DefaultBaseUri, new System.Security.SecureString()),
+                        new NordPayApiKeyInfo("None", SessionSettings.DefaultProfile, NordPayConnection.DefaultBaseUri, Security.Redactor.Mask, null));
                 if (resolved == null)
                     Fail(new NordPayException("ApiKeyNotSet", ErrorKind.AuthenticationError,
                         $"No NordPay API key is set: run Set-NordPayApiKey, or set the {KeyResolver.KeyVariable} environment variable for unattended jobs.",
@@ -120,9 +126,17 @@ namespace NordPay.Commands
         /// <summary>Waits for an API call on the pipeline thread; Ctrl+C cancels it.</summary>
         protected T Await<T>(Func<CancellationToken, Task<T>> call)
         {
+            T result = default!;
+            Await(async token => result = await call(token).ConfigureAwait(false));
+            return result;
+        }
+
+        /// <summary>Waits for work on the pipeline thread; Ctrl+C cancels it.</summary>
+        protected void Await(Func<CancellationToken, Task> call)
+        {
             try
             {
-                return call(_stopping.Token).GetAwaiter().GetResult();
+                call(_stopping.Token).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {

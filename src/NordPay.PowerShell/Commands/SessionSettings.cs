@@ -34,6 +34,7 @@ namespace NordPay.Commands
             public Dictionary<string, SessionKey> Keys { get; } = new Dictionary<string, SessionKey>(StringComparer.Ordinal);
             public NordPayClientOptions Options { get; set; } = NordPayClientOptions.Default;
             public KeyStore? Store { get; set; }
+            public IReadOnlyList<NordPayCurrency>? Currencies { get; set; }
         }
 
         private static readonly ConditionalWeakTable<Runspace, Entry> Sessions = new ConditionalWeakTable<Runspace, Entry>();
@@ -55,6 +56,13 @@ namespace NordPay.Commands
         {
             get => Current().Options;
             set => Current().Options = value;
+        }
+
+        /// <summary>The currency list last read in this session, for tab completion.</summary>
+        public static IReadOnlyList<NordPayCurrency>? Currencies
+        {
+            get => Current().Currencies;
+            set => Current().Currencies = value;
         }
 
         /// <summary>The current user's persisted profiles (a session may be pointed at another store by tests).</summary>

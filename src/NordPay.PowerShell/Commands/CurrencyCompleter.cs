@@ -1,0 +1,63 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Threading;
+using NordPay.Api;
+
+namespace NordPay.Commands
+{
+    /// <summary>
+    /// Tab completion for -Currency: the session's cached currency list (read once, with a short timeout),
+    /// or, offline, the currencies NordPay listed as withdrawable when this module was built.
+    /// </summary>
+    public sealed class CurrencyCompleter : IArgumentCompleter
+    {
+        private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(2);
+
+        // Withdrawable on NordPay's live list of 2026-07-05 (shared/reference/nordpay-api.md).
+        internal static readonly string[] BuiltIn =
+        {
+            "BTC", "LTC", "ETH", "USDTERC20", "USDCERC20", "LINKERC20", "NEARERC20", "WBTCERC20", "BNB", "USDTBEP20", "USDCBEP20",
+            "ETHBEP20", "AVAXBEP20", "DOGEBEP20", "LINKBEP20", "NEARBEP20", "WBTCBEP20", "TRX", "USDTTRC20", "USDCTRC20", "DOGETRC20",
+            "ETHTRC20", "LTCTRC20", "WBTCTRC20", "POL", "USDTPOL", "USDCPOL", "LINKPOL", "WBTCPOL", "AVAX", "USDTAVAX", "USDCAVAX",
+            "LINKAVAX", "WBTCAVAX", "ETHBASE", "USDTBASE", "USDCBASE", "LINKBASE", "WBTCBASE", "ETHOP", "OP", "USDTOP", "USDCOP",
+            "LINKOP", "WBTCOP", "xDAI", "GNO", "USDTGNO", "USDCGNO", "LINKGNO", "WBTCGNO", "ETHLINEA", "LINEA", "USDTLINEA",
+            "USDCLINEA", "WBTCLINEA", "ETHSCR", "SCR", "USDTSCR", "USDCSCR", "WBTCSCR", "USDTZK", "USDCZK", "LINKZK", "WBTCZK",
+        };
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            var currencies = SessionSettings.Currencies ?? Fetch();
+            var candidates = currencies != null
+                ? currencies.Select(c => (c.Name, Tip: $"{c.Token ?? c.Name} on {c.Network}: {c.Decimals} decimals, minimum {(c.MinWithdraw is { } m ? Amount.Format(m) : "?")}{(c.Withdrawable ? string.Empty : ", not withdrawable now")}"))
+                : BuiltIn.Select(n => (Name: n, Tip: n + " (built-in list; run Get-NordPayCurrency for the live one)"));
+            return candidates
+                .Where(c => c.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase)
+                .Select(c => new CompletionResult(c.Name, c.Name, CompletionResultType.ParameterValue, c.Tip))
+                .ToList();
+        }
+
+        // One quick read per session, with the session's key and base URI when set; a failure leaves the built-in list.
+        private static IReadOnlyList<NordPayCurrency>? Fetch()
+        {
+            var connection = SessionSettings.Key(SessionSettings.DefaultProfile)?.Connection;
+            if (connection == null) return null;
+            try
+            {
+                using var timeout = new CancellationTokenSource(FetchTimeout);
+                var client = new NordPayClient(connection, SessionSettings.Options with { MaximumRetryCount = 0, Timeout = FetchTimeout });
+                return SessionSettings.Currencies = client.GetCurrenciesAsync(timeout.Token).GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is NordPayException || ex is OperationCanceledException)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using NordPay.Api;
+
+namespace NordPay.Commands
+{
+    /// <summary>
+    /// Reads the withdraw history, newest first: filtered and paged (-First, -Skip), one or more withdrawals by
+    /// -Id, and with -Wait until pending withdrawals are processed or cancelled by the merchant's admin.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "NordPayWithdrawal", DefaultParameterSetName = ListSet, SupportsPaging = true)]
+    [OutputType(typeof(NordPayWithdrawal))]
+    public sealed class GetNordPayWithdrawalCommand : NordPayApiCmdlet
+    {
+        private const string ListSet = "List";
+        private const string IdSet = "Id";
+        private const int PageSize = 200;
+        private readonly List<long> _ids = new List<long>();
+
+        /// <summary>Withdrawal ids, as Confirm-NordPayWithdraw (Id) and Invoke-NordPayPayout (WithdrawalId) give them.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
+        [Alias("WithdrawalId")]
+        public long[] Id { get; set; } = null!;
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(CurrencyCompleter))]
+        public string? Currency { get; set; }
+
+        /// <summary>pending, processed or cancelled.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Status { get; set; }
+
+        /// <summary>With -Id: waits until each withdrawal is no longer pending.</summary>
+        [Parameter(ParameterSetName = IdSet)]
+        public SwitchParameter Wait { get; set; }
+
+        [Parameter(ParameterSetName = IdSet)]
+        [ValidateRange(1, 86400)]
+        public int WaitTimeoutSec { get; set; } = 600;
+
+        [Parameter(ParameterSetName = IdSet)]
+        [ValidateRange(0.05, 3600.0)]
+        public double PollIntervalSec { get; set; } = 10;
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == IdSet) _ids.AddRange(Id);
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ParameterSetName == ListSet) List();
+            else if (Wait) WaitForIds();
+            else foreach (var withdrawal in Find(_ids)) WriteObject(withdrawal);
+        }
+
+        private void List()
+        {
+            var skip = (int)Math.Min(PagingParameters.Skip, int.MaxValue);
+            var left = PagingParameters.First;
+            var written = 0L;
+            for (var offset = 0; left > 0; offset += PageSize)
+            {
+                var page = Await(token => Client.GetWithdrawalsAsync(Currency, offset, PageSize, token));
+                foreach (var withdrawal in page.Where(w => Status == null || string.Equals(w.Status, Status, StringComparison.OrdinalIgnoreCase)))
+                {
+                    if (skip > 0)
+                    {
+                        skip--;
+                        continue;
+                    }
+                    if (left-- <= 0) break;
+                    written++;
+                    WriteObject(withdrawal);
+                }
+                if (page.Count < PageSize) break;
+            }
+            if (PagingParameters.IncludeTotalCount) WriteObject(PagingParameters.NewTotalCount((ulong)written + PagingParameters.Skip, 0.5));
+        }
+
+        // NordPay has no call for one withdrawal: the history is read until every id is found.
+        private IReadOnlyList<NordPayWithdrawal> Find(IReadOnlyCollection<long> ids)
+        {
+            var wanted = new HashSet<long>(ids);
+            var found = new List<NordPayWithdrawal>();
+            for (var offset = 0; wanted.Count > 0; offset += PageSize)
+            {
+                var page = Await(token => Client.GetWithdrawalsAsync(Currency, offset, PageSize, token));
+                foreach (var withdrawal in page.Where(w => wanted.Remove(w.Id))) found.Add(withdrawal);
+                if (page.Count < PageSize) break;
+            }
+            foreach (var id in wanted)
+                WriteRowError(new NordPayException("WithdrawalNotFound", ErrorKind.ObjectNotFound, $"Withdrawal {id} is not in the withdraw history.", "Id"), id, string.Empty);
+            return found;
+        }
+
+        private void WaitForIds()
+        {
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                var current = Find(_ids);
+                var pending = current.Where(w => string.Equals(w.Status, "pending", StringComparison.OrdinalIgnoreCase)).ToList();
+                if (pending.Count == 0 || clock.Elapsed.TotalSeconds >= WaitTimeoutSec)
+                {
+                    WriteProgress(new ProgressRecord(0x4E51, "Waiting for NordPay withdrawals", "Done") { RecordType = ProgressRecordType.Completed });
+                    foreach (var withdrawal in pending)
+                        WriteRowError(new NordPayException("WaitTimedOut", ErrorKind.OperationTimeout,
+                            $"Withdrawal {withdrawal.Id} is still pending after {WaitTimeoutSec} s.", "Id",
+                            recommendedAction: "Approve it in the NordPay panel, or wait longer with -WaitTimeoutSec."), withdrawal, string.Empty);
+                    foreach (var withdrawal in current) WriteObject(withdrawal);
+                    return;
+                }
+                WriteProgress(new ProgressRecord(0x4E51, "Waiting for NordPay withdrawals", $"{pending.Count} of {current.Count} pending"));
+                Await(token => Task.Delay(TimeSpan.FromSeconds(PollIntervalSec), token));
+            }
+        }
+    }
+}
