@@ -127,7 +127,7 @@ namespace NordPay.Commands
         protected T Await<T>(Func<CancellationToken, Task<T>> call)
         {
             T result = default!;
-            Await(async token => result = await call(token).ConfigureAwait(false));
+            Await(async token => { result = await call(token).ConfigureAwait(false); });
             return result;
         }
 

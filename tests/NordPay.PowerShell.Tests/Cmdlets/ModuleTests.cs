@@ -9,11 +9,10 @@ namespace NordPay.Tests.Cmdlets;
 /// <summary>The module as users import it: manifest, exports, layout, cmdlet shape.</summary>
 public class ModuleTests
 {
-    private static readonly string[] Declared =
-    {
-        "Confirm-NordPayWithdraw", "Get-NordPayApiKey", "Get-NordPayConfiguration", "Invoke-NordPayPayout", "New-NordPayWithdrawRequest", "Remove-NordPayApiKey",
-        "Set-NordPayApiKey", "Set-NordPayConfiguration",
-    };
+    // Every cmdlet class in the assembly; the manifest and the imported module must name exactly these.
+    private static readonly string[] Declared = typeof(NordPayCmdlet).Assembly.GetTypes()
+        .Select(t => t.GetCustomAttribute<CmdletAttribute>()).OfType<CmdletAttribute>()
+        .Select(c => c.VerbName + "-" + c.NounName).OrderBy(n => n).ToArray();
 
     [Fact]
     public void The_manifest_passes_Test_ModuleManifest()

@@ -12,8 +12,11 @@ public static class Secrets
     public static void AssertNotLeaked(string key, RunResult result, TestHostUI ui)
     {
         var seen = new List<string> { ui.AllText() };
-        seen.AddRange(result.Output.Select(o => o.ToString()));
-        seen.AddRange(result.Output.SelectMany(o => o.Properties.Select(p => p.Value?.ToString() ?? string.Empty)));
+        // Base objects and plain properties only: script members would need the runspace's thread.
+        seen.AddRange(result.Output.Select(o => o.BaseObject?.ToString() ?? string.Empty));
+        seen.AddRange(result.Output.SelectMany(o => o.Properties
+            .Where(p => p.MemberType is PSMemberTypes.NoteProperty or PSMemberTypes.Property)
+            .Select(p => p.Value?.ToString() ?? string.Empty)));
         seen.AddRange(result.Verbose);
         seen.AddRange(result.Debug);
         seen.AddRange(result.Warnings);

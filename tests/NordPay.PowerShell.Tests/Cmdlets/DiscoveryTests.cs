@@ -1,0 +1,154 @@
+using System.Management.Automation;
+using System.Net.Http;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using NordPay.Tests.TestHost;
+using Xunit;
+
+namespace NordPay.Tests.Cmdlets;
+
+/// <summary>Get-NordPayCurrency, Get-NordPayBalance, Get-NordPayWithdrawal, -Currency completion and the format views.</summary>
+public class DiscoveryTests
+{
+    private static string Plain(IEnumerable<string> lines) => Regex.Replace(string.Join("\n", lines), "\u001b\\[[0-9;]*m", string.Empty);
+
+    [Fact]
+    public void Currencies_are_listed_and_filtered_by_name_network_and_availability()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var all = ps.Run("Get-NordPayCurrency").Objects<NordPayCurrency>().ToList();
+        Assert.Equal(NordPay.Sandbox.Currency.Seed.Count, all.Count);
+        var trc20 = all.Single(c => c.Name == "USDTTRC20");
+        Assert.Equal(("USDT", "TRC20", 6, 25m, true), (trc20.Token, trc20.Network, trc20.Decimals, trc20.MinWithdraw!.Value, trc20.Withdrawable));
+
+        Assert.Equal(new[] { "USDTBEP20", "USDTERC20", "USDTTRC20" }, ps.Run("Get-NordPayCurrency USDT*20 | ForEach-Object Name").Output.Select(o => (string)o.BaseObject).OrderBy(n => n));
+        Assert.Equal(new[] { "TRX", "USDTTRC20" }, ps.Run("Get-NordPayCurrency -Network trc20 | ForEach-Object Name").Output.Select(o => (string)o.BaseObject).OrderBy(n => n));
+        var withdrawable = ps.Run("Get-NordPayCurrency -Withdrawable").Objects<NordPayCurrency>().Select(c => c.Name).ToList();
+        Assert.DoesNotContain("USDTARB", withdrawable);
+        Assert.DoesNotContain("DOGE", withdrawable);
+        Assert.Contains("xDAI", withdrawable);
+    }
+
+    [Fact]
+    public void Balances_show_what_the_merchant_holds()
+    {
+        using var sandbox = Sandboxes.Start(new NordPay.Sandbox.SandboxOptions { Balances = new Dictionary<string, decimal> { ["BTC"] = 0.00018m } });
+        using var ps = PowerShellSession.For(sandbox);
+        var balances = ps.Run("Get-NordPayBalance").Objects<NordPayBalance>().ToList();
+        Assert.Equal(0.00018m, balances.Single(b => b.Currency == "BTC").Amount);
+        Assert.DoesNotContain(balances, b => b.Currency == "DOGE");
+        Assert.Contains(ps.Run("Get-NordPayBalance -IncludeZero").Objects<NordPayBalance>(), b => b.Currency == "DOGE" && b.Amount == 0m);
+        Assert.Equal(new[] { "USDTBEP20", "USDTERC20", "USDTTRC20" }, ps.Run("Get-NordPayBalance USDT*20").Objects<NordPayBalance>().Select(b => b.Currency));
+    }
+
+    [Fact]
+    public void Withdrawals_are_listed_paged_found_by_id_and_waited_for()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = Enumerable.Range(1, 5).Select(i => Rows.Payout(i == 5 ? "USDTTRC20" : "USDTBEP20", i == 5 ? Rows.Tron(i) : Rows.Evm(i), $"{25 + i}")).ToArray();
+        var confirmed = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", (object)rows).Objects<NordPayWithdrawConfirmation>().ToList();
+        Assert.Equal(5, confirmed.Count);
+
+        Assert.Equal(new long[] { 5, 4, 3, 2, 1 }, ps.Run("Get-NordPayWithdrawal").Objects<NordPayWithdrawal>().Select(w => w.Id));
+        Assert.Equal(new long[] { 3, 2 }, ps.Run("Get-NordPayWithdrawal -Skip 1 -First 2 -Currency USDTBEP20").Objects<NordPayWithdrawal>().Select(w => w.Id));
+        var counted = ps.Run("Get-NordPayWithdrawal -First 1 -IncludeTotalCount").Output;
+        Assert.Equal(2, counted.Count);
+
+        sandbox.State.SetStatus(2, "cancelled");
+        Assert.Equal(new long[] { 2 }, ps.Run("Get-NordPayWithdrawal -Status cancelled").Objects<NordPayWithdrawal>().Select(w => w.Id));
+        var byId = ps.Run("$args[0] | Get-NordPayWithdrawal", (object)confirmed.Take(2).ToArray()).Objects<NordPayWithdrawal>().ToList();
+        Assert.Equal(new long[] { 2, 1 }, byId.Select(w => w.Id));
+        Assert.Equal("WithdrawalNotFound", Assert.Single(ps.Run("Get-NordPayWithdrawal -Id 99").Errors).FullyQualifiedErrorId.Split(',')[0]);
+
+        var (shell, running) = ps.Begin("Get-NordPayWithdrawal -Id 3, 4 -Wait -PollIntervalSec 0.05 -WaitTimeoutSec 30");
+        using (shell)
+        {
+            Thread.Sleep(200);
+            Assert.False(running.IsCompleted);
+            sandbox.State.SetStatus(3, "processed");
+            sandbox.State.SetStatus(4, "cancelled");
+            var waited = shell.EndInvoke(running).Select(o => (NordPayWithdrawal)o.BaseObject).ToList();
+            Assert.Equal(new[] { "cancelled", "processed" }, waited.Select(w => w.Status));
+            Assert.NotNull(waited.Single(w => w.Id == 3).TxHash);
+            Assert.Null(waited.Single(w => w.Id == 4).TxHash);
+        }
+
+        var timedOut = ps.Run("Get-NordPayWithdrawal -Id 5 -Wait -PollIntervalSec 0.05 -WaitTimeoutSec 1");
+        Assert.Equal("WaitTimedOut", Assert.Single(timedOut.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal("pending", Assert.Single(timedOut.Objects<NordPayWithdrawal>()).Status);
+    }
+
+    [Fact]
+    public void Currency_completes_from_the_session_list_and_offline_from_the_built_in_one()
+    {
+        const string complete = "(TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length).CompletionMatches | ForEach-Object CompletionText";
+        using (var offline = PowerShellSession.Interactive())
+        {
+            var builtIn = offline.Run(complete, "New-NordPayWithdrawRequest -Currency usdtt").Output.Select(o => (string)o.BaseObject).ToList();
+            Assert.Equal(new[] { "USDTTRC20" }, builtIn);
+        }
+
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var live = ps.Run(complete, "Invoke-NordPayPayout -Currency USDT").Output.Select(o => (string)o.BaseObject).ToList();
+        Assert.Contains("USDTARB", live);
+        Assert.Contains("USDTBEP20", live);
+        Assert.Equal(1, sandbox.State.Received.Count(r => r.Path.EndsWith("currencies/", StringComparison.Ordinal)));
+        ps.Run(complete, "Get-NordPayBalance -Currency x");
+        Assert.Equal(1, sandbox.State.Received.Count(r => r.Path.EndsWith("currencies/", StringComparison.Ordinal)));
+        Assert.Equal(new[] { "xDAI" }, ps.Run(complete, "Get-NordPayWithdrawal -Currency x").Output.Select(o => (string)o.BaseObject));
+    }
+
+    [Fact]
+    public void Every_output_type_has_a_table_view_and_a_list_view_of_every_property()
+    {
+        var views = XDocument.Load(Path.Combine(ModuleLayout.ModuleDirectory, "NordPay.Format.ps1xml")).Descendants("View").ToList();
+        var outputTypes = typeof(NordPay.Commands.NordPayCmdlet).Assembly.GetTypes()
+            .SelectMany(t => t.GetCustomAttributes(typeof(OutputTypeAttribute), false).Cast<OutputTypeAttribute>())
+            .SelectMany(a => a.Type).Select(t => t.Type).OfType<Type>().Append(typeof(NordPayAuditRecord)).Distinct().ToList();
+        Assert.Equal(10, outputTypes.Count);
+        foreach (var type in outputTypes)
+        {
+            var mine = views.Where(v => v.Descendants("TypeName").Single().Value == type.FullName).ToList();
+            Assert.Single(mine, v => v.Element("TableControl") != null);
+            var list = Assert.Single(mine, v => v.Element("ListControl") != null);
+            Assert.Equal(type.GetProperties().Select(p => p.Name).OrderBy(n => n), list.Descendants("PropertyName").Select(p => p.Value).OrderBy(n => n));
+        }
+    }
+
+    [Fact]
+    public void The_default_output_is_a_table_that_fits_120_columns()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var journal = Path.Combine(Path.GetTempPath(), "nordpay-tests", Guid.NewGuid().ToString("N"), "j.journal");
+        var shown = ps.Run("""
+            $rows = $args[0]
+            $rows | New-NordPayWithdrawRequest | Out-Default
+            $rows | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force | Out-Default
+            $batch = $rows | Invoke-NordPayPayout -JournalPath $args[1] -Force
+            $batch | Where-Object { $_ -is [NordPay.NordPayPayoutResult] } | Out-Default
+            $batch | Where-Object { $_ -is [NordPay.NordPayPayoutSummary] } | Out-Default
+            Get-NordPayCurrency USDT* | Out-Default
+            Get-NordPayBalance | Out-Default
+            Get-NordPayWithdrawal | Out-Default
+            Get-NordPayApiKey | Out-Default
+            Get-NordPayConfiguration | Out-Default
+            """, Rows.Payouts(("USDTBEP20", Rows.Evm(1), "12345.123456789012345678")), journal);
+        Assert.Empty(shown.Errors);
+        Assert.Null(shown.Terminating);
+        var text = Plain(ps.UI.Lines);
+        foreach (var header in new[]
+                 {
+                     @"Currency\s+Amount\s+ServiceFee\s+ExpiresAt\s+Address", @"Id\s+Status\s+Currency\s+Amount\s+ServiceFee\s+Address",
+                     @"Row\s+Reference\s+State\s+Currency\s+Amount\s+Withdrawal\s+Address", @"Rows\s+Paid\s+AlreadyPaid\s+Failed\s+InDoubt\s+Complete",
+                     @"Name\s+Token\s+Network\s+Decimals\s+MinWithdraw\s+Rate\s+Withdrawable", @"Currency\s+Amount", @"Id\s+CreatedAt\s+Status\s+Currency\s+Amount\s+Address",
+                     @"Source\s+Profile\s+Storage\s+KeyHint\s+SetAt\s+BaseUri", @"MaximumRetryCount\s+RetryIntervalSec\s+RetryTimeLimitSec\s+TimeoutSec",
+                 })
+            Assert.Matches(header, text);
+        Assert.Contains("12345.123456789012345678", text);
+        Assert.All(text.Split('\n'), line => Assert.True(line.Length <= 120, line));
+    }
+}
