@@ -1,0 +1,87 @@
+using System.Management.Automation;
+using NordPay.Tests.TestHost;
+using Xunit;
+
+namespace NordPay.Tests.Cmdlets;
+
+/// <summary>Get-Help -Full, -Examples and -Parameter for every exported cmdlet, and about_NordPay.</summary>
+public class HelpTests
+{
+    private static readonly string[] Common =
+    {
+        "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable", "WarningVariable",
+        "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable", "WhatIf", "Confirm", "First", "Skip", "IncludeTotalCount",
+    };
+
+    private static string Text(object? value) => value switch
+    {
+        null => string.Empty,
+        PSObject p when p.BaseObject is string s => s,
+        PSObject p when p.Properties["Text"] != null => Text(p.Properties["Text"].Value),
+        PSObject p when p.BaseObject is object[] items => string.Join(" ", items.Select(Text)),
+        object[] items => string.Join(" ", items.Select(Text)),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    [Fact]
+    public void Every_exported_cmdlet_and_parameter_has_help()
+    {
+        using var ps = PowerShellSession.Interactive();
+        var commands = ps.Run("Get-Command -Module NordPay").Output.Select(o => (CmdletInfo)o.BaseObject).ToList();
+        Assert.Equal(11, commands.Count);
+        foreach (var command in commands)
+        {
+            var help = Assert.Single(ps.Run("Get-Help $args[0] -Full", command.Name).Output);
+            var synopsis = Text(help.Properties["Synopsis"].Value).Trim();
+            Assert.False(synopsis.Length == 0 || synopsis.StartsWith(command.Name, StringComparison.Ordinal), $"{command.Name} has no synopsis");
+            Assert.True(Text(help.Properties["description"].Value).Length > 40, $"{command.Name} has no description");
+            var examples = ((PSObject)help.Properties["examples"].Value).Properties["example"].Value;
+            Assert.True(examples is object[] { Length: >= 2 }, $"{command.Name} has fewer than two examples");
+            Assert.True(Text(((PSObject)help.Properties["returnValues"].Value).Properties["returnValue"].Value).Length > 0, $"{command.Name} has no output type");
+
+            foreach (var parameter in command.Parameters.Values.Where(p => !Common.Contains(p.Name) && !p.Attributes.OfType<ParameterAttribute>().All(a => a.DontShow)))
+            {
+                var parameterHelp = ps.Run("Get-Help $args[0] -Parameter $args[1]", command.Name, parameter.Name).Output.SingleOrDefault();
+                Assert.True(parameterHelp != null && Text(parameterHelp.Properties["description"]?.Value).Length > 10, $"{command.Name} -{parameter.Name} has no help");
+            }
+        }
+    }
+
+    [Fact]
+    public void The_build_fails_when_a_parameter_has_no_help()
+    {
+        var docs = Path.Combine(Path.GetTempPath(), "nordpay-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(docs);
+        foreach (var file in Directory.GetFiles(Path.Combine(ModuleLayout.RepoRoot, "docs", "help"))) File.Copy(file, Path.Combine(docs, Path.GetFileName(file)));
+        var page = Path.Combine(docs, "Get-NordPayBalance.md");
+        File.WriteAllText(page, File.ReadAllText(page).Replace("### -IncludeZero", "### -Included"));
+        var builder = Path.Combine(Path.GetDirectoryName(typeof(HelpTests).Assembly.Location)!.Replace(
+            Path.Combine("tests", "NordPay.PowerShell.Tests"), Path.Combine("tools", "NordPay.HelpBuilder")), "NordPay.HelpBuilder.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { builder, Path.Combine(docs, "out"), docs }) start.ArgumentList.Add(arg);
+        Directory.CreateDirectory(Path.Combine(docs, "out"));
+        File.Copy(Path.Combine(ModuleLayout.ModuleDirectory, "NordPay.PowerShell.dll"), Path.Combine(docs, "out", "NordPay.PowerShell.dll"));
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("Get-NordPayBalance: parameter -IncludeZero has no description", errors);
+        Assert.Contains("Get-NordPayBalance: help describes -Included, which the cmdlet does not have", errors);
+    }
+
+    [Fact]
+    public void Examples_and_the_about_topic_are_there()
+    {
+        using var ps = PowerShellSession.Interactive();
+        var examples = Assert.Single(ps.Run("Get-Help New-NordPayWithdrawRequest -Examples").Output);
+        var code = Text(((PSObject)examples.Properties["examples"].Value).Properties["example"].Value is object[] items
+            ? items.Select(i => ((PSObject)i).Properties["code"].Value).ToArray()
+            : null);
+        Assert.Contains("Import-Csv payouts.csv | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw", code);
+        var unattended = Assert.Single(ps.Run("Get-Help Confirm-NordPayWithdraw -Examples").Output);
+        Assert.Contains("NORDPAY_API_KEY", Text(((object[])((PSObject)unattended.Properties["examples"].Value).Properties["example"].Value!)
+            .Select(i => ((PSObject)i).Properties["code"].Value).ToArray()));
+        var about = ps.Run("Get-Help about_NordPay").Output.Select(o => o.ToString()).ToList();
+        Assert.Contains(about, t => t.Contains("An amount is never altered", StringComparison.Ordinal));
+    }
+}
