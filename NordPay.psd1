@@ -16,9 +16,16 @@
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags       = @('NordPay', 'Crypto', 'Payments', 'Payout', 'Withdraw', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ProjectUri = 'https://github.com/nordpay-powershell/NordPay.PowerShell'
-            LicenseUri = 'https://github.com/nordpay-powershell/NordPay.PowerShell/blob/main/LICENSE'
+            Tags         = @('NordPay', 'Crypto', 'Payments', 'Payout', 'Withdraw', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/nordpay-powershell/NordPay.PowerShell'
+            LicenseUri   = 'https://github.com/nordpay-powershell/NordPay.PowerShell/blob/main/LICENSE'
+            ReleaseNotes = @'
+0.1.0
+- New-NordPayWithdrawRequest and Confirm-NordPayWithdraw: the two-step payout, exact culture-proof amounts, -WhatIf/-Confirm/-Force.
+- Invoke-NordPayPayout: journaled batches paid exactly once across crashes and re-runs, preflight, -ThrottleLimit, multiple withdraws.
+- Keys per session, NORDPAY_API_KEY, persisted profiles (DPAPI, SecretManagement vault, owner-only file); one redactor.
+- Retries, timeouts, proxies and Ctrl+C that never pay twice; Get-NordPayCurrency, Get-NordPayBalance, Get-NordPayWithdrawal.
+'@
         }
     }
 }

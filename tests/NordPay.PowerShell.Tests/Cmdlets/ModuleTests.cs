@@ -24,6 +24,13 @@ public class ModuleTests
         Assert.Equal("NordPay", module.Name);
         Assert.Equal(new[] { "Core", "Desktop" }, module.CompatiblePSEditions.OrderBy(e => e));
         Assert.Equal(new Version(5, 1), module.PowerShellVersion);
+        Assert.Equal(new Version(4, 7, 2), module.DotNetFrameworkVersion);
+        var data = (System.Collections.Hashtable)((System.Collections.Hashtable)module.PrivateData)["PSData"]!;
+        Assert.Contains("PSEdition_Desktop", (object[])data["Tags"]!);
+        Assert.Contains("PSEdition_Core", (object[])data["Tags"]!);
+        Assert.NotNull(data["ReleaseNotes"]);
+        Assert.NotNull(module.ProjectUri);
+        Assert.NotNull(module.LicenseUri);
         Assert.Equal(Declared, module.ExportedCmdlets.Keys.OrderBy(k => k));
     }
 
@@ -38,6 +45,7 @@ public class ModuleTests
     [Fact]
     public void The_layout_holds_the_module_and_no_PowerShell_engine()
     {
+        Assert.Empty(Directory.GetFiles(ModuleLayout.ModuleDirectory, "System.Management.Automation.dll", SearchOption.AllDirectories));
         Assert.True(File.Exists(Path.Combine(ModuleLayout.ModuleDirectory, "NordPay.PowerShell.dll")));
         Assert.True(File.Exists(Path.Combine(ModuleLayout.ModuleDirectory, "NordPay.Format.ps1xml")));
         Assert.False(File.Exists(Path.Combine(ModuleLayout.ModuleDirectory, "System.Management.Automation.dll")));
@@ -59,6 +67,38 @@ public class ModuleTests
             Assert.Equal(attribute.VerbName != VerbsCommon.Get, attribute.SupportsShouldProcess);
             Assert.NotEmpty(type.GetCustomAttributes<OutputTypeAttribute>());
         }
+    }
+
+    [Fact]
+    public void Windows_PowerShell_gets_System_Text_Json_and_its_closure_in_dependencies()
+    {
+        var shipped = Directory.GetFiles(Path.Combine(ModuleLayout.ModuleDirectory, "dependencies")).Select(Path.GetFileNameWithoutExtension).OrderBy(n => n);
+        Assert.Equal(ModuleLifecycle.Dependencies.OrderBy(n => n), shipped);
+        var dependencies = Path.Combine(ModuleLayout.ModuleDirectory, "dependencies");
+        Assert.Equal(Path.Combine(dependencies, "System.Text.Json.dll"),
+            ModuleLifecycle.DependencyPath("System.Text.Json, Version=8.0.0.5, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51", dependencies));
+        Assert.Equal(Path.Combine(dependencies, "System.Runtime.CompilerServices.Unsafe.dll"),
+            ModuleLifecycle.DependencyPath("System.Runtime.CompilerServices.Unsafe, Version=4.0.4.1, Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a", dependencies));
+        Assert.Null(ModuleLifecycle.DependencyPath("Newtonsoft.Json, Version=13.0.0.0", dependencies));
+        Assert.True(File.Exists(Path.Combine(ModuleLayout.RepoRoot, "src", "NordPay.PowerShell", "bin",
+#if DEBUG
+            "Debug",
+#else
+            "Release",
+#endif
+            "net472", "NordPay.PowerShell.dll")), "The .NET Framework build is made, so a Desktop-only break fails the build.");
+    }
+
+    [Theory]
+    [InlineData(6, false)]
+    [InlineData(7, false)]
+    [InlineData(8, true)]
+    [InlineData(10, true)]
+    public void PowerShell_older_than_7_4_is_refused_with_a_clear_message(int runtimeMajor, bool runs)
+    {
+        var problem = ModuleLifecycle.RuntimeProblem(new Version(runtimeMajor, 0));
+        Assert.Equal(runs, problem == null);
+        if (!runs) Assert.Contains("PowerShell 7.4 or later", problem);
     }
 
     [Fact]
