@@ -5,10 +5,11 @@
 
 .DESCRIPTION
     Build   dotnet build: lays out the importable module in out/NordPay and checks its manifest.
-    Test    dotnet test: the xunit suite, which hosts PowerShell 7.6 and the local sandbox.
+    Test    dotnet test: the xunit suite, which hosts PowerShell 7.6 and the local sandbox; then, when
+            Pester 5 is installed, tests/NordPay.Tests.ps1 against a sandbox.
     Demo    Builds, starts the local sandbox on a free loopback port, pays out examples/payouts.csv
             through the module, and stops the sandbox.
-    Package Zips out/NordPay into out/NordPay.<version>.zip.
+    Package Builds a Gallery-ready out/NordPay.<version>.nupkg from out/NordPay.
     Clean   Removes out/ and every bin/ and obj/ folder.
     Needs the .NET 10 SDK on PATH. Runs in PowerShell 7.4+ and Windows PowerShell 5.1.
 
@@ -53,49 +54,89 @@ function Build-NordPayModule {
     Write-Step "Module laid out in $moduleDirectory"
 }
 
-function Start-Sandbox {
-    $dll = [IO.Path]::Combine($root, 'src', 'NordPay.Sandbox', 'bin', $Configuration, 'net10.0', 'NordPay.Sandbox.dll')
-    if (-not [IO.File]::Exists($dll)) { throw "The sandbox is not built: $dll is missing. Run ./build.ps1 -Configuration $Configuration first." }
-    $start = [Diagnostics.ProcessStartInfo]::new('dotnet', "`"$dll`" --port 0")
-    $start.UseShellExecute = $false
-    $start.RedirectStandardOutput = $true
-    $process = [Diagnostics.Process]::Start($start)
-    $sandbox = @{ Process = $process; BaseUri = $null; ApiKey = $null }
-    while (-not ($sandbox.BaseUri -and $sandbox.ApiKey)) {
-        $line = $process.StandardOutput.ReadLine()
-        if ($null -eq $line) { throw 'The sandbox stopped before it was ready.' }
-        if ($line -match '^NordPay sandbox listening on (\S+)') { $sandbox.BaseUri = $Matches[1] }
-        elseif ($line -match '^API key: (\S+)') { $sandbox.ApiKey = $Matches[1] }
-    }
-    Write-Step "Sandbox listening on $($sandbox.BaseUri)"
-    $sandbox
-}
-
-function Stop-Sandbox($Sandbox) {
-    if (-not $Sandbox.Process.HasExited) { $Sandbox.Process.Kill() }
-    $Sandbox.Process.WaitForExit()
-    $Sandbox.Process.Dispose()
-    Write-Step 'Sandbox stopped'
-}
+. ([IO.Path]::Combine($root, 'tools', 'Sandbox.ps1'))
 
 function Invoke-PayoutDemo {
-    $sandbox = Start-Sandbox
+    $sandbox = Start-NordPaySandbox -Root $root -Configuration $Configuration
+    Write-Step "Sandbox listening on $($sandbox.BaseUri)"
     try {
         Write-Step 'Paying out examples/payouts.csv: Import-Csv | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force'
         & ([IO.Path]::Combine($root, 'examples', 'Invoke-PayoutDemo.ps1')) -BaseUri $sandbox.BaseUri -SandboxApiKey $sandbox.ApiKey
     }
     finally {
-        Stop-Sandbox $sandbox
+        Stop-NordPaySandbox $sandbox
+        Write-Step 'Sandbox stopped'
     }
 }
 
+# A Gallery-ready package: a .nupkg with the module at its root and the metadata PowerShellGet writes
+# (tags PSModule, PSCmdlet_*, PSCommand_*, PSIncludes_Cmdlet), for Publish-PSResource -NupkgPath or nuget push.
 function New-ModulePackage {
-    $version = (Test-ModuleManifest -Path $manifest).Version
-    $zip = [IO.Path]::Combine($root, 'out', "NordPay.$version.zip")
-    if ([IO.File]::Exists($zip)) { [IO.File]::Delete($zip) }
-    if ($PSVersionTable.PSEdition -eq 'Desktop') { Add-Type -AssemblyName System.IO.Compression.FileSystem }
-    [IO.Compression.ZipFile]::CreateFromDirectory($moduleDirectory, $zip, [IO.Compression.CompressionLevel]::Optimal, $true)
-    Write-Step "Packaged $zip"
+    $module = Test-ModuleManifest -Path $manifest
+    $data = $module.PrivateData.PSData
+    $version = $module.Version.ToString()
+    [string[]] $cmdlets = @($module.ExportedCmdlets.Keys)
+    [Array]::Sort($cmdlets, [StringComparer]::Ordinal)
+    $tags = @('PSModule') + @($data.Tags) + @($cmdlets | ForEach-Object { "PSCmdlet_$_"; "PSCommand_$_" }) + @('PSIncludes_Cmdlet')
+    $x = { param($text) [Security.SecurityElement]::Escape([string]$text) }
+    $nuspec = @"
+<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd">
+  <metadata>
+    <id>$(& $x $module.Name)</id>
+    <version>$version</version>
+    <authors>$(& $x $module.Author)</authors>
+    <owners>$(& $x $module.CompanyName)</owners>
+    <description>$(& $x $module.Description)</description>
+    <releaseNotes>$(& $x $data.ReleaseNotes)</releaseNotes>
+    <copyright>$(& $x $module.Copyright)</copyright>
+    <tags>$(& $x ($tags -join ' '))</tags>
+    <projectUrl>$(& $x $data.ProjectUri)</projectUrl>
+    <licenseUrl>$(& $x $data.LicenseUri)</licenseUrl>
+    <requireLicenseAcceptance>false</requireLicenseAcceptance>
+  </metadata>
+</package>
+"@
+    $contentTypes = '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="nuspec" ContentType="application/octet" />' +
+        '<Default Extension="dll" ContentType="application/octet" /><Default Extension="psd1" ContentType="application/octet" /><Default Extension="ps1xml" ContentType="application/octet" />' +
+        '<Default Extension="xml" ContentType="application/octet" /><Default Extension="txt" ContentType="application/octet" /></Types>'
+    $rels = '<?xml version="1.0" encoding="utf-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+        '<Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/NordPay.nuspec" Id="R1" /></Relationships>'
+
+    if ($PSVersionTable.PSEdition -eq 'Desktop') { Add-Type -AssemblyName System.IO.Compression, System.IO.Compression.FileSystem }
+    $package = [IO.Path]::Combine($root, 'out', "NordPay.$version.nupkg")
+    if ([IO.File]::Exists($package)) { [IO.File]::Delete($package) }
+    $zip = [IO.Compression.ZipFile]::Open($package, [IO.Compression.ZipArchiveMode]::Create)
+    try {
+        foreach ($entry in @(@('NordPay.nuspec', $nuspec), @('[Content_Types].xml', $contentTypes), @('_rels/.rels', $rels))) {
+            $writer = [IO.StreamWriter]::new($zip.CreateEntry($entry[0]).Open(), [Text.UTF8Encoding]::new($false))
+            try { $writer.Write($entry[1]) } finally { $writer.Dispose() }
+        }
+        foreach ($file in [IO.Directory]::GetFiles($moduleDirectory, '*', [IO.SearchOption]::AllDirectories)) {
+            $name = $file.Substring($moduleDirectory.Length + 1).Replace('\', '/')
+            $null = [IO.Compression.ZipFileExtensions]::CreateEntryFromFile($zip, $file, $name)
+        }
+    }
+    finally {
+        $zip.Dispose()
+    }
+    Write-Step "Packaged $package"
+}
+
+function Invoke-Tests {
+    $arguments = @('test', $solution, '-c', $Configuration, '--nologo')
+    if ($NoBuild) { $arguments += '--no-build' }
+    Invoke-Dotnet $arguments
+    $pester = @(Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version.Major -ge 5 })[0]
+    if (-not $pester) {
+        Write-Step 'Pester 5 is not installed: skipped tests/NordPay.Tests.ps1 (Install-Module Pester -MinimumVersion 5.0)'
+        return
+    }
+    Import-Module $pester
+    $container = New-PesterContainer -Path ([IO.Path]::Combine($root, 'tests', 'NordPay.Tests.ps1')) -Data @{ Configuration = $Configuration }
+    $result = Invoke-Pester -Container $container -Output Detailed -PassThru
+    if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
 }
 
 function Clear-BuildOutput {
@@ -114,11 +155,7 @@ foreach ($name in $Task) {
     switch ($name) {
         'Clean' { Clear-BuildOutput }
         'Build' { Build-NordPayModule }
-        'Test' {
-            $arguments = @('test', $solution, '-c', $Configuration, '--nologo')
-            if ($NoBuild) { $arguments += '--no-build' }
-            Invoke-Dotnet $arguments
-        }
+        'Test' { Invoke-Tests }
         'Demo' {
             if (-not $NoBuild) { Build-NordPayModule }
             Invoke-PayoutDemo

@@ -53,6 +53,28 @@ public class DemoTests
     }
 
     [Fact]
+    public void Build_ps1_Package_makes_a_gallery_ready_nupkg_of_the_module()
+    {
+        using var ps = PowerShellSession.Interactive();
+        var result = ps.Run("& $args[0] -Task Package -NoBuild -Configuration $args[1]", Path.Combine(ModuleLayout.RepoRoot, "build.ps1"), Configuration);
+        Assert.Null(result.Terminating);
+        var package = Path.Combine(ModuleLayout.RepoRoot, "out", "NordPay.0.1.0.nupkg");
+        using var zip = System.IO.Compression.ZipFile.OpenRead(package);
+        var names = zip.Entries.Select(e => e.FullName).ToList();
+        foreach (var expected in new[] { "NordPay.nuspec", "[Content_Types].xml", "_rels/.rels", "NordPay.psd1", "NordPay.PowerShell.dll", "NordPay.Format.ps1xml",
+                     "en-US/NordPay.PowerShell.dll-Help.xml", "en-US/about_NordPay.help.txt", "dependencies/System.Text.Json.dll" })
+            Assert.Contains(expected, names);
+        using var reader = new StreamReader(zip.GetEntry("NordPay.nuspec")!.Open());
+        var nuspec = System.Xml.Linq.XDocument.Parse(reader.ReadToEnd());
+        string Field(string name) => nuspec.Descendants().Single(e => e.Name.LocalName == name).Value;
+        Assert.Equal(("NordPay", "0.1.0"), (Field("id"), Field("version")));
+        var tags = Field("tags").Split(' ');
+        foreach (var tag in new[] { "PSModule", "PSEdition_Core", "PSEdition_Desktop", "PSIncludes_Cmdlet", "PSCmdlet_Invoke-NordPayPayout", "PSCommand_Set-NordPayApiKey" })
+            Assert.Contains(tag, tags);
+        Assert.Contains("Invoke-NordPayPayout", Field("releaseNotes"));
+    }
+
+    [Fact]
     public void Every_shipped_script_parses()
     {
         var scripts = Directory.EnumerateFiles(ModuleLayout.RepoRoot, "*.ps*1", SearchOption.AllDirectories)

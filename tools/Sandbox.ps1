@@ -1,0 +1,30 @@
+# Starts and stops the local NordPay sandbox as a child process, for build.ps1 -Task Demo and the Pester suite.
+# Only .NET and PowerShell's core commands, so it runs in any PowerShell host.
+
+function Start-NordPaySandbox {
+    param(
+        [Parameter(Mandatory = $true)] [string] $Root,
+        [string] $Configuration = 'Release'
+    )
+    $dll = [IO.Path]::Combine($Root, 'src', 'NordPay.Sandbox', 'bin', $Configuration, 'net10.0', 'NordPay.Sandbox.dll')
+    if (-not [IO.File]::Exists($dll)) { throw "The sandbox is not built: $dll is missing. Run ./build.ps1 -Configuration $Configuration first." }
+    $start = [Diagnostics.ProcessStartInfo]::new('dotnet', "`"$dll`" --port 0")
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $process = [Diagnostics.Process]::Start($start)
+    $sandbox = @{ Process = $process; BaseUri = $null; ApiKey = $null }
+    while (-not ($sandbox.BaseUri -and $sandbox.ApiKey)) {
+        $line = $process.StandardOutput.ReadLine()
+        if ($null -eq $line) { throw 'The sandbox stopped before it was ready.' }
+        if ($line -match '^NordPay sandbox listening on (\S+)') { $sandbox.BaseUri = $Matches[1] }
+        elseif ($line -match '^API key: (\S+)') { $sandbox.ApiKey = $Matches[1] }
+    }
+    $sandbox
+}
+
+function Stop-NordPaySandbox {
+    param([Parameter(Mandatory = $true)] $Sandbox)
+    if (-not $Sandbox.Process.HasExited) { $Sandbox.Process.Kill() }
+    $Sandbox.Process.WaitForExit()
+    $Sandbox.Process.Dispose()
+}
