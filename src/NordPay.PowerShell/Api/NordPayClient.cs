@@ -33,6 +33,9 @@ namespace NordPay.Api
         // How far the server's clock may trail ours when matching a withdrawal to a confirm we sent.
         private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
 
+        private static readonly MediaTypeHeaderValue JsonMediaType = new MediaTypeHeaderValue("application/json");
+        private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new MediaTypeWithQualityHeaderValue("application/json");
+
         private static readonly string UserAgent =
             $"NordPay.PowerShell/{typeof(NordPayClient).Assembly.GetName().Version?.ToString(3)}";
 
@@ -40,6 +43,9 @@ namespace NordPay.Api
         private readonly NordPayClientOptions _options;
         private readonly HttpClient _http;
         private readonly Action<LogLevel, string> _log;
+        private readonly Func<LogLevel, bool> _logs;
+        // Revealed once: the redactor holds the same text for the client's lifetime anyway.
+        private readonly string _key;
         // Withdrawals already matched to a confirm by this client: two lost answers never claim the same one.
         private readonly HashSet<long> _claimed = new HashSet<long>();
 
@@ -52,13 +58,17 @@ namespace NordPay.Api
             OnlyIfNotReceived,
         }
 
-        public NordPayClient(NordPayConnection connection, NordPayClientOptions? options = null, Action<LogLevel, string>? log = null)
+        /// <param name="logs">Which levels are wanted: lines nobody reads (request bodies above all) are never built.</param>
+        public NordPayClient(NordPayConnection connection, NordPayClientOptions? options = null, Action<LogLevel, string>? log = null,
+            Func<LogLevel, bool>? logs = null)
         {
             _connection = connection;
             _options = options ?? NordPayClientOptions.Default;
             _http = HttpClients.For(_options.Proxy);
-            Redactor = new Redactor(connection.RevealKey());
+            _key = connection.RevealKey();
+            Redactor = new Redactor(_key);
             _log = log ?? ((_, _) => { });
+            _logs = log == null ? _ => false : logs ?? (_ => true);
         }
 
         public Redactor Redactor { get; }
@@ -364,32 +374,20 @@ namespace NordPay.Api
             if (body != null)
             {
                 message.Content = new ByteArrayContent(body);
-                message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                message.Content.Headers.ContentType = JsonMediaType;
+                if (_logs(LogLevel.Debug)) _log(LogLevel.Debug, Redactor.Redact($"{method} {uri.AbsolutePath} body: {System.Text.Encoding.UTF8.GetString(body)}"));
             }
-            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            message.Headers.Accept.Add(AcceptJson);
             message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-            var key = _connection.RevealKey();
-            if (key.Length > 0) message.Headers.TryAddWithoutValidation("X-API-KEY", key);
+            if (_key.Length > 0) message.Headers.TryAddWithoutValidation("X-API-KEY", _key);
 
-            if (body != null) _log(LogLevel.Debug, Redactor.Redact($"{method} {uri.AbsolutePath} body: {System.Text.Encoding.UTF8.GetString(body)}"));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             timeout.CancelAfter(_options.Timeout);
-            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            // ReadAsStringAsync takes no token on netstandard2.0: the timeout token disposes the response instead.
-            using (timeout.Token.Register(response.Dispose))
-            {
-                string text;
-                try
-                {
-                    text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                }
-                catch (Exception) when (timeout.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException(timeout.Token);
-                }
-                _log(LogLevel.Debug, Redactor.Redact($"{method} {uri.AbsolutePath} answer (HTTP {(int)response.StatusCode}): {text}"));
-                return new Answer((int)response.StatusCode, text, RetryAfterOf(response));
-            }
+            // ResponseContentRead: the body is read under the same token, so the timeout covers a slow body too.
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            if (_logs(LogLevel.Debug)) _log(LogLevel.Debug, Redactor.Redact($"{method} {uri.AbsolutePath} answer (HTTP {(int)response.StatusCode}): {text}"));
+            return new Answer((int)response.StatusCode, text, RetryAfterOf(response));
         }
 
         private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
@@ -422,6 +420,7 @@ namespace NordPay.Api
 
         private void Log(HttpMethod method, Uri uri, string outcome, Stopwatch clock, RetryPolicy retry, TimeSpan? delay)
         {
+            if (!_logs(LogLevel.Verbose)) return;
             var attempt = retry.Attempts > 1 ? $" (attempt {retry.Attempts})" : string.Empty;
             var next = delay == null ? string.Empty
                 : $"; retry {retry.Attempts} of {_options.MaximumRetryCount} in {delay.Value.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture)} s";

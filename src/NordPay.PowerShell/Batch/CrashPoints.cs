@@ -10,6 +10,8 @@ namespace NordPay.Batch
     {
         internal static Action<string>? Hook { get; set; }
 
+        public static bool Enabled => Hook != null;
+
         public static void At(string point) => Hook?.Invoke(point);
     }
 }

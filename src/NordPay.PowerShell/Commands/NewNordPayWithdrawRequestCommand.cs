@@ -8,6 +8,8 @@ namespace NordPay.Commands
     [OutputType(typeof(NordPayWithdrawRequest))]
     public sealed class NewNordPayWithdrawRequestCommand : NordPayApiCmdlet
     {
+        private bool? _verbose;
+
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Asset", "Coin", "Token")]
         [ArgumentCompleter(typeof(CurrencyCompleter))]
@@ -46,7 +48,8 @@ namespace NordPay.Commands
             }
 
             var payout = $"{Api.Amount.Format(amount)} {currency} to {address}";
-            WriteVerbose($"Row {Row}: amount read exactly as {Api.Amount.Format(amount)} from '{Amount}'.");
+            if (_verbose ??= Wants("Verbose", "VerbosePreference"))
+                WriteVerbose($"Row {Row}: amount read exactly as {Api.Amount.Format(amount)} from '{Amount}'.");
             if (!ShouldProceed(payout, "Create NordPay withdraw request", force: false)) return;
 
             try

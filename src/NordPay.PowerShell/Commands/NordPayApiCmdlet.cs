@@ -110,10 +110,18 @@ namespace NordPay.Commands
                 KeyInfo = info;
                 WriteVerbose($"Using the API key {info.KeyHint} of profile '{info.Profile}' from {Describe(info)} for {info.BaseUri}.");
                 if (Tls.EnsureTls12()) WriteVerbose("Added TLS 1.2 to the protocols this process may use.");
-                _client = new NordPayClient(connection, options, (level, text) => _log.Enqueue((level, text)));
+                _client = new NordPayClient(connection, options, (level, text) => _log.Enqueue((level, text)),
+                    level => level == LogLevel.Debug ? Wants("Debug", "DebugPreference") : Wants("Verbose", "VerbosePreference"));
                 return _client;
             }
         }
+
+        /// <summary>Whether a stream is shown (by -Verbose/-Debug, or the preference variable): unseen lines are not built.</summary>
+        protected bool Wants(string parameter, string preference) =>
+            MyInvocation.BoundParameters.TryGetValue(parameter, out var bound)
+                ? ((SwitchParameter)bound).IsPresent
+                : !(GetVariableValue(preference) is ActionPreference value && value == ActionPreference.SilentlyContinue)
+                  && !(GetVariableValue(preference) is ActionPreference ignore && ignore == ActionPreference.Ignore);
 
         private static string Describe(NordPayApiKeyInfo info) => info.Source switch
         {
