@@ -79,33 +79,33 @@ namespace NordPay.Batch
         public async Task PayAsync(IReadOnlyList<(PayoutRow Row, RowRecord? Record)> rows, int throttleLimit, CancellationToken cancellation)
         {
             using var stopBatch = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            using var slots = new SemaphoreSlim(throttleLimit);
             NordPayException? stopping = null;
-            var work = rows.Select(async item =>
+            var next = -1;
+            // A few workers take the rows in turn: memory stays the same whatever the number of rows.
+            async Task Work()
             {
-                await slots.WaitAsync(stopBatch.Token).ConfigureAwait(false);
-                try
+                for (var i = Interlocked.Increment(ref next); i < rows.Count && !stopBatch.IsCancellationRequested; i = Interlocked.Increment(ref next))
                 {
-                    await PayOneAsync(item.Row, item.Record, stopBatch.Token).ConfigureAwait(false);
+                    try
+                    {
+                        await PayOneAsync(rows[i].Row, rows[i].Record, stopBatch.Token).ConfigureAwait(false);
+                    }
+                    catch (NordPayException ex) when (ex.StopsBatch)
+                    {
+                        Interlocked.CompareExchange(ref stopping, ex, null);
+                        stopBatch.Cancel();
+                    }
                 }
-                catch (NordPayException ex) when (ex.StopsBatch)
-                {
-                    Interlocked.CompareExchange(ref stopping, ex, null);
-                    stopBatch.Cancel();
-                }
-                finally
-                {
-                    slots.Release();
-                }
-            }).ToList();
+            }
             try
             {
-                await Task.WhenAll(work).ConfigureAwait(false);
+                await Task.WhenAll(Enumerable.Range(0, Math.Min(throttleLimit, rows.Count)).Select(_ => Task.Run(Work))).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping != null && !cancellation.IsCancellationRequested)
             {
             }
             if (stopping != null) throw stopping;
+            cancellation.ThrowIfCancellationRequested();
         }
 
         /// <summary>Pays the rows with the multiple-withdraw endpoints: one request and one confirm per currency (in chunks of 100).</summary>
