@@ -47,7 +47,7 @@ using (var sandbox = await Start(TimeSpan.Zero))
     using var ps = Session(sandbox);
     Run(ps, "$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", (object)Rows(100, "warm"));
     var pipeline = Run(ps, "$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", (object)Rows(options.Rows, "pipe"));
-    Row("New-NordPayWithdrawRequest | Confirm-NordPayWithdraw", pipeline, floor);
+    Row("New-NordPayWithdrawRequest \\| Confirm-NordPayWithdraw", pipeline, floor);
     var batch = Run(ps, "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", Rows(options.Rows, "batch"), Journal());
     Row("Invoke-NordPayPayout (journal flushed to disk per step)", batch, floor);
     Line(string.Empty);
