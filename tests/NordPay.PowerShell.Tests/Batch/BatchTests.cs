@@ -57,6 +57,7 @@ public class BatchTests
 
         var lines = File.ReadAllLines(journal);
         Assert.All(lines, l => Assert.StartsWith("{\"event\":", l));
+        Assert.DoesNotContain(sandbox.ApiKey, File.ReadAllText(journal), StringComparison.Ordinal);
         Assert.Equal(10, lines.Count(l => l.Contains("\"event\":\"confirm-sending\"", StringComparison.Ordinal)));
     }
 

@@ -80,6 +80,32 @@ public class PipelineResilienceTests
     }
 
     [Fact]
+    public void Ctrl_C_during_a_batch_leaves_a_journal_that_a_rerun_completes_paying_each_row_once()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = Enumerable.Range(1, 6).Select(i => Rows.Referenced($"C{i}", "USDTBEP20", Rows.Evm(i), $"{i}.5")).ToArray();
+        var journal = Path.Combine(Path.GetTempPath(), "nordpay-tests", Guid.NewGuid().ToString("N"), "ctrl-c.journal");
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/request", Latency = TimeSpan.FromSeconds(30), Every = 3, Times = 1 });
+        var (shell, running) = ps.Begin("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", rows, journal);
+        using (shell)
+        {
+            var waited = Stopwatch.StartNew();
+            while (sandbox.State.Faults.Applied == 0 && waited.Elapsed < TimeSpan.FromSeconds(20)) Thread.Sleep(10);
+            var stopping = Stopwatch.StartNew();
+            shell.Stop();
+            Assert.True(running.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10)));
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"Stopping took {stopping.Elapsed}.");
+        }
+        Assert.Equal(2, sandbox.State.Ledger.Count);
+
+        var rerun = ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", rows, journal);
+        Assert.Empty(rerun.Errors);
+        Assert.True(Assert.Single(rerun.Objects<NordPayPayoutSummary>()).Complete);
+        Assert.Equal(rows.Select(r => (string)r.Properties["Address"].Value).OrderBy(a => a), sandbox.State.Ledger.Select(w => w.Address).OrderBy(a => a));
+    }
+
+    [Fact]
     public void TimeoutSec_and_MaximumRetryCount_apply_per_call_and_per_session()
     {
         using var sandbox = Sandboxes.Start(new SandboxOptions
