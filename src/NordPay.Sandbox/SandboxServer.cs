@@ -135,13 +135,8 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
     {
         var (body, invalid) = await ReadBody(context);
         if (invalid != null) return wire.Fail(invalid);
-        var issues = new List<ValidationIssue>();
-        var text = RequiredString(body, "identifier", issues);
-        if (text != null && !Guid.TryParse(text, out _))
-            issues.Add(new ValidationIssue(new[] { "body", "identifier" }, "Input should be a valid UUID", "uuid_parsing"));
-        if (issues.Count > 0) return wire.Fail(ApiFailure.Invalid(issues.ToArray()));
-
-        var (withdrawal, failure) = state.Confirm(Guid.Parse(text!));
+        if (RequiredIdentifier(body) is not { } identifier) return wire.Fail(InvalidIdentifier(body));
+        var (withdrawal, failure) = state.Confirm(identifier);
         if (failure != null) return wire.Fail(failure);
         return wire.Ok(w =>
         {
@@ -199,13 +194,8 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
     {
         var (body, invalid) = await ReadBody(context);
         if (invalid != null) return wire.Fail(invalid);
-        var issues = new List<ValidationIssue>();
-        var text = RequiredString(body, "identifier", issues);
-        if (text != null && !Guid.TryParse(text, out _))
-            issues.Add(new ValidationIssue(new[] { "body", "identifier" }, "Input should be a valid UUID", "uuid_parsing"));
-        if (issues.Count > 0) return wire.Fail(ApiFailure.Invalid(issues.ToArray()));
-
-        var (batch, failure) = state.ConfirmMultiple(Guid.Parse(text!));
+        if (RequiredIdentifier(body) is not { } identifier) return wire.Fail(InvalidIdentifier(body));
+        var (batch, failure) = state.ConfirmMultiple(identifier);
         if (failure != null) return wire.Fail(failure);
         return wire.Ok(w =>
         {
@@ -239,6 +229,18 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         {
         }
         return (default, ApiFailure.Invalid(new ValidationIssue(new[] { "body" }, "JSON decode error", "json_invalid")));
+    }
+
+    private static Guid? RequiredIdentifier(JsonElement body) =>
+        body.TryGetProperty("identifier", out var value) && value.ValueKind == JsonValueKind.String && Guid.TryParse(value.GetString(), out var id) ? id : null;
+
+    // The confirm bodies' one field, validated as FastAPI would: missing, not a string, or not a UUID.
+    private static ApiFailure InvalidIdentifier(JsonElement body)
+    {
+        var issues = new List<ValidationIssue>();
+        if (RequiredString(body, "identifier", issues) != null)
+            issues.Add(new ValidationIssue(new[] { "body", "identifier" }, "Input should be a valid UUID", "uuid_parsing"));
+        return ApiFailure.Invalid(issues.ToArray());
     }
 
     private static string? RequiredString(JsonElement body, string name, List<ValidationIssue> issues)

@@ -13,7 +13,7 @@ namespace NordPay.Commands
     /// Base of the cmdlets that call NordPay: key resolution, the client with the session's call settings
     /// and this call's overrides (named as Invoke-RestMethod names them), and Ctrl+C through StopProcessing.
     /// </summary>
-    public abstract class NordPayApiCmdlet : NordPayCmdlet, IDisposable
+    public abstract class NordPayApiCmdlet : NordPayCallSettingsCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly ConcurrentQueue<(LogLevel Level, string Text)> _log = new ConcurrentQueue<(LogLevel, string)>();
@@ -27,29 +27,6 @@ namespace NordPay.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? Profile { get; set; }
-
-        /// <summary>Retries after the first attempt for this call; see Set-NordPayConfiguration.</summary>
-        [Parameter]
-        [ValidateRange(0, 20)]
-        public int? MaximumRetryCount { get; set; }
-
-        [Parameter]
-        [ValidateRange(0.0, 600.0)]
-        public double? RetryIntervalSec { get; set; }
-
-        [Parameter]
-        [ValidateRange(0.001, 3600.0)]
-        public double? TimeoutSec { get; set; }
-
-        [Parameter]
-        public Uri? Proxy { get; set; }
-
-        [Parameter]
-        [Credential]
-        public PSCredential? ProxyCredential { get; set; }
-
-        [Parameter]
-        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
 
         protected override Redactor Redactor => _client?.Redactor ?? base.Redactor;
 
@@ -90,8 +67,7 @@ namespace NordPay.Commands
                 (NordPayConnection Connection, NordPayApiKeyInfo Info)? resolved;
                 try
                 {
-                    options = CallSettings.Apply(SessionSettings.Options, MaximumRetryCount, RetryIntervalSec, null, TimeoutSec,
-                        Proxy, ProxyCredential, ProxyUseDefaultCredentials.IsPresent ? true : (bool?)null);
+                    options = ApplyTo(SessionSettings.Options);
                     resolved = new KeyResolver(this).Resolve(ApiKey, Profile);
                 }
                 catch (NordPayException ex)

@@ -7,36 +7,12 @@ namespace NordPay.Commands
     /// <summary>Sets this session's retry, timeout and proxy settings for every NordPay call.</summary>
     [Cmdlet(VerbsCommon.Set, "NordPayConfiguration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(NordPayConfiguration))]
-    public sealed class SetNordPayConfigurationCommand : NordPayCmdlet
+    public sealed class SetNordPayConfigurationCommand : NordPayCallSettingsCmdlet
     {
-        /// <summary>Retries after the first attempt (429, 502, 503, 504 and connection failures); 0 disables retrying.</summary>
-        [Parameter]
-        [ValidateRange(0, 20)]
-        public int? MaximumRetryCount { get; set; }
-
-        /// <summary>The first wait between attempts; it doubles each retry, with jitter.</summary>
-        [Parameter]
-        [ValidateRange(0.0, 600.0)]
-        public double? RetryIntervalSec { get; set; }
-
         /// <summary>The most time one call spends waiting to retry.</summary>
         [Parameter]
         [ValidateRange(0.0, 3600.0)]
         public double? RetryTimeLimitSec { get; set; }
-
-        [Parameter]
-        [ValidateRange(0.001, 3600.0)]
-        public double? TimeoutSec { get; set; }
-
-        [Parameter]
-        public Uri? Proxy { get; set; }
-
-        [Parameter]
-        [Credential]
-        public PSCredential? ProxyCredential { get; set; }
-
-        [Parameter]
-        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
 
         /// <summary>Back to the system and environment proxy.</summary>
         [Parameter]
@@ -51,8 +27,7 @@ namespace NordPay.Commands
             try
             {
                 var current = NoProxy ? SessionSettings.Options with { Proxy = null } : SessionSettings.Options;
-                options = CallSettings.Apply(current, MaximumRetryCount, RetryIntervalSec, RetryTimeLimitSec, TimeoutSec, Proxy, ProxyCredential,
-                    MyInvocation.BoundParameters.ContainsKey(nameof(ProxyUseDefaultCredentials)) ? ProxyUseDefaultCredentials.IsPresent : (bool?)null);
+                options = ApplyTo(current, RetryTimeLimitSec);
             }
             catch (NordPayException ex)
             {

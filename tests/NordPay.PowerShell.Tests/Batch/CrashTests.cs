@@ -21,13 +21,7 @@ public abstract class CrashTestsBase
         "mid-write:confirm-sending", "before-confirm", "after-confirm", "mid-write:confirmed", "after-write:confirmed",
     };
 
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
-
-    private static readonly string Runner = Path.Combine(ModuleLayout.RepoRoot, "tests", "NordPay.CrashRunner", "bin", Configuration, "net10.0", "NordPay.CrashRunner.dll");
+    private static readonly string Runner = Path.Combine(ModuleLayout.RepoRoot, "tests", "NordPay.CrashRunner", "bin", ModuleLayout.Configuration, "net10.0", "NordPay.CrashRunner.dll");
 
     private static PSObject[] Rows8() => Enumerable.Range(1, RowCount).Select(i => i % 2 == 0
         ? Rows.Referenced($"R{i}", "USDTTRC20", Rows.Tron(i), $"{25 + i}.5")

@@ -13,12 +13,6 @@ public class DemoTests
     private static IReadOnlyList<string[]> CsvRows() =>
         File.ReadAllLines(Path.Combine(Examples, "payouts.csv")).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
 
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
-
     [Fact]
     public void The_demo_script_pays_out_every_row_of_the_example_csv_exactly()
     {
@@ -41,7 +35,7 @@ public class DemoTests
     {
         using var ps = PowerShellSession.Interactive();
         ps.Run(CsvStandIn.Define);
-        var result = ps.Run("& $args[0] -Task Demo -NoBuild -Configuration $args[1]", Path.Combine(ModuleLayout.RepoRoot, "build.ps1"), Configuration);
+        var result = ps.Run("& $args[0] -Task Demo -NoBuild -Configuration $args[1]", Path.Combine(ModuleLayout.RepoRoot, "build.ps1"), ModuleLayout.Configuration);
 
         Assert.Null(result.Terminating);
         Assert.Empty(result.Errors);
@@ -56,7 +50,7 @@ public class DemoTests
     public void Build_ps1_Package_makes_a_gallery_ready_nupkg_of_the_module()
     {
         using var ps = PowerShellSession.Interactive();
-        var result = ps.Run("& $args[0] -Task Package -NoBuild -Configuration $args[1]", Path.Combine(ModuleLayout.RepoRoot, "build.ps1"), Configuration);
+        var result = ps.Run("& $args[0] -Task Package -NoBuild -Configuration $args[1]", Path.Combine(ModuleLayout.RepoRoot, "build.ps1"), ModuleLayout.Configuration);
         Assert.Null(result.Terminating);
         var package = Path.Combine(ModuleLayout.RepoRoot, "out", "NordPay.0.1.0.nupkg");
         using var zip = System.IO.Compression.ZipFile.OpenRead(package);

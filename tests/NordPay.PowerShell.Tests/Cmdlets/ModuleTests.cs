@@ -80,13 +80,7 @@ public class ModuleTests
         Assert.Equal(Path.Combine(dependencies, "System.Runtime.CompilerServices.Unsafe.dll"),
             ModuleLifecycle.DependencyPath("System.Runtime.CompilerServices.Unsafe, Version=4.0.4.1, Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a", dependencies));
         Assert.Null(ModuleLifecycle.DependencyPath("Newtonsoft.Json, Version=13.0.0.0", dependencies));
-        Assert.True(File.Exists(Path.Combine(ModuleLayout.RepoRoot, "src", "NordPay.PowerShell", "bin",
-#if DEBUG
-            "Debug",
-#else
-            "Release",
-#endif
-            "net472", "NordPay.PowerShell.dll")), "The .NET Framework build is made, so a Desktop-only break fails the build.");
+        Assert.True(File.Exists(Path.Combine(ModuleLayout.RepoRoot, "src", "NordPay.PowerShell", "bin", ModuleLayout.Configuration, "net472", "NordPay.PowerShell.dll")), "The .NET Framework build is made, so a Desktop-only break fails the build.");
     }
 
     [Theory]

@@ -40,12 +40,6 @@ public class PesterSuiteTests
         }
         """;
 
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
-
     [Fact]
     public void The_Pester_suite_passes_against_a_sandbox()
     {
@@ -53,7 +47,7 @@ public class PesterSuiteTests
         ps.Run(CsvStandIn.Define);
         var standIn = ps.Run(PesterStandIn);
         Assert.Null(standIn.Terminating);
-        var run = ps.Run("& $args[0] -Configuration $args[1]; $global:PesterResults", Path.Combine(ModuleLayout.RepoRoot, "tests", "NordPay.Tests.ps1"), Configuration);
+        var run = ps.Run("& $args[0] -Configuration $args[1]; $global:PesterResults", Path.Combine(ModuleLayout.RepoRoot, "tests", "NordPay.Tests.ps1"), ModuleLayout.Configuration);
         Assert.Null(run.Terminating);
         var results = run.Output.Select(o => (string)o.BaseObject).ToList();
         Assert.Equal(6, results.Count);

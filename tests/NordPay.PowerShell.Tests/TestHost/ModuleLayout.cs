@@ -11,6 +11,13 @@ public static class ModuleLayout
     public static string ModuleDirectory { get; } = Path.Combine(RepoRoot, "out", "NordPay");
     public static string ManifestPath { get; } = Path.Combine(ModuleDirectory, "NordPay.psd1");
 
+    /// <summary>The build configuration of these tests, and so of the sandbox and runner built beside them.</summary>
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
+
     // The C# tests and Import-Module then share one copy of NordPay.PowerShell.dll: the one users import.
     // xunit lists public test types before this runs, so no public test type may derive from a module type.
     [ModuleInitializer]
