@@ -32,7 +32,6 @@ namespace NordPay.Batch
         public DateTimeOffset? ConfirmSentAt { get; set; }
         public long? WithdrawalId { get; set; }
         public string? ServiceFee { get; set; }
-        public bool Settled { get; set; }
 
         /// <summary>True when a payout may exist: confirmed, or a confirm whose outcome is unknown.</summary>
         public bool MayBePaid => State == PayoutState.Confirmed || State == PayoutState.ConfirmSending || State == PayoutState.InDoubt;
@@ -46,14 +45,16 @@ namespace NordPay.Batch
                 foreach (var reference in entry.References)
                 {
                     if (!records.TryGetValue(reference, out var record)) records[reference] = record = new RowRecord(reference);
-                    Apply(record, entry);
+                    record.Apply(entry);
                 }
             }
             return records;
         }
 
-        private static void Apply(RowRecord record, JournalEntry entry)
+        /// <summary>Moves this record on by one journal entry about it.</summary>
+        public void Apply(JournalEntry entry)
         {
+            var record = this;
             switch (entry.Event)
             {
                 case JournalEvent.Planned:
@@ -84,7 +85,6 @@ namespace NordPay.Batch
                     record.State = PayoutState.InDoubt;
                     break;
                 case JournalEvent.Settled:
-                    record.Settled = true;
                     if (entry.Outcome == "Paid") record.State = PayoutState.Confirmed;
                     else
                     {

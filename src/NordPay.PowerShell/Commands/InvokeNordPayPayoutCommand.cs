@@ -237,18 +237,8 @@ namespace NordPay.Commands
                 }
                 var entry = new JournalEntry(JournalEvent.Settled, DateTimeOffset.UtcNow) { References = new[] { row.Reference }, Outcome = SettleInDoubt.ToString(), Message = $"by {Environment.UserName}" };
                 journal.Append(entry);
-                var record = records[row.Reference];
-                record.Settled = true;
-                if (SettleInDoubt == NordPaySettlement.Paid)
-                {
-                    record.State = PayoutState.Confirmed;
-                    alreadyPaid.Add(row);
-                }
-                else
-                {
-                    record.State = PayoutState.Planned;
-                    record.Identifier = null;
-                }
+                records[row.Reference].Apply(entry);
+                if (SettleInDoubt == NordPaySettlement.Paid) alreadyPaid.Add(row);
             }
             return remaining;
         }
