@@ -54,44 +54,43 @@ namespace NordPay.Batch
         /// <summary>Moves this record on by one journal entry about it.</summary>
         public void Apply(JournalEntry entry)
         {
-            var record = this;
             switch (entry.Event)
             {
                 case JournalEvent.Planned:
-                    record.Currency = entry.Currency;
-                    record.Address = entry.Address;
-                    record.Amount = entry.Amount;
-                    if (!record.MayBePaid && record.State != PayoutState.Requested) record.State = PayoutState.Planned;
+                    Currency = entry.Currency;
+                    Address = entry.Address;
+                    Amount = entry.Amount;
+                    if (!MayBePaid && State != PayoutState.Requested) State = PayoutState.Planned;
                     break;
                 case JournalEvent.Requested:
-                    record.State = PayoutState.Requested;
-                    record.Identifier = entry.Identifier;
-                    record.Multiple = entry.Multiple;
-                    record.ExpiresAt = entry.ExpiresAt;
-                    record.ServiceFee = entry.ServiceFee;
+                    State = PayoutState.Requested;
+                    Identifier = entry.Identifier;
+                    Multiple = entry.Multiple;
+                    ExpiresAt = entry.ExpiresAt;
+                    ServiceFee = entry.ServiceFee;
                     break;
                 case JournalEvent.ConfirmSending:
-                    record.State = PayoutState.ConfirmSending;
-                    record.ConfirmSentAt = entry.At;
+                    State = PayoutState.ConfirmSending;
+                    ConfirmSentAt = entry.At;
                     break;
                 case JournalEvent.Confirmed:
-                    record.State = PayoutState.Confirmed;
-                    record.WithdrawalId = entry.WithdrawalId;
+                    State = PayoutState.Confirmed;
+                    WithdrawalId = entry.WithdrawalId;
                     break;
                 case JournalEvent.Failed:
-                    record.State = PayoutState.Failed;
+                    State = PayoutState.Failed;
                     break;
                 case JournalEvent.InDoubt:
-                    record.State = PayoutState.InDoubt;
+                    State = PayoutState.InDoubt;
                     break;
                 case JournalEvent.Settled:
-                    if (entry.Outcome == "Paid") record.State = PayoutState.Confirmed;
+                    if (entry.Outcome == "Paid") State = PayoutState.Confirmed;
                     else
                     {
                         // Not paid, by the operator's word: the row starts over with a new request.
-                        record.State = PayoutState.Planned;
-                        record.Identifier = null;
-                        record.ExpiresAt = null;
+                        State = PayoutState.Planned;
+                        Identifier = null;
+                        ExpiresAt = null;
                     }
                     break;
             }
