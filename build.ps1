@@ -128,12 +128,12 @@ function Invoke-Tests {
     $arguments = @('test', $solution, '-c', $Configuration, '--nologo')
     if ($NoBuild) { $arguments += '--no-build' }
     Invoke-Dotnet $arguments
-    $pester = @(Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version.Major -ge 5 })[0]
-    if (-not $pester) {
+    $pester = @(Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version.Major -ge 5 })
+    if ($pester.Count -eq 0) {
         Write-Step 'Pester 5 is not installed: skipped tests/NordPay.Tests.ps1 (Install-Module Pester -MinimumVersion 5.0)'
         return
     }
-    Import-Module $pester
+    Import-Module $pester[0]
     $container = New-PesterContainer -Path ([IO.Path]::Combine($root, 'tests', 'NordPay.Tests.ps1')) -Data @{ Configuration = $Configuration }
     $result = Invoke-Pester -Container $container -Output Detailed -PassThru
     if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
