@@ -47,7 +47,11 @@ function Invoke-Dotnet([string[]] $Arguments) {
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
+$script:built = $false
+
 function Build-NordPayModule {
+    if ($script:built) { return }
+    $script:built = $true
     Write-Step "Building ($Configuration)"
     Invoke-Dotnet @('build', $solution, '-c', $Configuration, '--nologo')
     $null = Test-ModuleManifest -Path $manifest
