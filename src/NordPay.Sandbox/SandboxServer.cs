@@ -126,7 +126,7 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
             wire.Money(w, "amount_usd", request.AmountUsd, 2);
             wire.Money(w, "service_fee", request.ServiceFee, decimals);
             wire.Money(w, "service_fee_usd", request.ServiceFeeUsd, 2);
-            w.WriteString("expires_at", request.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("expires_at", Timestamp(request.ExpiresAt));
             w.WriteEndObject();
         });
     }
@@ -137,16 +137,21 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         if (invalid != null) return wire.Fail(invalid);
         if (RequiredIdentifier(body) is not { } identifier) return wire.Fail(InvalidIdentifier(body));
         var (withdrawal, failure) = state.Confirm(identifier);
-        if (failure != null) return wire.Fail(failure);
-        return wire.Ok(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("detail", "Withdrawal request created and waiting for admin approval");
-            w.WriteString("status", withdrawal!.Status);
-            w.WriteNumber("id", withdrawal.Id);
-            w.WriteEndObject();
-        });
+        return failure != null ? wire.Fail(failure)
+            : Confirmed(wire, "Withdrawal request created and waiting for admin approval", withdrawal!.Status, withdrawal.Id);
     }
+
+    private static IResult Confirmed(Wire wire, string detail, string status, long id) => wire.Ok(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("detail", detail);
+        w.WriteString("status", status);
+        w.WriteNumber("id", id);
+        w.WriteEndObject();
+    });
+
+    // As NordPay writes times: microseconds and Z.
+    private static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
     private static async Task<IResult> RequestMultiple(HttpContext context, Wire wire, SandboxState state)
     {
@@ -185,7 +190,7 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
             wire.Money(w, "total_amount", request.TotalAmount, decimals);
             wire.Money(w, "total_service_fee", request.TotalServiceFee, decimals);
             w.WriteNumber("addresses_count", request.Parts.Count);
-            w.WriteString("expires_at", request.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("expires_at", Timestamp(request.ExpiresAt));
             w.WriteEndObject();
         });
     }
@@ -196,15 +201,8 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         if (invalid != null) return wire.Fail(invalid);
         if (RequiredIdentifier(body) is not { } identifier) return wire.Fail(InvalidIdentifier(body));
         var (batch, failure) = state.ConfirmMultiple(identifier);
-        if (failure != null) return wire.Fail(failure);
-        return wire.Ok(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("detail", "Multiple withdrawal request created and waiting for admin approval");
-            w.WriteString("status", "pending");
-            w.WriteNumber("id", batch!.Value);
-            w.WriteEndObject();
-        });
+        return failure != null ? wire.Fail(failure)
+            : Confirmed(wire, "Multiple withdrawal request created and waiting for admin approval", "pending", batch!.Value);
     }
 
     private static decimal? ParseAmount(JsonElement value)
