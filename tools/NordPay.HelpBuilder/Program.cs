@@ -128,11 +128,21 @@ internal static class Maml
         foreach (var extra in doc.Parameters.Keys.Where(k => parameters.All(p => p.Property.Name != k)))
             problems.Add($"{name}: help describes -{extra}, which the cmdlet does not have");
 
+        // -WhatIf and -Confirm come from SupportsShouldProcess, so they have no property: listed as platyPS lists them.
+        var shouldProcess = cmdlet.SupportsShouldProcess
+            ? new[]
+            {
+                ShouldProcessParameter("WhatIf", "Shows what would happen if the cmdlet runs. Nothing that changes anything is sent to NordPay or saved.", "wi"),
+                ShouldProcessParameter("Confirm", "Prompts you for confirmation before running the cmdlet.", "cf"),
+            }
+            : Array.Empty<XElement>();
+
         var sets = parameters.SelectMany(p => p.Attributes.Select(a => a.ParameterSetName)).Where(s => s != ParameterAttribute.AllParameterSets).Distinct().ToList();
         if (sets.Count == 0) sets.Add(ParameterAttribute.AllParameterSets);
         var syntax = sets.Select(set => new XElement(C + "syntaxItem", new XElement(M + "name", name),
             parameters.Where(p => p.Attributes.Any(a => a.ParameterSetName == set || a.ParameterSetName == ParameterAttribute.AllParameterSets))
-                .Select(p => Parameter(p.Property, p.Attributes.First(a => a.ParameterSetName == set || a.ParameterSetName == ParameterAttribute.AllParameterSets), Describe(p.Property.Name)))));
+                .Select(p => Parameter(p.Property, p.Attributes.First(a => a.ParameterSetName == set || a.ParameterSetName == ParameterAttribute.AllParameterSets), Describe(p.Property.Name))),
+            shouldProcess.Select(e => new XElement(e))));
 
         return new XElement(C + "command",
             new XAttribute(XNamespace.Xmlns + "maml", M), new XAttribute(XNamespace.Xmlns + "command", C), new XAttribute(XNamespace.Xmlns + "dev", D),
@@ -140,7 +150,7 @@ internal static class Maml
                 Paragraphs(Need("SYNOPSIS"))),
             Paragraphs(Need("DESCRIPTION")),
             new XElement(C + "syntax", syntax),
-            new XElement(C + "parameters", parameters.Select(p => Parameter(p.Property, p.Attributes[0], Describe(p.Property.Name), withAliases: true))),
+            new XElement(C + "parameters", parameters.Select(p => Parameter(p.Property, p.Attributes[0], Describe(p.Property.Name), withAliases: true)), shouldProcess),
             new XElement(C + "inputTypes", doc.Inputs.Select(i => new XElement(C + "inputType", new XElement(D + "type", new XElement(M + "name", i.Type)), Paragraphs(i.Text)))),
             new XElement(C + "returnValues", doc.Outputs.Select(o => new XElement(C + "returnValue", new XElement(D + "type", new XElement(M + "name", o.Type)), Paragraphs(o.Text)))),
             new XElement(M + "alertSet", new XElement(M + "alert", Paragraphs(doc.Sections.TryGetValue("NOTES", out var notes) ? notes : string.Empty).Elements())),
@@ -177,6 +187,13 @@ internal static class Maml
         element.Add(new XElement(D + "type", new XElement(M + "name", type.FullName)));
         return element;
     }
+
+    private static XElement ShouldProcessParameter(string name, string description, string alias) =>
+        new XElement(C + "parameter",
+            new XAttribute("required", "false"), new XAttribute("variableLength", "false"), new XAttribute("globbing", "false"),
+            new XAttribute("pipelineInput", "False"), new XAttribute("position", "named"), new XAttribute("aliases", alias),
+            new XElement(M + "name", name), Paragraphs(description),
+            new XElement(D + "type", new XElement(M + "name", typeof(SwitchParameter).FullName)));
 
     private static XElement Paragraphs(string text) =>
         new XElement(M + "description", text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
