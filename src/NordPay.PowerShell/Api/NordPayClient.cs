@@ -33,6 +33,13 @@ namespace NordPay.Api
         // How far the server's clock may trail ours when matching a withdrawal to a confirm we sent.
         private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
 
+        // HttpClient.Send exists from .NET 5 (PowerShell 7) but not in netstandard2.0, so it is found at run time.
+        private static readonly Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>? SyncSend =
+            typeof(HttpClient).GetMethod("Send", new[] { typeof(HttpRequestMessage), typeof(HttpCompletionOption), typeof(CancellationToken) }) is { } send
+                ? (Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>)Delegate.CreateDelegate(
+                    typeof(Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>), send)
+                : null;
+
         private static readonly MediaTypeHeaderValue JsonMediaType = new MediaTypeHeaderValue("application/json");
         private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new MediaTypeWithQualityHeaderValue("application/json");
 
@@ -384,7 +391,10 @@ namespace NordPay.Api
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             timeout.CancelAfter(_options.Timeout);
             // ResponseContentRead: the body is read under the same token, so the timeout covers a slow body too.
-            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            // On PowerShell's pipeline thread (never a pool thread) a synchronous send spares the wake-up after each call.
+            using var response = SyncSend != null && !Thread.CurrentThread.IsThreadPoolThread
+                ? SyncSend(_http, message, HttpCompletionOption.ResponseContentRead, timeout.Token)
+                : await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
             var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
             if (_logs(LogLevel.Debug)) _log(LogLevel.Debug, Redactor.Redact($"{method} {uri.AbsolutePath} answer (HTTP {(int)response.StatusCode}): {text}"));
             return new Answer((int)response.StatusCode, text, RetryAfterOf(response));
