@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -75,20 +76,22 @@ namespace NordPay.Batch
             _report(new PayoutEvent(row, Result(row, "Paid", ParseFee(record.ServiceFee), record.Identifier, withdrawal.Id, reconciled: true), null));
         }
 
-        /// <summary>Pays the rows, up to <paramref name="throttleLimit"/> at a time; stops early on a failure no row can get past.</summary>
-        public async Task PayAsync(IReadOnlyList<(PayoutRow Row, RowRecord? Record)> rows, int throttleLimit, CancellationToken cancellation)
+        /// <summary>
+        /// Pays the rows taken from <paramref name="rows"/> as they come, up to <paramref name="throttleLimit"/> at
+        /// a time; stops early on a failure no row can get past.
+        /// </summary>
+        public async Task PayAsync(BlockingCollection<(PayoutRow Row, RowRecord? Record)> rows, int throttleLimit, CancellationToken cancellation)
         {
             using var stopBatch = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             NordPayException? stopping = null;
-            var next = -1;
             // A few workers take the rows in turn: memory stays the same whatever the number of rows.
             async Task Work()
             {
-                for (var i = Interlocked.Increment(ref next); i < rows.Count && !stopBatch.IsCancellationRequested; i = Interlocked.Increment(ref next))
+                foreach (var (row, record) in rows.GetConsumingEnumerable(stopBatch.Token))
                 {
                     try
                     {
-                        await PayOneAsync(rows[i].Row, rows[i].Record, stopBatch.Token).ConfigureAwait(false);
+                        await PayOneAsync(row, record, stopBatch.Token).ConfigureAwait(false);
                     }
                     catch (NordPayException ex) when (ex.StopsBatch)
                     {
@@ -99,7 +102,7 @@ namespace NordPay.Batch
             }
             try
             {
-                await Task.WhenAll(Enumerable.Range(0, Math.Min(throttleLimit, rows.Count)).Select(_ => Task.Run(Work))).ConfigureAwait(false);
+                await Task.WhenAll(Enumerable.Range(0, throttleLimit).Select(_ => Task.Run(Work))).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping != null && !cancellation.IsCancellationRequested)
             {

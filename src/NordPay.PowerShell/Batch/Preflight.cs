@@ -5,20 +5,6 @@ using NordPay.Api;
 
 namespace NordPay.Batch
 {
-    /// <summary>A problem found before any money moves: with a row it fails that row; without one it stops the batch.</summary>
-    public sealed class PreflightProblem
-    {
-        public PreflightProblem(PayoutRow? row, NordPayException error)
-        {
-            Row = row;
-            Error = error;
-        }
-
-        public PayoutRow? Row { get; }
-        public NordPayException Error { get; }
-        public bool StopsBatch => Row == null;
-    }
-
     /// <summary>
     /// The checks made before any money moves, against NordPay's currency list and balance: each currency
     /// withdrawable, each amount at or above its minimum and within its decimals, each address plausible for
@@ -26,31 +12,26 @@ namespace NordPay.Batch
     /// </summary>
     public static class Preflight
     {
-        public static IReadOnlyList<PreflightProblem> Check(IReadOnlyList<PayoutRow> rows, IReadOnlyList<NordPayCurrency> currencies,
+        /// <summary>Currencies by name, for <see cref="CheckRow"/>.</summary>
+        public static IReadOnlyDictionary<string, NordPayCurrency> Index(IReadOnlyList<NordPayCurrency> currencies) =>
+            currencies.GroupBy(c => c.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
+        /// <summary>Each currency's total to pay against its balance (fees not counted).</summary>
+        public static IEnumerable<NordPayException> CheckTotals(IReadOnlyDictionary<string, (int Rows, decimal Total)> totals,
             IReadOnlyDictionary<string, decimal> balances)
         {
-            var byName = currencies.GroupBy(c => c.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-            var problems = new List<PreflightProblem>();
-            var payable = new List<PayoutRow>();
-            foreach (var row in rows)
+            foreach (var currency in totals.OrderBy(t => t.Key, StringComparer.Ordinal))
             {
-                var error = CheckRow(row, byName);
-                if (error == null) payable.Add(row);
-                else problems.Add(new PreflightProblem(row, error));
-            }
-            foreach (var currency in payable.GroupBy(r => r.Currency, StringComparer.Ordinal))
-            {
-                var total = currency.Sum(r => r.Amount);
                 var balance = balances.TryGetValue(currency.Key, out var b) ? b : 0m;
-                if (total > balance)
-                    problems.Add(new PreflightProblem(null, new NordPayException("BatchExceedsBalance", ErrorKind.LimitsExceeded,
-                        $"The {currency.Count()} rows to pay in {currency.Key} total {Amount.Format(total)}, more than the balance of {Amount.Format(balance)} (fees not counted).",
-                        "Amount", recommendedAction: "Top up the balance, or split the file.")));
+                if (currency.Value.Total > balance)
+                    yield return new NordPayException("BatchExceedsBalance", ErrorKind.LimitsExceeded,
+                        $"The {currency.Value.Rows} rows to pay in {currency.Key} total {Amount.Format(currency.Value.Total)}, more than the balance of {Amount.Format(balance)} (fees not counted).",
+                        "Amount", recommendedAction: "Top up the balance, or split the file.");
             }
-            return problems;
         }
 
-        private static NordPayException? CheckRow(PayoutRow row, IReadOnlyDictionary<string, NordPayCurrency> currencies)
+        /// <summary>Null when the row can be paid as far as NordPay's currency list tells; otherwise why not.</summary>
+        public static NordPayException? CheckRow(PayoutRow row, IReadOnlyDictionary<string, NordPayCurrency> currencies)
         {
             if (!currencies.TryGetValue(row.Currency, out var currency))
                 return new NordPayException("CurrencyNotFound", ErrorKind.ObjectNotFound, $"NordPay lists no currency '{row.Currency}'.", "Currency",

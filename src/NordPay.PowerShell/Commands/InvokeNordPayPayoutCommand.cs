@@ -20,8 +20,15 @@ namespace NordPay.Commands
     public sealed class InvokeNordPayPayoutCommand : NordPayApiCmdlet
     {
         private const int ProgressId = 0x4E50;
-        private readonly List<PayoutRow> _rows = new List<PayoutRow>();
-        private readonly Dictionary<string, int> _occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Rows go to a file as they arrive; in memory stay only 64-bit hashes (occurrences of identical rows,
+        // references seen, references seen twice) and totals, so memory does not grow with the batch.
+        private readonly RowSpill _spill = new RowSpill();
+        private readonly Dictionary<ulong, int> _occurrences = new Dictionary<ulong, int>();
+        private readonly HashSet<ulong> _references = new HashSet<ulong>();
+        private readonly HashSet<ulong> _duplicates = new HashSet<ulong>();
+        private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+        private int _done;
+        private int _total;
         private readonly Dictionary<string, decimal> _paidByCurrency = new Dictionary<string, decimal>(StringComparer.Ordinal);
         private int _failed;
         private int _paid;
@@ -101,11 +108,15 @@ namespace NordPay.Commands
             var derived = string.IsNullOrEmpty(reference);
             if (derived)
             {
-                var key = currency + "\n" + address + "\n" + Api.Amount.Format(amount);
+                var key = Hash(currency + "\n" + address + "\n" + Api.Amount.Format(amount));
                 _occurrences[key] = _occurrences.TryGetValue(key, out var seen) ? seen + 1 : 1;
                 reference = PayoutRow.DeriveReference(currency, address, amount, _occurrences[key]);
             }
-            _rows.Add(new PayoutRow(Row, reference!, derived, currency, address, amount, row));
+            else if (!_references.Add(Hash(reference!)))
+            {
+                _duplicates.Add(Hash(reference!));
+            }
+            _spill.Add(new PayoutRow(Row, reference!, derived, currency, address, amount, null), InputObject);
         }
 
         protected override void EndProcessing()
@@ -128,6 +139,7 @@ namespace NordPay.Commands
             finally
             {
                 journal?.Dispose();
+                _spill.Dispose();
             }
             if (!whatIf)
                 WriteObject(new NordPayPayoutSummary(journal!.Path, Row, _paid, _alreadyPaid, _failed, _inDoubt,
@@ -136,111 +148,160 @@ namespace NordPay.Commands
 
         private void Run(Journal? journal, Dictionary<string, RowRecord> records, bool whatIf)
         {
-            var stopping = BatchProblems(records);
-            var alreadyPaid = _rows.Where(r => Record(records, r)?.State == PayoutState.Confirmed).ToList();
-            var inDoubt = _rows.Where(r => Record(records, r) is { } rec && (rec.State == PayoutState.ConfirmSending || rec.State == PayoutState.InDoubt)).ToList();
-            if (journal != null) inDoubt = Settle(journal, records, inDoubt, alreadyPaid);
-            var toPay = _rows.Except(alreadyPaid).Except(inDoubt).ToList();
-
+            IReadOnlyDictionary<string, NordPayCurrency> currencies = new Dictionary<string, NordPayCurrency>();
             IReadOnlyDictionary<string, decimal> balances = new Dictionary<string, decimal>();
-            if (toPay.Count > 0)
+            if (_spill.Count > 0)
             {
-                var currencies = Await(Client.GetCurrenciesAsync);
-                SessionSettings.Currencies = currencies;
+                var list = Await(Client.GetCurrenciesAsync);
+                SessionSettings.Currencies = list;
+                currencies = Preflight.Index(list);
                 balances = Await(Client.GetBalancesAsync);
-                foreach (var problem in Preflight.Check(toPay, currencies, balances))
+            }
+
+            // First pass: bad rows are reported and left out; problems of the batch as a whole are gathered.
+            var stopping = new List<NordPayException>();
+            var inDoubt = new List<PayoutRow>();
+            var totals = new Dictionary<string, (int Rows, decimal Total)>(StringComparer.Ordinal);
+            var addresses = new HashSet<ulong>();
+            var duplicateRows = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            foreach (var row in _spill.Read())
+            {
+                if (!row.DerivedReference && _duplicates.Contains(Hash(row.Reference)))
+                    (duplicateRows.TryGetValue(row.Reference, out var rowsOf) ? rowsOf : duplicateRows[row.Reference] = new List<int>()).Add(row.Row);
+                var record = Record(records, row);
+                if (Conflict(row, record) is { } conflict) stopping.Add(conflict);
+                switch (Stage(row, record, currencies))
                 {
-                    if (problem.StopsBatch) stopping.Add(problem.Error);
-                    else
-                    {
+                    case RowStage.AlreadyPaid:
+                        _alreadyPaid++;
+                        break;
+                    case RowStage.InDoubt:
+                        inDoubt.Add(row);
+                        break;
+                    case RowStage.Invalid:
                         _failed++;
-                        toPay.Remove(problem.Row!);
-                        WriteRowError(problem.Error, problem.Row!.Source, $" ({problem.Row})", problem.Row.Row);
-                    }
+                        WriteRowError(Preflight.CheckRow(row, currencies)!, row.Source, $" ({row})", row.Row);
+                        break;
+                    default:
+                        totals[row.Currency] = totals.TryGetValue(row.Currency, out var t) ? (t.Rows + 1, t.Total + row.Amount) : (1, row.Amount);
+                        addresses.Add(Hash(row.Address));
+                        break;
                 }
             }
+            foreach (var duplicate in duplicateRows.Where(d => d.Value.Count > 1))
+                stopping.Add(new NordPayException("DuplicateReference", ErrorKind.InvalidData,
+                    $"Reference '{duplicate.Key}' is on rows {string.Join(", ", duplicate.Value)}; each payout needs its own.", "Reference",
+                    recommendedAction: "Give each row its own reference."));
+            stopping.AddRange(Preflight.CheckTotals(totals, balances));
             foreach (var problem in stopping) WriteRowError(problem, JournalPath, string.Empty, 0);
             if (stopping.Count > 0)
                 throw new NordPayException("PreflightFailed", ErrorKind.InvalidOperation,
                     $"The batch has {stopping.Count} problem(s) that concern it as a whole (see the errors above); nothing was paid.", null,
                     recommendedAction: "Correct the file and run the batch again with the same journal.");
 
-            foreach (var row in alreadyPaid)
-            {
-                _alreadyPaid++;
-                if (!whatIf) WriteObject(PayoutEngine.AlreadyPaid(row, records[row.Reference]));
-            }
+            var plan = Plan(totals, addresses.Count, balances, inDoubt.Count);
             if (whatIf)
             {
-                ShouldProcess(Plan(toPay, balances, inDoubt.Count), "Pay NordPay batch");
-                foreach (var row in toPay) ShouldProcess(Target(row), "Pay");
+                ShouldProcess(plan, "Pay NordPay batch");
+                foreach (var row in _spill.Read().Where(r => Stage(r, Record(records, r), currencies) == RowStage.ToPay)) ShouldProcess(Target(row), "Pay");
                 return;
             }
 
             // The client is made here, on the pipeline thread: it reads the session, which workers cannot.
-            var client = inDoubt.Count + toPay.Count > 0 ? Client : null;
-            foreach (var row in inDoubt) Handle(Drain(report => new PayoutEngine(client!, journal!, report).ResolveAsync(row, records[row.Reference], Cancellation)));
-            if (toPay.Count == 0) return;
-            if (!ShouldProceed(Plan(toPay, balances, 0), "Pay NordPay batch", Force)) return;
-            var approved = toPay.Where(row => ShouldProceed(Target(row), "Pay", Force)).ToList();
-
-            var run = Guid.NewGuid().ToString("N");
-            journal!.Append(new JournalEntry(JournalEvent.RunStarted, DateTimeOffset.UtcNow) { Run = run, Message = $"{approved.Count} rows by {Environment.UserName} on {Environment.MachineName}" });
-            foreach (var row in approved.Where(r => !records.ContainsKey(r.Reference)))
-                journal.Append(new JournalEntry(JournalEvent.Planned, DateTimeOffset.UtcNow)
-                {
-                    References = new[] { row.Reference }, Row = row.Row, Currency = row.Currency, Address = row.Address, Amount = Api.Amount.Format(row.Amount),
-                });
-            Handle(Drain(report =>
+            var client = Client;
+            var settled = Settle(journal!, records, inDoubt);
+            var resolved = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var row in inDoubt.Where(r => !settled.Contains(r.Reference)))
             {
-                var payer = new PayoutEngine(client!, journal, report);
-                return UseMultipleWithdraw
-                    ? payer.PayMultipleAsync(approved, Cancellation)
-                    : payer.PayAsync(approved.Select(r => (r, Record(records, r))).ToList(), ThrottleLimit, Cancellation);
-            }), approved.Count);
-            journal.Append(new JournalEntry(JournalEvent.RunFinished, DateTimeOffset.UtcNow)
-            {
-                Run = run, Message = $"{_paid} paid, {_alreadyPaid} already paid, {_failed} failed, {_inDoubt} in doubt",
-            });
-        }
-
-        // Duplicate references and references the journal knows with other details: nothing is paid then.
-        private List<NordPayException> BatchProblems(Dictionary<string, RowRecord> records)
-        {
-            var problems = new List<NordPayException>();
-            foreach (var duplicate in _rows.Where(r => !r.DerivedReference).GroupBy(r => r.Reference, StringComparer.Ordinal).Where(g => g.Count() > 1))
-                problems.Add(new NordPayException("DuplicateReference", ErrorKind.InvalidData,
-                    $"Reference '{duplicate.Key}' is on rows {string.Join(", ", duplicate.Select(r => r.Row))}; each payout needs its own.", "Reference",
-                    recommendedAction: "Give each row its own reference."));
-            foreach (var row in _rows)
-            {
-                if (Record(records, row) is { Currency: { } currency } record
-                    && (currency != row.Currency || record.Address != row.Address || record.Amount != Api.Amount.Format(row.Amount)))
-                    problems.Add(new NordPayException("ReferenceConflict", ErrorKind.InvalidData,
-                        $"Row {row.Row}: reference '{row.Reference}' is in the journal for {record.Amount} {currency} to {record.Address}, not {Api.Amount.Format(row.Amount)} {row.Currency} to {row.Address}.",
-                        "Reference", recommendedAction: "A journal belongs to one batch: use a new journal for a changed file, or restore the row."));
+                resolved.Add(row.Reference);
+                Handle(Drain(report => new PayoutEngine(client, journal!, report).ResolveAsync(row, records[row.Reference], Cancellation)));
             }
-            return problems;
+            _total = totals.Values.Sum(t => t.Rows) + settled.Count(r => records[r].State != PayoutState.Confirmed);
+            var go = _total > 0 && ShouldProceed(plan, "Pay NordPay batch", Force);
+            var run = Guid.NewGuid().ToString("N");
+            if (go) journal!.Append(new JournalEntry(JournalEvent.RunStarted, DateTimeOffset.UtcNow) { Run = run, Message = $"{_total} rows by {Environment.UserName} on {Environment.MachineName}" });
+
+            // Second pass: each row is approved here and handed to the workers as it goes.
+            var queue = new BlockingCollection<(PayoutRow Row, RowRecord? Record)>(Math.Max(2, 2 * ThrottleLimit));
+            var gathered = new List<PayoutRow>();
+            (BlockingCollection<PayoutEvent> Events, Task Work)? streaming = null;
+            if (!UseMultipleWithdraw) streaming = Drain(report => new PayoutEngine(client, journal!, report).PayAsync(queue, ThrottleLimit, Cancellation));
+            try
+            {
+                foreach (var row in _spill.Read())
+                {
+                    var record = Record(records, row);
+                    var stage = Stage(row, record, currencies);
+                    if (stage == RowStage.AlreadyPaid && !resolved.Contains(row.Reference)) WriteObject(PayoutEngine.AlreadyPaid(row, record!));
+                    if (stage != RowStage.ToPay || !go || !ShouldProceed(Target(row), "Pay", Force)) continue;
+                    if (record?.Currency == null)
+                        journal!.Append(new JournalEntry(JournalEvent.Planned, DateTimeOffset.UtcNow)
+                        {
+                            References = new[] { row.Reference }, Row = row.Row, Currency = row.Currency, Address = row.Address, Amount = Api.Amount.Format(row.Amount),
+                        });
+                    if (streaming is { } s)
+                    {
+                        while (!queue.TryAdd((row, record), 20, Cancellation)) WriteAvailable(s.Events);
+                        WriteAvailable(s.Events);
+                    }
+                    else
+                    {
+                        // One request per currency needs its rows together.
+                        gathered.Add(row);
+                    }
+                }
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+            Handle(streaming ?? Drain(report => new PayoutEngine(client, journal!, report).PayMultipleAsync(gathered, Cancellation)));
+            if (go)
+                journal!.Append(new JournalEntry(JournalEvent.RunFinished, DateTimeOffset.UtcNow)
+                {
+                    Run = run, Message = $"{_paid} paid, {_alreadyPaid} already paid, {_failed} failed, {_inDoubt} in doubt",
+                });
         }
 
-        private List<PayoutRow> Settle(Journal journal, Dictionary<string, RowRecord> records, List<PayoutRow> inDoubt, List<PayoutRow> alreadyPaid)
+        private enum RowStage
         {
-            if (SettleInDoubt == null) return inDoubt;
-            var remaining = new List<PayoutRow>();
+            ToPay,
+            AlreadyPaid,
+            InDoubt,
+            Invalid,
+        }
+
+        private static RowStage Stage(PayoutRow row, RowRecord? record, IReadOnlyDictionary<string, NordPayCurrency> currencies) =>
+            record?.State == PayoutState.Confirmed ? RowStage.AlreadyPaid
+            : record is { State: PayoutState.ConfirmSending or PayoutState.InDoubt } ? RowStage.InDoubt
+            : Preflight.CheckRow(row, currencies) != null ? RowStage.Invalid
+            : RowStage.ToPay;
+
+        // A reference the journal knows with other details: the journal belongs to another batch.
+        private static NordPayException? Conflict(PayoutRow row, RowRecord? record) =>
+            record is { Currency: { } currency } && (currency != row.Currency || record.Address != row.Address || record.Amount != Api.Amount.Format(row.Amount))
+                ? new NordPayException("ReferenceConflict", ErrorKind.InvalidData,
+                    $"Row {row.Row}: reference '{row.Reference}' is in the journal for {record.Amount} {currency} to {record.Address}, not {Api.Amount.Format(row.Amount)} {row.Currency} to {row.Address}.",
+                    "Reference", recommendedAction: "A journal belongs to one batch: use a new journal for a changed file, or restore the row.")
+                : null;
+
+        // Settles the rows in doubt the operator checked; returns their references.
+        private HashSet<string> Settle(Journal journal, Dictionary<string, RowRecord> records, List<PayoutRow> inDoubt)
+        {
+            var settled = new HashSet<string>(StringComparer.Ordinal);
+            if (SettleInDoubt == null) return settled;
             foreach (var row in inDoubt)
             {
                 if ((SettleReference != null && !SettleReference.Contains(row.Reference, StringComparer.Ordinal))
                     || !ShouldProceed(Target(row), $"Settle as {SettleInDoubt} (checked in the withdraw history)", Force))
-                {
-                    remaining.Add(row);
                     continue;
-                }
                 var entry = new JournalEntry(JournalEvent.Settled, DateTimeOffset.UtcNow) { References = new[] { row.Reference }, Outcome = SettleInDoubt.ToString(), Message = $"by {Environment.UserName}" };
                 journal.Append(entry);
                 records[row.Reference].Apply(entry);
-                if (SettleInDoubt == NordPaySettlement.Paid) alreadyPaid.Add(row);
+                settled.Add(row.Reference);
+                if (SettleInDoubt == NordPaySettlement.Paid) _alreadyPaid++;
             }
-            return remaining;
+            return settled;
         }
 
         // Runs engine work on a worker while this (pipeline) thread writes what it reports.
@@ -261,23 +322,18 @@ namespace NordPay.Commands
             return (events, work);
         }
 
-        private void Handle((BlockingCollection<PayoutEvent> Events, Task Work) drained, int total = 0)
+        private void WriteAvailable(BlockingCollection<PayoutEvent> events)
         {
-            var done = 0;
-            var lastProgress = Stopwatch.StartNew();
+            while (events.TryTake(out var e)) Write(e);
+            FlushLog();
+        }
+
+        // Writes everything the work reports until it ends, then completes the progress bar.
+        private void Handle((BlockingCollection<PayoutEvent> Events, Task Work) drained)
+        {
             try
             {
-                foreach (var e in drained.Events.GetConsumingEnumerable())
-                {
-                    done++;
-                    Write(e);
-                    FlushLog();
-                    if (total > 0 && (lastProgress.ElapsedMilliseconds >= 250 || done == total))
-                    {
-                        lastProgress.Restart();
-                        WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", $"{done} of {total} rows") { PercentComplete = 100 * done / total });
-                    }
-                }
+                foreach (var e in drained.Events.GetConsumingEnumerable()) Write(e);
                 drained.Work.GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
@@ -287,7 +343,7 @@ namespace NordPay.Commands
             finally
             {
                 FlushLog();
-                if (total > 0) WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", "Done") { RecordType = ProgressRecordType.Completed });
+                if (_total > 0) WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", "Done") { RecordType = ProgressRecordType.Completed });
             }
         }
 
@@ -300,24 +356,32 @@ namespace NordPay.Commands
                 _paidByCurrency[row.Currency] = (_paidByCurrency.TryGetValue(row.Currency, out var sum) ? sum : 0m) + row.Amount;
                 Audit("Paid", row, e.Result.Identifier, e.Result.WithdrawalId, null);
                 WriteObject(e.Result);
-                return;
             }
-            if (e.InDoubt) _inDoubt++;
-            else _failed++;
-            Audit(e.InDoubt ? "InDoubt" : "Failed", row, null, null, e.Error!.ErrorId);
-            WriteRowError(e.Error!, row.Source, $" ({row})", row.Row);
+            else
+            {
+                if (e.InDoubt) _inDoubt++;
+                else _failed++;
+                Audit(e.InDoubt ? "InDoubt" : "Failed", row, null, null, e.Error!.ErrorId);
+                WriteRowError(e.Error!, row.Source, $" ({row})", row.Row);
+            }
+            _done++;
+            if (_total > 0 && (_sinceProgress.ElapsedMilliseconds >= 250 || _done == _total))
+            {
+                _sinceProgress.Restart();
+                WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", $"{_done} of {_total} rows") { PercentComplete = Math.Min(100, 100 * _done / _total) });
+            }
         }
 
         private void Audit(string outcome, PayoutRow row, Guid? identifier, long? withdrawalId, string? errorId) =>
             WriteInformation(new NordPayAuditRecord(outcome, row.Reference, row.Currency, row.Address, row.Amount, identifier, withdrawalId,
                 KeyInfo?.KeyHint ?? Security.Redactor.Mask, errorId), new[] { "NordPay.Audit", "NordPay.Payout." + outcome });
 
-        private string Plan(IReadOnlyList<PayoutRow> rows, IReadOnlyDictionary<string, decimal> balances, int inDoubt)
+        private string Plan(IReadOnlyDictionary<string, (int Rows, decimal Total)> totals, int addresses, IReadOnlyDictionary<string, decimal> balances, int inDoubt)
         {
-            var totals = rows.GroupBy(r => r.Currency, StringComparer.Ordinal).Select(g =>
-                $"{Api.Amount.Format(g.Sum(r => r.Amount))} {g.Key} (balance {(balances.TryGetValue(g.Key, out var b) ? Api.Amount.Format(b) : "unknown")})");
+            var byCurrency = totals.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t =>
+                $"{Api.Amount.Format(t.Value.Total)} {t.Key} (balance {(balances.TryGetValue(t.Key, out var b) ? Api.Amount.Format(b) : "unknown")})");
             var doubt = inDoubt > 0 ? $"; {inDoubt} in doubt, not paid" : string.Empty;
-            return $"{rows.Count} payouts to {rows.Select(r => r.Address).Distinct(StringComparer.Ordinal).Count()} addresses: {string.Join(", ", totals)}; " +
+            return $"{totals.Values.Sum(t => t.Rows)} payouts to {addresses} addresses: {string.Join(", ", byCurrency)}; " +
                    $"{_alreadyPaid} already paid{doubt}; journal {JournalPath}";
         }
 
@@ -325,5 +389,17 @@ namespace NordPay.Commands
 
         private static RowRecord? Record(Dictionary<string, RowRecord> records, PayoutRow row) =>
             records.TryGetValue(row.Reference, out var record) ? record : null;
+
+        // FNV-1a, 64 bits: a collision is only ever confirmed against the rows themselves.
+        private static ulong Hash(string text)
+        {
+            var hash = 14695981039346656037UL;
+            foreach (var c in text)
+            {
+                hash ^= c;
+                hash *= 1099511628211UL;
+            }
+            return hash;
+        }
     }
 }
