@@ -80,8 +80,6 @@ namespace NordPay.Api
 
         public Redactor Redactor { get; }
 
-        public Uri BaseUri => _connection.BaseUri;
-
         /// <summary>Step one: asks NordPay for a withdraw request. The amount is sent digit for digit.</summary>
         public async Task<NordPayWithdrawRequest> RequestWithdrawAsync(string currency, string address, decimal amount,
             CancellationToken cancellation)

@@ -20,10 +20,10 @@ namespace NordPay.Commands
 
         protected override void EndProcessing()
         {
-            var patterns = Currency?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+            var wanted = Matching(Currency);
             foreach (var balance in Await(Client.GetBalancesAsync).OrderBy(b => b.Key, System.StringComparer.Ordinal))
             {
-                if (patterns != null && !patterns.Any(p => p.IsMatch(balance.Key))) continue;
+                if (!wanted(balance.Key)) continue;
                 if (balance.Value == 0m && !IncludeZero) continue;
                 WriteObject(new NordPayBalance(balance.Key, balance.Value));
             }

@@ -28,10 +28,10 @@ namespace NordPay.Commands
         {
             var currencies = Await(Client.GetCurrenciesAsync);
             SessionSettings.Currencies = currencies;
-            var names = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+            var named = Matching(Name);
             foreach (var currency in currencies)
             {
-                if (names != null && !names.Any(p => p.IsMatch(currency.Name))) continue;
+                if (!named(currency.Name)) continue;
                 if (Network != null && !Network.Contains(currency.Network, System.StringComparer.OrdinalIgnoreCase)) continue;
                 if (Withdrawable && !currency.Withdrawable) continue;
                 WriteObject(currency);

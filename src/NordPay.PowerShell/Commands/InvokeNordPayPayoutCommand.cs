@@ -92,18 +92,12 @@ namespace NordPay.Commands
         {
             NextRow();
             object row = InputObject ?? (object)$"{Amount} {Currency} {Address}";
-            string currency, address;
-            decimal amount;
-            try
-            {
-                (currency, address, amount) = InputText.ReadPayout(Currency, Address, Amount is PSObject wrapped ? wrapped.BaseObject : Amount);
-            }
-            catch (NordPayException ex)
+            if (ReadPayoutRow(Currency, Address, Amount, row) is not { } payout)
             {
                 _failed++;
-                WriteRowError(ex, row, string.Empty);
                 return;
             }
+            var (currency, address, amount) = payout;
             var reference = Reference?.Trim();
             var derived = string.IsNullOrEmpty(reference);
             if (derived)

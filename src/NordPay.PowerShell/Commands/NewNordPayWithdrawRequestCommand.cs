@@ -35,22 +35,16 @@ namespace NordPay.Commands
         {
             NextRow();
             object row = InputObject ?? (object)$"{Amount} {Currency} {Address}";
-            string currency, address;
-            decimal amount;
-            try
+            if (ReadPayoutRow(Currency, Address, Amount, row) is not { } payout)
             {
-                (currency, address, amount) = InputText.ReadPayout(Currency, Address, Amount is PSObject wrapped ? wrapped.BaseObject : Amount);
-            }
-            catch (NordPayException ex)
-            {
-                WriteRowError(ex, row, string.Empty);
                 return;
             }
+            var (currency, address, amount) = payout;
 
-            var payout = $"{Api.Amount.Format(amount)} {currency} to {address}";
+            var target = $"{Api.Amount.Format(amount)} {currency} to {address}";
             if (_verbose ??= Wants("Verbose", "VerbosePreference"))
                 WriteVerbose($"Row {Row}: amount read exactly as {Api.Amount.Format(amount)} from '{Amount}'.");
-            if (!ShouldProceed(payout, "Create NordPay withdraw request", force: false)) return;
+            if (!ShouldProceed(target, "Create NordPay withdraw request", force: false)) return;
 
             try
             {
@@ -58,7 +52,7 @@ namespace NordPay.Commands
             }
             catch (NordPayException ex)
             {
-                WriteRowError(ex, row, $" ({payout})");
+                WriteRowError(ex, row, $" ({target})");
             }
         }
     }

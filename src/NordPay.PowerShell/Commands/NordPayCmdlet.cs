@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using NordPay.Api;
@@ -50,6 +51,27 @@ namespace NordPay.Commands
             var record = ToErrorRecord(error, row, number == 0 ? error.Message : $"Row {number}{rowLabel}{field}: {error.Message}");
             if (error.StopsBatch) ThrowTerminatingError(record);
             WriteError(record);
+        }
+
+        /// <summary>Reads a payout row's three fields; when one is wrong, writes the row's error and returns null.</summary>
+        protected (string Currency, string Address, decimal Amount)? ReadPayoutRow(string? currency, string? address, object? amount, object row)
+        {
+            try
+            {
+                return InputText.ReadPayout(currency, address, amount is PSObject wrapped ? wrapped.BaseObject : amount);
+            }
+            catch (NordPayException ex)
+            {
+                WriteRowError(ex, row, string.Empty);
+                return null;
+            }
+        }
+
+        /// <summary>Whether a name matches any of the wildcard patterns; with no patterns, every name does.</summary>
+        protected static Func<string, bool> Matching(string[]? patterns)
+        {
+            var compiled = patterns?.Select(p => new WildcardPattern(p, WildcardOptions.IgnoreCase)).ToList();
+            return name => compiled == null || compiled.Any(p => p.IsMatch(name));
         }
 
         /// <summary>Stops the whole call: for failures no row can get past.</summary>
