@@ -14,8 +14,7 @@ using NordPay.Sandbox;
 // while streaming; and the sandbox's own capacity. Usage (from the repository root):
 //   dotnet run -c Release --project bench/NordPay.Bench [-- --rows 2000 --scaling-rows 160 --memory-rows 100000]
 var options = Options.Parse(args);
-System.Runtime.Loader.AssemblyLoadContext.Default.Resolving += (context, name) =>
-    name.Name == "NordPay.PowerShell" ? context.LoadFromAssemblyPath(Path.Combine(options.ModuleDirectory, "NordPay.PowerShell.dll")) : null;
+ModuleAssembly.Directory = options.ModuleDirectory;
 if (options.ImportChild)
 {
     ImportOnce(options.ModuleDirectory);
@@ -32,60 +31,102 @@ void Line(string text)
 Line($"NordPay benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
 Line(string.Empty);
 
-// 1. Throughput and latency, request + confirm per row.
-using (var sandbox = await Start(TimeSpan.Zero))
+// 1. Throughput and latency, request + confirm per row. The sandbox runs in a process of its own, as a server
+// does: it does not share this process's garbage collector and thread pool with the client being measured.
+if (options.Runs("throughput"))
 {
-    Line($"## Throughput: {options.Rows} rows, request + confirm each, sequential (median of 3 runs of each path, in turn)");
-    Line(string.Empty);
-    Line("| Path | rows/s | p50 ms | p95 ms | p99 ms | vs plain HttpClient |");
-    Line("|---|---:|---:|---:|---:|---:|");
-    // Warm every path up, then measure them in turn three times and keep each one's median run: on a small
-    // machine shared with the server, one run of each is too noisy to compare.
-    using var ps = Session(sandbox);
-    await PlainLoop(sandbox, 100);
-    await ClientLoop(sandbox, 100, 0);
-    Run(ps, "$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", (object)Rows(100, "warm"));
-    var runs = new Dictionary<string, List<Result>>();
-    void Keep(string name, Result result) => (runs.TryGetValue(name, out var list) ? list : runs[name] = new List<Result>()).Add(result);
-    for (var round = 1; round <= 3; round++)
+    var (server, baseUri, key) = StartSandboxProcess("--balance", "USDTBEP20=1000000000000");
+    try
     {
-        Keep("plain HttpClient loop (the floor)", await PlainLoop(sandbox, options.Rows));
-        Keep("the module's API client alone (no PowerShell)", await ClientLoop(sandbox, options.Rows, round));
-        Keep("New-NordPayWithdrawRequest \\| Confirm-NordPayWithdraw",
-            Run(ps, "$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", (object)Rows(options.Rows, "pipe" + round)));
-        Keep("Invoke-NordPayPayout (journal flushed to disk per step)",
-            Run(ps, "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", Rows(options.Rows, "batch" + round), Journal()));
-    }
-    Result Median(string name) => runs[name].OrderBy(r => r.RowsPerSecond).ElementAt(1);
-    var floor = Median("plain HttpClient loop (the floor)");
-    foreach (var name in runs.Keys) Row(name, Median(name), floor);
-    Line(string.Empty);
+        Line($"## Throughput: {options.Rows} rows per path, request + confirm each, sequential, in chunks of {options.Chunk} taken in turn (after {options.WarmUpRows} rows of warm-up each)");
+        Line(string.Empty);
+        Line("| Path | rows/s | p50 ms | p95 ms | p99 ms | vs plain HttpClient | range over fifths of the run |");
+        Line("|---|---:|---:|---:|---:|---:|---:|");
+        using var ps = Session(baseUri, key);
+        using var http = new HttpClient();
+        var client = new NordPay.Api.NordPayClient(new NordPay.Api.NordPayConnection(baseUri, new NetworkCredential(string.Empty, key).SecurePassword));
+        using var pipeline = new StreamingPipeline(ps, p => p.AddCommand("New-NordPayWithdrawRequest").AddCommand("Confirm-NordPayWithdraw").AddParameter("Force"));
+        var paths = new (string Name, Func<int, Task<Result>> Measure)[]
+        {
+            ("plain HttpClient loop (the floor)", chunk => PlainLoop(http, baseUri, key, chunk, options.Chunk)),
+            ("the module's API client alone, called as the cmdlets call it (no PowerShell)", chunk => Task.FromResult(OnOwnThread(() => ClientLoop(client, chunk, options.Chunk)))),
+            ("New-NordPayWithdrawRequest \\| Confirm-NordPayWithdraw", chunk => Task.FromResult(pipeline.Feed(Rows(chunk, options.Chunk)))),
+        };
+        // The engine's code is compiled in tiers while it runs, and PowerShell's per-row speed keeps rising for
+        // thousands of rows (2.3 s, then 1.8, 1.0, 0.9, 0.6 s for the same 2,000 rows): measure after that.
+        var chunk = 0;
+        for (var warm = 0; warm < options.WarmUpRows / options.Chunk; warm++, chunk++)
+            foreach (var path in paths) await path.Measure(chunk);
+        // Then a chunk of each path in turn, the order rotating, so that every path meets the same moments of a
+        // shared machine: noise there comes and goes over seconds, and one long run of each compares moments.
+        var chunks = options.Rows / options.Chunk;
+        var measured = paths.Select(_ => new Result[chunks]).ToArray();
+        for (var c = 0; c < chunks; c++, chunk++)
+            for (var k = 0; k < paths.Length; k++)
+            {
+                var path = (c + k) % paths.Length;
+                measured[path][c] = await paths[path].Measure(chunk);
+            }
+        var floor = Result.Sum(measured[0]).RowsPerSecond;
+        for (var path = 0; path < paths.Length; path++)
+        {
+            var total = Result.Sum(measured[path]);
+            var fifths = Enumerable.Range(0, 5).Select(f => Range(f)).Select(r =>
+                100 * Result.Sum(measured[path][r]).RowsPerSecond / Result.Sum(measured[0][r]).RowsPerSecond).ToList();
+            Line($"| {paths[path].Name} | {total.RowsPerSecond:0} | {total.Percentile(50):0.00} | {total.Percentile(95):0.00} | {total.Percentile(99):0.00} | {100 * total.RowsPerSecond / floor:0}% | {fifths.Min():0}-{fifths.Max():0}% |");
+        }
+        Range Range(int fifth) => new(fifth * chunks / 5, (fifth + 1) * chunks / 5);
 
-    // 5. The sandbox's own capacity: many plain clients at once.
-    var capacity = await SandboxCapacity(sandbox, workers: 16, seconds: 3);
-    Line($"## Sandbox capacity: {capacity:0} rows/s (request + confirm) with 16 concurrent plain HttpClient workers, vs {floor.RowsPerSecond:0} rows/s from one sequential client");
-    Line(string.Empty);
+        // The batch mode pays a whole file per call (preflight, journal, then rows): whole runs, after one to warm up.
+        using var batchSession = Session(baseUri, key);
+        Run(batchSession, "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", Rows(chunk++, options.BatchRows), Journal());
+        var batch = Enumerable.Range(0, 3)
+            .Select(_ => Run(batchSession, "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", Rows(chunk++, options.BatchRows), Journal()))
+            .OrderBy(r => r.RowsPerSecond).ElementAt(1);
+        Line($"| Invoke-NordPayPayout ({options.BatchRows} rows per call, median of 3; journal on disk, one fsync per row) | {batch.RowsPerSecond:0} | {batch.Percentile(50):0.00} | {batch.Percentile(95):0.00} | {batch.Percentile(99):0.00} | {100 * batch.RowsPerSecond / floor:0}% | |");
+        Line(string.Empty);
+
+        // 5. The sandbox's own capacity: many plain clients at once.
+        var capacity = await SandboxCapacity(baseUri, key, workers: 16, seconds: 3);
+        Line($"## Sandbox capacity: {capacity:0} rows/s (request + confirm) with 16 concurrent plain HttpClient workers, vs {floor:0} rows/s from one sequential client");
+        Line(string.Empty);
+    }
+    finally
+    {
+        server.Kill();
+        server.WaitForExit();
+    }
 }
 
 // 2. Parallel scaling under injected latency.
-using (var slow = await Start(TimeSpan.FromMilliseconds(50)))
+if (options.Runs("scaling"))
 {
-    Line($"## Parallel scaling: {options.ScalingRows} rows through Invoke-NordPayPayout, 50 ms added to every call");
-    Line(string.Empty);
-    Line("| ThrottleLimit | rows/s | speed-up |");
-    Line("|---:|---:|---:|");
-    using var ps = Session(slow);
-    double? sequential = null;
-    foreach (var throttle in new[] { 1, 4, 8, 16 })
+    var (server, baseUri, key) = StartSandboxProcess("--latency-ms", "50");
+    try
     {
-        var result = Run(ps, $"$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -ThrottleLimit {throttle}", Rows(options.ScalingRows, "tl" + throttle), Journal());
-        sequential ??= result.RowsPerSecond;
-        Line($"| {throttle} | {result.RowsPerSecond:0.0} | {result.RowsPerSecond / sequential.Value:0.0}x |");
+        Line($"## Parallel scaling: {options.ScalingRows} rows through Invoke-NordPayPayout, 50 ms added to every call");
+        Line(string.Empty);
+        Line("| ThrottleLimit | rows/s | speed-up |");
+        Line("|---:|---:|---:|");
+        using var ps = Session(baseUri, key);
+        double? sequential = null;
+        foreach (var throttle in new[] { 1, 4, 8, 16 })
+        {
+            var result = Run(ps, $"$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -ThrottleLimit {throttle}", Rows(throttle, options.ScalingRows), Journal());
+            sequential ??= result.RowsPerSecond;
+            Line($"| {throttle} | {result.RowsPerSecond:0.0} | {result.RowsPerSecond / sequential.Value:0.0}x |");
+        }
+        Line(string.Empty);
     }
-    Line(string.Empty);
+    finally
+    {
+        server.Kill();
+        server.WaitForExit();
+    }
 }
 
 // 3. Import-Module, in a fresh process (cold) and in a new session of a process that imported it once (warm).
+if (options.Runs("import"))
 {
     var cold = Enumerable.Range(0, 3).Select(_ => ColdImport(options)).OrderBy(x => x).ToList();
     var warm = new List<double>();
@@ -101,6 +142,7 @@ using (var slow = await Start(TimeSpan.FromMilliseconds(50)))
 
 // 4. Memory while streaming. The sandbox runs in a process of its own here, so its ledger's growth is not
 // counted against the module.
+if (options.Runs("memory"))
 {
     var (server, baseUri, key) = StartSandboxProcess();
     try
@@ -111,7 +153,7 @@ using (var slow = await Start(TimeSpan.FromMilliseconds(50)))
         Line("|---|---:|---:|---:|");
         foreach (var count in new[] { options.MemoryRows / 10, options.MemoryRows })
         {
-            using var ps = SessionAt(baseUri, key);
+            using var ps = Session(baseUri, key);
             var (peak, seconds) = Peak(() => Run(ps,
                 "1..$args[0] | ForEach-Object { [pscustomobject]@{ Currency = 'USDTBEP20'; Address = '0x' + $_.ToString('x40'); Amount = '1.' + $_ } } | New-NordPayWithdrawRequest -WhatIf",
                 count));
@@ -119,7 +161,7 @@ using (var slow = await Start(TimeSpan.FromMilliseconds(50)))
         }
         foreach (var count in new[] { options.BatchMemoryRows / 10, options.BatchMemoryRows })
         {
-            using var ps = SessionAt(baseUri, key);
+            using var ps = Session(baseUri, key);
             var (peak, seconds) = Peak(() => Run(ps,
                 "1..$args[0] | ForEach-Object { [pscustomobject]@{ Currency = 'USDTBEP20'; Address = '0x' + ($_ + $args[2]).ToString('x40'); Amount = '1.' + $_ } } | Invoke-NordPayPayout -JournalPath $args[1] -Force -ThrottleLimit 8 -InformationAction Ignore | Out-Null",
                 count, Journal(), count * 7));
@@ -139,20 +181,7 @@ File.WriteAllText(written, report.ToString());
 Console.WriteLine($"Written to {written}");
 return 0;
 
-void Row(string name, Result result, Result floor) =>
-    Line($"| {name} | {result.RowsPerSecond:0} | {result.Percentile(50):0.00} | {result.Percentile(95):0.00} | {result.Percentile(99):0.00} | {100 * result.RowsPerSecond / floor.RowsPerSecond:0}% |");
-
-async Task<SandboxServer> Start(TimeSpan latency) => await SandboxServer.StartAsync(new SandboxOptions
-{
-    Port = 0,
-    ApiKey = "np_bench_" + Guid.NewGuid().ToString("N"),
-    Balances = new Dictionary<string, decimal> { ["USDTBEP20"] = 1_000_000_000_000m },
-    Faults = latency > TimeSpan.Zero ? new[] { new FaultRule { Latency = latency } } : Array.Empty<FaultRule>(),
-});
-
-PowerShell Session(SandboxServer sandbox) => SessionAt(sandbox.BaseUri, sandbox.ApiKey);
-
-PowerShell SessionAt(Uri baseUri, string apiKey)
+PowerShell Session(Uri baseUri, string apiKey)
 {
     var runspace = RunspaceFactory.CreateRunspace(new QuietHost(), InitialSessionState.CreateDefault2());
     runspace.Open();
@@ -202,20 +231,20 @@ Result Run(PowerShell ps, string script, params object[] arguments)
     return new Result(rows, clock.Elapsed.TotalSeconds, gaps);
 }
 
-static object[] Rows(int count, string tag) => Enumerable.Range(1, count).Select(i =>
+static PSObject[] Rows(int chunk, int count) => Enumerable.Range(1, count).Select(i =>
 {
     var row = new PSObject();
     row.Properties.Add(new PSNoteProperty("Currency", "USDTBEP20"));
-    row.Properties.Add(new PSNoteProperty("Address", "0x" + (tag.GetHashCode() & 0xffff).ToString("x4", CultureInfo.InvariantCulture) + i.ToString("x36", CultureInfo.InvariantCulture)));
-    row.Properties.Add(new PSNoteProperty("Amount", "1." + i.ToString(CultureInfo.InvariantCulture)));
-    return (object)row;
+    row.Properties.Add(new PSNoteProperty("Address", Address(chunk, i)));
+    row.Properties.Add(new PSNoteProperty("Amount", AmountText(i)));
+    return row;
 }).ToArray();
 
 // The sandbox as a child process, as a user starts it; its URL and key are read from what it prints.
-static (Process Server, Uri BaseUri, string ApiKey) StartSandboxProcess()
+static (Process Server, Uri BaseUri, string ApiKey) StartSandboxProcess(params string[] options)
 {
     var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-    foreach (var arg in new[] { typeof(SandboxServer).Assembly.Location, "--port", "0" }) start.ArgumentList.Add(arg);
+    foreach (var arg in new[] { typeof(SandboxServer).Assembly.Location, "--port", "0" }.Concat(options)) start.ArgumentList.Add(arg);
     var server = Process.Start(start)!;
     Uri? baseUri = null;
     string? key = null;
@@ -232,54 +261,78 @@ static string Journal() => Path.Combine(Path.GetTempPath(), "nordpay-bench", Gui
 
 // The floor: the same two calls per row with one HttpClient and no module.
 // The module's client without PowerShell: what the cmdlets add on top of it is the pipeline's own cost.
-static async Task<Result> ClientLoop(SandboxServer sandbox, int count, int round)
+static Result ClientLoop(NordPay.Api.NordPayClient client, int chunk, int count)
 {
-    var client = new NordPay.Api.NordPayClient(new NordPay.Api.NordPayConnection(sandbox.BaseUri, new NetworkCredential(string.Empty, sandbox.ApiKey).SecurePassword));
-    var latencies = new List<double>();
+    var latencies = new List<double>(count);
     var total = Stopwatch.StartNew();
     for (var i = 1; i <= count; i++)
     {
         var row = Stopwatch.StartNew();
-        var request = await client.RequestWithdrawAsync("USDTBEP20", "0x" + (7_000_000 * (round + 1) + i).ToString("x40", CultureInfo.InvariantCulture), 1m + i, CancellationToken.None);
-        await client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None);
+        var amount = decimal.Parse(AmountText(i), CultureInfo.InvariantCulture);
+        var request = client.RequestWithdrawAsync("USDTBEP20", Address(chunk, i), amount, CancellationToken.None).GetAwaiter().GetResult();
+        client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None).GetAwaiter().GetResult();
         latencies.Add(row.Elapsed.TotalMilliseconds);
     }
     return new Result(count, total.Elapsed.TotalSeconds, latencies);
 }
 
-static async Task<Result> PlainLoop(SandboxServer sandbox, int count)
+// As the cmdlets run: blocking on a thread of its own, never a thread-pool thread (PowerShell's pipeline thread).
+static Result OnOwnThread(Func<Result> work)
 {
-    using var http = new HttpClient();
-    var latencies = new List<double>();
+    Result? result = null;
+    Exception? failure = null;
+    var thread = new Thread(() =>
+    {
+        try
+        {
+            result = work();
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+    });
+    thread.Start();
+    thread.Join();
+    return failure == null ? result! : throw new InvalidOperationException("The run failed: " + failure.Message, failure);
+}
+
+static async Task<Result> PlainLoop(HttpClient http, Uri baseUri, string key, int chunk, int count)
+{
+    var latencies = new List<double>(count);
     var total = Stopwatch.StartNew();
     for (var i = 1; i <= count; i++)
     {
         var row = Stopwatch.StartNew();
-        await PlainPayout(http, sandbox, i);
+        await PlainPayout(http, baseUri, key, Address(chunk, i), AmountText(i));
         latencies.Add(row.Elapsed.TotalMilliseconds);
     }
     return new Result(count, total.Elapsed.TotalSeconds, latencies);
 }
 
-static async Task PlainPayout(HttpClient http, SandboxServer sandbox, int i)
+static string Address(int chunk, int i) => "0x" + (10_000_000L * (chunk + 1) + i).ToString("x40", CultureInfo.InvariantCulture);
+
+static string AmountText(int i) => "1." + i.ToString(CultureInfo.InvariantCulture);
+
+static async Task PlainPayout(HttpClient http, Uri baseUri, string key, string address, string amount)
 {
-    var body = $$"""{"currency":"USDTBEP20","address":"0x{{i.ToString("x40", CultureInfo.InvariantCulture)}}","amount":"1.{{i}}"}""";
-    using var request = await Post(http, sandbox, "balance/withdraw/request", body);
+    var body = $$"""{"currency":"USDTBEP20","address":"{{address}}","amount":"{{amount}}"}""";
+    using var request = await Post(http, baseUri, key, "balance/withdraw/request", body);
     using var document = JsonDocument.Parse(await request.Content.ReadAsStringAsync());
     var identifier = document.RootElement.GetProperty("identifier").GetString();
-    using var confirm = await Post(http, sandbox, "balance/withdraw/confirm", $$"""{"identifier":"{{identifier}}"}""");
+    using var confirm = await Post(http, baseUri, key, "balance/withdraw/confirm", $$"""{"identifier":"{{identifier}}"}""");
     confirm.EnsureSuccessStatusCode();
 }
 
-static async Task<HttpResponseMessage> Post(HttpClient http, SandboxServer sandbox, string path, string json)
+static async Task<HttpResponseMessage> Post(HttpClient http, Uri baseUri, string key, string path, string json)
 {
-    using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(sandbox.BaseUri, path)) { Content = new StringContent(json) };
+    using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUri, path)) { Content = new StringContent(json) };
     message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-    message.Headers.Add("X-API-KEY", sandbox.ApiKey);
+    message.Headers.Add("X-API-KEY", key);
     return await http.SendAsync(message);
 }
 
-static async Task<double> SandboxCapacity(SandboxServer sandbox, int workers, int seconds)
+static async Task<double> SandboxCapacity(Uri baseUri, string key, int workers, int seconds)
 {
     using var http = new HttpClient();
     var done = 0;
@@ -289,7 +342,7 @@ static async Task<double> SandboxCapacity(SandboxServer sandbox, int workers, in
     {
         for (var i = 0; DateTime.UtcNow < until; i++)
         {
-            await PlainPayout(http, sandbox, 1_000_000 * (w + 1) + i);
+            await PlainPayout(http, baseUri, key, Address(1_000 + w, i), AmountText(i));
             Interlocked.Increment(ref done);
         }
     }));
@@ -346,6 +399,12 @@ static (double PeakMegabytes, double Seconds) Peak(Action run)
 
 internal sealed record Result(int Rows, double Seconds, List<double> Latencies)
 {
+    public static Result Sum(IEnumerable<Result> parts)
+    {
+        var list = parts.ToList();
+        return new Result(list.Sum(r => r.Rows), list.Sum(r => r.Seconds), list.SelectMany(r => r.Latencies).ToList());
+    }
+
     public double RowsPerSecond => Rows / Seconds;
 
     public double Percentile(int p)
@@ -358,10 +417,14 @@ internal sealed record Result(int Rows, double Seconds, List<double> Latencies)
 
 internal sealed class Options
 {
-    public int Rows { get; private set; } = 2000;
+    public int Rows { get; private set; } = 10_000;
+    public int Chunk { get; private set; } = 250;
+    public int WarmUpRows { get; private set; } = 10_000;
+    public int BatchRows { get; private set; } = 2_000;
     public int ScalingRows { get; private set; } = 160;
     public int MemoryRows { get; private set; } = 100_000;
     public int BatchMemoryRows { get; private set; } = 20_000;
+    public string? Only { get; private set; }
     public bool ImportChild { get; private set; }
     public string RepoRoot { get; } = FindRoot();
     public string ModuleDirectory { get; private set; } = Path.Combine(FindRoot(), "out", "NordPay");
@@ -377,15 +440,22 @@ internal sealed class Options
                 case "--scaling-rows": o.ScalingRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--memory-rows": o.MemoryRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--batch-memory-rows": o.BatchMemoryRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--chunk": o.Chunk = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--warmup-rows": o.WarmUpRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--batch-rows": o.BatchRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--only": o.Only = args[++i]; break;
                 case "--import-child": o.ImportChild = true; break;
                 case "--module": o.ModuleDirectory = args[++i]; break;
-                default: throw new ArgumentException("Options: --rows N, --scaling-rows N, --memory-rows N, --batch-memory-rows N");
+                default: throw new ArgumentException("Options: --rows N, --chunk N, --warmup-rows N, --batch-rows N, --scaling-rows N, --memory-rows N, --batch-memory-rows N, --only throughput|scaling|import|memory");
             }
         }
         return o;
     }
 
-    private static string FindRoot()
+    /// <summary>Whether a part runs: all of them unless --only names one.</summary>
+    public bool Runs(string part) => Only == null || Only == part;
+
+    public static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "NordPay.PowerShell.sln"))) return dir.FullName;

@@ -22,6 +22,7 @@ public sealed record SandboxOptions
         var port = 5080;
         var key = DefaultApiKey;
         var faults = new List<FaultRule>();
+        var balances = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -31,11 +32,22 @@ public sealed record SandboxOptions
                 case "--api-key": key = Next(); break;
                 case "--latency-ms": faults.Add(new FaultRule { Latency = TimeSpan.FromMilliseconds(int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture)) }); break;
                 case "--fault": faults.Add(FaultRule.Parse(Next())); break;
+                case "--balance": AddBalance(balances, Next()); break;
                 default:
                     throw new ArgumentException($"Unknown option {args[i]}. Options: --port N (0 = any free port), --api-key KEY, " +
-                                                "--latency-ms N (every call), --fault SPEC (repeatable, e.g. path=withdraw/confirm,drop=after,times=1).");
+                                                "--latency-ms N (every call), --fault SPEC (repeatable, e.g. path=withdraw/confirm,drop=after,times=1), " +
+                                                "--balance CURRENCY=AMOUNT (repeatable, e.g. USDTBEP20=1000000).");
             }
         }
-        return new SandboxOptions { Port = port, ApiKey = key, Faults = faults };
+        return new SandboxOptions { Port = port, ApiKey = key, Faults = faults, Balances = balances };
+    }
+
+    private static void AddBalance(Dictionary<string, decimal> balances, string spec)
+    {
+        var parts = spec.Split('=');
+        if (parts.Length != 2 || !decimal.TryParse(parts[1], System.Globalization.NumberStyles.AllowDecimalPoint,
+                System.Globalization.CultureInfo.InvariantCulture, out var amount))
+            throw new ArgumentException($"--balance takes CURRENCY=AMOUNT, not '{spec}'.");
+        balances[parts[0]] = amount;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using NordPay.Api;
+using NordPay.Sandbox;
 using NordPay.Tests.TestHost;
 using Xunit;
 
@@ -39,6 +40,17 @@ public class SandboxTests
         Assert.True(v1.GetProperty("success").GetBoolean());
         var trc20 = v1.GetProperty("data").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "USDTTRC20");
         Assert.Equal("25.000000000000000000", trc20.GetProperty("min_withdraw").GetString());
+    }
+
+    [Fact]
+    public async Task Starting_balances_are_read_from_the_command_line()
+    {
+        var options = SandboxOptions.FromArgs(new[] { "--port", "0", "--balance", "usdtbep20=123456789.000000000000000001" });
+        await using var sandbox = await SandboxServer.StartAsync(options);
+        var (_, balance) = await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "balance/"), sandbox.ApiKey);
+        Assert.Equal(123456789.000000000000000001m, balance.GetProperty("balances").GetProperty("USDTBEP20").GetDecimal());
+        Assert.Throws<ArgumentException>(() => SandboxOptions.FromArgs(new[] { "--balance", "USDTBEP20" }));
+        Assert.Throws<ArgumentException>(() => SandboxOptions.FromArgs(new[] { "--balance", "USDTBEP20=1,5" }));
     }
 
     [Fact]
