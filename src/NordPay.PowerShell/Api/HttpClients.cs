@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http;
+using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -14,6 +15,8 @@ namespace NordPay.Api
     internal static class HttpClients
     {
         private static readonly ConcurrentDictionary<string, HttpClient> Clients = new ConcurrentDictionary<string, HttpClient>();
+
+        private static readonly string UserAgent = $"NordPay.PowerShell/{typeof(HttpClients).Assembly.GetName().Version?.ToString(3)}";
 
         public static HttpClient For(ProxySettings? proxy) => Clients.GetOrAdd(KeyOf(proxy), _ => Create(proxy));
 
@@ -31,7 +34,10 @@ namespace NordPay.Api
                     Credentials = proxy.UseDefaultCredentials ? CredentialCache.DefaultCredentials : proxy.Credential,
                 };
             }
-            return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            var http = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", UserAgent);
+            return http;
         }
 
         // The password enters the key only as a hash, so a changed password gets a new client.

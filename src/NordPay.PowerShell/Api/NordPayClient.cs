@@ -33,18 +33,8 @@ namespace NordPay.Api
         // How far the server's clock may trail ours when matching a withdrawal to a confirm we sent.
         private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(2);
 
-        // HttpClient.Send exists from .NET 5 (PowerShell 7) but not in netstandard2.0, so it is found at run time.
-        private static readonly Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>? SyncSend =
-            typeof(HttpClient).GetMethod("Send", new[] { typeof(HttpRequestMessage), typeof(HttpCompletionOption), typeof(CancellationToken) }) is { } send
-                ? (Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>)Delegate.CreateDelegate(
-                    typeof(Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>), send)
-                : null;
-
+        private static readonly byte[] Utf8Bom = { 0xEF, 0xBB, 0xBF };
         private static readonly MediaTypeHeaderValue JsonMediaType = new MediaTypeHeaderValue("application/json");
-        private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new MediaTypeWithQualityHeaderValue("application/json");
-
-        private static readonly string UserAgent =
-            $"NordPay.PowerShell/{typeof(NordPayClient).Assembly.GetName().Version?.ToString(3)}";
 
         private readonly NordPayConnection _connection;
         private readonly NordPayClientOptions _options;
@@ -305,17 +295,21 @@ namespace NordPay.Api
             }
         }
 
+        /// <summary>An answer as received: its body is parsed as UTF-8 bytes, and decoded to text only for errors and logs.</summary>
         private sealed class Answer
         {
-            public Answer(int status, string text, TimeSpan? retryAfter)
+            private string? _text;
+
+            public Answer(int status, byte[] body, TimeSpan? retryAfter)
             {
                 Status = status;
-                Text = text;
+                Body = body;
                 RetryAfter = retryAfter;
             }
 
             public int Status { get; }
-            public string Text { get; }
+            public byte[] Body { get; }
+            public string Text => _text ??= System.Text.Encoding.UTF8.GetString(Body);
             public TimeSpan? RetryAfter { get; }
         }
 
@@ -343,7 +337,7 @@ namespace NordPay.Api
                         Log(method, uri, outcome, clock, retry, null);
                         if (repeat == Repeat.OnlyIfNotReceived && answer.Status >= 500)
                             throw new OutcomeUnknownException($"NordPay answered HTTP {answer.Status}");
-                        return ReadPayload(answer.Status, answer.Text);
+                        return ReadPayload(answer);
                     }
                     failure = ApiError.FromResponse(answer.Status, answer.Text, Redactor);
                 }
@@ -382,20 +376,15 @@ namespace NordPay.Api
                 message.Content.Headers.ContentType = JsonMediaType;
                 if (_logs(LogLevel.Debug)) _log(LogLevel.Debug, Redactor.Redact($"{method} {uri.AbsolutePath} body: {System.Text.Encoding.UTF8.GetString(body)}"));
             }
-            message.Headers.Accept.Add(AcceptJson);
-            message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
             if (_key.Length > 0) message.Headers.TryAddWithoutValidation("X-API-KEY", _key);
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             timeout.CancelAfter(_options.Timeout);
             // ResponseContentRead: the body is read under the same token, so the timeout covers a slow body too.
-            // On PowerShell's pipeline thread (never a pool thread) a synchronous send spares the wake-up after each call.
-            using var response = SyncSend != null && !Thread.CurrentThread.IsThreadPoolThread
-                ? SyncSend(_http, message, HttpCompletionOption.ResponseContentRead, timeout.Token)
-                : await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-            var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-            if (_logs(LogLevel.Debug)) _log(LogLevel.Debug, Redactor.Redact($"{method} {uri.AbsolutePath} answer (HTTP {(int)response.StatusCode}): {text}"));
-            return new Answer((int)response.StatusCode, text, RetryAfterOf(response));
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            var answer = new Answer((int)response.StatusCode, await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false), RetryAfterOf(response));
+            if (_logs(LogLevel.Debug)) _log(LogLevel.Debug, Redactor.Redact($"{method} {uri.AbsolutePath} answer (HTTP {answer.Status}): {answer.Text}"));
+            return answer;
         }
 
         private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
@@ -436,14 +425,17 @@ namespace NordPay.Api
         }
 
         // Accepts the documented bare JSON and the /v1 envelope {success, data, error}.
-        private JsonPayload ReadPayload(int status, string text)
+        private JsonPayload ReadPayload(Answer answer)
         {
-            if (status < 200 || status > 299) throw ApiError.FromResponse(status, text, Redactor);
+            var status = answer.Status;
+            if (status < 200 || status > 299) throw ApiError.FromResponse(status, answer.Text, Redactor);
             Exception Unreadable(string reason) => ApiError.Unreadable(status, reason, Redactor);
             JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(text);
+                // JSON is UTF-8 (RFC 8259); a byte order mark is allowed before it.
+                var body = answer.Body.AsMemory();
+                document = JsonDocument.Parse(body.Span.StartsWith(Utf8Bom) ? body.Slice(Utf8Bom.Length) : body);
             }
             catch (JsonException ex)
             {
@@ -455,7 +447,7 @@ namespace NordPay.Api
                 if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("success", out var success)
                     && (success.ValueKind == JsonValueKind.True || success.ValueKind == JsonValueKind.False))
                 {
-                    if (success.ValueKind == JsonValueKind.False) throw ApiError.FromResponse(400, text, Redactor);
+                    if (success.ValueKind == JsonValueKind.False) throw ApiError.FromResponse(400, answer.Text, Redactor);
                     if (!root.TryGetProperty("data", out var data)) throw Unreadable("the envelope has no 'data'");
                     return new JsonPayload(data.Clone(), Unreadable);
                 }

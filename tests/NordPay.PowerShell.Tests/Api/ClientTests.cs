@@ -138,6 +138,21 @@ public class ClientTests
     }
 
     [Fact]
+    public async Task Answers_are_read_as_UTF8_with_or_without_a_byte_order_mark()
+    {
+        using var sandbox = Sandboxes.Start();
+        const string request = """{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","currency":"USDTBEP20","amount":"5","expires_at":"2030-01-01T00:00:00Z"}""";
+        sandbox.State.Faults.Add(FaultRule.Answer("withdraw/request", 200, "\uFEFF" + request, times: 1));
+        var read = await ClientFor(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
+        Assert.Equal(Guid.Parse("8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00"), read.Identifier);
+
+        sandbox.State.Faults.Add(FaultRule.Answer("withdraw/request", 400, """{"detail":"Adresse ungültig: prüfen"}""", times: 1));
+        var error = await Assert.ThrowsAsync<NordPayException>(() =>
+            ClientFor(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
+        Assert.Contains("Adresse ungültig: prüfen", error.Message);
+    }
+
+    [Fact]
     public async Task Validation_lists_are_read_with_their_location()
     {
         using var sandbox = Sandboxes.Start();
