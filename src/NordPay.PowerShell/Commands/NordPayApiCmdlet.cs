@@ -110,17 +110,9 @@ namespace NordPay.Commands
         /// <summary>Waits for an API call on the pipeline thread; Ctrl+C cancels it.</summary>
         protected T Await<T>(Func<CancellationToken, Task<T>> call)
         {
-            T result = default!;
-            Await(async token => { result = await call(token).ConfigureAwait(false); });
-            return result;
-        }
-
-        /// <summary>Waits for work on the pipeline thread; Ctrl+C cancels it.</summary>
-        protected void Await(Func<CancellationToken, Task> call)
-        {
             try
             {
-                call(_stopping.Token).GetAwaiter().GetResult();
+                return call(_stopping.Token).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
@@ -131,5 +123,13 @@ namespace NordPay.Commands
                 FlushLog();
             }
         }
+
+        /// <summary>Waits for work on the pipeline thread; Ctrl+C cancels it.</summary>
+        protected void Await(Func<CancellationToken, Task> call) =>
+            Await(async token =>
+            {
+                await call(token).ConfigureAwait(false);
+                return true;
+            });
     }
 }
