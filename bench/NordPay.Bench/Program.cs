@@ -40,8 +40,8 @@ if (options.Runs("throughput"))
     {
         Line($"## Throughput: {options.Rows} rows per path, request + confirm each, sequential, in chunks of {options.Chunk} taken in turn (after {options.WarmUpRows} rows of warm-up each)");
         Line(string.Empty);
-        Line("| Path | rows/s | p50 ms | p95 ms | p99 ms | vs plain HttpClient | range over fifths of the run |");
-        Line("|---|---:|---:|---:|---:|---:|---:|");
+        Line("| Path | rows/s | p50 ms | p95 ms | p99 ms | vs plain HttpClient | range over fifths of the run | KB allocated per row | collections per 1,000 rows | GC pause ms per 1,000 rows |");
+        Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         using var ps = Session(baseUri, key);
         using var http = new HttpClient();
         var client = new NordPay.Api.NordPayClient(new NordPay.Api.NordPayConnection(baseUri, new NetworkCredential(string.Empty, key).SecurePassword));
@@ -65,7 +65,13 @@ if (options.Runs("throughput"))
             for (var k = 0; k < paths.Length; k++)
             {
                 var path = (c + k) % paths.Length;
-                measured[path][c] = await paths[path].Measure(chunk);
+                var (allocated, collections, paused) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.GetTotalPauseDuration());
+                measured[path][c] = await paths[path].Measure(chunk) with
+                {
+                    AllocatedBytes = GC.GetTotalAllocatedBytes() - allocated,
+                    Collections = GC.CollectionCount(0) - collections,
+                    GcPause = GC.GetTotalPauseDuration() - paused,
+                };
             }
         var floor = Result.Sum(measured[0]).RowsPerSecond;
         for (var path = 0; path < paths.Length; path++)
@@ -73,7 +79,7 @@ if (options.Runs("throughput"))
             var total = Result.Sum(measured[path]);
             var fifths = Enumerable.Range(0, 5).Select(f => Range(f)).Select(r =>
                 100 * Result.Sum(measured[path][r]).RowsPerSecond / Result.Sum(measured[0][r]).RowsPerSecond).ToList();
-            Line($"| {paths[path].Name} | {total.RowsPerSecond:0} | {total.Percentile(50):0.00} | {total.Percentile(95):0.00} | {total.Percentile(99):0.00} | {100 * total.RowsPerSecond / floor:0}% | {fifths.Min():0}-{fifths.Max():0}% |");
+            Line($"| {paths[path].Name} | {total.RowsPerSecond:0} | {total.Percentile(50):0.00} | {total.Percentile(95):0.00} | {total.Percentile(99):0.00} | {100 * total.RowsPerSecond / floor:0}% | {fifths.Min():0}-{fifths.Max():0}% | {total.AllocatedBytes / 1024.0 / total.Rows:0.0} | {1000.0 * total.Collections / total.Rows:0.0} | {1000.0 * total.GcPause.TotalMilliseconds / total.Rows:0.0} |");
         }
         Range Range(int fifth) => new(fifth * chunks / 5, (fifth + 1) * chunks / 5);
 
@@ -83,7 +89,7 @@ if (options.Runs("throughput"))
         var batch = Enumerable.Range(0, 3)
             .Select(_ => Run(batchSession, "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", Rows(chunk++, options.BatchRows), Journal()))
             .OrderBy(r => r.RowsPerSecond).ElementAt(1);
-        Line($"| Invoke-NordPayPayout ({options.BatchRows} rows per call, median of 3; journal on disk, one fsync per row) | {batch.RowsPerSecond:0} | {batch.Percentile(50):0.00} | {batch.Percentile(95):0.00} | {batch.Percentile(99):0.00} | {100 * batch.RowsPerSecond / floor:0}% | |");
+        Line($"| Invoke-NordPayPayout ({options.BatchRows} rows per call, median of 3; journal on disk, one fsync per row) | {batch.RowsPerSecond:0} | {batch.Percentile(50):0.00} | {batch.Percentile(95):0.00} | {batch.Percentile(99):0.00} | {100 * batch.RowsPerSecond / floor:0}% | | | | |");
         Line(string.Empty);
 
         // 5. The sandbox's own capacity: many plain clients at once.
@@ -176,9 +182,13 @@ if (options.Runs("memory"))
     }
 }
 
-var written = Path.Combine(options.RepoRoot, "bench", "results.md");
-File.WriteAllText(written, report.ToString());
-Console.WriteLine($"Written to {written}");
+// Only a run of every part replaces the recorded results.
+if (options.Only == null)
+{
+    var written = Path.Combine(options.RepoRoot, "bench", "results.md");
+    File.WriteAllText(written, report.ToString());
+    Console.WriteLine($"Written to {written}");
+}
 return 0;
 
 PowerShell Session(Uri baseUri, string apiKey)
@@ -402,9 +412,20 @@ internal sealed record Result(int Rows, double Seconds, List<double> Latencies)
     public static Result Sum(IEnumerable<Result> parts)
     {
         var list = parts.ToList();
-        return new Result(list.Sum(r => r.Rows), list.Sum(r => r.Seconds), list.SelectMany(r => r.Latencies).ToList());
+        return new Result(list.Sum(r => r.Rows), list.Sum(r => r.Seconds), list.SelectMany(r => r.Latencies).ToList())
+        {
+            AllocatedBytes = list.Sum(r => r.AllocatedBytes),
+            Collections = list.Sum(r => r.Collections),
+            GcPause = TimeSpan.FromTicks(list.Sum(r => r.GcPause.Ticks)),
+        };
     }
 
+    /// <summary>Bytes allocated in the whole process while the rows ran (only one path runs at a time).</summary>
+    public long AllocatedBytes { get; init; }
+    /// <summary>Garbage collections (of generation 0 and up) while the rows ran.</summary>
+    public int Collections { get; init; }
+    /// <summary>Time the process stood still for garbage collection while the rows ran.</summary>
+    public TimeSpan GcPause { get; init; }
     public double RowsPerSecond => Rows / Seconds;
 
     public double Percentile(int p)
