@@ -12,7 +12,7 @@ using NordPay.Sandbox;
 // The NordPay benchmark: starts the sandbox on loopback and measures, side by side, the module's pipeline,
 // its batch mode and a plain HttpClient loop; parallel scaling under latency; Import-Module time; memory
 // while streaming; and the sandbox's own capacity. Usage (from the repository root):
-//   dotnet run -c Release --project bench/NordPay.Bench [-- --rows 2000 --scaling-rows 160 --memory-rows 100000]
+//   dotnet run -c Release --project bench/NordPay.Bench [-- --rows 10000 --only throughput]   (bench/README.md lists every option)
 var options = Options.Parse(args);
 ModuleAssembly.Directory = options.ModuleDirectory;
 if (options.ImportChild)
