@@ -7,7 +7,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using NordPay.Bench;
-using NordPay.Sandbox;
 
 // The NordPay benchmark: starts the sandbox on loopback and measures, side by side, the module's pipeline,
 // its batch mode and a plain HttpClient loop; parallel scaling under latency; Import-Module time; memory
@@ -31,104 +30,86 @@ void Line(string text)
 Line($"NordPay benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
 Line(string.Empty);
 
-// 1. Throughput and latency, request + confirm per row. The sandbox runs in a process of its own, as a server
-// does: it does not share this process's garbage collector and thread pool with the client being measured.
+// 1. Throughput and latency, request + confirm per row.
 if (options.Runs("throughput"))
 {
-    var (server, baseUri, key) = StartSandboxProcess("--balance", "USDTBEP20=1000000000000");
-    try
+    using var sandbox = SandboxProcess.Start("--balance", "USDTBEP20=1000000000000");
+    Line($"## Throughput: {options.Rows} rows per path, request + confirm each, sequential, in chunks of {options.Chunk} taken in turn (after {options.WarmUpRows} rows of warm-up each)");
+    Line(string.Empty);
+    Line("| Path | rows/s | p50 ms | p95 ms | p99 ms | vs plain HttpClient | range over fifths of the run | KB allocated per row | collections per 1,000 rows | GC pause ms per 1,000 rows |");
+    Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    using var ps = Session(sandbox);
+    using var http = new HttpClient();
+    var client = new NordPay.Api.NordPayClient(new NordPay.Api.NordPayConnection(sandbox.BaseUri, new NetworkCredential(string.Empty, sandbox.ApiKey).SecurePassword));
+    using var pipeline = new StreamingPipeline(ps, p => p.AddCommand("New-NordPayWithdrawRequest").AddCommand("Confirm-NordPayWithdraw").AddParameter("Force"));
+    var paths = new (string Name, Func<int, Task<Result>> Measure)[]
     {
-        Line($"## Throughput: {options.Rows} rows per path, request + confirm each, sequential, in chunks of {options.Chunk} taken in turn (after {options.WarmUpRows} rows of warm-up each)");
-        Line(string.Empty);
-        Line("| Path | rows/s | p50 ms | p95 ms | p99 ms | vs plain HttpClient | range over fifths of the run | KB allocated per row | collections per 1,000 rows | GC pause ms per 1,000 rows |");
-        Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        using var ps = Session(baseUri, key);
-        using var http = new HttpClient();
-        var client = new NordPay.Api.NordPayClient(new NordPay.Api.NordPayConnection(baseUri, new NetworkCredential(string.Empty, key).SecurePassword));
-        using var pipeline = new StreamingPipeline(ps, p => p.AddCommand("New-NordPayWithdrawRequest").AddCommand("Confirm-NordPayWithdraw").AddParameter("Force"));
-        var paths = new (string Name, Func<int, Task<Result>> Measure)[]
+        ("plain HttpClient loop (the floor)", chunk => PlainLoop(http, sandbox, chunk, options.Chunk)),
+        ("the module's API client alone, called as the cmdlets call it (no PowerShell)", chunk => Task.FromResult(OnOwnThread(() => ClientLoop(client, chunk, options.Chunk)))),
+        ("New-NordPayWithdrawRequest \\| Confirm-NordPayWithdraw", chunk => Task.FromResult(pipeline.Feed(Rows(chunk, options.Chunk)))),
+    };
+    // The engine's code is compiled in tiers while it runs, and PowerShell's per-row speed keeps rising for
+    // thousands of rows (2.3 s, then 1.8, 1.0, 0.9, 0.6 s for the same 2,000 rows): measure after that.
+    var chunk = 0;
+    for (var warm = 0; warm < options.WarmUpRows / options.Chunk; warm++, chunk++)
+        foreach (var path in paths) await path.Measure(chunk);
+    // Then a chunk of each path in turn, the order rotating, so that every path meets the same moments of a
+    // shared machine: noise there comes and goes over seconds, and one long run of each compares moments.
+    var chunks = options.Rows / options.Chunk;
+    var measured = paths.Select(_ => new Result[chunks]).ToArray();
+    for (var c = 0; c < chunks; c++, chunk++)
+        for (var k = 0; k < paths.Length; k++)
         {
-            ("plain HttpClient loop (the floor)", chunk => PlainLoop(http, baseUri, key, chunk, options.Chunk)),
-            ("the module's API client alone, called as the cmdlets call it (no PowerShell)", chunk => Task.FromResult(OnOwnThread(() => ClientLoop(client, chunk, options.Chunk)))),
-            ("New-NordPayWithdrawRequest \\| Confirm-NordPayWithdraw", chunk => Task.FromResult(pipeline.Feed(Rows(chunk, options.Chunk)))),
-        };
-        // The engine's code is compiled in tiers while it runs, and PowerShell's per-row speed keeps rising for
-        // thousands of rows (2.3 s, then 1.8, 1.0, 0.9, 0.6 s for the same 2,000 rows): measure after that.
-        var chunk = 0;
-        for (var warm = 0; warm < options.WarmUpRows / options.Chunk; warm++, chunk++)
-            foreach (var path in paths) await path.Measure(chunk);
-        // Then a chunk of each path in turn, the order rotating, so that every path meets the same moments of a
-        // shared machine: noise there comes and goes over seconds, and one long run of each compares moments.
-        var chunks = options.Rows / options.Chunk;
-        var measured = paths.Select(_ => new Result[chunks]).ToArray();
-        for (var c = 0; c < chunks; c++, chunk++)
-            for (var k = 0; k < paths.Length; k++)
+            var path = (c + k) % paths.Length;
+            var (allocated, collections, paused) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.GetTotalPauseDuration());
+            measured[path][c] = await paths[path].Measure(chunk) with
             {
-                var path = (c + k) % paths.Length;
-                var (allocated, collections, paused) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.GetTotalPauseDuration());
-                measured[path][c] = await paths[path].Measure(chunk) with
-                {
-                    AllocatedBytes = GC.GetTotalAllocatedBytes() - allocated,
-                    Collections = GC.CollectionCount(0) - collections,
-                    GcPause = GC.GetTotalPauseDuration() - paused,
-                };
-            }
-        var floor = Result.Sum(measured[0]).RowsPerSecond;
-        for (var path = 0; path < paths.Length; path++)
-        {
-            var total = Result.Sum(measured[path]);
-            var fifths = Enumerable.Range(0, 5).Select(f => Range(f)).Select(r =>
-                100 * Result.Sum(measured[path][r]).RowsPerSecond / Result.Sum(measured[0][r]).RowsPerSecond).ToList();
-            Line($"| {paths[path].Name} | {total.RowsPerSecond:0} | {total.Percentile(50):0.00} | {total.Percentile(95):0.00} | {total.Percentile(99):0.00} | {100 * total.RowsPerSecond / floor:0}% | {fifths.Min():0}-{fifths.Max():0}% | {total.AllocatedBytes / 1024.0 / total.Rows:0.0} | {1000.0 * total.Collections / total.Rows:0.0} | {1000.0 * total.GcPause.TotalMilliseconds / total.Rows:0.0} |");
+                AllocatedBytes = GC.GetTotalAllocatedBytes() - allocated,
+                Collections = GC.CollectionCount(0) - collections,
+                GcPause = GC.GetTotalPauseDuration() - paused,
+            };
         }
-        Range Range(int fifth) => new(fifth * chunks / 5, (fifth + 1) * chunks / 5);
-
-        // The batch mode pays a whole file per call (preflight, journal, then rows): whole runs, after one to warm up.
-        using var batchSession = Session(baseUri, key);
-        Run(batchSession, "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", Rows(chunk++, options.BatchRows), Journal());
-        var batch = Enumerable.Range(0, 3)
-            .Select(_ => Run(batchSession, "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", Rows(chunk++, options.BatchRows), Journal()))
-            .OrderBy(r => r.RowsPerSecond).ElementAt(1);
-        Line($"| Invoke-NordPayPayout ({options.BatchRows} rows per call, median of 3; journal on disk, one fsync per row) | {batch.RowsPerSecond:0} | {batch.Percentile(50):0.00} | {batch.Percentile(95):0.00} | {batch.Percentile(99):0.00} | {100 * batch.RowsPerSecond / floor:0}% | | | | |");
-        Line(string.Empty);
-
-        // 5. The sandbox's own capacity: many plain clients at once.
-        var capacity = await SandboxCapacity(baseUri, key, workers: 16, seconds: 3);
-        Line($"## Sandbox capacity: {capacity:0} rows/s (request + confirm) with 16 concurrent plain HttpClient workers, vs {floor:0} rows/s from one sequential client");
-        Line(string.Empty);
-    }
-    finally
+    var floor = Result.Sum(measured[0]).RowsPerSecond;
+    for (var path = 0; path < paths.Length; path++)
     {
-        server.Kill();
-        server.WaitForExit();
+        var total = Result.Sum(measured[path]);
+        var fifths = Enumerable.Range(0, 5).Select(f => Range(f)).Select(r =>
+            100 * Result.Sum(measured[path][r]).RowsPerSecond / Result.Sum(measured[0][r]).RowsPerSecond).ToList();
+        Line($"| {paths[path].Name} | {total.RowsPerSecond:0} | {total.Percentile(50):0.00} | {total.Percentile(95):0.00} | {total.Percentile(99):0.00} | {100 * total.RowsPerSecond / floor:0}% | {fifths.Min():0}-{fifths.Max():0}% | {total.AllocatedBytes / 1024.0 / total.Rows:0.0} | {1000.0 * total.Collections / total.Rows:0.0} | {1000.0 * total.GcPause.TotalMilliseconds / total.Rows:0.0} |");
     }
+    Range Range(int fifth) => new(fifth * chunks / 5, (fifth + 1) * chunks / 5);
+
+    // The batch mode pays a whole file per call (preflight, journal, then rows): whole runs, after one to warm up.
+    using var batchSession = Session(sandbox);
+    Result PayBatch() => Run(batchSession, "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", Rows(chunk++, options.BatchRows), Journal());
+    PayBatch();
+    var batch = Enumerable.Range(0, 3).Select(_ => PayBatch()).OrderBy(r => r.RowsPerSecond).ElementAt(1);
+    Line($"| Invoke-NordPayPayout ({options.BatchRows} rows per call, median of 3; journal on disk, one fsync per row) | {batch.RowsPerSecond:0} | {batch.Percentile(50):0.00} | {batch.Percentile(95):0.00} | {batch.Percentile(99):0.00} | {100 * batch.RowsPerSecond / floor:0}% | | | | |");
+    Line(string.Empty);
+
+    // 5. The sandbox's own capacity: many plain clients at once.
+    var capacity = await SandboxCapacity(sandbox, workers: 16, seconds: 3);
+    Line($"## Sandbox capacity: {capacity:0} rows/s (request + confirm) with 16 concurrent plain HttpClient workers, vs {floor:0} rows/s from one sequential client");
+    Line(string.Empty);
 }
 
 // 2. Parallel scaling under injected latency.
 if (options.Runs("scaling"))
 {
-    var (server, baseUri, key) = StartSandboxProcess("--latency-ms", "50");
-    try
+    using var sandbox = SandboxProcess.Start("--latency-ms", "50");
+    Line($"## Parallel scaling: {options.ScalingRows} rows through Invoke-NordPayPayout, 50 ms added to every call");
+    Line(string.Empty);
+    Line("| ThrottleLimit | rows/s | speed-up |");
+    Line("|---:|---:|---:|");
+    using var ps = Session(sandbox);
+    double? sequential = null;
+    foreach (var throttle in new[] { 1, 4, 8, 16 })
     {
-        Line($"## Parallel scaling: {options.ScalingRows} rows through Invoke-NordPayPayout, 50 ms added to every call");
-        Line(string.Empty);
-        Line("| ThrottleLimit | rows/s | speed-up |");
-        Line("|---:|---:|---:|");
-        using var ps = Session(baseUri, key);
-        double? sequential = null;
-        foreach (var throttle in new[] { 1, 4, 8, 16 })
-        {
-            var result = Run(ps, $"$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -ThrottleLimit {throttle}", Rows(throttle, options.ScalingRows), Journal());
-            sequential ??= result.RowsPerSecond;
-            Line($"| {throttle} | {result.RowsPerSecond:0.0} | {result.RowsPerSecond / sequential.Value:0.0}x |");
-        }
-        Line(string.Empty);
+        var result = Run(ps, $"$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -ThrottleLimit {throttle}", Rows(throttle, options.ScalingRows), Journal());
+        sequential ??= result.RowsPerSecond;
+        Line($"| {throttle} | {result.RowsPerSecond:0.0} | {result.RowsPerSecond / sequential.Value:0.0}x |");
     }
-    finally
-    {
-        server.Kill();
-        server.WaitForExit();
-    }
+    Line(string.Empty);
 }
 
 // 3. Import-Module, in a fresh process (cold) and in a new session of a process that imported it once (warm).
@@ -146,40 +127,31 @@ if (options.Runs("import"))
     Line(string.Empty);
 }
 
-// 4. Memory while streaming. The sandbox runs in a process of its own here, so its ledger's growth is not
-// counted against the module.
+// 4. Memory while streaming. The sandbox's ledger grows in its own process, not counted against the module.
 if (options.Runs("memory"))
 {
-    var (server, baseUri, key) = StartSandboxProcess();
-    try
+    using var sandbox = SandboxProcess.Start();
+    Line("## Peak live managed memory while streaming rows (sampled after a full collection every 200 ms; sandbox in its own process)");
+    Line(string.Empty);
+    Line("| Path | rows | peak heap MB | time s |");
+    Line("|---|---:|---:|---:|");
+    foreach (var count in new[] { options.MemoryRows / 10, options.MemoryRows })
     {
-        Line("## Peak live managed memory while streaming rows (sampled after a full collection every 200 ms; sandbox in its own process)");
-        Line(string.Empty);
-        Line("| Path | rows | peak heap MB | time s |");
-        Line("|---|---:|---:|---:|");
-        foreach (var count in new[] { options.MemoryRows / 10, options.MemoryRows })
-        {
-            using var ps = Session(baseUri, key);
-            var (peak, seconds) = Peak(() => Run(ps,
-                "1..$args[0] | ForEach-Object { [pscustomobject]@{ Currency = 'USDTBEP20'; Address = '0x' + $_.ToString('x40'); Amount = '1.' + $_ } } | New-NordPayWithdrawRequest -WhatIf",
-                count));
-            Line($"| New-NordPayWithdrawRequest -WhatIf | {count} | {peak:0.0} | {seconds:0.0} |");
-        }
-        foreach (var count in new[] { options.BatchMemoryRows / 10, options.BatchMemoryRows })
-        {
-            using var ps = Session(baseUri, key);
-            var (peak, seconds) = Peak(() => Run(ps,
-                "1..$args[0] | ForEach-Object { [pscustomobject]@{ Currency = 'USDTBEP20'; Address = '0x' + ($_ + $args[2]).ToString('x40'); Amount = '1.' + $_ } } | Invoke-NordPayPayout -JournalPath $args[1] -Force -ThrottleLimit 8 -InformationAction Ignore | Out-Null",
-                count, Journal(), count * 7));
-            Line($"| Invoke-NordPayPayout (paying) | {count} | {peak:0.0} | {seconds:0.0} |");
-        }
-        Line(string.Empty);
+        using var ps = Session(sandbox);
+        var (peak, seconds) = Peak(() => Run(ps,
+            "1..$args[0] | ForEach-Object { [pscustomobject]@{ Currency = 'USDTBEP20'; Address = '0x' + $_.ToString('x40'); Amount = '1.' + $_ } } | New-NordPayWithdrawRequest -WhatIf",
+            count));
+        Line($"| New-NordPayWithdrawRequest -WhatIf | {count} | {peak:0.0} | {seconds:0.0} |");
     }
-    finally
+    foreach (var count in new[] { options.BatchMemoryRows / 10, options.BatchMemoryRows })
     {
-        server.Kill();
-        server.WaitForExit();
+        using var ps = Session(sandbox);
+        var (peak, seconds) = Peak(() => Run(ps,
+            "1..$args[0] | ForEach-Object { [pscustomobject]@{ Currency = 'USDTBEP20'; Address = '0x' + ($_ + $args[2]).ToString('x40'); Amount = '1.' + $_ } } | Invoke-NordPayPayout -JournalPath $args[1] -Force -ThrottleLimit 8 -InformationAction Ignore | Out-Null",
+            count, Journal(), count * 7));
+        Line($"| Invoke-NordPayPayout (paying) | {count} | {peak:0.0} | {seconds:0.0} |");
     }
+    Line(string.Empty);
 }
 
 // Only a run of every part replaces the recorded results.
@@ -191,7 +163,7 @@ if (options.Only == null)
 }
 return 0;
 
-PowerShell Session(Uri baseUri, string apiKey)
+PowerShell Session(SandboxProcess sandbox)
 {
     var runspace = RunspaceFactory.CreateRunspace(new QuietHost(), InitialSessionState.CreateDefault2());
     runspace.Open();
@@ -199,8 +171,8 @@ PowerShell Session(Uri baseUri, string apiKey)
     ps.Runspace = runspace;
     ps.AddScript("Import-Module $args[0]; Set-NordPayApiKey -ApiKey $args[1] -BaseUri $args[2]")
         .AddArgument(Path.Combine(options.ModuleDirectory, "NordPay.psd1"))
-        .AddArgument(new NetworkCredential(string.Empty, apiKey).SecurePassword)
-        .AddArgument(baseUri).Invoke();
+        .AddArgument(new NetworkCredential(string.Empty, sandbox.ApiKey).SecurePassword)
+        .AddArgument(sandbox.BaseUri).Invoke();
     return ps;
 }
 
@@ -216,22 +188,12 @@ Result Run(PowerShell ps, string script, params object[] arguments)
     var stamps = new List<double>();
     output.DataAdded += (_, _) => stamps.Add(clock.Elapsed.TotalMilliseconds);
     // On a thread of its own, as in pwsh: the pipeline thread is never a thread-pool thread there.
-    Exception? failure = null;
-    var pipeline = new Thread(() =>
+    OnOwnThread(() =>
     {
-        try
-        {
-            ps.Invoke(null, output);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
+        ps.Invoke(null, output);
+        return output.Count;
     });
-    pipeline.Start();
-    pipeline.Join();
     clock.Stop();
-    if (failure != null) throw new InvalidOperationException("The run failed: " + failure.Message, failure);
     if (Environment.GetEnvironmentVariable("NORDPAY_BENCH_TRACE") == "1")
         Console.WriteLine($"trace: {stamps.Count} outputs, first at {stamps.FirstOrDefault():0} ms, last at {stamps.LastOrDefault():0} ms, total {clock.ElapsedMilliseconds} ms");
     if (ps.Streams.Error.Count > 0) throw new InvalidOperationException("The run failed: " + ps.Streams.Error[0]);
@@ -249,23 +211,6 @@ static PSObject[] Rows(int chunk, int count) => Enumerable.Range(1, count).Selec
     row.Properties.Add(new PSNoteProperty("Amount", AmountText(i)));
     return row;
 }).ToArray();
-
-// The sandbox as a child process, as a user starts it; its URL and key are read from what it prints.
-static (Process Server, Uri BaseUri, string ApiKey) StartSandboxProcess(params string[] options)
-{
-    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-    foreach (var arg in new[] { typeof(SandboxServer).Assembly.Location, "--port", "0" }.Concat(options)) start.ArgumentList.Add(arg);
-    var server = Process.Start(start)!;
-    Uri? baseUri = null;
-    string? key = null;
-    while (baseUri == null || key == null)
-    {
-        var line = server.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The sandbox stopped before it was ready.");
-        if (line.StartsWith("NordPay sandbox listening on ", StringComparison.Ordinal)) baseUri = new Uri(line["NordPay sandbox listening on ".Length..]);
-        else if (line.StartsWith("API key: ", StringComparison.Ordinal)) key = line["API key: ".Length..];
-    }
-    return (server, baseUri, key);
-}
 
 static string Journal() => Path.Combine(Path.GetTempPath(), "nordpay-bench", Guid.NewGuid().ToString("N") + ".journal");
 
@@ -287,9 +232,9 @@ static Result ClientLoop(NordPay.Api.NordPayClient client, int chunk, int count)
 }
 
 // As the cmdlets run: blocking on a thread of its own, never a thread-pool thread (PowerShell's pipeline thread).
-static Result OnOwnThread(Func<Result> work)
+static T OnOwnThread<T>(Func<T> work)
 {
-    Result? result = null;
+    T result = default!;
     Exception? failure = null;
     var thread = new Thread(() =>
     {
@@ -304,17 +249,17 @@ static Result OnOwnThread(Func<Result> work)
     });
     thread.Start();
     thread.Join();
-    return failure == null ? result! : throw new InvalidOperationException("The run failed: " + failure.Message, failure);
+    return failure == null ? result : throw new InvalidOperationException("The run failed: " + failure.Message, failure);
 }
 
-static async Task<Result> PlainLoop(HttpClient http, Uri baseUri, string key, int chunk, int count)
+static async Task<Result> PlainLoop(HttpClient http, SandboxProcess sandbox, int chunk, int count)
 {
     var latencies = new List<double>(count);
     var total = Stopwatch.StartNew();
     for (var i = 1; i <= count; i++)
     {
         var row = Stopwatch.StartNew();
-        await PlainPayout(http, baseUri, key, Address(chunk, i), AmountText(i));
+        await PlainPayout(http, sandbox, Address(chunk, i), AmountText(i));
         latencies.Add(row.Elapsed.TotalMilliseconds);
     }
     return new Result(count, total.Elapsed.TotalSeconds, latencies);
@@ -324,25 +269,25 @@ static string Address(int chunk, int i) => "0x" + (10_000_000L * (chunk + 1) + i
 
 static string AmountText(int i) => "1." + i.ToString(CultureInfo.InvariantCulture);
 
-static async Task PlainPayout(HttpClient http, Uri baseUri, string key, string address, string amount)
+static async Task PlainPayout(HttpClient http, SandboxProcess sandbox, string address, string amount)
 {
     var body = $$"""{"currency":"USDTBEP20","address":"{{address}}","amount":"{{amount}}"}""";
-    using var request = await Post(http, baseUri, key, "balance/withdraw/request", body);
+    using var request = await Post(http, sandbox, "balance/withdraw/request", body);
     using var document = JsonDocument.Parse(await request.Content.ReadAsStringAsync());
     var identifier = document.RootElement.GetProperty("identifier").GetString();
-    using var confirm = await Post(http, baseUri, key, "balance/withdraw/confirm", $$"""{"identifier":"{{identifier}}"}""");
+    using var confirm = await Post(http, sandbox, "balance/withdraw/confirm", $$"""{"identifier":"{{identifier}}"}""");
     confirm.EnsureSuccessStatusCode();
 }
 
-static async Task<HttpResponseMessage> Post(HttpClient http, Uri baseUri, string key, string path, string json)
+static async Task<HttpResponseMessage> Post(HttpClient http, SandboxProcess sandbox, string path, string json)
 {
-    using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUri, path)) { Content = new StringContent(json) };
+    using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(sandbox.BaseUri, path)) { Content = new StringContent(json) };
     message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-    message.Headers.Add("X-API-KEY", key);
+    message.Headers.Add("X-API-KEY", sandbox.ApiKey);
     return await http.SendAsync(message);
 }
 
-static async Task<double> SandboxCapacity(Uri baseUri, string key, int workers, int seconds)
+static async Task<double> SandboxCapacity(SandboxProcess sandbox, int workers, int seconds)
 {
     using var http = new HttpClient();
     var done = 0;
@@ -352,7 +297,7 @@ static async Task<double> SandboxCapacity(Uri baseUri, string key, int workers, 
     {
         for (var i = 0; DateTime.UtcNow < until; i++)
         {
-            await PlainPayout(http, baseUri, key, Address(1_000 + w, i), AmountText(i));
+            await PlainPayout(http, sandbox, Address(1_000 + w, i), AmountText(i));
             Interlocked.Increment(ref done);
         }
     }));

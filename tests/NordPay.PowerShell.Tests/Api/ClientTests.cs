@@ -138,7 +138,7 @@ public class ClientTests
     }
 
     [Fact]
-    public async Task Answers_are_read_as_UTF8_with_or_without_a_byte_order_mark()
+    public async Task Answers_are_read_as_UTF8_even_after_a_byte_order_mark()
     {
         using var sandbox = Sandboxes.Start();
         const string request = """{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","currency":"USDTBEP20","amount":"5","expires_at":"2030-01-01T00:00:00Z"}""";
