@@ -47,12 +47,22 @@ namespace NordPay.Api
         /// <summary>Formats an amount exactly as it will be sent: invariant, every digit and trailing zero kept.</summary>
         public static string Format(decimal amount) => amount.ToString(CultureInfo.InvariantCulture);
 
+        /// <summary>
+        /// The amount's value without trailing zeros (2.50 and 2.500 are both "2.5"): what identifies a payout.
+        /// What is sent is <see cref="Format"/>, the user's own digits.
+        /// </summary>
+        public static string Canonical(decimal amount)
+        {
+            var text = Format(amount);
+            return text.IndexOf('.') < 0 ? text : text.TrimEnd('0').TrimEnd('.');
+        }
+
         /// <summary>Decimal places that carry a digit: 1.50 has one.</summary>
         public static int DecimalPlaces(decimal amount)
         {
-            var text = Format(amount);
+            var text = Canonical(amount);
             var point = text.IndexOf('.');
-            return point < 0 ? 0 : text.TrimEnd('0').Length - point - 1;
+            return point < 0 ? 0 : text.Length - point - 1;
         }
 
         /// <summary>Reads a number the API sent, as a JSON number's text or a string.</summary>

@@ -86,6 +86,9 @@ namespace NordPay.Api
             foreach (var item in value.EnumerateArray()) yield return new JsonPayload(item, _unreadable);
         }
 
+        /// <summary>The error for a payload that is not what was expected.</summary>
+        public Exception Unreadable(string reason) => _unreadable(reason);
+
         private bool TryGet(string name, out JsonElement value)
         {
             value = default;

@@ -37,5 +37,16 @@ namespace NordPay.Api
         }
 
         internal string RevealKey() => new NetworkCredential(string.Empty, ApiKey).Password;
+
+        /// <summary>Names the merchant account this connection reaches (its host and a hash of its key), never the key itself.</summary>
+        internal string Account
+        {
+            get
+            {
+                using var sha = System.Security.Cryptography.SHA256.Create();
+                var hash = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(RevealKey()));
+                return BaseUri.GetLeftPart(UriPartial.Authority) + "|" + Convert.ToBase64String(hash);
+            }
+        }
     }
 }

@@ -11,11 +11,20 @@ namespace NordPay.Api
             Reconciled = reconciled;
         }
 
+        /// <summary>The withdrawal's id (for a multiple confirm, the batch's id).</summary>
         public long Id { get; }
         public string Status { get; }
         public string Detail { get; }
 
         /// <summary>True when the confirm's answer was lost and the withdrawal was found in the withdraw history instead.</summary>
         public bool Reconciled { get; }
+
+        /// <summary>A confirm's answer: only a positive integer id proves the withdrawal exists.</summary>
+        internal static WithdrawConfirmResult Read(JsonPayload payload)
+        {
+            var id = payload.Int64("id");
+            if (id <= 0) throw payload.Unreadable($"field 'id' is not a withdrawal id: {id}");
+            return new WithdrawConfirmResult(id, payload.String("status"), payload.OptionalString("detail") ?? string.Empty);
+        }
     }
 }

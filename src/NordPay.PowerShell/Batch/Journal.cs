@@ -38,21 +38,21 @@ namespace NordPay.Batch
         /// <summary>True when the last line was torn by a crash and was cut off.</summary>
         public bool RepairedTornLine { get; }
 
-        /// <summary>Opens (or creates) a journal for this run alone.</summary>
+        /// <summary>Opens (or creates) a journal for this run alone. The path is absolute: cmdlets resolve it through PowerShell's provider.</summary>
         public static Journal Open(string path, Redactor redactor)
         {
-            var full = System.IO.Path.GetFullPath(path);
-            var directory = System.IO.Path.GetDirectoryName(full);
-            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+            var full = RequireUsablePath(path);
             FileStream stream;
             try
             {
+                var directory = System.IO.Path.GetDirectoryName(full);
+                if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
                 // FileShare.None: on Linux and macOS only an exclusive lock keeps a second run (of any process) out.
                 stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.None);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw Locked(full, ex);
+                throw Unusable(full, ex);
             }
             try
             {
@@ -67,25 +67,55 @@ namespace NordPay.Batch
             }
         }
 
-        private static NordPayException Locked(string full, IOException ex) =>
-                new NordPayException("JournalLocked", ErrorKind.ResourceBusy,
-                    $"The journal {full} is in use by another run ({ex.Message}); two runs never share a journal.", "JournalPath",
-                    recommendedAction: "Wait for the other run to finish, or use another journal for another batch.");
-
         /// <summary>Reads a journal without taking it or repairing it, as -WhatIf does; a missing journal has no entries.</summary>
         public static IReadOnlyList<JournalEntry> Peek(string path)
         {
-            var full = System.IO.Path.GetFullPath(path);
+            var full = RequireUsablePath(path);
             if (!File.Exists(full)) return Array.Empty<JournalEntry>();
             try
             {
                 using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
                 return Load(stream, full, repair: false).Entries;
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw Locked(full, ex);
+                throw Unusable(full, ex);
             }
+        }
+
+        private static string RequireUsablePath(string path)
+        {
+            if (!System.IO.Path.IsPathRooted(path)) throw new ArgumentException($"The journal path '{path}' is not absolute.", nameof(path));
+            if (Directory.Exists(path))
+                throw new NordPayException("JournalPathInvalid", ErrorKind.InvalidArgument,
+                    $"The journal path {path} is a folder; it must name a file.", "JournalPath",
+                    recommendedAction: "Name a file, for example payouts.journal inside that folder.");
+            return path;
+        }
+
+        // Only a sharing violation means another run holds the journal; anything else is a path that cannot be used.
+        private static NordPayException Unusable(string full, Exception ex)
+        {
+            if (ex is UnauthorizedAccessException)
+                return new NordPayException("JournalAccessDenied", ErrorKind.PermissionDenied,
+                    $"The journal {full} cannot be opened: {ex.Message}", "JournalPath", inner: ex,
+                    recommendedAction: "Give this account read and write access to the journal and its folder, or use another path.");
+            if (IsSharingViolation(ex, full))
+                return new NordPayException("JournalLocked", ErrorKind.ResourceBusy,
+                    $"The journal {full} is in use by another run; two runs never share a journal.", "JournalPath", inner: ex,
+                    recommendedAction: "Wait for the other run to finish, or use another journal for another batch.");
+            return new NordPayException("JournalPathInvalid", ErrorKind.InvalidArgument,
+                $"The journal {full} cannot be created or opened: {ex.Message}", "JournalPath", inner: ex,
+                recommendedAction: "Check the path: every folder in it must be a folder (not a file) that this account can write to.");
+        }
+
+        private static bool IsSharingViolation(Exception ex, string full)
+        {
+            if (!(ex is IOException) || ex is FileNotFoundException || ex is DirectoryNotFoundException || ex is PathTooLongException) return false;
+            // Windows: ERROR_SHARING_VIOLATION (32) or ERROR_LOCK_VIOLATION (33). Elsewhere .NET reports the failed
+            // advisory lock (EWOULDBLOCK) on a file that exists.
+            var code = ex.HResult & 0xFFFF;
+            return code == 32 || code == 33 || File.Exists(full);
         }
 
         /// <summary>
@@ -140,7 +170,7 @@ namespace NordPay.Batch
                         stream.SetLength(start);
                         stream.Flush(true);
                     }
-                    return (entries, true);
+                    return (RowIdentity.UpgradeDerived(entries, path), true);
                 }
                 var line = Encoding.UTF8.GetString(bytes, start, end - start);
                 if (line.Trim().Length > 0)
@@ -158,7 +188,7 @@ namespace NordPay.Batch
                 }
                 start = end + 1;
             }
-            return (entries, false);
+            return (RowIdentity.UpgradeDerived(entries, path), false);
         }
 
         private static string Serialize(JournalEntry e)
@@ -186,6 +216,16 @@ namespace NordPay.Batch
                 if (e.ExpiresAt != null) w.WriteString("expiresAt", e.ExpiresAt.Value.ToString("o", CultureInfo.InvariantCulture));
                 if (e.ServiceFee != null) w.WriteString("serviceFee", e.ServiceFee);
                 if (e.WithdrawalId != null) w.WriteNumber("withdrawalId", e.WithdrawalId.Value);
+                if (e.WithdrawalIds != null)
+                {
+                    w.WriteStartArray("withdrawalIds");
+                    foreach (var id in e.WithdrawalIds)
+                        if (id == null) w.WriteNullValue();
+                        else w.WriteNumberValue(id.Value);
+                    w.WriteEndArray();
+                }
+                if (e.BatchId != null) w.WriteNumber("batchId", e.BatchId.Value);
+                if (e.ServerAt != null) w.WriteString("serverAt", e.ServerAt.Value.ToString("o", CultureInfo.InvariantCulture));
                 if (e.Status != null) w.WriteString("status", e.Status);
                 if (e.Reconciled) w.WriteBoolean("reconciled", true);
                 if (e.Stage != null) w.WriteString("stage", e.Stage);
@@ -219,6 +259,11 @@ namespace NordPay.Batch
                 ExpiresAt = Time("expiresAt"),
                 ServiceFee = Text("serviceFee"),
                 WithdrawalId = root.TryGetProperty("withdrawalId", out var wid) ? wid.GetInt64() : (long?)null,
+                WithdrawalIds = root.TryGetProperty("withdrawalIds", out var wids)
+                    ? wids.EnumerateArray().Select(i => i.ValueKind == JsonValueKind.Null ? (long?)null : i.GetInt64()).ToArray()
+                    : null,
+                BatchId = root.TryGetProperty("batchId", out var batch) ? batch.GetInt64() : (long?)null,
+                ServerAt = Time("serverAt"),
                 Status = Text("status"),
                 Reconciled = root.TryGetProperty("reconciled", out var rec) && rec.GetBoolean(),
                 Stage = Text("stage"),

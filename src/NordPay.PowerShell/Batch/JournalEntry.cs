@@ -31,6 +31,12 @@ namespace NordPay.Batch
         public DateTimeOffset? ExpiresAt { get; init; }
         public string? ServiceFee { get; init; }
         public long? WithdrawalId { get; init; }
+        /// <summary>For a multiple confirm: each reference's own withdrawal, in the order of <see cref="References"/> (null where the history did not show it).</summary>
+        public IReadOnlyList<long?>? WithdrawalIds { get; init; }
+        /// <summary>For a multiple confirm: the id its answer carried, which names the batch, not a withdrawal.</summary>
+        public long? BatchId { get; init; }
+        /// <summary>For confirm-sending: the earliest NordPay's clock read when the confirm was sent, to place its withdrawal in the history.</summary>
+        public DateTimeOffset? ServerAt { get; init; }
         public string? Status { get; init; }
         public bool Reconciled { get; init; }
         public string? Stage { get; init; }

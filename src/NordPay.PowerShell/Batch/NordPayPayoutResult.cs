@@ -6,7 +6,7 @@ namespace NordPay
     public sealed class NordPayPayoutResult
     {
         public NordPayPayoutResult(string reference, int row, string state, string currency, string address, decimal amount,
-            decimal? serviceFee, Guid? identifier, long? withdrawalId, bool reconciled)
+            decimal? serviceFee, Guid? identifier, long? withdrawalId, bool reconciled, long? batchId = null)
         {
             Reference = reference;
             Row = row;
@@ -18,6 +18,7 @@ namespace NordPay
             Identifier = identifier;
             WithdrawalId = withdrawalId;
             Reconciled = reconciled;
+            BatchId = batchId;
         }
 
         public string Reference { get; }
@@ -29,7 +30,10 @@ namespace NordPay
         public decimal Amount { get; }
         public decimal? ServiceFee { get; }
         public Guid? Identifier { get; }
+        /// <summary>The row's own withdrawal in the withdraw history (Get-NordPayWithdrawal -Id); null while the history does not show it.</summary>
         public long? WithdrawalId { get; }
+        /// <summary>With -UseMultipleWithdraw: the id the multiple confirm answered with, which names the batch, not a withdrawal.</summary>
+        public long? BatchId { get; }
         /// <summary>True when the confirm's answer was lost and the payout was found in the withdraw history.</summary>
         public bool Reconciled { get; }
 

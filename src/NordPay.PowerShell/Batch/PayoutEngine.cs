@@ -47,33 +47,63 @@ namespace NordPay.Batch
         }
 
         /// <summary>
-        /// A row whose confirm outcome is unknown: found in the withdraw history, it is confirmed; otherwise it
-        /// stays in doubt and is never paid again automatically.
+        /// Tells the client what the journal knows of the withdraw history before anything is searched there: the
+        /// withdrawals its rows own are never another row's, and payouts that may exist under no known withdrawal id
+        /// (a confirm with no outcome, a row settled paid by hand) make any search for a lookalike ambiguous.
         /// </summary>
-        public async Task ResolveAsync(PayoutRow row, RowRecord record, CancellationToken cancellation)
+        public static void Remember(NordPayClient client, IEnumerable<RowRecord> records)
         {
-            IReadOnlyList<NordPayWithdrawal>? found;
+            var claims = client.Merchant.Claims;
+            foreach (var record in records)
+            {
+                if (record.WithdrawalId is { } id && id > 0) claims.Claim(new[] { id });
+                else if (record.MayBePaid && record.Key is { } key)
+                    claims.Unexplained(key, client.ConfirmWindow(record.ConfirmSentAt ?? record.ChangedAt ?? DateTimeOffset.UtcNow, record.ServerSentAt, record.ExpiresAt),
+                        Owner(record));
+            }
+        }
+
+        /// <summary>
+        /// Rows whose confirm's outcome is unknown, all sent under one request: found together in the withdraw history,
+        /// they are confirmed; otherwise they stay in doubt and are never paid again automatically.
+        /// </summary>
+        public async Task ResolveAsync(IReadOnlyList<(PayoutRow Row, RowRecord Record)> rows, CancellationToken cancellation)
+        {
+            var record = rows[0].Record;
+            var window = _client.ConfirmWindow(record.ConfirmSentAt ?? record.ChangedAt ?? DateTimeOffset.UtcNow, record.ServerSentAt, record.ExpiresAt);
+            HistoryMatch match;
             try
             {
-                found = await _client.FindWithdrawalsAsync(new[] { row.Key }, record.ConfirmSentAt ?? DateTimeOffset.MinValue, cancellation).ConfigureAwait(false);
+                match = await _client.FindInHistoryAsync(rows.Select(r => r.Row.Key).ToList(), window, Owner(record), cancellation).ConfigureAwait(false);
             }
             catch (NordPayException ex) when (!ex.StopsBatch)
             {
-                record.State = PayoutState.InDoubt;
-                _report(new PayoutEvent(row, null, InDoubtError(row, "the withdraw history could not be read: " + ex.Message), inDoubt: true));
+                foreach (var (row, _) in rows) _report(new PayoutEvent(row, null, InDoubtError(row, "the withdraw history could not be read: " + ex.Message), inDoubt: true));
                 return;
             }
-            if (found == null)
+            if (match.Withdrawals == null)
             {
-                if (record.State != PayoutState.InDoubt) _journal.Append(Entry(JournalEvent.InDoubt, row) with { Identifier = record.Identifier });
-                record.State = PayoutState.InDoubt;
-                _report(new PayoutEvent(row, null, InDoubtError(row, "no matching withdrawal is in the withdraw history"), inDoubt: true));
+                var references = rows.Where(r => r.Record.State != PayoutState.InDoubt).Select(r => r.Row.Reference).ToArray();
+                if (references.Length > 0)
+                    _journal.Append(new JournalEntry(JournalEvent.InDoubt, DateTimeOffset.UtcNow) { References = references, Identifier = record.Identifier, Multiple = record.Multiple, Message = match.Reason });
+                foreach (var (row, rowRecord) in rows)
+                {
+                    rowRecord.State = PayoutState.InDoubt;
+                    _report(new PayoutEvent(row, null, InDoubtError(row, match.Reason, match.Candidates), inDoubt: true));
+                }
                 return;
             }
-            var withdrawal = found[0];
-            _journal.Append(Entry(JournalEvent.Confirmed, row) with { Identifier = record.Identifier, WithdrawalId = withdrawal.Id, Status = withdrawal.Status, Reconciled = true });
-            record.State = PayoutState.Confirmed;
-            _report(new PayoutEvent(row, Result(row, "Paid", ParseFee(record.ServiceFee), record.Identifier, withdrawal.Id, reconciled: true), null));
+            _journal.Append(new JournalEntry(JournalEvent.Confirmed, DateTimeOffset.UtcNow)
+            {
+                References = rows.Select(r => r.Row.Reference).ToArray(), Identifier = record.Identifier, Multiple = record.Multiple,
+                WithdrawalIds = match.Withdrawals.Select(w => (long?)w.Id).ToArray(), Status = match.Withdrawals[0].Status, Reconciled = true,
+            });
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var (row, rowRecord) = rows[i];
+                rowRecord.State = PayoutState.Confirmed;
+                _report(new PayoutEvent(row, Result(row, "Paid", ParseFee(rowRecord.ServiceFee), rowRecord.Identifier, match.Withdrawals[i].Id, true, rowRecord.BatchId), null));
+            }
         }
 
         /// <summary>
@@ -151,22 +181,23 @@ namespace NordPay.Batch
                 });
             }
 
-            _journal.Append(Entry(JournalEvent.ConfirmSending, row) with { Identifier = request.Identifier });
+            var sending = DateTimeOffset.UtcNow;
+            _journal.Append(new JournalEntry(JournalEvent.ConfirmSending, sending) { References = new[] { row.Reference }, Identifier = request.Identifier, ServerAt = _client.ServerEarliest(sending) });
             CrashPoints.At("before-confirm");
             WithdrawConfirmResult confirmed;
             try
             {
                 confirmed = await _client.ConfirmWithdrawAsync(request.Identifier, request, cancellation).ConfigureAwait(false);
             }
-            catch (NordPayException ex) when (ex.ErrorId == "OutcomeUnknown")
+            catch (NordPayException ex) when (ConfirmEvidence.ProvesNotPaid(ex))
             {
-                _journal.Append(Entry(JournalEvent.InDoubt, row) with { Identifier = request.Identifier, ErrorId = ex.ErrorId, Message = ex.Message });
-                _report(new PayoutEvent(row, null, InDoubtError(row, ex.Message), inDoubt: true));
+                Fail(row, "confirm", ex, request.Identifier);
                 return;
             }
             catch (NordPayException ex)
             {
-                Fail(row, "confirm", ex, request.Identifier);
+                _journal.Append(Entry(JournalEvent.InDoubt, row) with { Identifier = request.Identifier, ErrorId = ex.ErrorId, Message = ex.Message });
+                _report(new PayoutEvent(row, null, InDoubtError(row, ex.Message), inDoubt: true));
                 return;
             }
             CrashPoints.At("after-confirm");
@@ -177,7 +208,7 @@ namespace NordPay.Batch
                 Status = confirmed.Status,
                 Reconciled = confirmed.Reconciled,
             });
-            _report(new PayoutEvent(row, Result(row, "Paid", request.ServiceFee, request.Identifier, confirmed.Id, confirmed.Reconciled), null));
+            _report(new PayoutEvent(row, Result(row, "Paid", request.ServiceFee, request.Identifier, confirmed.Id, confirmed.Reconciled, null), null));
         }
 
         private async Task PayGroupAsync(string currency, IReadOnlyList<PayoutRow> rows, CancellationToken cancellation)
@@ -196,33 +227,35 @@ namespace NordPay.Batch
                 return;
             }
             CrashPoints.At("after-request");
-            var at = DateTimeOffset.UtcNow;
-            _journal.Append(new JournalEntry(JournalEvent.Requested, at) { References = references, Identifier = request.Identifier, Multiple = true, ExpiresAt = request.ExpiresAt });
-            _journal.Append(new JournalEntry(JournalEvent.ConfirmSending, DateTimeOffset.UtcNow) { References = references, Identifier = request.Identifier, Multiple = true });
+            _journal.Append(new JournalEntry(JournalEvent.Requested, DateTimeOffset.UtcNow) { References = references, Identifier = request.Identifier, Multiple = true, ExpiresAt = request.ExpiresAt });
+            var sending = DateTimeOffset.UtcNow;
+            _journal.Append(new JournalEntry(JournalEvent.ConfirmSending, sending) { References = references, Identifier = request.Identifier, Multiple = true, ServerAt = _client.ServerEarliest(sending) });
             CrashPoints.At("before-confirm");
-            WithdrawConfirmResult confirmed;
+            MultipleWithdrawConfirmResult confirmed;
             try
             {
-                confirmed = await _client.ConfirmMultipleWithdrawAsync(request.Identifier, currency, pairs, cancellation).ConfigureAwait(false);
+                confirmed = await _client.ConfirmMultipleWithdrawAsync(request, pairs, cancellation).ConfigureAwait(false);
             }
-            catch (NordPayException ex) when (ex.ErrorId == "OutcomeUnknown")
-            {
-                _journal.Append(new JournalEntry(JournalEvent.InDoubt, DateTimeOffset.UtcNow) { References = references, Identifier = request.Identifier, Multiple = true, Message = ex.Message });
-                foreach (var row in rows) _report(new PayoutEvent(row, null, InDoubtError(row, ex.Message), inDoubt: true));
-                return;
-            }
-            catch (NordPayException ex)
+            catch (NordPayException ex) when (ConfirmEvidence.ProvesNotPaid(ex))
             {
                 foreach (var row in rows) Fail(row, "confirm", ex, request.Identifier);
                 return;
             }
+            catch (NordPayException ex)
+            {
+                _journal.Append(new JournalEntry(JournalEvent.InDoubt, DateTimeOffset.UtcNow) { References = references, Identifier = request.Identifier, Multiple = true, ErrorId = ex.ErrorId, Message = ex.Message });
+                foreach (var row in rows) _report(new PayoutEvent(row, null, InDoubtError(row, ex.Message), inDoubt: true));
+                return;
+            }
             CrashPoints.At("after-confirm");
+            var ids = rows.Select((_, i) => confirmed.Withdrawals?[i].Id).ToArray();
             _journal.Append(new JournalEntry(JournalEvent.Confirmed, DateTimeOffset.UtcNow)
             {
-                References = references, Identifier = request.Identifier, Multiple = true, WithdrawalId = confirmed.Id, Status = confirmed.Status, Reconciled = confirmed.Reconciled,
+                References = references, Identifier = request.Identifier, Multiple = true, WithdrawalIds = ids, BatchId = confirmed.BatchId,
+                Status = confirmed.Status, Reconciled = confirmed.Reconciled,
             });
-            foreach (var row in rows)
-                _report(new PayoutEvent(row, Result(row, "Paid", null, request.Identifier, confirmed.Id, confirmed.Reconciled), null));
+            for (var i = 0; i < rows.Count; i++)
+                _report(new PayoutEvent(rows[i], Result(rows[i], "Paid", null, request.Identifier, ids[i], confirmed.Reconciled, confirmed.BatchId), null));
         }
 
         private void Fail(PayoutRow row, string stage, NordPayException error, Guid? identifier = null)
@@ -232,21 +265,25 @@ namespace NordPay.Batch
             _report(new PayoutEvent(row, null, error));
         }
 
+        // A confirm is named by its request's identifier in every search, so searching again never competes with itself.
+        private static object Owner(RowRecord record) => record.Identifier ?? (object)record.Reference;
+
         private static JournalEntry Entry(string @event, PayoutRow row) =>
             new JournalEntry(@event, DateTimeOffset.UtcNow) { References = new[] { row.Reference } };
 
-        private static NordPayPayoutResult Result(PayoutRow row, string state, decimal? fee, Guid? identifier, long? withdrawalId, bool reconciled) =>
-            new NordPayPayoutResult(row.Reference, row.Row, state, row.Currency, row.Address, row.Amount, fee, identifier, withdrawalId, reconciled);
+        private static NordPayPayoutResult Result(PayoutRow row, string state, decimal? fee, Guid? identifier, long? withdrawalId, bool reconciled, long? batchId) =>
+            new NordPayPayoutResult(row.Reference, row.Row, state, row.Currency, row.Address, row.Amount, fee, identifier, withdrawalId, reconciled, batchId);
 
         /// <summary>An earlier run's payout, as the journal records it.</summary>
         public static NordPayPayoutResult AlreadyPaid(PayoutRow row, RowRecord record) =>
-            Result(row, "AlreadyPaid", ParseFee(record.ServiceFee), record.Identifier, record.WithdrawalId, reconciled: false);
+            Result(row, "AlreadyPaid", ParseFee(record.ServiceFee), record.Identifier, record.WithdrawalId, record.Reconciled, record.BatchId);
 
         private static decimal? ParseFee(string? text) => text != null && Amount.TryParseServer(text, out var fee) ? fee : (decimal?)null;
 
-        private static NordPayException InDoubtError(PayoutRow row, string why) =>
+        private static NordPayException InDoubtError(PayoutRow row, string why, IReadOnlyList<NordPayWithdrawal>? candidates = null) =>
             new NordPayException("PayoutInDoubt", ErrorKind.InvalidResult,
-                $"Whether {Amount.Format(row.Amount)} {row.Currency} to {row.Address} was paid is unknown: {why}. It is not paid again automatically.",
+                $"Whether {Amount.Format(row.Amount)} {row.Currency} to {row.Address} was paid is unknown: {why}. It is not paid again automatically."
+                + (candidates is { Count: > 0 } ? $" Withdrawals in the history that could be it: {string.Join(", ", candidates.Select(c => $"{c.Id} ({c.Status}, {c.CreatedAt:u})"))}." : string.Empty),
                 "Reference", recommendedAction: $"Look for it in the NordPay withdraw history, then run the batch again with -SettleInDoubt Paid or NotPaid -SettleReference {row.Reference}.");
     }
 }

@@ -1,6 +1,4 @@
 using System;
-using System.Security.Cryptography;
-using System.Text;
 using NordPay.Api;
 
 namespace NordPay.Batch
@@ -33,17 +31,5 @@ namespace NordPay.Batch
         public PayoutKey Key => new PayoutKey(Currency, Address, Amount);
 
         public override string ToString() => $"{Api.Amount.Format(Amount)} {Currency} to {Address} ({Reference})";
-
-        /// <summary>
-        /// A reference for a row without one: its content and its occurrence among identical rows, so two
-        /// identical rows are two payouts and each matches its own journal entry on a re-run.
-        /// </summary>
-        public static string DeriveReference(string currency, string address, decimal amount, int occurrence)
-        {
-            using var sha = SHA256.Create();
-            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(currency + "\n" + address + "\n" + Api.Amount.Format(amount)));
-            var hex = BitConverter.ToString(hash, 0, 8).Replace("-", string.Empty).ToLowerInvariant();
-            return $"auto-{hex}-{occurrence}";
-        }
     }
 }

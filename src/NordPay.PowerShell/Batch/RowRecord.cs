@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using NordPay.Api;
 
 namespace NordPay.Batch
 {
@@ -23,6 +24,7 @@ namespace NordPay.Batch
 
         public string Reference { get; }
         public PayoutState State { get; set; }
+        public int? Row { get; set; }
         public string? Currency { get; set; }
         public string? Address { get; set; }
         public string? Amount { get; set; }
@@ -30,11 +32,26 @@ namespace NordPay.Batch
         public bool Multiple { get; set; }
         public DateTimeOffset? ExpiresAt { get; set; }
         public DateTimeOffset? ConfirmSentAt { get; set; }
+        /// <summary>The earliest NordPay's clock read when the confirm was sent (journals written before 0.2 lack it).</summary>
+        public DateTimeOffset? ServerSentAt { get; set; }
+        /// <summary>The row's own withdrawal, when known.</summary>
         public long? WithdrawalId { get; set; }
+        /// <summary>For a multiple withdraw: the id the confirm answered with, which names the batch.</summary>
+        public long? BatchId { get; set; }
         public string? ServiceFee { get; set; }
+        public bool Reconciled { get; set; }
+        public string? ErrorId { get; set; }
+        public string? Message { get; set; }
+        public DateTimeOffset? ChangedAt { get; set; }
 
         /// <summary>True when a payout may exist: confirmed, or a confirm whose outcome is unknown.</summary>
         public bool MayBePaid => State == PayoutState.Confirmed || State == PayoutState.ConfirmSending || State == PayoutState.InDoubt;
+
+        /// <summary>The payout as the journal planned it, once it has a planned entry.</summary>
+        public PayoutKey? Key =>
+            Currency != null && Address != null && Amount != null && Api.Amount.TryParseServer(Amount, out var amount)
+                ? new PayoutKey(Currency, Address, amount)
+                : null;
 
         /// <summary>Reads each reference's latest state from the journal's entries, in order.</summary>
         public static Dictionary<string, RowRecord> Fold(IEnumerable<JournalEntry> entries)
@@ -42,21 +59,24 @@ namespace NordPay.Batch
             var records = new Dictionary<string, RowRecord>(StringComparer.Ordinal);
             foreach (var entry in entries)
             {
-                foreach (var reference in entry.References)
+                for (var i = 0; i < entry.References.Count; i++)
                 {
+                    var reference = entry.References[i];
                     if (!records.TryGetValue(reference, out var record)) records[reference] = record = new RowRecord(reference);
-                    record.Apply(entry);
+                    record.Apply(entry, i);
                 }
             }
             return records;
         }
 
-        /// <summary>Moves this record on by one journal entry about it.</summary>
-        public void Apply(JournalEntry entry)
+        /// <summary>Moves this record on by one journal entry about it, where it is the entry's <paramref name="index"/>th reference.</summary>
+        public void Apply(JournalEntry entry, int index = 0)
         {
+            ChangedAt = entry.At;
             switch (entry.Event)
             {
                 case JournalEvent.Planned:
+                    Row = entry.Row;
                     Currency = entry.Currency;
                     Address = entry.Address;
                     Amount = entry.Amount;
@@ -68,20 +88,38 @@ namespace NordPay.Batch
                     Multiple = entry.Multiple;
                     ExpiresAt = entry.ExpiresAt;
                     ServiceFee = entry.ServiceFee;
+                    ErrorId = Message = null;
                     break;
                 case JournalEvent.ConfirmSending:
                     State = PayoutState.ConfirmSending;
                     ConfirmSentAt = entry.At;
+                    ServerSentAt = entry.ServerAt;
                     break;
                 case JournalEvent.Confirmed:
                     State = PayoutState.Confirmed;
-                    WithdrawalId = entry.WithdrawalId;
+                    Reconciled = entry.Reconciled;
+                    ErrorId = Message = null;
+                    if (entry.Multiple && entry.WithdrawalIds == null)
+                    {
+                        // Written before 0.2: a multiple confirm's withdrawalId was its batch's id (0 when reconciled).
+                        BatchId = entry.WithdrawalId;
+                        WithdrawalId = null;
+                    }
+                    else
+                    {
+                        WithdrawalId = entry.WithdrawalIds != null ? (index < entry.WithdrawalIds.Count ? entry.WithdrawalIds[index] : null) : entry.WithdrawalId;
+                        BatchId = entry.BatchId;
+                    }
                     break;
                 case JournalEvent.Failed:
                     State = PayoutState.Failed;
+                    ErrorId = entry.ErrorId;
+                    Message = entry.Message;
                     break;
                 case JournalEvent.InDoubt:
                     State = PayoutState.InDoubt;
+                    ErrorId = entry.ErrorId ?? "PayoutInDoubt";
+                    Message = entry.Message;
                     break;
                 case JournalEvent.Settled:
                     if (entry.Outcome == "Paid") State = PayoutState.Confirmed;
@@ -92,6 +130,7 @@ namespace NordPay.Batch
                         Identifier = null;
                         ExpiresAt = null;
                     }
+                    ErrorId = Message = null;
                     break;
             }
         }

@@ -20,34 +20,26 @@ namespace NordPay.Commands
     public sealed class InvokeNordPayPayoutCommand : NordPayApiCmdlet
     {
         private const int ProgressId = 0x4E50;
-        // Rows go to a file as they arrive; in memory stay only 64-bit hashes (occurrences of identical rows,
-        // references seen, references seen twice) and totals, so memory does not grow with the batch.
         private readonly RowSpill _spill = new RowSpill();
-        private readonly Dictionary<ulong, int> _occurrences = new Dictionary<ulong, int>();
-        private readonly HashSet<ulong> _references = new HashSet<ulong>();
-        private readonly HashSet<ulong> _duplicates = new HashSet<ulong>();
+        private readonly RowIntake _intake = new RowIntake();
+        private readonly BatchTally _tally = new BatchTally();
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
-        private int _done;
         private int _total;
-        private readonly Dictionary<string, decimal> _paidByCurrency = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        private int _failed;
-        private int _paid;
-        private int _alreadyPaid;
-        private int _inDoubt;
 
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        /// <summary>The row's currency; read from the input's columns when not bound.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Asset", "Coin", "Token")]
         [ArgumentCompleter(typeof(CurrencyCompleter))]
         [AllowNull, AllowEmptyString]
         public string Currency { get; set; } = null!;
 
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Destination", "To", "WalletAddress", "Wallet", "Recipient")]
         [AllowNull, AllowEmptyString]
         public string Address { get; set; } = null!;
 
         /// <summary>A string or a number, read by the module's own invariant parser.</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Value", "Sum")]
         [AllowNull, AllowEmptyString]
         public object Amount { get; set; } = null!;
@@ -92,25 +84,13 @@ namespace NordPay.Commands
         {
             NextRow();
             object row = InputObject ?? (object)$"{Amount} {Currency} {Address}";
-            if (ReadPayoutRow(Currency, Address, Amount, row) is not { } payout)
+            if (ReadPayoutRow(Currency, Address, Amount, InputObject, row) is not { } payout || ReadReference(row) is not { } reference)
             {
-                _failed++;
+                _tally.CountFailed();
                 return;
             }
             var (currency, address, amount) = payout;
-            var reference = Reference?.Trim();
-            var derived = string.IsNullOrEmpty(reference);
-            if (derived)
-            {
-                var key = Hash(currency + "\n" + address + "\n" + Api.Amount.Format(amount));
-                _occurrences[key] = _occurrences.TryGetValue(key, out var seen) ? seen + 1 : 1;
-                reference = PayoutRow.DeriveReference(currency, address, amount, _occurrences[key]);
-            }
-            else if (!_references.Add(Hash(reference!)))
-            {
-                _duplicates.Add(Hash(reference!));
-            }
-            _spill.Add(new PayoutRow(Row, reference!, derived, currency, address, amount, null), InputObject);
+            _spill.Add(_intake.Identify(Row, reference, currency, address, amount), InputObject);
         }
 
         protected override void EndProcessing()
@@ -118,29 +98,41 @@ namespace NordPay.Commands
             var clock = Stopwatch.StartNew();
             var whatIf = WhatIfRequested();
             Journal? journal = null;
+            string journalPath;
             try
             {
-                if (!whatIf) journal = Journal.Open(JournalPath, Redactor);
+                journalPath = ResolveFilePath(JournalPath, nameof(JournalPath));
+                if (!whatIf) journal = Journal.Open(journalPath, Redactor);
                 if (journal?.RepairedTornLine == true)
                     WriteWarning($"The last line of {journal.Path} was torn by a crash; it was cut off (the call it announced was never made).");
-                var records = RowRecord.Fold(journal?.Entries ?? Journal.Peek(JournalPath));
-                Run(journal, records, whatIf);
+                var records = RowRecord.Fold(journal?.Entries ?? Journal.Peek(journalPath));
+                Run(journal, journalPath, records, whatIf);
             }
             catch (NordPayException ex)
             {
                 Fail(ex, JournalPath);
+                return;
             }
             finally
             {
                 journal?.Dispose();
                 _spill.Dispose();
             }
-            if (!whatIf)
-                WriteObject(new NordPayPayoutSummary(journal!.Path, Row, _paid, _alreadyPaid, _failed, _inDoubt,
-                    new Dictionary<string, decimal>(_paidByCurrency, StringComparer.Ordinal), clock.Elapsed));
+            if (!whatIf) WriteObject(_tally.Summary(journalPath, Row, clock.Elapsed));
         }
 
-        private void Run(Journal? journal, Dictionary<string, RowRecord> records, bool whatIf)
+        // The row's own reference, or "" when it has none; null (with the row's error written) when it cannot be one.
+        private string? ReadReference(object row)
+        {
+            var reference = (Reference ?? (InputObject == null ? null : Column(InputObject, nameof(Reference), null))?.ToString())?.Trim() ?? string.Empty;
+            if (HeaderText.Visible(reference) == reference) return reference;
+            WriteRowError(new NordPayException("InvalidReference", ErrorKind.InvalidArgument,
+                $"The reference '{reference}' holds invisible or control characters; a reference is compared exactly, so it is not used.", nameof(Reference),
+                recommendedAction: "Remove the invisible characters from the reference column."), row, string.Empty);
+            return null;
+        }
+
+        private void Run(Journal? journal, string journalPath, Dictionary<string, RowRecord> records, bool whatIf)
         {
             IReadOnlyDictionary<string, NordPayCurrency> currencies = new Dictionary<string, NordPayCurrency>();
             IReadOnlyDictionary<string, decimal> balances = new Dictionary<string, decimal>();
@@ -152,91 +144,74 @@ namespace NordPay.Commands
                 balances = Await(Client.GetBalancesAsync);
             }
 
-            // First pass: bad rows are reported and left out; problems of the batch as a whole are gathered.
-            var stopping = new List<NordPayException>();
-            var inDoubt = new List<PayoutRow>();
-            var totals = new Dictionary<string, (int Rows, decimal Total)>(StringComparer.Ordinal);
-            var addresses = new HashSet<ulong>();
-            var duplicateRows = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            // First pass: each row classified once; bad rows are reported and left out, problems of the batch gathered.
+            var plan = new BatchPlan(records, currencies, balances, _intake);
             foreach (var row in _spill.Read())
             {
-                if (!row.DerivedReference && _duplicates.Contains(Hash(row.Reference)))
-                    (duplicateRows.TryGetValue(row.Reference, out var rowsOf) ? rowsOf : duplicateRows[row.Reference] = new List<int>()).Add(row.Row);
-                var record = Record(records, row);
-                if (Conflict(row, record) is { } conflict) stopping.Add(conflict);
-                switch (Stage(row, record, currencies))
-                {
-                    case RowStage.AlreadyPaid:
-                        _alreadyPaid++;
-                        break;
-                    case RowStage.InDoubt:
-                        inDoubt.Add(row);
-                        break;
-                    case RowStage.Invalid:
-                        _failed++;
-                        WriteRowError(Preflight.CheckRow(row, currencies)!, row.Source, $" ({row})", row.Row);
-                        break;
-                    default:
-                        totals[row.Currency] = totals.TryGetValue(row.Currency, out var t) ? (t.Rows + 1, t.Total + row.Amount) : (1, row.Amount);
-                        addresses.Add(Hash(row.Address));
-                        break;
-                }
+                var (stage, problem) = plan.Add(row);
+                if (stage != RowStage.Invalid) continue;
+                _tally.CountFailed();
+                WriteRowError(problem!, row.Source, $" ({row})", row.Row);
             }
-            foreach (var duplicate in duplicateRows.Where(d => d.Value.Count > 1))
-                stopping.Add(new NordPayException("DuplicateReference", ErrorKind.InvalidData,
-                    $"Reference '{duplicate.Key}' is on rows {string.Join(", ", duplicate.Value)}; each payout needs its own.", "Reference",
-                    recommendedAction: "Give each row its own reference."));
-            stopping.AddRange(Preflight.CheckTotals(totals, balances));
-            foreach (var problem in stopping) WriteRowError(problem, JournalPath, string.Empty, 0);
-            if (stopping.Count > 0)
+            var problems = plan.Problems();
+            foreach (var problem in problems) WriteRowError(problem, journalPath, string.Empty, 0);
+            if (problems.Count > 0)
                 throw new NordPayException("PreflightFailed", ErrorKind.InvalidOperation,
-                    $"The batch has {stopping.Count} problem(s) that concern it as a whole (see the errors above); nothing was paid.", null,
+                    $"The batch has {problems.Count} problem(s) that concern it as a whole (see the errors above); nothing was paid.", null,
                     recommendedAction: "Correct the file and run the batch again with the same journal.");
 
-            var plan = Plan(totals, addresses.Count, balances, inDoubt.Count);
             if (whatIf)
             {
-                ShouldProcess(plan, "Pay NordPay batch");
-                foreach (var row in _spill.Read().Where(r => Stage(r, Record(records, r), currencies) == RowStage.ToPay)) ShouldProcess(Target(row), "Pay");
+                ShouldProcess(plan.Describe(journalPath, plan.AlreadyPaid), "Pay NordPay batch");
+                foreach (var (row, index) in _spill.Read().Select((r, i) => (r, i)))
+                    if (plan.StageAt(index) == RowStage.ToPay) ShouldProcess(Target(row), "Pay");
                 return;
             }
 
             // The client is made here, on the pipeline thread: it reads the session, which workers cannot.
             var client = Client;
-            var settled = Settle(journal!, records, inDoubt);
+            PayoutEngine.Remember(client, records.Values);
+            var settled = Settle(journal!, plan);
             var resolved = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var row in inDoubt.Where(r => !settled.Contains(r.Reference)))
+            foreach (var group in plan.InDoubt.Where(r => !settled.Contains(r.Row.Reference)).GroupBy(r => r.Record.Identifier))
             {
-                resolved.Add(row.Reference);
-                Handle(Drain(report => new PayoutEngine(client, journal!, report).ResolveAsync(row, records[row.Reference], Cancellation)));
+                var rows = group.ToList();
+                resolved.UnionWith(rows.Select(r => r.Row.Reference));
+                new EventPump<PayoutEvent>(report => new PayoutEngine(client, journal!, report).ResolveAsync(rows, Cancellation), Write).WriteUntilDone(Cancellation);
             }
-            _total = totals.Values.Sum(t => t.Rows) + settled.Count(r => records[r].State != PayoutState.Confirmed);
-            var go = _total > 0 && ShouldProceed(plan, "Pay NordPay batch", Force);
+            FlushLog();
+            _total = plan.ToPay;
+            var batch = plan.Describe(journalPath, plan.AlreadyPaid);
+            var go = _total > 0 && ShouldProceed(batch, "Pay NordPay batch", Force);
             var run = Guid.NewGuid().ToString("N");
             if (go) journal!.Append(new JournalEntry(JournalEvent.RunStarted, DateTimeOffset.UtcNow) { Run = run, Message = $"{_total} rows by {Environment.UserName} on {Environment.MachineName}" });
 
             // Second pass: each row is approved here and handed to the workers as it goes.
             var queue = new BlockingCollection<(PayoutRow Row, RowRecord? Record)>(Math.Max(2, 2 * ThrottleLimit));
             var gathered = new List<PayoutRow>();
-            (BlockingCollection<PayoutEvent> Events, Task Work)? streaming = null;
-            if (!UseMultipleWithdraw) streaming = Drain(report => new PayoutEngine(client, journal!, report).PayAsync(queue, ThrottleLimit, Cancellation));
+            var streaming = UseMultipleWithdraw ? null
+                : new EventPump<PayoutEvent>(report => new PayoutEngine(client, journal!, report).PayAsync(queue, ThrottleLimit, Cancellation), Write);
             try
             {
-                foreach (var row in _spill.Read())
+                foreach (var (row, index) in _spill.Read().Select((r, i) => (r, i)))
                 {
-                    var record = Record(records, row);
-                    var stage = Stage(row, record, currencies);
-                    if (stage == RowStage.AlreadyPaid && !resolved.Contains(row.Reference)) WriteObject(PayoutEngine.AlreadyPaid(row, record!));
+                    var stage = plan.StageAt(index);
+                    var record = plan.Record(row);
+                    if (stage == RowStage.AlreadyPaid && !resolved.Contains(row.Reference))
+                    {
+                        _tally.CountAlreadyPaid();
+                        WriteObject(PayoutEngine.AlreadyPaid(row, record!));
+                    }
                     if (stage != RowStage.ToPay || !go || !ShouldProceed(Target(row), "Pay", Force)) continue;
                     if (record?.Currency == null)
                         journal!.Append(new JournalEntry(JournalEvent.Planned, DateTimeOffset.UtcNow)
                         {
                             References = new[] { row.Reference }, Row = row.Row, Currency = row.Currency, Address = row.Address, Amount = Api.Amount.Format(row.Amount),
                         });
-                    if (streaming is { } s)
+                    if (streaming != null)
                     {
-                        while (!queue.TryAdd((row, record), 20, Cancellation)) WriteAvailable(s.Events);
-                        WriteAvailable(s.Events);
+                        while (!queue.TryAdd((row, record), 20, Cancellation)) WriteAvailable(streaming);
+                        WriteAvailable(streaming);
                     }
                     else
                     {
@@ -249,96 +224,47 @@ namespace NordPay.Commands
             {
                 queue.CompleteAdding();
             }
-            Handle(streaming ?? Drain(report => new PayoutEngine(client, journal!, report).PayMultipleAsync(gathered, Cancellation)));
-            if (go)
-                journal!.Append(new JournalEntry(JournalEvent.RunFinished, DateTimeOffset.UtcNow)
-                {
-                    Run = run, Message = $"{_paid} paid, {_alreadyPaid} already paid, {_failed} failed, {_inDoubt} in doubt",
-                });
-        }
-
-        private enum RowStage
-        {
-            ToPay,
-            AlreadyPaid,
-            InDoubt,
-            Invalid,
-        }
-
-        private static RowStage Stage(PayoutRow row, RowRecord? record, IReadOnlyDictionary<string, NordPayCurrency> currencies) =>
-            record?.State == PayoutState.Confirmed ? RowStage.AlreadyPaid
-            : record is { State: PayoutState.ConfirmSending or PayoutState.InDoubt } ? RowStage.InDoubt
-            : Preflight.CheckRow(row, currencies) != null ? RowStage.Invalid
-            : RowStage.ToPay;
-
-        // A reference the journal knows with other details: the journal belongs to another batch.
-        private static NordPayException? Conflict(PayoutRow row, RowRecord? record) =>
-            record is { Currency: { } currency } && (currency != row.Currency || record.Address != row.Address || record.Amount != Api.Amount.Format(row.Amount))
-                ? new NordPayException("ReferenceConflict", ErrorKind.InvalidData,
-                    $"Row {row.Row}: reference '{row.Reference}' is in the journal for {record.Amount} {currency} to {record.Address}, not {Api.Amount.Format(row.Amount)} {row.Currency} to {row.Address}.",
-                    "Reference", recommendedAction: "A journal belongs to one batch: use a new journal for a changed file, or restore the row.")
-                : null;
-
-        // Settles the rows in doubt the operator checked; returns their references.
-        private HashSet<string> Settle(Journal journal, Dictionary<string, RowRecord> records, List<PayoutRow> inDoubt)
-        {
-            var settled = new HashSet<string>(StringComparer.Ordinal);
-            if (SettleInDoubt == null) return settled;
-            foreach (var row in inDoubt)
-            {
-                if ((SettleReference != null && !SettleReference.Contains(row.Reference, StringComparer.Ordinal))
-                    || !ShouldProceed(Target(row), $"Settle as {SettleInDoubt} (checked in the withdraw history)", Force))
-                    continue;
-                var entry = new JournalEntry(JournalEvent.Settled, DateTimeOffset.UtcNow) { References = new[] { row.Reference }, Outcome = SettleInDoubt.ToString(), Message = $"by {Environment.UserName}" };
-                journal.Append(entry);
-                records[row.Reference].Apply(entry);
-                settled.Add(row.Reference);
-                if (SettleInDoubt == NordPaySettlement.Paid) _alreadyPaid++;
-            }
-            return settled;
-        }
-
-        // Runs engine work on a worker while this (pipeline) thread writes what it reports.
-        private (BlockingCollection<PayoutEvent> Events, Task Work) Drain(Func<Action<PayoutEvent>, Task> start)
-        {
-            var events = new BlockingCollection<PayoutEvent>();
-            var work = Task.Run(async () =>
-            {
-                try
-                {
-                    await start(events.Add).ConfigureAwait(false);
-                }
-                finally
-                {
-                    events.CompleteAdding();
-                }
-            });
-            return (events, work);
-        }
-
-        private void WriteAvailable(BlockingCollection<PayoutEvent> events)
-        {
-            while (events.TryTake(out var e)) Write(e);
-            FlushLog();
-        }
-
-        // Writes everything the work reports until it ends, then completes the progress bar.
-        private void Handle((BlockingCollection<PayoutEvent> Events, Task Work) drained)
-        {
             try
             {
-                foreach (var e in drained.Events.GetConsumingEnumerable()) Write(e);
-                drained.Work.GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
+                (streaming ?? new EventPump<PayoutEvent>(report => new PayoutEngine(client, journal!, report).PayMultipleAsync(gathered, Cancellation), Write))
+                    .WriteUntilDone(Cancellation);
             }
             finally
             {
                 FlushLog();
                 if (_total > 0) WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", "Done") { RecordType = ProgressRecordType.Completed });
             }
+            if (go) journal!.Append(new JournalEntry(JournalEvent.RunFinished, DateTimeOffset.UtcNow) { Run = run, Message = _tally.ToString() });
+        }
+
+        // Settles the rows in doubt the operator checked; returns their references.
+        private HashSet<string> Settle(Journal journal, BatchPlan plan)
+        {
+            var settled = new HashSet<string>(StringComparer.Ordinal);
+            if (SettleInDoubt == null) return settled;
+            var paid = SettleInDoubt == NordPaySettlement.Paid;
+            foreach (var (row, record) in plan.InDoubt)
+            {
+                if ((SettleReference != null && !SettleReference.Contains(row.Reference, StringComparer.Ordinal))
+                    || !ShouldProceed(Target(row), $"Settle as {SettleInDoubt} (checked in the withdraw history)", Force))
+                    continue;
+                var entry = new JournalEntry(JournalEvent.Settled, DateTimeOffset.UtcNow) { References = new[] { row.Reference }, Outcome = SettleInDoubt.ToString(), Message = $"by {Environment.UserName}" };
+                journal.Append(entry);
+                record.Apply(entry);
+                settled.Add(row.Reference);
+                if (plan.Settle(row, paid) is { } problem)
+                {
+                    _tally.CountFailed();
+                    WriteRowError(problem, row.Source, $" ({row})", row.Row);
+                }
+            }
+            return settled;
+        }
+
+        private void WriteAvailable(EventPump<PayoutEvent> pump)
+        {
+            pump.WriteAvailable();
+            FlushLog();
         }
 
         private void Write(PayoutEvent e)
@@ -346,23 +272,22 @@ namespace NordPay.Commands
             var row = e.Row;
             if (e.Result != null)
             {
-                _paid++;
-                _paidByCurrency[row.Currency] = (_paidByCurrency.TryGetValue(row.Currency, out var sum) ? sum : 0m) + row.Amount;
+                _tally.CountPaid(row);
                 Audit("Paid", row, e.Result.Identifier, e.Result.WithdrawalId, null);
                 WriteObject(e.Result);
             }
             else
             {
-                if (e.InDoubt) _inDoubt++;
-                else _failed++;
+                if (e.InDoubt) _tally.CountInDoubt();
+                else _tally.CountFailed();
                 Audit(e.InDoubt ? "InDoubt" : "Failed", row, null, null, e.Error!.ErrorId);
                 WriteRowError(e.Error!, row.Source, $" ({row})", row.Row);
             }
-            _done++;
-            if (_total > 0 && (_sinceProgress.ElapsedMilliseconds >= 250 || _done == _total))
+            if (_total > 0 && (_sinceProgress.ElapsedMilliseconds >= 250 || _tally.Reported == _total))
             {
                 _sinceProgress.Restart();
-                WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", $"{_done} of {_total} rows") { PercentComplete = Math.Min(100, 100 * _done / _total) });
+                var done = Math.Min(_tally.Paid + _tally.Failed + _tally.InDoubt, _total);
+                WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", $"{done} of {_total} rows") { PercentComplete = 100 * done / _total });
             }
         }
 
@@ -370,30 +295,6 @@ namespace NordPay.Commands
             WriteInformation(new NordPayAuditRecord(outcome, row.Reference, row.Currency, row.Address, row.Amount, identifier, withdrawalId,
                 KeyInfo?.KeyHint ?? Security.Redactor.Mask, errorId), new[] { "NordPay.Audit", "NordPay.Payout." + outcome });
 
-        private string Plan(IReadOnlyDictionary<string, (int Rows, decimal Total)> totals, int addresses, IReadOnlyDictionary<string, decimal> balances, int inDoubt)
-        {
-            var byCurrency = totals.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t =>
-                $"{Api.Amount.Format(t.Value.Total)} {t.Key} (balance {(balances.TryGetValue(t.Key, out var b) ? Api.Amount.Format(b) : "unknown")})");
-            var doubt = inDoubt > 0 ? $"; {inDoubt} in doubt, not paid" : string.Empty;
-            return $"{totals.Values.Sum(t => t.Rows)} payouts to {addresses} addresses: {string.Join(", ", byCurrency)}; " +
-                   $"{_alreadyPaid} already paid{doubt}; journal {JournalPath}";
-        }
-
         private static string Target(PayoutRow row) => $"{Api.Amount.Format(row.Amount)} {row.Currency} to {row.Address} (row {row.Row}, {row.Reference})";
-
-        private static RowRecord? Record(Dictionary<string, RowRecord> records, PayoutRow row) =>
-            records.TryGetValue(row.Reference, out var record) ? record : null;
-
-        // FNV-1a, 64 bits: a collision is only ever confirmed against the rows themselves.
-        private static ulong Hash(string text)
-        {
-            var hash = 14695981039346656037UL;
-            foreach (var c in text)
-            {
-                hash ^= c;
-                hash *= 1099511628211UL;
-            }
-            return hash;
-        }
     }
 }

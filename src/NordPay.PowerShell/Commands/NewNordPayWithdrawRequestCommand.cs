@@ -10,19 +10,19 @@ namespace NordPay.Commands
     {
         private bool? _verbose;
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Asset", "Coin", "Token")]
         [ArgumentCompleter(typeof(CurrencyCompleter))]
         [AllowNull, AllowEmptyString]
         public string Currency { get; set; } = null!;
 
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("Destination", "To", "WalletAddress", "Wallet", "Recipient")]
         [AllowNull, AllowEmptyString]
         public string Address { get; set; } = null!;
 
         /// <summary>A string or a number. Typed object on purpose: the module's own invariant parser reads it, never PowerShell's binder.</summary>
-        [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
         [Alias("Value", "Sum")]
         [AllowNull, AllowEmptyString]
         public object Amount { get; set; } = null!;
@@ -35,7 +35,7 @@ namespace NordPay.Commands
         {
             NextRow();
             object row = InputObject ?? (object)$"{Amount} {Currency} {Address}";
-            if (ReadPayoutRow(Currency, Address, Amount, row) is not { } payout)
+            if (ReadPayoutRow(Currency, Address, Amount, InputObject, row) is not { } payout)
             {
                 return;
             }

@@ -87,7 +87,8 @@ namespace NordPay.Commands
                 WriteVerbose($"Using the API key {info.KeyHint} of profile '{info.Profile}' from {Describe(info)} for {info.BaseUri}.");
                 if (Tls.EnsureTls12()) WriteVerbose("Added TLS 1.2 to the protocols this process may use.");
                 _client = new NordPayClient(connection, options, (level, text) => _log.Enqueue((level, text)),
-                    level => level == LogLevel.Debug ? Wants("Debug", "DebugPreference") : Wants("Verbose", "VerbosePreference"));
+                    level => level == LogLevel.Debug ? Wants("Debug", "DebugPreference") : Wants("Verbose", "VerbosePreference"),
+                    SessionSettings.Merchant(connection));
                 return _client;
             }
         }

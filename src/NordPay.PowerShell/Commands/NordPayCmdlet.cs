@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Host;
@@ -53,11 +54,27 @@ namespace NordPay.Commands
             WriteError(record);
         }
 
-        /// <summary>Reads a payout row's three fields; when one is wrong, writes the row's error and returns null.</summary>
-        protected (string Currency, string Address, decimal Amount)? ReadPayoutRow(string? currency, string? address, object? amount, object row)
+        /// <summary>
+        /// Reads a payout row's three fields; when one is wrong, writes the row's error and returns null. A field
+        /// PowerShell could not bind is read from the input's column of that name once invisible characters are set
+        /// aside (a byte-order mark glued to the first header, a zero-width space); a row without the column at all
+        /// is one error naming the fields it lacks and the columns it has.
+        /// </summary>
+        protected (string Currency, string Address, decimal Amount)? ReadPayoutRow(string? currency, string? address, object? amount, PSObject? input, object row)
         {
             try
             {
+                if (input != null)
+                {
+                    var missing = new List<string>();
+                    currency ??= Column(input, "Currency", missing)?.ToString();
+                    address ??= Column(input, "Address", missing)?.ToString();
+                    amount ??= Column(input, "Amount", missing);
+                    if (missing.Count > 0)
+                        throw new NordPayException("PayoutFieldsMissing", ErrorKind.InvalidData,
+                            $"The row has no {string.Join(", ", missing)} column; its columns are {Columns(input)}.", missing[0],
+                            recommendedAction: "Name the columns Currency, Address and Amount (or an alias Get-Help shows), with the delimiter the file uses (Import-Csv -Delimiter).");
+                }
                 return InputText.ReadPayout(currency, address, amount is PSObject wrapped ? wrapped.BaseObject : amount);
             }
             catch (NordPayException ex)
@@ -66,6 +83,54 @@ namespace NordPay.Commands
                 return null;
             }
         }
+
+        /// <summary>
+        /// The value of the input's column for a parameter (its name or an alias), matched once invisible characters
+        /// are set aside; null when the column is there and empty. A column not there at all is added to <paramref name="missing"/>.
+        /// </summary>
+        protected object? Column(PSObject input, string parameter, List<string>? missing)
+        {
+            var names = MyInvocation.MyCommand.Parameters[parameter].Aliases.Prepend(parameter).ToList();
+            foreach (var property in input.Properties)
+            {
+                var name = HeaderText.Visible(property.Name);
+                if (names.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)))
+                    return property.Value is PSObject wrapped ? wrapped.BaseObject : property.Value;
+            }
+            missing?.Add(parameter);
+            return null;
+        }
+
+        private static string Columns(PSObject input)
+        {
+            var names = input.Properties.Select(p => "'" + p.Name + "'").ToList();
+            return names.Count == 0 ? "none" : string.Join(", ", names);
+        }
+
+        /// <summary>
+        /// A file path as the user means it: resolved by PowerShell against the current location (in pwsh that is
+        /// not the process's folder) with ~ expanded, never by Path.GetFullPath. Only file-system paths are accepted.
+        /// </summary>
+        protected string ResolveFilePath(string path, string parameter)
+        {
+            string resolved;
+            ProviderInfo provider;
+            try
+            {
+                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+            }
+            catch (Exception ex) when (ex is RuntimeException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                throw NotAFilePath(path, parameter, ex.Message, ex);
+            }
+            if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+                throw NotAFilePath(path, parameter, $"it is a path of the {provider.Name} provider", null);
+            return resolved;
+        }
+
+        private static NordPayException NotAFilePath(string path, string parameter, string why, Exception? inner) =>
+            new NordPayException("PathNotFileSystem", ErrorKind.InvalidArgument, $"-{parameter} '{path}' is not a file path: {why}.", parameter,
+                recommendedAction: "Give a path on a file-system drive, for example ./payouts.journal or C:\\payouts\\payouts.journal.", inner: inner);
 
         /// <summary>Whether a name matches any of the wildcard patterns; with no patterns, every name does.</summary>
         protected static Func<string, bool> Matching(string[]? patterns)

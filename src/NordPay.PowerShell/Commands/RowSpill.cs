@@ -2,30 +2,61 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using NordPay.Api;
 using NordPay.Batch;
+using NordPay.Security;
 
 namespace NordPay.Commands
 {
     /// <summary>
-    /// A batch's input rows, written to a temporary file as they arrive and read back in order, so a batch of
-    /// any size keeps no row in memory. A row read back carries its input rebuilt from its columns, for the
-    /// TargetObject of its errors.
+    /// A batch's input rows, written to a file as they arrive and read back in order, so a batch of any size keeps no
+    /// row in memory. A row read back carries its input rebuilt from its columns, for the TargetObject of its errors.
+    /// The columns may be anyone's personal data: the file is owner-only in a private folder, encrypted with a key that
+    /// exists only in this process's memory (each line authenticated), and deleted when the run ends; files left by
+    /// runs that crashed are deleted by the next run.
     /// </summary>
     internal sealed class RowSpill : IDisposable
     {
+        private const string Extension = ".rows";
         private readonly FileStream _file;
         private readonly StreamWriter _writer;
+        // Keys that exist only in this process's memory: what a crash leaves behind cannot be read.
+        private readonly Aes _aes = Aes.Create();
+        private readonly HMACSHA256 _mac = new HMACSHA256(Random(32));
 
         public RowSpill()
         {
-            var path = Path.Combine(Path.GetTempPath(), "nordpay-batch-" + Guid.NewGuid().ToString("N") + ".rows");
-            _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 65536, FileOptions.DeleteOnClose);
+            var folder = PrivateFiles.Folder(Folder);
+            RemoveLeftovers(folder);
+            Path = System.IO.Path.Combine(folder, "batch-" + Guid.NewGuid().ToString("N") + Extension);
+            _file = new FileStream(Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 65536, FileOptions.DeleteOnClose);
+            PrivateFiles.File(Path);
             _writer = new StreamWriter(_file, new UTF8Encoding(false), 65536, leaveOpen: true);
         }
+
+        /// <summary>The user's private folder for spill files: the local application data on Windows, else the XDG cache folder.</summary>
+        public static string Folder
+        {
+            get
+            {
+                if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                    return System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "NordPay.PowerShell", "spill");
+                // The XDG base directory spec: a relative value is invalid and ignored.
+                var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+                var root = !string.IsNullOrEmpty(cache) && System.IO.Path.IsPathRooted(cache)
+                    ? cache!
+                    : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+                return System.IO.Path.Combine(root, "nordpay-powershell", "spill");
+            }
+        }
+
+        public string Path { get; }
 
         public int Count { get; private set; }
 
@@ -53,7 +84,7 @@ namespace NordPay.Commands
                 w.WriteEndArray();
                 w.WriteEndObject();
             }
-            _writer.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+            _writer.WriteLine(Seal(buffer.ToArray()));
             Count++;
         }
 
@@ -65,7 +96,7 @@ namespace NordPay.Commands
             using var reader = new StreamReader(_file, new UTF8Encoding(false), false, 65536, leaveOpen: true);
             for (var line = reader.ReadLine(); line != null; line = reader.ReadLine())
             {
-                using var document = JsonDocument.Parse(line);
+                using var document = JsonDocument.Parse(Open(line));
                 var root = document.RootElement;
                 var columns = root.GetProperty("columns");
                 PSObject? input = null;
@@ -87,6 +118,57 @@ namespace NordPay.Commands
         {
             _writer.Dispose();
             _file.Dispose();
+            _aes.Dispose();
+            _mac.Dispose();
+        }
+
+        // A file no live run holds (its exclusive lock went with its process) is a crashed run's: delete it.
+        private static void RemoveLeftovers(string folder)
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, "*" + Extension))
+            {
+                try
+                {
+                    new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
+                }
+                catch (IOException)
+                {
+                    // Held by a run still going.
+                }
+            }
+        }
+
+        // AES-256-CBC with a fresh IV per line, then HMAC-SHA256 over IV and ciphertext.
+        private string Seal(byte[] plain)
+        {
+            _aes.GenerateIV();
+            var iv = _aes.IV;
+            using var encryptor = _aes.CreateEncryptor();
+            var cipher = encryptor.TransformFinalBlock(plain, 0, plain.Length);
+            var sealedLine = new byte[iv.Length + cipher.Length + 32];
+            Buffer.BlockCopy(iv, 0, sealedLine, 0, iv.Length);
+            Buffer.BlockCopy(cipher, 0, sealedLine, iv.Length, cipher.Length);
+            Buffer.BlockCopy(_mac.ComputeHash(sealedLine, 0, iv.Length + cipher.Length), 0, sealedLine, iv.Length + cipher.Length, 32);
+            return Convert.ToBase64String(sealedLine);
+        }
+
+        private byte[] Open(string line)
+        {
+            var sealedLine = Convert.FromBase64String(line);
+            var expected = _mac.ComputeHash(sealedLine, 0, sealedLine.Length - 32);
+            if (!expected.SequenceEqual(sealedLine.Skip(sealedLine.Length - 32)))
+                throw new NordPayException("BatchRowsChanged", ErrorKind.InvalidData, $"The batch's rows in {Path} were changed on disk while it ran; it stopped.",
+                    recommendedAction: "Run the batch again with the same journal: what was paid is skipped.");
+            using var decryptor = _aes.CreateDecryptor(_aes.Key, sealedLine.Take(16).ToArray());
+            return decryptor.TransformFinalBlock(sealedLine, 16, sealedLine.Length - 16 - 32);
+        }
+
+        private static byte[] Random(int length)
+        {
+            var bytes = new byte[length];
+            using var random = RandomNumberGenerator.Create();
+            random.GetBytes(bytes);
+            return bytes;
         }
     }
 }

@@ -35,6 +35,7 @@ namespace NordPay.Commands
             public NordPayClientOptions Options { get; set; } = NordPayClientOptions.Default;
             public KeyStore? Store { get; set; }
             public IReadOnlyList<NordPayCurrency>? Currencies { get; set; }
+            public Dictionary<string, MerchantState> Merchants { get; } = new Dictionary<string, MerchantState>(StringComparer.Ordinal);
         }
 
         private static readonly ConditionalWeakTable<Runspace, Entry> Sessions = new ConditionalWeakTable<Runspace, Entry>();
@@ -56,6 +57,17 @@ namespace NordPay.Commands
         {
             get => Current().Options;
             set => Current().Options = value;
+        }
+
+        /// <summary>What this session learned of the merchant a connection reaches: NordPay's clock and the withdrawals claimed.</summary>
+        public static MerchantState Merchant(NordPayConnection connection)
+        {
+            var merchants = Current().Merchants;
+            lock (merchants)
+            {
+                var account = connection.Account;
+                return merchants.TryGetValue(account, out var state) ? state : merchants[account] = new MerchantState();
+            }
         }
 
         /// <summary>The currency list last read in this session, for tab completion.</summary>

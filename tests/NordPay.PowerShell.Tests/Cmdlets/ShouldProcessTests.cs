@@ -136,8 +136,12 @@ public class ShouldProcessTests
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
-        sandbox.State.AdvanceClock(TimeSpan.FromHours(-1));
-        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", Three);
+        // Requests kept past their expiry (say, exported and confirmed the next day).
+        var result = ps.Run("""
+            $args[0] | New-NordPayWithdrawRequest |
+                ForEach-Object { [NordPay.NordPayWithdrawRequest]::new($_.Identifier, $_.Currency, $_.Address, $_.Amount, $_.AmountUsd, $_.ServiceFee, $_.ServiceFeeUsd, [DateTimeOffset]::UtcNow.AddMinutes(-1)) } |
+                Confirm-NordPayWithdraw -Force
+            """, Three);
 
         Assert.Equal(3, result.Errors.Count);
         Assert.All(result.Errors, e =>

@@ -29,6 +29,10 @@ namespace NordPay
         /// <summary>Both flags: NordPay lists for withdrawal only currencies that are available and withdrawable.</summary>
         public bool Withdrawable => IsAvailable && CanWithdraw;
 
+        internal static NordPayCurrency Read(Api.JsonPayload c) =>
+            new NordPayCurrency(c.String("name"), c.OptionalString("token"), c.String("network"), (int)c.Int64("decimals"),
+                c.OptionalDecimal("min_withdraw"), c.OptionalDecimal("rate"), c.Boolean("is_available"), c.Boolean("can_withdraw"));
+
         public override string ToString() => Name;
     }
 }

@@ -22,5 +22,10 @@ namespace NordPay
         public decimal? TotalServiceFee { get; }
         public int AddressesCount { get; }
         public DateTimeOffset ExpiresAt { get; }
+
+        internal static NordPayMultipleWithdrawRequest Read(Api.JsonPayload payload, string askedCurrency) =>
+            new NordPayMultipleWithdrawRequest(payload.Guid("identifier"), payload.OptionalString("currency") ?? askedCurrency,
+                payload.Decimal("total_amount"), payload.OptionalDecimal("total_service_fee"), (int)payload.Int64("addresses_count"),
+                payload.Timestamp("expires_at"));
     }
 }

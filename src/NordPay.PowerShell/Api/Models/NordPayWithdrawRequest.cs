@@ -27,6 +27,12 @@ namespace NordPay
         public decimal? ServiceFeeUsd { get; }
         public DateTimeOffset ExpiresAt { get; }
 
+        /// <summary>A request as NordPay answers it; fields it does not echo are what was asked.</summary>
+        internal static NordPayWithdrawRequest Read(Api.JsonPayload payload, string askedCurrency, string askedAddress) =>
+            new NordPayWithdrawRequest(payload.Guid("identifier"), payload.OptionalString("currency") ?? askedCurrency,
+                payload.OptionalString("address") ?? askedAddress, payload.Decimal("amount"), payload.OptionalDecimal("amount_usd"),
+                payload.OptionalDecimal("service_fee"), payload.OptionalDecimal("service_fee_usd"), payload.Timestamp("expires_at"));
+
         public bool IsExpired(DateTimeOffset now) => now >= ExpiresAt;
 
         public override string ToString() => $"{Api.Amount.Format(Amount)} {Currency} to {Address} (request {Identifier})";

@@ -31,6 +31,11 @@ namespace NordPay
         public string? TxHash { get; }
         public DateTimeOffset CreatedAt { get; }
 
+        internal static NordPayWithdrawal Read(Api.JsonPayload item) =>
+            new NordPayWithdrawal(item.Int64("id"), item.String("currency"), item.String("address"), item.Decimal("amount"),
+                item.OptionalDecimal("amount_usd"), item.OptionalDecimal("service_fee"), item.OptionalDecimal("service_fee_usd"),
+                item.String("status"), item.OptionalString("tx_hash"), item.Timestamp("created_at"));
+
         public override string ToString() => $"Withdrawal {Id}: {Api.Amount.Format(Amount)} {Currency} to {Address} ({Status})";
     }
 }

@@ -1,0 +1,51 @@
+using System.Collections.Generic;
+
+namespace NordPay.Api
+{
+    /// <summary>
+    /// The one rule for a confirm, single or multiple: once it may have reached NordPay, its answer proves it paid (a
+    /// readable 2xx carrying the withdrawal's id), proves it did not (NordPay refused it with one of its known errors,
+    /// 429, or it never left this machine), or proves nothing, and then the payout is in doubt: found in the history
+    /// or reported OutcomeUnknown / PayoutInDoubt, never failed and retried.
+    /// </summary>
+    public static class ConfirmEvidence
+    {
+        // NordPay's own refusals (the documented details, FastAPI validation, key and permission checks, 429), a 407
+        // from the proxy, and ConnectionFailed, which the transport raises for a confirm only when nothing was sent.
+        private static readonly HashSet<string> Refusals = new HashSet<string>
+        {
+            "CurrencyNotAvailable", "AmountBelowMinimum", "WithdrawRequestNotFound", "WithdrawRequestExpired", "InsufficientBalance",
+            "CurrencyNotFound", "ValidationFailed", "ApiKeyRejected", "AccessDenied", "RateLimited", "ProxyAuthenticationRequired",
+            "ConnectionFailed",
+        };
+
+        /// <summary>True when the error proves the confirm moved no money, so the row may be tried again.</summary>
+        public static bool ProvesNotPaid(NordPayException error) =>
+            Refusals.Contains(error.ErrorId) && (error.StatusCode == null ? error.ErrorId == "ConnectionFailed" : error.StatusCode >= 400 && error.StatusCode < 500);
+
+        /// <summary>Reads a confirm's answer by the rule; throws the refusal, or an OutcomeUnknownException.</summary>
+        internal static WithdrawConfirmResult Judge(Answer answer, Security.Redactor redactor)
+        {
+            NordPayException error;
+            if (answer.IsSuccess)
+            {
+                try
+                {
+                    return WithdrawConfirmResult.Read(answer.Payload(redactor));
+                }
+                catch (NordPayException unreadable)
+                {
+                    error = unreadable;
+                }
+            }
+            else
+            {
+                error = ApiError.FromResponse(answer.Status, answer.Text, redactor);
+            }
+            if (ProvesNotPaid(error)) throw error;
+            throw new OutcomeUnknownException(answer.IsSuccess
+                ? $"NordPay answered HTTP {answer.Status}, but {error.Message}"
+                : $"NordPay answered HTTP {answer.Status}{(string.IsNullOrEmpty(error.ApiDetail) ? string.Empty : " (" + error.ApiDetail + ")")}");
+        }
+    }
+}

@@ -1,0 +1,179 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using NordPay.Security;
+
+namespace NordPay.Api
+{
+    /// <summary>How a call may be repeated.</summary>
+    internal enum Repeat
+    {
+        /// <summary>Reads and request creation: a repeat at worst leaves a request that expires unused.</summary>
+        Safely,
+        /// <summary>Confirm: repeated only when NordPay cannot have received it.</summary>
+        OnlyIfNotReceived,
+    }
+
+    /// <summary>
+    /// Sends one call to NordPay with the key, the timeout and the retries its kind allows, logs every attempt through
+    /// the redactor, and learns NordPay's clock from each answer.
+    /// </summary>
+    internal sealed class Transport
+    {
+        private static readonly MediaTypeHeaderValue JsonMediaType = new MediaTypeHeaderValue("application/json");
+
+        private readonly NordPayConnection _connection;
+        private readonly NordPayClientOptions _options;
+        private readonly HttpClient _http;
+        private readonly ServerClock _clock;
+        private readonly Action<LogLevel, string> _log;
+        private readonly Func<LogLevel, bool> _logs;
+        // Revealed once: the redactor holds the same text for the client's lifetime anyway.
+        private readonly string _key;
+
+        public Transport(NordPayConnection connection, NordPayClientOptions options, ServerClock clock, Action<LogLevel, string> log, Func<LogLevel, bool> logs)
+        {
+            _connection = connection;
+            _options = options;
+            _http = HttpClients.For(options.Proxy);
+            _clock = clock;
+            _key = connection.RevealKey();
+            Redactor = new Redactor(_key);
+            _log = log;
+            _logs = logs;
+        }
+
+        public Redactor Redactor { get; }
+
+        public NordPayClientOptions Options => _options;
+
+        public void Log(LogLevel level, string text)
+        {
+            if (_logs(level)) _log(level, Redactor.Redact(text));
+        }
+
+        /// <summary>
+        /// Sends a call and returns NordPay's answer, after the retries its kind allows. For a confirm, any answer is
+        /// returned for <see cref="ConfirmEvidence"/> to judge, and a call that may have been received but got no answer
+        /// throws <see cref="OutcomeUnknownException"/>; only a call that never left is reported as a failure.
+        /// </summary>
+        public async Task<Answer> SendAsync(HttpMethod method, string path, byte[]? body, Repeat repeat, CancellationToken cancellation)
+        {
+            var uri = new Uri(_connection.BaseUri, path);
+            var retry = new RetryPolicy(_options);
+            while (true)
+            {
+                retry.Attempted();
+                var clock = Stopwatch.StartNew();
+                NordPayException failure;
+                TimeSpan? retryAfter = null;
+                string outcome;
+                try
+                {
+                    var answer = await SendOnceAsync(method, uri, body, cancellation).ConfigureAwait(false);
+                    outcome = $"HTTP {answer.Status}";
+                    if (answer.Status == 429) retryAfter = answer.RetryAfter;
+                    if (!Repeatable(answer.Status, repeat))
+                    {
+                        Log(method, uri, outcome, clock, retry, null);
+                        return answer;
+                    }
+                    failure = ApiError.FromResponse(answer.Status, answer.Text, Redactor);
+                }
+                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+                {
+                    Log(method, uri, "no answer", clock, retry, null);
+                    if (repeat == Repeat.OnlyIfNotReceived)
+                        throw new OutcomeUnknownException($"no answer within {_options.Timeout.TotalSeconds:0.#} s");
+                    throw ApiError.TimedOut(uri.AbsolutePath, _options.Timeout, Redactor);
+                }
+                catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
+                {
+                    var notSent = NeverSent(ex);
+                    outcome = notSent ? "could not connect" : "connection lost";
+                    if (repeat == Repeat.OnlyIfNotReceived && !notSent)
+                    {
+                        Log(method, uri, outcome, clock, retry, null);
+                        throw new OutcomeUnknownException("the connection was lost after the call was sent");
+                    }
+                    failure = ApiError.ConnectionFailed(uri.AbsolutePath, ex, Redactor);
+                }
+
+                var delay = retry.NextDelay(retryAfter, out var whyNot);
+                Log(method, uri, outcome, clock, retry, delay);
+                if (delay == null) throw failure.WithMessage($"{failure.Message} (gave up {whyNot})");
+                await Task.Delay(delay.Value, cancellation).ConfigureAwait(false);
+            }
+        }
+
+        // 429 is answered before a call is processed; a 5xx may come after, so only calls safe to repeat repeat on it.
+        private static bool Repeatable(int status, Repeat repeat) =>
+            status == 429 || (repeat == Repeat.Safely && (status == 500 || status == 502 || status == 503 || status == 504));
+
+        private async Task<Answer> SendOnceAsync(HttpMethod method, Uri uri, byte[]? body, CancellationToken cancellation)
+        {
+            using var message = new HttpRequestMessage(method, uri);
+            if (body != null)
+            {
+                message.Content = new ByteArrayContent(body);
+                message.Content.Headers.ContentType = JsonMediaType;
+                if (_logs(LogLevel.Debug)) _log(LogLevel.Debug, Redactor.Redact($"{method} {uri.AbsolutePath} body: {System.Text.Encoding.UTF8.GetString(body)}"));
+            }
+            if (_key.Length > 0) message.Headers.TryAddWithoutValidation("X-API-KEY", _key);
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            timeout.CancelAfter(_options.Timeout);
+            var sent = DateTimeOffset.UtcNow;
+            // ResponseContentRead: the body is read under the same token, so the timeout covers a slow body too.
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            if (response.Headers.Date is { } serverDate) _clock.Observe(serverDate, sent, DateTimeOffset.UtcNow);
+            var answer = new Answer((int)response.StatusCode, await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false), RetryAfterOf(response));
+            if (_logs(LogLevel.Debug)) _log(LogLevel.Debug, Redactor.Redact($"{method} {uri.AbsolutePath} answer (HTTP {answer.Status}): {answer.Text}"));
+            return answer;
+        }
+
+        private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+        {
+            var header = response.Headers.RetryAfter;
+            if (header?.Delta is { } delta) return delta;
+            if (header?.Date is { } date)
+            {
+                var wait = date - DateTimeOffset.UtcNow;
+                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            }
+            return null;
+        }
+
+        // True when the failure happened before a byte of the request could reach NordPay.
+        private static bool NeverSent(Exception ex)
+        {
+            for (var inner = ex; inner != null; inner = inner.InnerException)
+            {
+                if (inner is SocketException socket)
+                    return socket.SocketErrorCode == SocketError.ConnectionRefused || socket.SocketErrorCode == SocketError.HostNotFound
+                           || socket.SocketErrorCode == SocketError.HostUnreachable || socket.SocketErrorCode == SocketError.NetworkUnreachable
+                           || socket.SocketErrorCode == SocketError.TryAgain || socket.SocketErrorCode == SocketError.NoData;
+                if (inner is WebException web)
+                    return web.Status == WebExceptionStatus.ConnectFailure || web.Status == WebExceptionStatus.NameResolutionFailure
+                           || web.Status == WebExceptionStatus.ProxyNameResolutionFailure;
+            }
+            return false;
+        }
+
+        private void Log(HttpMethod method, Uri uri, string outcome, Stopwatch clock, RetryPolicy retry, TimeSpan? delay)
+        {
+            if (!_logs(LogLevel.Verbose)) return;
+            var attempt = retry.Attempts > 1 ? $" (attempt {retry.Attempts})" : string.Empty;
+            var next = delay == null ? string.Empty
+                : $"; retry {retry.Attempts} of {_options.MaximumRetryCount} in {delay.Value.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture)} s";
+            _log(LogLevel.Verbose, Redactor.Redact($"{method} {uri.AbsolutePath} -> {outcome} in {clock.ElapsedMilliseconds} ms{attempt}{next}"));
+        }
+    }
+}

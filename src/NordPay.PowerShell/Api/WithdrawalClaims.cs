@@ -1,0 +1,159 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace NordPay.Api
+{
+    /// <summary>When, on NordPay's clock, a confirm can have created its withdrawal.</summary>
+    public sealed record TimeWindow(DateTimeOffset From, DateTimeOffset To)
+    {
+        public bool Contains(DateTimeOffset time) => time >= From && time <= To;
+
+        public bool Overlaps(TimeWindow other) => From <= other.To && other.From <= To;
+
+        public override string ToString() => $"{From:yyyy-MM-dd HH:mm:ss.fff} to {To:yyyy-MM-dd HH:mm:ss.fff} UTC";
+    }
+
+    /// <summary>What a search of the withdraw history proved about a confirm whose answer was lost.</summary>
+    public sealed class HistoryMatch
+    {
+        private HistoryMatch(IReadOnlyList<NordPayWithdrawal>? withdrawals, string reason, IReadOnlyList<NordPayWithdrawal> candidates)
+        {
+            Withdrawals = withdrawals;
+            Reason = reason;
+            Candidates = candidates;
+        }
+
+        /// <summary>One withdrawal per payout, in the payouts' order; null when the history proves nothing.</summary>
+        public IReadOnlyList<NordPayWithdrawal>? Withdrawals { get; }
+
+        /// <summary>Why nothing was proved.</summary>
+        public string Reason { get; }
+
+        /// <summary>The withdrawals that could be the payout's, for the operator to decide on.</summary>
+        public IReadOnlyList<NordPayWithdrawal> Candidates { get; }
+
+        public static HistoryMatch Found(IReadOnlyList<NordPayWithdrawal> withdrawals) => new HistoryMatch(withdrawals, string.Empty, withdrawals);
+
+        public static HistoryMatch Unproved(string reason, IReadOnlyList<NordPayWithdrawal> candidates) => new HistoryMatch(null, reason, candidates);
+    }
+
+    /// <summary>
+    /// What one session knows about a merchant's withdraw history: the withdrawals already accounted for (each claimed
+    /// by one payout at most), the confirms still in flight, and the payouts that may exist with no known withdrawal id.
+    /// A lost confirm's withdrawal is claimed only when exactly one unclaimed withdrawal fits and no other unexplained
+    /// payout of the same currency, address and amount could be it: otherwise the payout is in doubt, never a guess.
+    /// </summary>
+    public sealed class WithdrawalClaims
+    {
+        private readonly object _gate = new object();
+        private readonly HashSet<long> _claimed = new HashSet<long>();
+        private readonly Dictionary<PayoutKey, int> _inFlight = new Dictionary<PayoutKey, int>();
+        private readonly List<(PayoutKey Key, TimeWindow Window, object Owner)> _unexplained = new List<(PayoutKey, TimeWindow, object)>();
+
+        /// <summary>Records withdrawals known to be some payout's (a confirm's answer, a journal).</summary>
+        public void Claim(IEnumerable<long> ids)
+        {
+            lock (_gate) _claimed.UnionWith(ids);
+        }
+
+        public bool IsClaimed(long id)
+        {
+            lock (_gate) return _claimed.Contains(id);
+        }
+
+        /// <summary>Marks confirms as sent and unanswered until the returned handle is disposed.</summary>
+        public IDisposable InFlight(IReadOnlyList<PayoutKey> keys)
+        {
+            lock (_gate)
+                foreach (var key in keys)
+                    _inFlight[key] = (_inFlight.TryGetValue(key, out var n) ? n : 0) + 1;
+            return new Landing(this, keys);
+        }
+
+        /// <summary>Waits until no confirm of these payouts is in flight: its answer will claim its withdrawal, or leave it unexplained.</summary>
+        public async Task WhenLandedAsync(IReadOnlyCollection<PayoutKey> keys, CancellationToken cancellation)
+        {
+            while (true)
+            {
+                lock (_gate)
+                    if (!keys.Any(k => _inFlight.ContainsKey(k))) return;
+                await Task.Delay(20, cancellation).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// A payout that may exist in the history under no known id (a lost answer, a crash), until explained. The owner
+        /// names the confirm (its request identifier), so searching again for the same confirm never competes with itself.
+        /// </summary>
+        public void Unexplained(PayoutKey key, TimeWindow window, object owner)
+        {
+            lock (_gate)
+                if (!_unexplained.Any(u => Equals(u.Owner, owner) && u.Key == key)) _unexplained.Add((key, window, owner));
+        }
+
+        /// <summary>
+        /// Claims, for each payout of <paramref name="owner"/>, one withdrawal of the history created in the window and
+        /// claimed by nothing else. All or nothing; on success the owner's payouts are no longer unexplained.
+        /// </summary>
+        public HistoryMatch Match(IReadOnlyList<PayoutKey> payouts, TimeWindow window, IEnumerable<NordPayWithdrawal> history, object owner)
+        {
+            var items = history.ToList();
+            lock (_gate)
+            {
+                var chosen = new NordPayWithdrawal?[payouts.Count];
+                var candidates = new List<NordPayWithdrawal>();
+                string? reason = null;
+                foreach (var group in payouts.Select((key, index) => (key, index)).GroupBy(p => p.key))
+                {
+                    var key = group.Key;
+                    var fits = items.Where(w => w.Currency == key.Currency && string.Equals(w.Address, key.Address, StringComparison.Ordinal)
+                                                && w.Amount == key.Amount && window.Contains(w.CreatedAt) && !_claimed.Contains(w.Id))
+                        .OrderBy(w => w.CreatedAt).ThenBy(w => w.Id).ToList();
+                    candidates.AddRange(fits);
+                    var wanted = group.Count();
+                    var rivals = _unexplained.Count(u => !Equals(u.Owner, owner) && u.Key == key && u.Window.Overlaps(window));
+                    if (fits.Count < wanted)
+                        reason ??= fits.Count == 0
+                            ? $"no unclaimed withdrawal of {Amount.Format(key.Amount)} {key.Currency} to {key.Address} was created between {window}"
+                            : $"only {fits.Count} of the {wanted} withdrawals of {Amount.Format(key.Amount)} {key.Currency} to {key.Address} are in the history";
+                    else if (fits.Count > wanted)
+                        reason ??= $"{fits.Count} withdrawals (ids {string.Join(", ", fits.Select(f => f.Id))}) could be the {wanted} of {Amount.Format(key.Amount)} {key.Currency} to {key.Address}";
+                    else if (rivals > 0)
+                        reason ??= $"another payout of {Amount.Format(key.Amount)} {key.Currency} to {key.Address} whose outcome is unknown could be withdrawal {string.Join(", ", fits.Select(f => f.Id))}";
+                    else
+                        foreach (var (slot, withdrawal) in group.Select(p => p.index).Zip(fits, (i, w) => (i, w)))
+                            chosen[slot] = withdrawal;
+                }
+                if (reason != null) return HistoryMatch.Unproved(reason, candidates);
+                var found = chosen.Select(w => w!).ToList();
+                _claimed.UnionWith(found.Select(w => w.Id));
+                _unexplained.RemoveAll(u => Equals(u.Owner, owner));
+                return HistoryMatch.Found(found);
+            }
+        }
+
+        private sealed class Landing : IDisposable
+        {
+            private readonly WithdrawalClaims _claims;
+            private IReadOnlyList<PayoutKey>? _keys;
+
+            public Landing(WithdrawalClaims claims, IReadOnlyList<PayoutKey> keys)
+            {
+                _claims = claims;
+                _keys = keys;
+            }
+
+            public void Dispose()
+            {
+                var keys = Interlocked.Exchange(ref _keys, null);
+                if (keys == null) return;
+                lock (_claims._gate)
+                    foreach (var key in keys)
+                        if (--_claims._inFlight[key] == 0) _claims._inFlight.Remove(key);
+            }
+        }
+    }
+}

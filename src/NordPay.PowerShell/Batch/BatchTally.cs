@@ -1,0 +1,35 @@
+using System;
+using System.Collections.Generic;
+
+namespace NordPay.Batch
+{
+    /// <summary>What became of a run's rows, counted as they are reported, for the summary a scheduled job checks.</summary>
+    public sealed class BatchTally
+    {
+        private readonly Dictionary<string, decimal> _paidByCurrency = new Dictionary<string, decimal>(StringComparer.Ordinal);
+
+        public int Paid { get; private set; }
+        public int AlreadyPaid { get; private set; }
+        public int Failed { get; private set; }
+        public int InDoubt { get; private set; }
+        public int Reported => Paid + AlreadyPaid + Failed + InDoubt;
+
+        public void CountPaid(PayoutRow row)
+        {
+            Paid++;
+            _paidByCurrency[row.Currency] = (_paidByCurrency.TryGetValue(row.Currency, out var sum) ? sum : 0m) + row.Amount;
+        }
+
+        public void CountAlreadyPaid() => AlreadyPaid++;
+
+        public void CountFailed() => Failed++;
+
+        public void CountInDoubt() => InDoubt++;
+
+        public NordPayPayoutSummary Summary(string journalPath, int rows, TimeSpan duration) =>
+            new NordPayPayoutSummary(journalPath, rows, Paid, AlreadyPaid, Failed, InDoubt,
+                new Dictionary<string, decimal>(_paidByCurrency, StringComparer.Ordinal), duration);
+
+        public override string ToString() => $"{Paid} paid, {AlreadyPaid} already paid, {Failed} failed, {InDoubt} in doubt";
+    }
+}

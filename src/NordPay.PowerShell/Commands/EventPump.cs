@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace NordPay.Commands
+{
+    /// <summary>
+    /// Runs work on other threads while the pipeline thread, which alone may write to PowerShell's streams, writes what
+    /// the work reports as it comes.
+    /// </summary>
+    internal sealed class EventPump<T>
+    {
+        private readonly BlockingCollection<T> _events = new BlockingCollection<T>();
+        private readonly Task _work;
+        private readonly Action<T> _write;
+
+        public EventPump(Func<Action<T>, Task> start, Action<T> write)
+        {
+            _write = write;
+            _work = Task.Run(async () =>
+            {
+                try
+                {
+                    await start(_events.Add).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _events.CompleteAdding();
+                }
+            });
+        }
+
+        /// <summary>Writes what was reported so far, without waiting.</summary>
+        public void WriteAvailable()
+        {
+            while (_events.TryTake(out var e)) _write(e);
+        }
+
+        /// <summary>Writes everything reported until the work ends, then surfaces its failure; Ctrl+C stops the pipeline.</summary>
+        public void WriteUntilDone(CancellationToken stopping)
+        {
+            try
+            {
+                foreach (var e in _events.GetConsumingEnumerable()) _write(e);
+                _work.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+    }
+}
