@@ -13,8 +13,9 @@ public enum Drop
 /// <summary>
 /// A fault for the requests whose path ends with <see cref="PathSuffix"/> (and, optionally, whose body
 /// names <see cref="Address"/>): added latency, an answer of its own (429 with Retry-After, 5xx, any body),
-/// a dropped connection, or a slow response body. It applies to every <see cref="Every"/>th matching
-/// request, <see cref="Times"/> times at most.
+/// a dropped connection, or a slow response body. With <see cref="Processed"/> the call is first processed
+/// for real, and the latency and the answer of its own come after: a server that pays, then answers garbage.
+/// It applies to every <see cref="Every"/>th matching request, <see cref="Times"/> times at most.
 /// </summary>
 public sealed record FaultRule
 {
@@ -30,6 +31,8 @@ public sealed record FaultRule
     public Drop Drop { get; init; }
     /// <summary>The real answer is written a few bytes at a time, this long apart.</summary>
     public TimeSpan SlowBody { get; init; }
+    /// <summary>The call is processed for real before the latency and the answer of its own.</summary>
+    public bool Processed { get; init; }
     public int Every { get; init; } = 1;
     public int Times { get; init; } = int.MaxValue;
 
@@ -57,13 +60,15 @@ public sealed record FaultRule
                 "latency-ms" => rule with { Latency = TimeSpan.FromMilliseconds(Number()) },
                 "status" => rule with { Status = Number() },
                 "body" => rule with { Body = value },
+                "content-type" => rule with { ContentType = value },
+                "processed" => rule with { Processed = bool.Parse(value) },
                 "retry-after" => rule with { RetryAfterSeconds = Number() },
                 "retry-after-date" => rule with { RetryAfterSeconds = Number(), RetryAfterAsDate = true },
                 "drop" => rule with { Drop = value == "before" ? Drop.BeforeProcessing : value == "after" ? Drop.AfterProcessing : throw new ArgumentException($"Fault '{spec}': drop is before or after.") },
                 "slow-body-ms" => rule with { SlowBody = TimeSpan.FromMilliseconds(Number()) },
                 "every" => rule with { Every = Number() },
                 "times" => rule with { Times = Number() },
-                _ => throw new ArgumentException($"Fault '{spec}': unknown key '{key}'. Keys: path, address, latency-ms, status, body, retry-after, retry-after-date, drop, slow-body-ms, every, times."),
+                _ => throw new ArgumentException($"Fault '{spec}': unknown key '{key}'. Keys: path, address, latency-ms, status, body, content-type, processed, retry-after, retry-after-date, drop, slow-body-ms, every, times."),
             };
         }
         return rule;

@@ -35,10 +35,16 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         var app = builder.Build();
         var state = new SandboxState(options);
 
-        // Recorded on arrival, before any fault can cut the connection: tests count what reached the server.
+        // Recorded on arrival, before any fault can cut the connection: tests count what reached the server. The Date
+        // header tells the sandbox's own clock, which tests may move, as NordPay's tells its clock.
         app.Use((context, next) =>
         {
             state.Record(new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? "/"));
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.Date = state.Now.ToString("R", CultureInfo.InvariantCulture);
+                return Task.CompletedTask;
+            });
             return next();
         });
         app.Use((context, next) => ActAsProxy(context, next, state, options));
@@ -369,27 +375,24 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
             await next();
             return;
         }
-        if (rule.Latency > TimeSpan.Zero) await Task.Delay(rule.Latency, context.RequestAborted);
-        if (rule.Drop == Drop.BeforeProcessing)
+        if (!rule.Processed)
         {
-            context.Abort();
-            return;
-        }
-        if (rule.Status is { } status)
-        {
-            context.Response.StatusCode = status;
-            context.Response.ContentType = rule.ContentType;
-            if (rule.RetryAfterSeconds is { } seconds)
-                context.Response.Headers.RetryAfter = rule.RetryAfterAsDate
-                    ? (DateTimeOffset.UtcNow + TimeSpan.FromSeconds(seconds)).ToString("R", CultureInfo.InvariantCulture)
-                    : seconds.ToString(CultureInfo.InvariantCulture);
-            await context.Response.WriteAsync(rule.Body);
-            return;
-        }
-        if (rule.Drop == Drop.None && rule.SlowBody <= TimeSpan.Zero)
-        {
-            await next();
-            return;
+            if (rule.Latency > TimeSpan.Zero) await Task.Delay(rule.Latency, context.RequestAborted);
+            if (rule.Drop == Drop.BeforeProcessing)
+            {
+                context.Abort();
+                return;
+            }
+            if (rule.Status != null)
+            {
+                await Answer(context, rule);
+                return;
+            }
+            if (rule.Drop == Drop.None && rule.SlowBody <= TimeSpan.Zero)
+            {
+                await next();
+                return;
+            }
         }
 
         // Process the call for real, holding its answer back.
@@ -398,19 +401,39 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         context.Response.Body = held;
         await next();
         context.Response.Body = real;
+        if (rule.Processed && rule.Latency > TimeSpan.Zero) await Task.Delay(rule.Latency, context.RequestAborted);
         if (rule.Drop == Drop.AfterProcessing)
         {
             context.Abort();
             return;
         }
+        if (rule.Processed && rule.Status != null)
+        {
+            context.Response.Headers.Remove("Content-Type");
+            await Answer(context, rule);
+            return;
+        }
         context.Response.ContentLength = held.Length;
         await context.Response.StartAsync();
-        foreach (var chunk in held.ToArray().Chunk(8))
+        foreach (var chunk in held.ToArray().Chunk(rule.SlowBody > TimeSpan.Zero ? 8 : int.MaxValue))
         {
-            await Task.Delay(rule.SlowBody, context.RequestAborted);
+            if (rule.SlowBody > TimeSpan.Zero) await Task.Delay(rule.SlowBody, context.RequestAborted);
             await real.WriteAsync(chunk, context.RequestAborted);
             await real.FlushAsync(context.RequestAborted);
         }
+    }
+
+    // The fault's own answer: its status, body and content type, and Retry-After when it has one.
+    private static async Task Answer(HttpContext context, FaultRule rule)
+    {
+        context.Response.StatusCode = rule.Status!.Value;
+        context.Response.ContentLength = null;
+        context.Response.ContentType = rule.ContentType;
+        if (rule.RetryAfterSeconds is { } seconds)
+            context.Response.Headers.RetryAfter = rule.RetryAfterAsDate
+                ? (DateTimeOffset.UtcNow + TimeSpan.FromSeconds(seconds)).ToString("R", CultureInfo.InvariantCulture)
+                : seconds.ToString(CultureInfo.InvariantCulture);
+        if (rule.Body.Length > 0) await context.Response.WriteAsync(rule.Body);
     }
 
     private static async Task<string?> PeekAddress(HttpRequest request)

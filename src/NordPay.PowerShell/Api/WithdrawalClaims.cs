@@ -59,9 +59,10 @@ namespace NordPay.Api
             lock (_gate) _claimed.UnionWith(ids);
         }
 
-        public bool IsClaimed(long id)
+        /// <summary>Claims a withdrawal a confirm answered with; false when another payout already owns it.</summary>
+        public bool TryClaim(long id)
         {
-            lock (_gate) return _claimed.Contains(id);
+            lock (_gate) return _claimed.Add(id);
         }
 
         /// <summary>Marks confirms as sent and unanswered until the returned handle is disposed.</summary>

@@ -155,7 +155,7 @@ namespace NordPay.Batch
         {
             NordPayWithdrawRequest request;
             if (record is { State: PayoutState.Requested, Multiple: false, Identifier: { } identifier, ExpiresAt: { } expires }
-                && expires - ExpiryMargin > DateTimeOffset.UtcNow)
+                && expires - ExpiryMargin > (_client.Merchant.Clock.Latest(DateTimeOffset.UtcNow) ?? DateTimeOffset.UtcNow))
             {
                 // Requested by an earlier run and never confirmed: confirm that request, not a new one.
                 request = new NordPayWithdrawRequest(identifier, row.Currency, row.Address, row.Amount, null, null, ParseFee(record.ServiceFee), expires);

@@ -1,0 +1,239 @@
+using System.Management.Automation;
+using System.Runtime.InteropServices;
+using NordPay.Sandbox;
+using NordPay.Tests.TestHost;
+using Xunit;
+
+namespace NordPay.Tests.Hardening;
+
+/// <summary>What operators do to a batch's file and its journal: re-save it, misspell a header, run it from another folder.</summary>
+public class BatchInputTests
+{
+    private const string Pay = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force";
+
+    [Fact]
+    public void Rows_without_a_reference_are_one_payout_whatever_the_amounts_spelling()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var journal = Journals.New();
+        foreach (var spelling in new[] { "2.50", "2.5", "2.500" })
+        {
+            var rows = Rows.Payouts(("USDTBEP20", Rows.Evm(1), spelling), ("USDTBEP20", Rows.Evm(1), spelling));
+            var run = ps.Run(Pay, rows, journal);
+            Assert.Empty(run.Errors);
+            Assert.True(Assert.Single(run.Objects<NordPayPayoutSummary>()).Complete);
+        }
+        Assert.Equal(2, sandbox.State.Ledger.Count);
+        // The wire carries the user's own digits.
+        Assert.All(sandbox.State.Ledger, w => Assert.Equal("2.50", w.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void A_reference_journaled_with_an_amount_spelled_otherwise_is_the_same_payout_not_a_conflict()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var journal = Journals.New();
+        Assert.Empty(ps.Run(Pay, new[] { Rows.Referenced("R1", "USDTBEP20", Rows.Evm(1), "2.50") }, journal).Errors);
+        var again = ps.Run(Pay, new[] { Rows.Referenced("R1", "USDTBEP20", Rows.Evm(1), "2.5") }, journal);
+        Assert.Empty(again.Errors);
+        Assert.Equal("AlreadyPaid", Assert.Single(again.Objects<NordPayPayoutResult>()).State);
+        Assert.Single(sandbox.State.Ledger);
+    }
+
+    [Fact]
+    public void A_journal_written_by_0_1_with_amounts_spelled_with_trailing_zeros_still_reads()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var journal = Journals.New();
+        // What 0.1 wrote for a row without a reference: the reference hashed the amount as spelled (2.50).
+        Assert.Empty(ps.Run(Pay, Rows.Payouts(("USDTBEP20", Rows.Evm(1), "2.50")), journal).Errors);
+        var legacy = File.ReadAllText(journal).Replace(NordPay.Batch.RowIdentity.Derive("USDTBEP20", Rows.Evm(1), 2.5m, 1), Legacy("USDTBEP20", Rows.Evm(1), "2.50", 1));
+        File.WriteAllText(journal, legacy);
+        Assert.Contains(Legacy("USDTBEP20", Rows.Evm(1), "2.50", 1), File.ReadAllText(journal));
+
+        var again = ps.Run(Pay, Rows.Payouts(("USDTBEP20", Rows.Evm(1), "2.5")), journal);
+        Assert.Empty(again.Errors);
+        Assert.Equal("AlreadyPaid", Assert.Single(again.Objects<NordPayPayoutResult>()).State);
+        Assert.Single(sandbox.State.Ledger);
+    }
+
+    [Fact]
+    public void A_0_1_journal_that_told_one_payout_apart_by_its_spelling_is_refused_with_nothing_paid()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var journal = Journals.New();
+        var at = DateTimeOffset.UtcNow.ToString("o");
+        File.WriteAllLines(journal, new[] { "2.5", "2.50" }.Select(spelling =>
+            $$"""{"event":"planned","at":"{{at}}","ref":"{{Legacy("USDTBEP20", Rows.Evm(1), spelling, 1)}}","row":1,"currency":"USDTBEP20","address":"{{Rows.Evm(1)}}","amount":"{{spelling}}"}"""));
+        var result = ps.Run(Pay, Rows.Payouts(("USDTBEP20", Rows.Evm(1), "2.5")), journal);
+        Assert.Equal("JournalReferencesAmbiguous", result.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(0, sandbox.State.PostsReceived);
+    }
+
+    // The reference 0.1 derived: a hash of the amount exactly as spelled.
+    private static string Legacy(string currency, string address, string amount, int occurrence)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(currency + "\n" + address + "\n" + amount));
+        return $"auto-{Convert.ToHexString(hash, 0, 8).ToLowerInvariant()}-{occurrence}";
+    }
+
+    [Fact]
+    public void A_relative_journal_path_follows_the_PowerShell_location_not_the_process_folder()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var here = Journals.NewFolder();
+        var elsewhere = Journals.NewFolder();
+        var rows = Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"));
+        // Set-Location's own engine call: the hosted engine has no Microsoft.PowerShell.Management.
+        const string setLocation = "$null = $ExecutionContext.SessionState.Path.SetLocation($args[2]); ";
+        var first = ps.Run(setLocation + Pay.Replace("$args[1]", "batch.journal"), rows, null, here);
+        Assert.Null(first.Terminating);
+        Assert.Empty(first.Errors);
+        Assert.Equal(Path.Combine(here, "batch.journal"), Assert.Single(first.Objects<NordPayPayoutSummary>()).JournalPath);
+        Assert.True(File.Exists(Path.Combine(here, "batch.journal")));
+        Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "batch.journal")));
+
+        // The same batch run again from another folder, naming the journal relative to it, pays nothing twice.
+        var again = ps.Run(setLocation + Pay.Replace("$args[1]", "\"../$($args[3])/batch.journal\""), rows, null, elsewhere, Path.GetFileName(here));
+        Assert.Equal("AlreadyPaid", Assert.Single(again.Objects<NordPayPayoutResult>()).State);
+        Assert.Single(sandbox.State.Ledger);
+    }
+
+    [Fact]
+    public void A_journal_path_starting_with_a_tilde_is_in_the_home_folder_and_one_of_another_provider_is_refused()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var name = "nordpay-test-" + Guid.NewGuid().ToString("N");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        try
+        {
+            Assert.Empty(ps.Run(Pay.Replace("$args[1]", $"~/{name}/batch.journal"), Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"))).Errors);
+            Assert.True(File.Exists(Path.Combine(home, name, "batch.journal")));
+        }
+        finally
+        {
+            Directory.Delete(Path.Combine(home, name), recursive: true);
+        }
+        var refused = ps.Run(Pay.Replace("$args[1]", "Env:/nordpay.journal"), Rows.Payouts(("USDTBEP20", Rows.Evm(2), "5")));
+        Assert.Equal("PathNotFileSystem", refused.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Single(sandbox.State.Ledger);
+    }
+
+    [Fact]
+    public void A_journal_path_that_cannot_be_used_has_its_own_ErrorId_and_a_locked_one_is_JournalLocked()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var folder = Journals.NewFolder();
+        var aFile = Path.Combine(folder, "not-a-folder");
+        File.WriteAllText(aFile, "x");
+        var rows = Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"));
+        foreach (var path in new[] { Path.Combine(aFile, "batch.journal"), folder })
+        {
+            var result = ps.Run(Pay, rows, path);
+            Assert.Equal("JournalPathInvalid", result.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Equal(ErrorCategory.InvalidArgument, result.TerminatingRecord.CategoryInfo.Category);
+        }
+        Assert.Equal(0, sandbox.State.PostsReceived);
+    }
+
+    [Fact]
+    public void A_batch_whose_rows_cannot_be_bound_is_incomplete_and_each_row_names_its_missing_fields()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var misspelled = Enumerable.Range(1, 3).Select(i => Rows.Row(("Currency", "USDTBEP20"), ("Address", Rows.Evm(i)), ("Amout", "5"))).ToArray();
+        var result = ps.Run(Pay, misspelled, Journals.New());
+        var summary = Assert.Single(result.Objects<NordPayPayoutSummary>());
+        Assert.Equal((3, 0, 3, false), (summary.Rows, summary.Paid, summary.Failed, summary.Complete));
+        Assert.Equal(3, result.Errors.Count);
+        Assert.All(result.Errors, e =>
+        {
+            Assert.Equal("PayoutFieldsMissing", e.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Contains("no Amount column", e.ErrorDetails.Message);
+            Assert.Contains("'Amout'", e.ErrorDetails.Message);
+            Assert.IsType<PSObject>(e.TargetObject);
+        });
+        Assert.Equal(0, sandbox.State.PostsReceived);
+    }
+
+    [Theory]
+    [InlineData("\uFEFF")]
+    [InlineData("\u200B")]
+    [InlineData("\u00EF\u00BB\u00BF")]
+    public void A_header_with_an_invisible_prefix_binds_like_the_header_without_it(string prefix)
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var journal = Journals.New();
+        PSObject Row(string reference) => Rows.Row((prefix + "PayoutId", reference), ("Currency", "USDTBEP20"), ("Address", Rows.Evm(1)), ("Amount", "5"));
+        var first = ps.Run(Pay, new[] { Row("R1"), Row("R2") }, journal);
+        Assert.Empty(first.Errors);
+        Assert.Equal(new[] { "R1", "R2" }, first.Objects<NordPayPayoutResult>().Select(r => r.Reference));
+        // The same file, its first header read without the prefix: the same references, nothing paid twice.
+        var again = ps.Run(Pay, new[] { Rows.Referenced("R1", "USDTBEP20", Rows.Evm(1), "5"), Rows.Referenced("R2", "USDTBEP20", Rows.Evm(1), "5") }, journal);
+        Assert.Equal(2, again.Objects<NordPayPayoutResult>().Count(r => r.State == "AlreadyPaid"));
+        var currencyFirst = ps.Run(Pay, new[] { Rows.Row((prefix + "Currency", "USDTBEP20"), ("Address", Rows.Evm(2)), ("Amount", "5")) }, Journals.New());
+        Assert.Empty(currencyFirst.Errors);
+        Assert.Equal(3, sandbox.State.Ledger.Count);
+    }
+}
+
+/// <summary>The spill folder is the user's, shared by every batch: this runs alone, so the files it sees are its own.</summary>
+[CollectionDefinition(nameof(SpillTests), DisableParallelization = true)]
+[Collection(nameof(SpillTests))]
+public class SpillTests
+{
+    private const string Pay = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force";
+
+    [Fact]
+    public void The_batchs_rows_are_spilled_owner_only_encrypted_and_removed_and_a_crashed_runs_leftovers_are_removed()
+    {
+        using var sandbox = Sandboxes.Start(new SandboxOptions { Faults = new[] { new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromMilliseconds(300) } } });
+        using var ps = PowerShellSession.For(sandbox);
+        var folder = NordPay.Commands.RowSpill.Folder;
+        Directory.CreateDirectory(folder);
+        var leftover = Path.Combine(folder, "batch-crashed.rows");
+        File.WriteAllText(leftover, "what a killed run left");
+        const string email = "alice.payee@example.com";
+        var rows = Enumerable.Range(1, 3).Select(i => Rows.Row(("Currency", "USDTBEP20"), ("Address", Rows.Evm(i)), ("Amount", "5"), ("Email", email))).ToArray();
+
+        var (shell, running) = ps.Begin(Pay, rows, Journals.New());
+        string? spill = null;
+        // Once paying, every row has been written and read back once.
+        while (sandbox.Posts("withdraw/request") == 0 && !running.IsCompleted) Thread.Sleep(5);
+        spill = Directory.GetFiles(folder, "*.rows").FirstOrDefault(f => f != leftover);
+        Assert.NotNull(spill);
+        // The file is locked against this process's own reads; cat takes no lock.
+        var content = ReadUnlocked(spill!);
+        var mode = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? default : File.GetUnixFileMode(spill!);
+        shell.EndInvoke(running);
+        shell.Dispose();
+
+        Assert.NotEmpty(content);
+        Assert.DoesNotContain(email, content, StringComparison.Ordinal);
+        Assert.DoesNotContain(Rows.Evm(1), content, StringComparison.Ordinal);
+        Assert.False(File.Exists(spill));
+        Assert.False(File.Exists(leftover));
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+        }
+        Assert.Equal(3, sandbox.State.Ledger.Count);
+    }
+
+    private static string ReadUnlocked(string path)
+    {
+        using var cat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("cat", path) { RedirectStandardOutput = true })!;
+        var text = cat.StandardOutput.ReadToEnd();
+        cat.WaitForExit();
+        return text;
+    }
+}

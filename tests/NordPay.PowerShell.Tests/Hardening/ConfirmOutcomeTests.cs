@@ -1,0 +1,162 @@
+using System.Management.Automation;
+using NordPay.Api;
+using NordPay.Batch;
+using NordPay.Sandbox;
+using NordPay.Tests.Api;
+using NordPay.Tests.TestHost;
+using Xunit;
+
+namespace NordPay.Tests.Hardening;
+
+/// <summary>
+/// Once a confirm may have reached NordPay, a row is paid (proved) or in doubt: a 2xx whose answer proves nothing is
+/// never a failure that a re-run pays again, in the two-step cmdlets, the batch and its multiple withdraws.
+/// </summary>
+public class ConfirmOutcomeTests
+{
+    private const string Pay = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force";
+
+    // Answers a server sends after it paid: each proves nothing about the payout.
+    public static TheoryData<string, int, string> UnprovingAnswers => new()
+    {
+        { "no id", 200, """{"detail":"Withdrawal request created and waiting for admin approval","status":"pending"}""" },
+        { "empty 204", 204, "" },
+        { "an HTML page", 200, "<html><body>OK</body></html>" },
+        { "an id that is not a number", 200, """{"detail":"ok","status":"pending","id":"abc"}""" },
+        { "a negative id", 200, """{"detail":"ok","status":"pending","id":-4}""" },
+        { "an envelope failing with an unknown error", 200, """{"success":false,"data":null,"error":{"type":"internal","details":"db timeout"}}""" },
+        { "a 409 with an unknown detail", 409, """{"detail":"Conflict"}""" },
+        { "a 302 redirect", 302, "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnprovingAnswers))]
+    public void A_batch_confirm_answered_with_no_proof_is_found_paid_never_failed_and_never_paid_twice(string answer, int status, string body)
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = new[] { Rows.Referenced("A", "USDTBEP20", Rows.Evm(1), "5"), Rows.Referenced("B", "USDTBEP20", Rows.Evm(2), "6") };
+        var journal = Journals.New();
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Status = status, Body = body, Processed = true, Times = 1 });
+
+        var first = ps.Run(Pay, rows, journal);
+        Assert.Empty(first.Errors);
+        var found = Assert.Single(first.Objects<NordPayPayoutResult>(), r => r.Reference == "A");
+        Assert.True(found.Reconciled, answer);
+        Assert.Equal(sandbox.State.Ledger.Single(w => w.Address == Rows.Evm(1)).Id, found.WithdrawalId);
+
+        var again = ps.Run(Pay, rows, journal);
+        Assert.Equal(2, again.Objects<NordPayPayoutResult>().Count(r => r.State == "AlreadyPaid"));
+        Assert.Equal(2, sandbox.State.Ledger.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(UnprovingAnswers))]
+    public void A_batch_confirm_answered_with_no_proof_and_not_in_the_history_is_in_doubt_not_failed(string answer, int status, string body)
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = new[] { Rows.Referenced("A", "USDTBEP20", Rows.Evm(1), "5") };
+        var journal = Journals.New();
+        // Not processed: the history shows nothing, so nothing proves whether it paid.
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Status = status, Body = body, Times = 1 });
+
+        var first = ps.Run(Pay, rows, journal);
+        Assert.Equal("PayoutInDoubt", Assert.Single(first.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        var summary = Assert.Single(first.Objects<NordPayPayoutSummary>());
+        Assert.Equal((0, 1, false), (summary.Failed, summary.InDoubt, summary.Complete));
+
+        var again = ps.Run(Pay, rows, journal);
+        Assert.Equal("PayoutInDoubt", Assert.Single(again.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(1, sandbox.Posts("withdraw/confirm"));
+        Assert.NotNull(answer);
+    }
+
+    [Theory]
+    [MemberData(nameof(UnprovingAnswers))]
+    public void A_multiple_confirm_answered_with_no_proof_is_found_row_by_row_in_the_history(string answer, int status, string body)
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = new[] { Rows.Referenced("A", "USDTBEP20", Rows.Evm(1), "5"), Rows.Referenced("B", "USDTBEP20", Rows.Evm(2), "6") };
+        var journal = Journals.New();
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "multiple/confirm", Status = status, Body = body, Processed = true, Times = 1 });
+
+        var first = ps.Run(Pay + " -UseMultipleWithdraw", rows, journal);
+        Assert.Empty(first.Errors);
+        var paid = first.Objects<NordPayPayoutResult>().ToList();
+        Assert.All(paid, r => Assert.True(r.Reconciled, answer));
+        Assert.All(paid, r => Assert.Equal(sandbox.State.Ledger.Single(w => w.Address == r.Address).Id, r.WithdrawalId));
+
+        Assert.Empty(ps.Run(Pay + " -UseMultipleWithdraw", rows, journal).Errors);
+        Assert.Equal(1, sandbox.Posts("multiple/confirm"));
+        Assert.Equal(2, sandbox.State.Ledger.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(UnprovingAnswers))]
+    public void Confirm_NordPayWithdraw_answered_with_no_proof_reports_the_payout_found_or_OutcomeUnknown(string answer, int status, string body)
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var row = Rows.Payout("USDTBEP20", Rows.Evm(1), "5");
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Status = status, Body = body, Processed = true, Times = 1 });
+        var found = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", row);
+        Assert.Empty(found.Errors);
+        Assert.Equal(Assert.Single(sandbox.State.Ledger).Id, Assert.Single(found.Objects<NordPayWithdrawConfirmation>()).Id);
+
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Status = status, Body = body, Times = 1 });
+        var unknown = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", Rows.Payout("USDTBEP20", Rows.Evm(2), "5"));
+        Assert.Equal("OutcomeUnknown", Assert.Single(unknown.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        Assert.DoesNotContain("base URI", unknown.Errors[0].ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+        Assert.NotNull(answer);
+    }
+
+    [Fact]
+    public async Task A_confirm_answered_with_another_payouts_withdrawal_id_proves_nothing()
+    {
+        using var sandbox = Sandboxes.Start();
+        var client = ClientTests.ClientFor(sandbox);
+        var first = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
+        var paid = await client.ConfirmWithdrawAsync(first.Identifier, first, CancellationToken.None);
+        var second = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(2), 5m, CancellationToken.None);
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Status = 200, Body = $$"""{"detail":"ok","status":"pending","id":{{paid.Id}}}""", Times = 1 });
+        var error = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(second.Identifier, second, CancellationToken.None));
+        Assert.Equal("OutcomeUnknown", error.ErrorId);
+        Assert.Contains($"withdrawal {paid.Id}, which is another payout's", error.Message);
+    }
+
+    [Theory]
+    [InlineData(400, """{"detail":"Withdraw request expired"}""", "WithdrawRequestExpired")]
+    [InlineData(400, """{"detail":"Not enough balance"}""", "InsufficientBalance")]
+    [InlineData(422, """{"detail":[{"loc":["body","identifier"],"msg":"Field required","type":"missing"}]}""", "ValidationFailed")]
+    [InlineData(200, """{"success":false,"data":null,"error":{"type":"bad_request","details":"Withdraw request not found"}}""", "WithdrawRequestNotFound")]
+    public void A_confirm_NordPay_refused_with_a_known_error_fails_and_the_rerun_pays_it(int status, string body, string errorId)
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = new[] { Rows.Referenced("A", "USDTBEP20", Rows.Evm(1), "5") };
+        var journal = Journals.New();
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Status = status, Body = body, Times = 1 });
+        var first = ps.Run(Pay, rows, journal);
+        Assert.Equal(errorId, Assert.Single(first.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(1, Assert.Single(first.Objects<NordPayPayoutSummary>()).Failed);
+
+        var again = ps.Run(Pay, rows, journal);
+        Assert.Empty(again.Errors);
+        Assert.Single(sandbox.State.Ledger);
+    }
+
+    [Fact]
+    public void The_rule_counts_only_NordPays_known_refusals_and_a_call_never_sent_as_proof_nothing_was_paid()
+    {
+        Assert.True(ConfirmEvidence.ProvesNotPaid(new NordPayException("WithdrawRequestExpired", ErrorKind.InvalidOperation, "x", statusCode: 400)));
+        Assert.True(ConfirmEvidence.ProvesNotPaid(new NordPayException("RateLimited", ErrorKind.ResourceBusy, "x", statusCode: 429)));
+        Assert.True(ConfirmEvidence.ProvesNotPaid(new NordPayException("ConnectionFailed", ErrorKind.ConnectionError, "x")));
+        Assert.False(ConfirmEvidence.ProvesNotPaid(new NordPayException("RequestRejected", ErrorKind.InvalidArgument, "x", statusCode: 400)));
+        Assert.False(ConfirmEvidence.ProvesNotPaid(new NordPayException("ServerError", ErrorKind.ResourceUnavailable, "x", statusCode: 500)));
+        Assert.False(ConfirmEvidence.ProvesNotPaid(new NordPayException("WithdrawRequestExpired", ErrorKind.InvalidOperation, "x", statusCode: 500)));
+        Assert.False(ConfirmEvidence.ProvesNotPaid(new NordPayException("UnreadableResponse", ErrorKind.ProtocolError, "x", statusCode: 200)));
+        Assert.False(ConfirmEvidence.ProvesNotPaid(new NordPayException("OutcomeUnknown", ErrorKind.InvalidResult, "x")));
+    }
+}
