@@ -192,11 +192,7 @@ public class ClientTests
     [Fact]
     public async Task A_connection_failure_keeps_the_original_exception_as_inner()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")), Fast);
+        var client = new NordPayClient(new NordPayConnection(Sandboxes.ClosedPort(), PowerShellSession.Secure("np_key_abcdefghijkl")), Fast);
         var error = await Assert.ThrowsAsync<NordPayException>(() => client.GetBalancesAsync(CancellationToken.None));
         Assert.Equal("ConnectionFailed", error.ErrorId);
         var inner = Assert.IsType<HttpRequestException>(error.InnerException);

@@ -110,24 +110,31 @@ public class CredentialTests
         ps.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -Scope CurrentUser -AllowPlainTextFile -Profile $args[2]",
             PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri, profile);
 
+    /// <summary>A session on the store that guards the keys of every sandbox given.</summary>
+    private static PowerShellSession Guarded(KeyStore store, params SandboxServer[] sandboxes)
+    {
+        var ps = PowerShellSession.Interactive(store);
+        foreach (var sandbox in sandboxes) ps.Guard(sandbox.ApiKey);
+        return ps;
+    }
+
+    /// <summary>Persists each profile's key in a key file, in a session of its own, as an earlier job would.</summary>
+    private static void PersistKeyFiles(KeyStore store, params (string Profile, SandboxServer Sandbox)[] profiles)
+    {
+        using var ps = Guarded(store, profiles.Select(p => p.Sandbox).ToArray());
+        foreach (var (profile, sandbox) in profiles) Assert.Empty(SetKeyFile(ps, profile, sandbox).Errors);
+    }
+
     [Fact]
     public void Profile_names_that_differ_only_in_characters_a_file_name_cannot_hold_keep_their_own_key_files()
     {
         using var dotted = Sandboxes.Start();
         using var underscored = Sandboxes.Start();
         var store = NewStore(dpapi: false);
-        using (var ps = PowerShellSession.Interactive(store))
-        {
-            ps.Guard(dotted.ApiKey);
-            ps.Guard(underscored.ApiKey);
-            Assert.Empty(SetKeyFile(ps, "test.box", dotted).Errors);
-            Assert.Empty(SetKeyFile(ps, "test_box", underscored).Errors);
-        }
+        PersistKeyFiles(store, ("test.box", dotted), ("test_box", underscored));
         Assert.NotEqual(store.Find("test.box")!.KeyFile, store.Find("test_box")!.KeyFile);
 
-        using var later = PowerShellSession.Interactive(store);
-        later.Guard(dotted.ApiKey);
-        later.Guard(underscored.ApiKey);
+        using var later = Guarded(store, dotted, underscored);
         var info = Assert.Single(later.Run("Get-NordPayApiKey -Profile test.box").Objects<NordPayApiKeyInfo>());
         Assert.Equal("..." + dotted.ApiKey[^4..], info.KeyHint);
         var balance = later.Run("Get-NordPayBalance -Profile test.box -IncludeZero");
@@ -147,18 +154,10 @@ public class CredentialTests
         using var first = Sandboxes.Start();
         using var second = Sandboxes.Start();
         var store = NewStore(dpapi: false);
-        using (var ps = PowerShellSession.Interactive(store))
-        {
-            ps.Guard(first.ApiKey);
-            ps.Guard(second.ApiKey);
-            Assert.Empty(SetKeyFile(ps, "first", first).Errors);
-            Assert.Empty(SetKeyFile(ps, "second", second).Errors);
-        }
+        PersistKeyFiles(store, ("first", first), ("second", second));
         File.Copy(Path.Combine(store.Directory, store.Find("second")!.KeyFile!), Path.Combine(store.Directory, store.Find("first")!.KeyFile!), overwrite: true);
 
-        using var later = PowerShellSession.Interactive(store);
-        later.Guard(first.ApiKey);
-        later.Guard(second.ApiKey);
+        using var later = Guarded(store, first, second);
         var result = later.Run("Get-NordPayBalance -Profile first");
         Assert.Equal("PersistedKeyUnreadable,NordPay.Commands.GetNordPayBalanceCommand", result.TerminatingRecord!.FullyQualifiedErrorId);
         Assert.Contains("belongs to profile 'second'", result.TerminatingRecord.ErrorDetails.Message);
@@ -181,8 +180,7 @@ public class CredentialTests
         File.WriteAllText(Path.Combine(store.Directory, "prod.key"), prod.ApiKey);
         File.WriteAllText(Path.Combine(store.Directory, "test_box.key"), underscored.ApiKey);
 
-        using var ps = PowerShellSession.Interactive(store);
-        foreach (var key in new[] { prod.ApiKey, dotted.ApiKey, underscored.ApiKey }) ps.Guard(key);
+        using var ps = Guarded(store, prod, dotted, underscored);
         Assert.Null(ps.Run("Get-NordPayBalance -Profile prod").Terminating);
         var shared = ps.Run("Get-NordPayBalance -Profile test.box");
         Assert.Equal("PersistedKeyUnreadable,NordPay.Commands.GetNordPayBalanceCommand", shared.TerminatingRecord!.FullyQualifiedErrorId);
@@ -191,8 +189,7 @@ public class CredentialTests
 
         // Set again, test.box gets a file of its own, and test_box alone reads the old one, whose key is its own.
         Assert.Empty(SetKeyFile(ps, "test.box", dotted).Errors);
-        using var later = PowerShellSession.Interactive(store);
-        foreach (var key in new[] { prod.ApiKey, dotted.ApiKey, underscored.ApiKey }) later.Guard(key);
+        using var later = Guarded(store, prod, dotted, underscored);
         Assert.Null(later.Run("Get-NordPayBalance -Profile test.box").Terminating);
         Assert.Null(later.Run("Get-NordPayBalance -Profile test_box").Terminating);
         Assert.True(File.Exists(Path.Combine(store.Directory, "test_box.key")));

@@ -257,12 +257,8 @@ public class ErrorTests
             AssertStops(ps.Run(call), "RequestTimedOut", ErrorCategory.OperationTimeout);
         }
 
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
         using var closed = PowerShellSession.Interactive();
-        closed.SetKey("np_key_for_closed_port_1", new Uri($"http://127.0.0.1:{port}/"));
+        closed.SetKey("np_key_for_closed_port_1", Sandboxes.ClosedPort());
         AssertStops(closed.Run(command + " -MaximumRetryCount 0"), "ConnectionFailed", ErrorCategory.ConnectionError);
     }
 }

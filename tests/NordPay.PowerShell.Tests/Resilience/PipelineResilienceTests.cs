@@ -132,16 +132,21 @@ public class PipelineResilienceTests
         Assert.Empty(sandbox.State.Ledger);
     }
 
+    // The session's key points at a server that has stopped: only the proxy can answer.
+    private static PowerShellSession SessionOnlyTheProxyCanServe(SandboxServer proxy)
+    {
+        using var stopped = Sandboxes.Start();
+        var ps = PowerShellSession.Interactive();
+        ps.SetKey(proxy.ApiKey, stopped.BaseUri);
+        return ps;
+    }
+
     [Fact]
     public void Calls_go_through_the_given_proxy_with_its_credentials()
     {
         var credential = new NetworkCredential("proxyuser", "proxy-pass-123");
         using var proxy = Sandboxes.Start(new SandboxOptions { ProxyCredential = credential });
-        using var unreachable = Sandboxes.Start();
-        var target = unreachable.BaseUri;
-        using var ps = PowerShellSession.Interactive();
-        ps.SetKey(proxy.ApiKey, target);
-        unreachable.Dispose();
+        using var ps = SessionOnlyTheProxyCanServe(proxy);
 
         var refused = ps.Run("$args[0] | New-NordPayWithdrawRequest -Proxy $args[1] -MaximumRetryCount 0", (object)Batch(1), proxy.BaseUri);
         Assert.Equal("ProxyAuthenticationRequired", refused.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
@@ -170,11 +175,7 @@ public class PipelineResilienceTests
         const string password = "p@ss:w%rd-123";
         var credential = new NetworkCredential("proxy user", password);
         using var proxy = Sandboxes.Start(new SandboxOptions { ProxyCredential = credential });
-        using var unreachable = Sandboxes.Start();
-        var target = unreachable.BaseUri;
-        using var ps = PowerShellSession.Interactive();
-        ps.SetKey(proxy.ApiKey, target);
-        unreachable.Dispose();
+        using var ps = SessionOnlyTheProxyCanServe(proxy);
         ps.Guard(password);
         ps.Guard("p%40ss%3Aw%25rd-123");
         var withUserInfo = $"http://proxy%20user:p%40ss%3Aw%25rd-123@127.0.0.1:{proxy.BaseUri.Port}/";
