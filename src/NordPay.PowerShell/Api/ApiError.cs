@@ -101,7 +101,7 @@ namespace NordPay.Api
         public static NordPayException ConnectionFailed(string path, Exception inner, Redactor redactor) =>
             Create("ConnectionFailed", ErrorKind.ConnectionError,
                 redactor.Redact($"Could not reach NordPay for {path}: {Innermost(inner).Message}"), null, null, null,
-                "Check the network and the base URI.", inner: null);
+                "Check the network and the base URI.", RedactedException.Of(inner, redactor));
 
         public static NordPayException TimedOut(string path, TimeSpan timeout, Redactor redactor) =>
             Create("RequestTimedOut", ErrorKind.OperationTimeout,

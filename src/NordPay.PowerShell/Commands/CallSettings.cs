@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using System.Net;
 using NordPay.Api;
 
 namespace NordPay.Commands
@@ -7,6 +8,8 @@ namespace NordPay.Commands
     /// <summary>Turns the retry, timeout and proxy parameters into client options: one place for both the session and the call.</summary>
     internal static class CallSettings
     {
+        private static readonly string[] ProxySchemes = { "http", "https", "socks4", "socks4a", "socks5" };
+
         public static NordPayClientOptions Apply(NordPayClientOptions options, int? maximumRetryCount, double? retryIntervalSec,
             double? retryTimeLimitSec, double? timeoutSec, Uri? proxy, PSCredential? proxyCredential, bool? proxyUseDefaultCredentials)
         {
@@ -19,18 +22,36 @@ namespace NordPay.Commands
             };
             if (proxy == null && proxyCredential == null && proxyUseDefaultCredentials == null) return result;
 
-            var address = proxy ?? options.Proxy?.Address
+            var (given, inUri) = proxy == null ? (null, null) : SplitUserInfo(proxy);
+            if (inUri != null && proxyCredential != null)
+                throw new NordPayException("InvalidProxy", ErrorKind.InvalidArgument,
+                    "The proxy's credential was given twice: in the proxy URI and with -ProxyCredential.", "Proxy",
+                    recommendedAction: "Give it once, preferably with -ProxyCredential, and the proxy URI without user:password@.");
+            var address = given ?? options.Proxy?.Address
                 ?? throw new NordPayException("ProxyNotSet", ErrorKind.InvalidArgument,
                     "-ProxyCredential and -ProxyUseDefaultCredentials need a proxy: give -Proxy too.", "Proxy",
                     recommendedAction: "Add -Proxy http://proxy.example:8080/.");
-            if (!address.IsAbsoluteUri)
-                throw new NordPayException("InvalidProxy", ErrorKind.InvalidArgument, $"'{address}' is not an absolute proxy URI.", "Proxy");
-            var credential = proxyCredential?.GetNetworkCredential() ?? (proxy == null ? options.Proxy?.Credential : null);
+            var credential = proxyCredential?.GetNetworkCredential() ?? inUri ?? (proxy == null ? options.Proxy?.Credential : null);
             return result with
             {
                 Proxy = new ProxySettings(address, credential,
                     proxyUseDefaultCredentials ?? (proxy == null && (options.Proxy?.UseDefaultCredentials ?? false))),
             };
+        }
+
+        // User info in the URI is the proxy's credential: it is taken out, so the address kept and shown carries no password.
+        private static (Uri Address, NetworkCredential? Credential) SplitUserInfo(Uri proxy)
+        {
+            if (!proxy.IsAbsoluteUri || Array.IndexOf(ProxySchemes, proxy.Scheme.ToLowerInvariant()) < 0 || proxy.Host.Length == 0)
+                throw new NordPayException("InvalidProxy", ErrorKind.InvalidArgument,
+                    "The proxy is not an absolute http, https or socks URI with a host.", "Proxy",
+                    recommendedAction: "Give it as http://proxy.example:8080/, and its credential with -ProxyCredential.");
+            if (proxy.UserInfo.Length == 0) return (proxy, null);
+            var colon = proxy.UserInfo.IndexOf(':');
+            var user = colon < 0 ? proxy.UserInfo : proxy.UserInfo.Substring(0, colon);
+            var password = colon < 0 ? string.Empty : proxy.UserInfo.Substring(colon + 1);
+            var address = new UriBuilder(proxy) { UserName = string.Empty, Password = string.Empty }.Uri;
+            return (address, new NetworkCredential(Uri.UnescapeDataString(user), Uri.UnescapeDataString(password)));
         }
     }
 }

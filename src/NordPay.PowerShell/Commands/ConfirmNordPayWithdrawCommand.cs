@@ -25,7 +25,8 @@ namespace NordPay.Commands
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
         public NordPayWithdrawRequest InputObject { get; set; } = null!;
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = IdentifierSet)]
+        /// <summary>By value, a piped Guid or string; by property name, a CSV column.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdentifierSet)]
         [Alias("RequestIdentifier", "WithdrawIdentifier")]
         [AllowNull, AllowEmptyString]
         public string Identifier { get; set; } = null!;

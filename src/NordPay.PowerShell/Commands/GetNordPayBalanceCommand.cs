@@ -21,7 +21,7 @@ namespace NordPay.Commands
         protected override void EndProcessing()
         {
             var wanted = Matching(Currency);
-            foreach (var balance in Await(Client.GetBalancesAsync).OrderBy(b => b.Key, System.StringComparer.Ordinal))
+            foreach (var balance in AwaitOrFail(Client.GetBalancesAsync).OrderBy(b => b.Key, System.StringComparer.Ordinal))
             {
                 if (!wanted(balance.Key)) continue;
                 if (balance.Value == 0m && !IncludeZero) continue;

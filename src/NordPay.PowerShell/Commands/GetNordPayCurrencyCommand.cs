@@ -26,7 +26,7 @@ namespace NordPay.Commands
 
         protected override void EndProcessing()
         {
-            var currencies = Await(Client.GetCurrenciesAsync);
+            var currencies = AwaitOrFail(Client.GetCurrenciesAsync);
             SessionSettings.Currencies = currencies;
             var named = Matching(Name);
             foreach (var currency in currencies)

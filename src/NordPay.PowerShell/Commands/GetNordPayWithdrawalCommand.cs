@@ -67,7 +67,7 @@ namespace NordPay.Commands
             var written = 0L;
             for (var offset = 0; left > 0; offset += PageSize)
             {
-                var page = Await(token => Client.GetWithdrawalsAsync(Currency, offset, PageSize, token));
+                var page = AwaitOrFail(token => Client.GetWithdrawalsAsync(Currency, offset, PageSize, token));
                 foreach (var withdrawal in page.Where(w => Status == null || string.Equals(w.Status, Status, StringComparison.OrdinalIgnoreCase)))
                 {
                     if (skip > 0)
@@ -91,7 +91,7 @@ namespace NordPay.Commands
             var found = new List<NordPayWithdrawal>();
             for (var offset = 0; wanted.Count > 0; offset += PageSize)
             {
-                var page = Await(token => Client.GetWithdrawalsAsync(Currency, offset, PageSize, token));
+                var page = AwaitOrFail(token => Client.GetWithdrawalsAsync(Currency, offset, PageSize, token));
                 foreach (var withdrawal in page.Where(w => wanted.Remove(w.Id))) found.Add(withdrawal);
                 if (page.Count < PageSize) break;
             }

@@ -125,6 +125,23 @@ namespace NordPay.Commands
             }
         }
 
+        /// <summary>
+        /// Waits for a call no row can get past (each call of the read cmdlets): its failure stops the cmdlet
+        /// with the error's own ErrorId and category, as the write cmdlets report it.
+        /// </summary>
+        protected T AwaitOrFail<T>(Func<CancellationToken, Task<T>> call)
+        {
+            try
+            {
+                return Await(call);
+            }
+            catch (NordPayException ex)
+            {
+                Fail(ex, null);
+                throw;
+            }
+        }
+
         /// <summary>Waits for work on the pipeline thread; Ctrl+C cancels it.</summary>
         protected void Await(Func<CancellationToken, Task> call) =>
             Await(async token =>

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Security;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using NordPay.Api;
@@ -19,6 +20,8 @@ namespace NordPay.Security
     {
         public const string DirectoryVariable = "NORDPAY_CONFIG_DIR";
         private const string FileName = "profiles.json";
+        private const string KeyFileProfile = "profile";
+        private const string KeyFileKey = "key";
 
         private readonly IKeyProtector _protector;
 
@@ -72,13 +75,15 @@ namespace NordPay.Security
             }
         }
 
-        /// <summary>Keeps the key in clear in a file only its owner can read: the user asked for it explicitly.</summary>
+        /// <summary>
+        /// Keeps the key in clear in a file only its owner can read: the user asked for it explicitly. The file
+        /// has a name of its own for each exact profile name, and records that name, so it is never another profile's.
+        /// </summary>
         public PersistedProfile SavePlainTextFile(string name, Uri baseUri, SecureString key)
         {
             EnsureDirectory();
-            var file = SafeFileName(name) + ".key";
-            var path = Path.Combine(Directory, file);
-            WriteOwnerOnly(path, Reveal(key));
+            var file = KeyFileName(name);
+            WriteOwnerOnly(Path.Combine(Directory, file), KeyFileText(name, Reveal(key)));
             return Save(new PersistedProfile(name, baseUri, KeyStorage.PlainTextFile, Redactor.Hint(Reveal(key)), DateTimeOffset.Now) { KeyFile = file });
         }
 
@@ -112,9 +117,7 @@ namespace NordPay.Security
                         Array.Clear(plain, 0, plain.Length);
                     }
                 case KeyStorage.PlainTextFile:
-                    var path = Path.Combine(Directory, profile.KeyFile ?? string.Empty);
-                    if (!File.Exists(path)) throw Unreadable(profile, $"its key file {path} is missing");
-                    return new NetworkCredential(string.Empty, File.ReadAllText(path).Trim()).SecurePassword;
+                    return new NetworkCredential(string.Empty, ReadKeyFile(profile)).SecurePassword;
                 default:
                     throw new InvalidOperationException("Vault profiles are read through SecretManagement.");
             }
@@ -127,11 +130,7 @@ namespace NordPay.Security
             if (!profiles.TryGetValue(name, out var profile)) return false;
             profiles.Remove(name);
             Write(profiles);
-            if (profile.KeyFile != null)
-            {
-                var path = Path.Combine(Directory, profile.KeyFile);
-                if (File.Exists(path)) File.Delete(path);
-            }
+            DeleteKeyFile(profile, profiles);
             return true;
         }
 
@@ -143,12 +142,74 @@ namespace NordPay.Security
         private PersistedProfile Save(PersistedProfile profile)
         {
             var profiles = Load();
-            if (profiles.TryGetValue(profile.Name, out var old) && old.KeyFile != null && old.KeyFile != profile.KeyFile)
-                File.Delete(Path.Combine(Directory, old.KeyFile));
+            profiles.TryGetValue(profile.Name, out var old);
             profiles[profile.Name] = profile;
             Write(profiles);
+            if (old?.KeyFile != null && old.KeyFile != profile.KeyFile) DeleteKeyFile(old, profiles);
             return profile;
         }
+
+        // {"profile": name, "key": key}. Files written before key files named their profile hold the bare key.
+        private static string KeyFileText(string profile, string key)
+        {
+            using var stream = new MemoryStream();
+            using (var w = new Utf8JsonWriter(stream))
+            {
+                w.WriteStartObject();
+                w.WriteString(KeyFileProfile, profile);
+                w.WriteString(KeyFileKey, key);
+                w.WriteEndObject();
+            }
+            return Encoding.UTF8.GetString(stream.ToArray());
+        }
+
+        private static (string? Profile, string Key) ParseKeyFile(string text)
+        {
+            var trimmed = text.Trim();
+            if (!trimmed.StartsWith("{", StringComparison.Ordinal)) return (null, trimmed);
+            try
+            {
+                using var document = JsonDocument.Parse(trimmed);
+                var root = document.RootElement;
+                if (root.ValueKind == JsonValueKind.Object
+                    && root.TryGetProperty(KeyFileProfile, out var profile) && profile.ValueKind == JsonValueKind.String
+                    && root.TryGetProperty(KeyFileKey, out var key) && key.ValueKind == JsonValueKind.String)
+                    return (profile.GetString(), key.GetString()!);
+            }
+            catch (JsonException)
+            {
+            }
+            return (null, trimmed);
+        }
+
+        private string ReadKeyFile(PersistedProfile profile)
+        {
+            var path = Path.Combine(Directory, profile.KeyFile ?? string.Empty);
+            if (!File.Exists(path)) throw Unreadable(profile, $"its key file {path} is missing");
+            var (owner, key) = ParseKeyFile(File.ReadAllText(path));
+            if (owner != null && owner != profile.Name)
+                throw Unreadable(profile, $"its key file {path} belongs to profile '{owner}'");
+            if (owner == null && SharingKeyFile(profile, Load()) is { } other)
+                throw Unreadable(profile, $"its key file {path} is shared with profile '{other}' (an earlier version gave names that differ only " +
+                                          "in characters a file name cannot hold one file), so it may hold that profile's key");
+            if (profile.KeyHint != Redactor.Mask && Redactor.Hint(key) != profile.KeyHint)
+                throw Unreadable(profile, $"its key file {path} holds a key other than the one set for it (which ends {profile.KeyHint})");
+            return key;
+        }
+
+        // A profile's own key file goes with it; a file of an earlier version that another profile also names stays for that profile.
+        private void DeleteKeyFile(PersistedProfile profile, Dictionary<string, PersistedProfile> remaining)
+        {
+            if (profile.KeyFile == null) return;
+            var path = Path.Combine(Directory, profile.KeyFile);
+            if (!File.Exists(path)) return;
+            var owner = ParseKeyFile(File.ReadAllText(path)).Profile;
+            if (owner == null ? SharingKeyFile(profile, remaining) == null : owner == profile.Name) File.Delete(path);
+        }
+
+        private static string? SharingKeyFile(PersistedProfile profile, Dictionary<string, PersistedProfile> profiles) =>
+            profiles.Values.FirstOrDefault(p => p.Name != profile.Name && p.KeyFile != null
+                                                && string.Equals(p.KeyFile, profile.KeyFile, StringComparison.OrdinalIgnoreCase))?.Name;
 
         private Dictionary<string, PersistedProfile> Load()
         {
@@ -231,8 +292,14 @@ namespace NordPay.Security
                 throw new IOException($"Could not restrict {path} to its owner (errno {Marshal.GetLastWin32Error()}).");
         }
 
-        private static string SafeFileName(string name) =>
-            new string(name.Select(c => char.IsLetterOrDigit(c) || c == '-' || c == '_' ? c : '_').ToArray());
+        // A readable part, which alone is not unique (test.box and test_box), then a hash of the exact name, which is.
+        private static string KeyFileName(string name)
+        {
+            var readable = new string(name.Take(40).Select(c => c < 128 && (char.IsLetterOrDigit(c) || c == '-' || c == '_') ? c : '_').ToArray());
+            using var sha = SHA256.Create();
+            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(name));
+            return $"{readable}-{BitConverter.ToString(hash, 0, 8).Replace("-", string.Empty).ToLowerInvariant()}.key";
+        }
 
         private static string Reveal(SecureString key) => new NetworkCredential(string.Empty, key).Password;
 

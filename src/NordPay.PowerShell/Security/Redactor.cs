@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text.RegularExpressions;
 
 namespace NordPay.Security
@@ -11,19 +12,25 @@ namespace NordPay.Security
     {
         public const string Mask = "***";
 
-        private static readonly Regex KeyHeader = new Regex(@"((?:X-API-KEY|Proxy-Authorization|Authorization)\s*[:=]\s*)(\S+)",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 
-        // JSON fields that carry secrets, such as "postback_secret": "...".
+        // A header that carries a credential: its whole value to the end of the line, a scheme such as Basic included.
+        private static readonly Regex KeyHeader = new Regex(@"((?:X-API-KEY|Proxy-Authorization|Authorization)[ \t]*[:=][ \t]*)[^\r\n]+", Options);
+
+        // JSON fields that carry secrets, such as "postback_secret": "..." or an echoed "Authorization": "...".
         private static readonly Regex SecretField = new Regex(
-            @"(""[^""]*(?:api[_-]?key|secret|token|password|signature)[^""]*""\s*:\s*"")((?:[^""\\]|\\.)*)("")",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            @"(""[^""]*(?:api[_-]?key|secret|token|password|signature|authorization)[^""]*""\s*:\s*"")((?:[^""\\]|\\.)*)("")", Options);
 
         private readonly string? _secret;
 
+        // The key in any letter case, each character plain or JSON-escaped (\u0063, \u0043, \/ ...).
+        private readonly Regex? _spelledSecret;
+
         public Redactor(string? secret)
         {
-            _secret = string.IsNullOrEmpty(secret) ? null : secret;
+            if (string.IsNullOrEmpty(secret)) return;
+            _secret = secret;
+            _spelledSecret = new Regex(string.Concat(secret!.Select(AnySpelling)), Options);
         }
 
         public static Redactor None { get; } = new Redactor(null);
@@ -31,13 +38,25 @@ namespace NordPay.Security
         public string Redact(string? text)
         {
             if (string.IsNullOrEmpty(text)) return text ?? string.Empty;
-            var result = _secret == null ? text! : text!.Replace(_secret, Mask);
-            result = SecretField.Replace(result, m => m.Groups[1].Value + Mask + m.Groups[3].Value);
+            var result = text!;
+            // Only an escape or the key itself can spell the key: most texts skip the pattern.
+            if (_spelledSecret != null && (result.IndexOf('\\') >= 0 || result.IndexOf(_secret!, StringComparison.OrdinalIgnoreCase) >= 0))
+                result = _spelledSecret.Replace(result, Mask);
+            if (result.IndexOf('"') >= 0) result = SecretField.Replace(result, m => m.Groups[1].Value + Mask + m.Groups[3].Value);
             return KeyHeader.Replace(result, m => m.Groups[1].Value + Mask);
         }
 
         /// <summary>What may be shown of a key: its last four characters, and only when the key is long enough to keep the rest secret.</summary>
         public static string Hint(string key) =>
             key.Length >= 12 ? "..." + key.Substring(key.Length - 4) : Mask;
+
+        private static string AnySpelling(char c)
+        {
+            var spellings = new[] { c, char.ToLowerInvariant(c), char.ToUpperInvariant(c) }.Distinct()
+                .Select(v => @"\\u" + ((int)v).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            spellings.Add(Regex.Escape(c.ToString()));
+            if (c == '"' || c == '\\' || c == '/') spellings.Add(@"\\" + Regex.Escape(c.ToString()));
+            return "(?:" + string.Join("|", spellings) + ")";
+        }
     }
 }

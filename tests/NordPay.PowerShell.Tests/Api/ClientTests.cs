@@ -190,6 +190,63 @@ public class ClientTests
     }
 
     [Fact]
+    public async Task A_connection_failure_keeps_the_original_exception_as_inner()
+    {
+        var client = new NordPayClient(new NordPayConnection(Sandboxes.ClosedPort(), PowerShellSession.Secure("np_key_abcdefghijkl")), Fast);
+        var error = await Assert.ThrowsAsync<NordPayException>(() => client.GetBalancesAsync(CancellationToken.None));
+        Assert.Equal("ConnectionFailed", error.ErrorId);
+        var inner = Assert.IsType<HttpRequestException>(error.InnerException);
+        Assert.Equal(SocketError.ConnectionRefused, Assert.IsType<SocketException>(inner.InnerException).SocketErrorCode);
+    }
+
+    [Fact]
+    public async Task A_connection_failure_whose_text_carries_the_key_keeps_it_out_of_the_inner_exception()
+    {
+        const string key = "np_key_echoed_back_0123";
+        // A hostile server that answers with the request's own key header as its status line.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var connection = await listener.AcceptTcpClientAsync(stop.Token);
+                var stream = connection.GetStream();
+                var reader = new StreamReader(stream);
+                var keyLine = string.Empty;
+                for (var line = await reader.ReadLineAsync(stop.Token); !string.IsNullOrEmpty(line); line = await reader.ReadLineAsync(stop.Token))
+                    if (line.StartsWith("X-API-KEY", StringComparison.OrdinalIgnoreCase)) keyLine = line;
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(keyLine + " " + key.ToUpperInvariant() + "\r\n\r\n"), stop.Token);
+            }
+        });
+        try
+        {
+            var uri = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
+            using (var http = new HttpClient())
+            using (var probe = new HttpRequestMessage(HttpMethod.Get, new Uri(uri, "balance/")))
+            {
+                probe.Headers.Add("X-API-KEY", key);
+                var raw = await Assert.ThrowsAsync<HttpRequestException>(() => http.SendAsync(probe));
+                Assert.Contains(key, raw.ToString()); // what .NET itself puts in the message
+            }
+
+            var client = new NordPayClient(new NordPayConnection(uri, PowerShellSession.Secure(key)), Fast with { MaximumRetryCount = 0 });
+            var error = await Assert.ThrowsAsync<NordPayException>(() => client.GetBalancesAsync(CancellationToken.None));
+            Assert.Equal("ConnectionFailed", error.ErrorId);
+            Assert.NotNull(error.InnerException);
+            Assert.Contains("invalid status line", error.InnerException!.Message);
+            Assert.DoesNotContain(key, error.ToString(), StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            stop.Cancel();
+            listener.Stop();
+            await Assert.ThrowsAnyAsync<Exception>(() => serving);
+        }
+    }
+
+    [Fact]
     public async Task A_silent_server_times_out_a_request_and_leaves_a_confirm_in_doubt()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

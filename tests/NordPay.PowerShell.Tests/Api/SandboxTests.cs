@@ -144,4 +144,31 @@ public class SandboxTests
         Assert.Null(request.ServiceFeeUsd);
         Assert.Equal(DateTimeOffset.Parse(Answers.Soon, System.Globalization.CultureInfo.InvariantCulture), request.ExpiresAt);
     }
+
+    [Fact]
+    public void The_sandbox_stops_on_SIGTERM_with_exit_code_0()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { typeof(SandboxServer).Assembly.Location, "--port", "0" }) start.ArgumentList.Add(arg);
+        using var sandbox = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            // Listening means its handlers are in place, as they are when a service manager stops it.
+            while (sandbox.StandardOutput.ReadLine() is { } line && !line.StartsWith("NordPay sandbox listening on ", StringComparison.Ordinal))
+            {
+            }
+            Assert.Equal(0, kill(sandbox.Id, SIGTERM));
+            Assert.True(sandbox.WaitForExit(5_000), "The sandbox was still running 5 s after SIGTERM.");
+            Assert.Equal(0, sandbox.ExitCode);
+        }
+        finally
+        {
+            if (!sandbox.HasExited) sandbox.Kill();
+        }
+    }
+
+    private const int SIGTERM = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 }

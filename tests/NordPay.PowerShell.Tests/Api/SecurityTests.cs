@@ -12,11 +12,38 @@ public class SecurityTests
     [Theory]
     [InlineData("key np_secret_value_123 in text", "key *** in text")]
     [InlineData("X-API-KEY: anything-here", "X-API-KEY: ***")]
-    [InlineData("Proxy-Authorization: Basic dXNlcjpwYXNz", "Proxy-Authorization: *** dXNlcjpwYXNz")]
+    [InlineData("Proxy-Authorization: Basic dXNlcjpwYXNz", "Proxy-Authorization: ***")]
+    [InlineData("authorization = Bearer eyJhbGciOi.eyJzdWIi\r\nHost: x", "authorization = ***\r\nHost: x")]
+    [InlineData("""{"Authorization":"Basic dXNlcjpwYXNz","amount":"5"}""", """{"Authorization":"***","amount":"5"}""")]
     [InlineData("""{"postback_secret":"abc\"def","amount":"5"}""", """{"postback_secret":"***","amount":"5"}""")]
     [InlineData("""{"api_key": "zzz", "X-Api-Token":"t"}""", """{"api_key": "***", "X-Api-Token":"***"}""")]
     [InlineData("""{"detail":"Not enough balance"}""", """{"detail":"Not enough balance"}""")]
     public void The_redactor_masks_the_key_key_headers_and_secret_fields(string text, string expected)
+    {
+        Assert.Equal(expected, new Redactor("np_secret_value_123").Redact(text));
+    }
+
+    [Theory]
+    [InlineData("""{"echo":"\u006e\u0070\u005f\u0073\u0065\u0063\u0072\u0065\u0074\u005f\u0076\u0061\u006c\u0075\u0065\u005f\u0031\u0032\u0033"}""")]
+    [InlineData("""{"echo":"\u006E\u0070_secret\u005F\u0076alue_12\u0033"}""")]
+    [InlineData("""{"echo":"NP_SECRET_VALUE_123"}""")]
+    [InlineData("""{"echo":"Np_\u0053ecret_VALUE_123"}""")]
+    [InlineData("key np_secret_value_123 and again Np_Secret_Value_123.")]
+    [InlineData("""path C:\\jobs\\payout.csv and np\u005Fsecret\u005fvalue\u005f123""")]
+    public void The_redactor_masks_the_key_JSON_escaped_in_any_mix_and_in_any_letter_case(string text)
+    {
+        var redacted = new Redactor("np_secret_value_123").Redact(text);
+        Assert.Contains(Redactor.Mask, redacted);
+        Assert.DoesNotContain("secret", redacted, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("value", redacted, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("\\u00", redacted, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("np_secret_value_12", "np_secret_value_12")]
+    [InlineData("""{"a":"\u006e\u0070_secret"}""", """{"a":"\u006e\u0070_secret"}""")]
+    [InlineData(@"C:\jobs\np_secret_value_1234x", @"C:\jobs\***4x")]
+    public void The_redactor_masks_the_key_and_nothing_around_it(string text, string expected)
     {
         Assert.Equal(expected, new Redactor("np_secret_value_123").Redact(text));
     }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using NordPay.Sandbox;
 using NordPay.Security;
 using NordPay.Tests.TestHost;
 using Xunit;
@@ -82,9 +83,15 @@ public class CredentialTests
         Assert.Empty(set.Errors);
         Assert.Contains(ps.UI.Warnings, w => w.Contains("stored in clear", StringComparison.Ordinal) && w.Contains("0600", StringComparison.Ordinal));
 
-        var keyFile = Path.Combine(store.Directory, "ops.key");
-        Assert.Equal(sandbox.ApiKey, File.ReadAllText(keyFile));
-        AssertNoFileHolds(store.Directory, sandbox.ApiKey, except: "ops.key");
+        var keyFileName = store.Find("ops")!.KeyFile!;
+        Assert.StartsWith("ops-", keyFileName);
+        var keyFile = Path.Combine(store.Directory, keyFileName);
+        using (var content = System.Text.Json.JsonDocument.Parse(File.ReadAllText(keyFile)))
+        {
+            Assert.Equal("ops", content.RootElement.GetProperty("profile").GetString());
+            Assert.Equal(sandbox.ApiKey, content.RootElement.GetProperty("key").GetString());
+        }
+        AssertNoFileHolds(store.Directory, sandbox.ApiKey, except: keyFileName);
         if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
@@ -97,6 +104,95 @@ public class CredentialTests
         Assert.Empty(later.Run("Remove-NordPayApiKey -Profile ops -Scope CurrentUser").Errors);
         Assert.False(File.Exists(keyFile));
         Assert.Null(store.Find("ops"));
+    }
+
+    private static RunResult SetKeyFile(PowerShellSession ps, string profile, SandboxServer sandbox) =>
+        ps.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -Scope CurrentUser -AllowPlainTextFile -Profile $args[2]",
+            PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri, profile);
+
+    /// <summary>A session on the store that guards the keys of every sandbox given.</summary>
+    private static PowerShellSession Guarded(KeyStore store, params SandboxServer[] sandboxes)
+    {
+        var ps = PowerShellSession.Interactive(store);
+        foreach (var sandbox in sandboxes) ps.Guard(sandbox.ApiKey);
+        return ps;
+    }
+
+    /// <summary>Persists each profile's key in a key file, in a session of its own, as an earlier job would.</summary>
+    private static void PersistKeyFiles(KeyStore store, params (string Profile, SandboxServer Sandbox)[] profiles)
+    {
+        using var ps = Guarded(store, profiles.Select(p => p.Sandbox).ToArray());
+        foreach (var (profile, sandbox) in profiles) Assert.Empty(SetKeyFile(ps, profile, sandbox).Errors);
+    }
+
+    [Fact]
+    public void Profile_names_that_differ_only_in_characters_a_file_name_cannot_hold_keep_their_own_key_files()
+    {
+        using var dotted = Sandboxes.Start();
+        using var underscored = Sandboxes.Start();
+        var store = NewStore(dpapi: false);
+        PersistKeyFiles(store, ("test.box", dotted), ("test_box", underscored));
+        Assert.NotEqual(store.Find("test.box")!.KeyFile, store.Find("test_box")!.KeyFile);
+
+        using var later = Guarded(store, dotted, underscored);
+        var info = Assert.Single(later.Run("Get-NordPayApiKey -Profile test.box").Objects<NordPayApiKeyInfo>());
+        Assert.Equal("..." + dotted.ApiKey[^4..], info.KeyHint);
+        var balance = later.Run("Get-NordPayBalance -Profile test.box -IncludeZero");
+        Assert.Null(balance.Terminating);
+        Assert.NotEmpty(balance.Objects<NordPayBalance>());
+        Assert.Empty(underscored.State.Received);
+
+        Assert.Empty(later.Run("Remove-NordPayApiKey -Profile test.box -Scope CurrentUser").Errors);
+        var other = later.Run("Get-NordPayBalance -Profile test_box -IncludeZero");
+        Assert.Null(other.Terminating);
+        Assert.NotEmpty(other.Objects<NordPayBalance>());
+    }
+
+    [Fact]
+    public void A_key_file_is_bound_to_its_profile_and_a_mix_up_is_refused_before_anything_is_sent()
+    {
+        using var first = Sandboxes.Start();
+        using var second = Sandboxes.Start();
+        var store = NewStore(dpapi: false);
+        PersistKeyFiles(store, ("first", first), ("second", second));
+        File.Copy(Path.Combine(store.Directory, store.Find("second")!.KeyFile!), Path.Combine(store.Directory, store.Find("first")!.KeyFile!), overwrite: true);
+
+        using var later = Guarded(store, first, second);
+        var result = later.Run("Get-NordPayBalance -Profile first");
+        Assert.Equal("PersistedKeyUnreadable,NordPay.Commands.GetNordPayBalanceCommand", result.TerminatingRecord!.FullyQualifiedErrorId);
+        Assert.Contains("belongs to profile 'second'", result.TerminatingRecord.ErrorDetails.Message);
+        Assert.Empty(first.State.Received);
+    }
+
+    [Fact]
+    public void Key_files_written_by_the_previous_version_still_read_unless_two_profiles_shared_one()
+    {
+        using var prod = Sandboxes.Start();
+        using var dotted = Sandboxes.Start();
+        using var underscored = Sandboxes.Start();
+        var store = NewStore(dpapi: false);
+        Directory.CreateDirectory(store.Directory);
+        // As the previous version wrote them: test.box, then test_box, both in test_box.key, which holds test_box's key.
+        string Entry(SandboxServer sandbox, string file) =>
+            $$"""{"baseUri": "{{sandbox.BaseUri}}", "storage": "PlainTextFile", "keyHint": "...{{sandbox.ApiKey[^4..]}}", "setAt": "2026-11-20T10:00:00.0000000+00:00", "keyFile": "{{file}}"}""";
+        File.WriteAllText(Path.Combine(store.Directory, "profiles.json"),
+            $$$"""{"profiles": {"prod": {{{Entry(prod, "prod.key")}}}, "test.box": {{{Entry(dotted, "test_box.key")}}}, "test_box": {{{Entry(underscored, "test_box.key")}}} }}""");
+        File.WriteAllText(Path.Combine(store.Directory, "prod.key"), prod.ApiKey);
+        File.WriteAllText(Path.Combine(store.Directory, "test_box.key"), underscored.ApiKey);
+
+        using var ps = Guarded(store, prod, dotted, underscored);
+        Assert.Null(ps.Run("Get-NordPayBalance -Profile prod").Terminating);
+        var shared = ps.Run("Get-NordPayBalance -Profile test.box");
+        Assert.Equal("PersistedKeyUnreadable,NordPay.Commands.GetNordPayBalanceCommand", shared.TerminatingRecord!.FullyQualifiedErrorId);
+        Assert.Contains("shared with profile 'test_box'", shared.TerminatingRecord.ErrorDetails.Message);
+        Assert.Empty(dotted.State.Received);
+
+        // Set again, test.box gets a file of its own, and test_box alone reads the old one, whose key is its own.
+        Assert.Empty(SetKeyFile(ps, "test.box", dotted).Errors);
+        using var later = Guarded(store, prod, dotted, underscored);
+        Assert.Null(later.Run("Get-NordPayBalance -Profile test.box").Terminating);
+        Assert.Null(later.Run("Get-NordPayBalance -Profile test_box").Terminating);
+        Assert.True(File.Exists(Path.Combine(store.Directory, "test_box.key")));
     }
 
     [Fact]

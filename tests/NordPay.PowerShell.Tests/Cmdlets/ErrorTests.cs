@@ -218,4 +218,47 @@ public class ErrorTests
             Assert.Equal(ErrorCategory.ConnectionError, e.CategoryInfo.Category);
         });
     }
+
+    public static TheoryData<string, string> ReadCommands => new()
+    {
+        { "Get-NordPayBalance", "balance/" },
+        { "Get-NordPayWithdrawal", "balance/withdraws" },
+        { "Get-NordPayWithdrawal -Id 1, 2", "balance/withdraws" },
+        { "Get-NordPayCurrency", "currencies/" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReadCommands))]
+    public void Read_cmdlet_failures_stop_with_the_ErrorId_and_category_of_the_write_cmdlets(string command, string path)
+    {
+        var type = "NordPay.Commands." + command.Split(' ')[0].Replace("-", string.Empty) + "Command";
+        void AssertStops(RunResult result, string errorId, ErrorCategory category)
+        {
+            var error = result.TerminatingRecord;
+            Assert.NotNull(error);
+            Assert.Equal($"{errorId},{type}", error!.FullyQualifiedErrorId);
+            Assert.Equal(category, error.CategoryInfo.Category);
+            Assert.IsType<NordPay.Api.NordPayException>(error.Exception);
+            Assert.False(string.IsNullOrEmpty(error.ErrorDetails?.RecommendedAction));
+            Assert.Empty(result.Output);
+        }
+
+        using (var sandbox = Sandboxes.Start())
+        using (var ps = PowerShellSession.For(sandbox))
+        {
+            var call = command + " -MaximumRetryCount 0 -TimeoutSec 0.5";
+            sandbox.State.Faults.Add(FaultRule.Answer(path, 401, """{"detail":"Invalid API key"}""", times: 1));
+            AssertStops(ps.Run(call), "ApiKeyRejected", ErrorCategory.AuthenticationError);
+            sandbox.State.Faults.Add(FaultRule.Answer(path, 503, """{"detail":"Service Unavailable"}""", times: 1));
+            AssertStops(ps.Run(call), "ServerError", ErrorCategory.ResourceUnavailable);
+            sandbox.State.Faults.Add(FaultRule.Answer(path, 200, "<html>captive portal</html>", times: 1));
+            AssertStops(ps.Run(call), "UnreadableResponse", ErrorCategory.ProtocolError);
+            sandbox.State.Faults.Add(new FaultRule { PathSuffix = path, Latency = TimeSpan.FromSeconds(3), Times = 1 });
+            AssertStops(ps.Run(call), "RequestTimedOut", ErrorCategory.OperationTimeout);
+        }
+
+        using var closed = PowerShellSession.Interactive();
+        closed.SetKey("np_key_for_closed_port_1", Sandboxes.ClosedPort());
+        AssertStops(closed.Run(command + " -MaximumRetryCount 0"), "ConnectionFailed", ErrorCategory.ConnectionError);
+    }
 }

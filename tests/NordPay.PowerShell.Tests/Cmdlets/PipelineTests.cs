@@ -130,6 +130,31 @@ public class PipelineTests
     }
 
     [Fact]
+    public void Identifiers_can_be_piped_as_a_Guid_a_string_or_a_csv_column_and_a_request_keeps_its_details()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var requests = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)Rows.Payouts(
+                ("USDTBEP20", Rows.Evm(1), "5"), ("USDTBEP20", Rows.Evm(2), "6"), ("USDTBEP20", Rows.Evm(3), "7"), ("USDTBEP20", Rows.Evm(4), "8")))
+            .Objects<NordPayWithdrawRequest>().ToList();
+
+        var result = ps.Run("""
+            [guid]$args[0] | Confirm-NordPayWithdraw -Force
+            "$($args[1])" | Confirm-NordPayWithdraw -Force
+            [pscustomobject]@{ Identifier = "$($args[2])"; Note = 'approved' } | Confirm-NordPayWithdraw -Force
+            $args[3] | Confirm-NordPayWithdraw -Force
+            """, requests[0].Identifier, requests[1].Identifier, requests[2].Identifier, requests[3]);
+        Assert.Empty(result.Errors);
+        Assert.Null(result.Terminating);
+        var confirmations = result.Objects<NordPayWithdrawConfirmation>().ToList();
+        Assert.Equal(requests.Select(r => r.Identifier), confirmations.Select(c => c.Identifier));
+        Assert.All(confirmations.Take(3), c => Assert.Null(c.Amount));
+        Assert.Equal(8m, confirmations[3].Amount);
+        Assert.Equal(Rows.Evm(4), confirmations[3].Address);
+        Assert.Equal(4, sandbox.State.Ledger.Count);
+    }
+
+    [Fact]
     public void A_request_piped_twice_is_confirmed_once()
     {
         using var sandbox = Sandboxes.Start();

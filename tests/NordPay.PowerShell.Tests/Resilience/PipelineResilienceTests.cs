@@ -132,16 +132,21 @@ public class PipelineResilienceTests
         Assert.Empty(sandbox.State.Ledger);
     }
 
+    // The session's key points at a server that has stopped: only the proxy can answer.
+    private static PowerShellSession SessionOnlyTheProxyCanServe(SandboxServer proxy)
+    {
+        using var stopped = Sandboxes.Start();
+        var ps = PowerShellSession.Interactive();
+        ps.SetKey(proxy.ApiKey, stopped.BaseUri);
+        return ps;
+    }
+
     [Fact]
     public void Calls_go_through_the_given_proxy_with_its_credentials()
     {
         var credential = new NetworkCredential("proxyuser", "proxy-pass-123");
         using var proxy = Sandboxes.Start(new SandboxOptions { ProxyCredential = credential });
-        using var unreachable = Sandboxes.Start();
-        var target = unreachable.BaseUri;
-        using var ps = PowerShellSession.Interactive();
-        ps.SetKey(proxy.ApiKey, target);
-        unreachable.Dispose();
+        using var ps = SessionOnlyTheProxyCanServe(proxy);
 
         var refused = ps.Run("$args[0] | New-NordPayWithdrawRequest -Proxy $args[1] -MaximumRetryCount 0", (object)Batch(1), proxy.BaseUri);
         Assert.Equal("ProxyAuthenticationRequired", refused.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
@@ -162,6 +167,46 @@ public class PipelineResilienceTests
         var direct = ps.Run("Set-NordPayConfiguration -NoProxy -MaximumRetryCount 0; $args[0] | New-NordPayWithdrawRequest", (object)Batch(1));
         Assert.Equal("ConnectionFailed", Assert.Single(direct.Errors).FullyQualifiedErrorId.Split(',')[0]);
         Secrets.AssertNotLeaked("proxy-pass-123", session, ps.UI);
+    }
+
+    [Fact]
+    public void User_info_in_a_proxy_uri_becomes_the_proxy_credential_and_is_never_shown()
+    {
+        const string password = "p@ss:w%rd-123";
+        var credential = new NetworkCredential("proxy user", password);
+        using var proxy = Sandboxes.Start(new SandboxOptions { ProxyCredential = credential });
+        using var ps = SessionOnlyTheProxyCanServe(proxy);
+        ps.Guard(password);
+        ps.Guard("p%40ss%3Aw%25rd-123");
+        var withUserInfo = $"http://proxy%20user:p%40ss%3Aw%25rd-123@127.0.0.1:{proxy.BaseUri.Port}/";
+        var plainAddress = new Uri($"http://127.0.0.1:{proxy.BaseUri.Port}/");
+
+        var perCall = ps.Run(Pipeline.Replace("New-NordPayWithdrawRequest", "New-NordPayWithdrawRequest -Proxy $args[1]")
+            .Replace("-Force", "-Force -Proxy $args[1]"), (object)Batch(1), withUserInfo);
+        Assert.Empty(perCall.Errors);
+        Assert.Null(perCall.Terminating);
+        Assert.Single(proxy.State.Ledger);
+
+        var session = ps.Run("Set-NordPayConfiguration -Proxy $args[1] -PassThru; Get-NordPayConfiguration; " + Pipeline,
+            (object)Batch(2), withUserInfo);
+        Assert.Empty(session.Errors);
+        Assert.Null(session.Terminating);
+        Assert.Equal(3, proxy.State.Ledger.Count);
+        var shown = session.Objects<NordPayConfiguration>().ToList();
+        Assert.Equal(2, shown.Count);
+        Assert.All(shown, c =>
+        {
+            Assert.Equal(plainAddress, c.Proxy);
+            Assert.Equal(string.Empty, c.Proxy!.UserInfo);
+            Assert.Equal("proxy user", c.ProxyUser);
+        });
+
+        var twice = ps.Run("Set-NordPayConfiguration -Proxy $args[0] -ProxyCredential $args[1]", withUserInfo,
+            new PSCredential("other", PowerShellSession.Secure("other-pass")));
+        Assert.Equal("InvalidProxy,NordPay.Commands.SetNordPayConfigurationCommand", twice.TerminatingRecord!.FullyQualifiedErrorId);
+        var notAProxy = ps.Run("Set-NordPayConfiguration -Proxy 'proxyuser:p%40ss%3Aw%25rd-123@proxy.example:8080'");
+        Assert.Equal("InvalidProxy,NordPay.Commands.SetNordPayConfigurationCommand", notAProxy.TerminatingRecord!.FullyQualifiedErrorId);
+        Assert.Equal(plainAddress, ps.Run("(Get-NordPayConfiguration).Proxy").Objects<Uri>().Single());
     }
 
     [Fact]
