@@ -40,14 +40,23 @@ namespace NordPay.Security
         {
             var configured = Environment.GetEnvironmentVariable(DirectoryVariable);
             string directory;
-            if (!string.IsNullOrWhiteSpace(configured)) directory = configured!;
+            if (!string.IsNullOrWhiteSpace(configured))
+            {
+                // Relative to what? The process's folder is not PowerShell's location, and a job's differs from a person's.
+                if (!Path.IsPathRooted(configured))
+                    throw new NordPayException("InvalidConfigDirectory", ErrorKind.InvalidArgument,
+                        $"{DirectoryVariable} is '{configured}', which is not an absolute path.", DirectoryVariable,
+                        recommendedAction: $"Set {DirectoryVariable} to an absolute path, such as /srv/payouts/nordpay or D:\\payouts\\nordpay.");
+                directory = configured!;
+            }
             else if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
                 directory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "NordPay.PowerShell");
             else
             {
+                // The XDG base directory spec: a relative value is invalid and ignored.
                 var xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
                 var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-                directory = Path.Combine(string.IsNullOrWhiteSpace(xdg) ? Path.Combine(home, ".config") : xdg!, "nordpay-powershell");
+                directory = Path.Combine(string.IsNullOrWhiteSpace(xdg) || !Path.IsPathRooted(xdg) ? Path.Combine(home, ".config") : xdg!, "nordpay-powershell");
             }
             return new KeyStore(directory, new DpapiKeyProtector());
         }
@@ -269,9 +278,7 @@ namespace NordPay.Security
 
         private void EnsureDirectory()
         {
-            if (System.IO.Directory.Exists(Directory)) return;
-            System.IO.Directory.CreateDirectory(Directory);
-            OwnerOnly(Directory, directory: true);
+            if (!System.IO.Directory.Exists(Directory)) PrivateFiles.Folder(Directory);
         }
 
         // The file is made owner-only while still empty, so the key is never readable by others.
@@ -281,15 +288,8 @@ namespace NordPay.Security
             using (File.Create(path))
             {
             }
-            OwnerOnly(path, directory: false);
+            PrivateFiles.File(path);
             File.WriteAllText(path, content);
-        }
-
-        private static void OwnerOnly(string path, bool directory)
-        {
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return; // a LocalAppData folder is the user's already
-            if (chmod(path, directory ? 0x1C0u : 0x180u) != 0) // 0700, 0600
-                throw new IOException($"Could not restrict {path} to its owner (errno {Marshal.GetLastWin32Error()}).");
         }
 
         // A readable part, which alone is not unique (test.box and test_box), then a hash of the exact name, which is.
@@ -302,8 +302,5 @@ namespace NordPay.Security
         }
 
         private static string Reveal(SecureString key) => new NetworkCredential(string.Empty, key).Password;
-
-        [DllImport("libc", SetLastError = true)]
-        private static extern int chmod(string path, uint mode);
     }
 }

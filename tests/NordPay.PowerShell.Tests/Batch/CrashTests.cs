@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
 using NordPay.Sandbox;
@@ -15,14 +14,6 @@ public abstract class CrashTestsBase
 {
     private const int RowCount = 8;
 
-    public static readonly string[] Points =
-    {
-        "after-write:planned", "before-request", "after-request", "mid-write:requested", "after-write:requested",
-        "mid-write:confirm-sending", "before-confirm", "after-confirm", "mid-write:confirmed", "after-write:confirmed",
-    };
-
-    private static readonly string Runner = Path.Combine(ModuleLayout.RepoRoot, "tests", "NordPay.CrashRunner", "bin", ModuleLayout.Configuration, "net10.0", "NordPay.CrashRunner.dll");
-
     private static PSObject[] Rows8() => Enumerable.Range(1, RowCount).Select(i => i % 2 == 0
         ? Rows.Referenced($"R{i}", "USDTTRC20", Rows.Tron(i), $"{25 + i}.5")
         : Rows.Referenced($"R{i}", "USDTBEP20", Rows.Evm(i), $"{i}.000000000000000001")).ToArray();
@@ -30,14 +21,10 @@ public abstract class CrashTestsBase
     protected static void CrashThenRecover(string point, int occurrence, int throttle, bool multiple)
     {
         using var sandbox = Sandboxes.Start();
-        var directory = Path.Combine(Path.GetTempPath(), "nordpay-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        var journal = Path.Combine(directory, "batch.journal");
+        var journal = Journals.New();
         var rows = Rows8();
-        var rowsFile = Path.Combine(directory, "rows.txt");
-        File.WriteAllLines(rowsFile, rows.Select(r => string.Join(",", new[] { "PayoutId", "Currency", "Address", "Amount" }.Select(n => (string)r.Properties[n].Value))));
 
-        var killed = RunChild(sandbox, rowsFile, journal, throttle, multiple, point, occurrence);
+        var killed = ChildBatch.Run(sandbox, rows, journal, throttle, multiple, point, occurrence);
         Assert.True(killed, $"The child never reached {point} #{occurrence}.");
 
         // Run again, as an operator would; rows in doubt are settled from what NordPay's history shows.
@@ -65,25 +52,8 @@ public abstract class CrashTestsBase
         Assert.Equal(RowCount, ledger.Count);
     }
 
-    private static bool RunChild(SandboxServer sandbox, string rowsFile, string journal, int throttle, bool multiple, string point, int occurrence)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[]
-                 {
-                     Runner, ModuleLayout.ModuleDirectory, sandbox.BaseUri.ToString(), sandbox.ApiKey, rowsFile, journal,
-                     throttle.ToString(CultureInfo.InvariantCulture), multiple.ToString(), point, occurrence.ToString(CultureInfo.InvariantCulture),
-                 })
-            start.ArgumentList.Add(arg);
-        using var child = Process.Start(start)!;
-        var output = child.StandardOutput.ReadToEndAsync();
-        var errors = child.StandardError.ReadToEndAsync();
-        Assert.True(child.WaitForExit(60_000), "The child did not finish within a minute.");
-        Assert.True(child.ExitCode is 0 or 137, $"Exit {child.ExitCode}: {output.Result} {errors.Result}");
-        return child.ExitCode == 137;
-    }
-
     public static IEnumerable<object[]> Kills(params int[] occurrences) =>
-        from point in Points from occurrence in occurrences select new object[] { point, occurrence };
+        from point in ChildBatch.Points from occurrence in occurrences select new object[] { point, occurrence };
 }
 
 public class CrashTestsSequential : CrashTestsBase
