@@ -40,7 +40,7 @@ namespace NordPay.Addresses
             if (others.Count > 0)
                 return Result(NordPayAddressStatus.WrongNetwork, $"This is {string.Join(" or ", others)}; {currency} pays on {network}.");
             return failure.Checksum
-                ? Result(NordPayAddressStatus.ChecksumInvalid, $"Not a {network} address: {failure.Reason}.")
+                ? Result(NordPayAddressStatus.ChecksumInvalid, char.ToUpperInvariant(failure.Reason[0]) + failure.Reason.Substring(1) + ".")
                 : Result(NordPayAddressStatus.Invalid, $"Not a {network} address ({format.Shape}): {failure.Reason}.");
         }
 

@@ -177,6 +177,7 @@ namespace NordPay.Commands
                         WriteRowError(Preflight.CheckRow(row, currencies)!, row.Source, $" ({row})", row.Row);
                         break;
                     default:
+                        NoteAddress(Preflight.CheckAddress(row, currencies[row.Currency]), row.Row);
                         totals[row.Currency] = totals.TryGetValue(row.Currency, out var t) ? (t.Rows + 1, t.Total + row.Amount) : (1, row.Amount);
                         addresses.Add(Hash(row.Address));
                         break;
