@@ -6,10 +6,10 @@ namespace NordPay.Addresses
     /// Keccak-256 as Ethereum uses it (EIP-55): the original Keccak padding (0x01 ... 0x80), not SHA3-256's (0x06).
     /// </summary>
     /// <remarks>
-    /// A small implementation rather than a library: a binary module shares one PowerShell process (and, on
-    /// Windows PowerShell, one load context) with every other module, and BouncyCastle or NBitcoin at another
-    /// version loaded first by another module would fail this one, or this one the other. Forty lines have no such
-    /// conflict; the known-answer tests hold them to the published vectors.
+    /// Small implementations here (this, base58check and bech32) rather than a library: a binary module shares one
+    /// PowerShell process and load context with every other module, and BouncyCastle or NBitcoin at another version
+    /// loaded first by another module would break this one, or this one the other. SHA-256 comes from the
+    /// framework. The published vectors and a comparison with BouncyCastle (in the tests only) hold them right.
     /// </remarks>
     internal static class Keccak256
     {
