@@ -10,7 +10,7 @@
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('NordPay.Format.ps1xml')
-    CmdletsToExport        = @('Set-NordPayApiKey', 'Get-NordPayApiKey', 'Remove-NordPayApiKey', 'New-NordPayWithdrawRequest', 'Confirm-NordPayWithdraw', 'Invoke-NordPayPayout', 'Set-NordPayConfiguration', 'Get-NordPayConfiguration', 'Get-NordPayCurrency', 'Get-NordPayBalance', 'Get-NordPayWithdrawal')
+    CmdletsToExport        = @('Set-NordPayApiKey', 'Get-NordPayApiKey', 'Remove-NordPayApiKey', 'New-NordPayWithdrawRequest', 'Confirm-NordPayWithdraw', 'Invoke-NordPayPayout', 'Set-NordPayConfiguration', 'Get-NordPayConfiguration', 'Get-NordPayCurrency', 'Get-NordPayBalance', 'Get-NordPayWithdrawal', 'Test-NordPayAddress')
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()
@@ -25,6 +25,7 @@
 - Invoke-NordPayPayout: journaled batches paid exactly once across crashes and re-runs, preflight, -ThrottleLimit, multiple withdraws.
 - Keys per session, NORDPAY_API_KEY, persisted profiles (DPAPI, SecretManagement vault, owner-only file); one redactor.
 - Retries, timeouts, proxies and Ctrl+C that never pay twice; Get-NordPayCurrency, Get-NordPayBalance, Get-NordPayWithdrawal.
+- Addresses checked for their currency's network before anything is sent (EIP-55, base58check, bech32/bech32m); Test-NordPayAddress.
 '@
         }
     }

@@ -46,11 +46,22 @@ Describe 'NordPay module' {
     }
 
     It 'refuses an ambiguous amount with an error naming the row and the field' {
-        $row = [pscustomobject]@{ Currency = 'USDTBEP20'; Address = '0x1234567890abcdef1234567890abcdef12345678'; Amount = '1,5' }
+        $row = [pscustomobject]@{ Currency = 'USDTBEP20'; Address = '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359'; Amount = '1,5' }
         $row | New-NordPayWithdrawRequest -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'InvalidAmountFormat,*'
         $failed[0].ErrorDetails.Message | Should -BeLike 'Row 1, Amount:*'
         $failed[0].TargetObject.Amount | Should -Be '1,5'
+    }
+
+    It 'checks addresses for their network and checksum, and refuses a wrong one before sending' {
+        $checks = @(Import-Csv $script:csv | Test-NordPayAddress)
+        @($checks | Where-Object ChecksumVerified).Count | Should -Be @(Import-Csv $script:csv).Count
+        $wrong = Test-NordPayAddress -Currency USDTBEP20 -Address TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t
+        $wrong.Valid | Should -Be $false
+        $wrong.Problem | Should -Be 'This is a TRC20 address; USDTBEP20 pays on BEP20.'
+        $row = [pscustomobject]@{ Currency = 'USDTBEP20'; Address = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD'; Amount = '1' }
+        $row | New-NordPayWithdrawRequest -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'AddressChecksumInvalid,*'
     }
 
     It 'pays a batch once and skips it on a re-run' {

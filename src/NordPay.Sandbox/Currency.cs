@@ -24,5 +24,6 @@ public sealed record Currency(string Name, string? Token, string Network, int De
         new Currency("USDTARB", "USDT", "ARB", 6, 1m, 1m, false, true, 10000m),
         new Currency("USDTFTM", "USDT", "FTM", 6, 1m, 1m, false, true, 10000m),
         new Currency("DOGE", null, "DOGE", 8, 0m, 0.2m, false, false, 0m),
+        new Currency("DOT", null, "DOT", 10, 0m, 5m, false, false, 0m),
     };
 }

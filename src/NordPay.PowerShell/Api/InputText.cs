@@ -1,26 +1,45 @@
-using System.Linq;
+using System.Globalization;
 
 namespace NordPay.Api
 {
     /// <summary>Checks the text fields of a payout row. Currency names and addresses are case-sensitive and never altered inside.</summary>
     public static class InputText
     {
+        // Invisible letters and marks that are neither blanks, controls nor format characters (Unicode's default-ignorables).
+        private const string Fillers = "\u034F\u115F\u1160\u17B4\u17B5\u3164\uFFA0";
+
         /// <summary>Reads a payout row's three fields, or throws the error of the first one that is wrong.</summary>
         public static (string Currency, string Address, decimal Amount) ReadPayout(string? currency, string? address, object? amount) =>
             (RequireToken(currency, "Currency"), RequireToken(address, "Address"), Amount.ParseInput(amount));
 
-        /// <summary>Returns the value without surrounding blanks; refuses empty values and blanks inside.</summary>
+        /// <summary>Returns the value without surrounding blanks; refuses empty values and blank, control or invisible characters inside.</summary>
         public static string RequireToken(string? value, string field)
         {
             var text = (value ?? string.Empty).Trim();
             if (text.Length == 0)
                 throw new NordPayException($"{field}Missing", ErrorKind.InvalidArgument, $"The {field.ToLowerInvariant()} is empty.",
                     field, recommendedAction: $"Fill in the {field.ToLowerInvariant()}.");
-            if (text.Any(char.IsWhiteSpace) || text.Any(char.IsControl))
+            if (Hidden(text) is { } hidden)
                 throw new NordPayException($"Invalid{field}", ErrorKind.InvalidArgument,
-                    $"'{value}' is not a valid {field.ToLowerInvariant()}: it contains blanks or control characters.",
-                    field, recommendedAction: $"Check the {field.ToLowerInvariant()}; it is used exactly as written.");
+                    $"'{value}' is not a valid {field.ToLowerInvariant()}: it contains a blank, control or invisible character ({hidden}).",
+                    field, recommendedAction: $"Check the {field.ToLowerInvariant()}; it is used exactly as written, and an invisible character usually comes with a copy from a web page or a document.");
             return text;
+        }
+
+        /// <summary>
+        /// The first character of the text that is a blank, a control or an invisible character (such as U+200B, the
+        /// zero-width space, or U+200E, the left-to-right mark), as "U+200B at character 5"; null when there is none.
+        /// </summary>
+        public static string? Hidden(string text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                var c = text[i];
+                if (char.IsWhiteSpace(c) || char.IsControl(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format
+                    || Fillers.IndexOf(c) >= 0 || (c >= '\uFE00' && c <= '\uFE0F'))
+                    return $"U+{(int)c:X4} at character {i + 1}";
+            }
+            return null;
         }
     }
 }

@@ -1,14 +1,15 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using NordPay.Addresses;
 using NordPay.Api;
 
 namespace NordPay.Batch
 {
     /// <summary>
     /// The checks made before any money moves, against NordPay's currency list and balance: each currency
-    /// withdrawable, each amount at or above its minimum and within its decimals, each address plausible for
-    /// its network, and each currency's total within the balance.
+    /// withdrawable, each amount at or above its minimum and within its decimals, each address valid for
+    /// its network (format and checksum), and each currency's total within the balance.
     /// </summary>
     public static class Preflight
     {
@@ -34,8 +35,7 @@ namespace NordPay.Batch
         public static NordPayException? CheckRow(PayoutRow row, IReadOnlyDictionary<string, NordPayCurrency> currencies)
         {
             if (!currencies.TryGetValue(row.Currency, out var currency))
-                return new NordPayException("CurrencyNotFound", ErrorKind.ObjectNotFound, $"NordPay lists no currency '{row.Currency}'.", "Currency",
-                    recommendedAction: "Use a currency name from Get-NordPayCurrency, such as USDTTRC20 (names are case-sensitive).");
+                return CurrencyNotFound(row.Currency);
             if (!currency.Withdrawable)
                 return new NordPayException("CurrencyNotAvailable", ErrorKind.ResourceUnavailable,
                     $"{currency.Name} cannot be withdrawn at the moment (available: {currency.IsAvailable}, withdrawable: {currency.CanWithdraw}).", "Currency",
@@ -48,11 +48,17 @@ namespace NordPay.Batch
                 return new NordPayException("AmountBelowMinimum", ErrorKind.InvalidArgument,
                     $"{Amount.Format(row.Amount)} is less than the minimum withdrawal of {Amount.Format(minimum)} {currency.Name}.", "Amount",
                     recommendedAction: "Raise the amount to at least the currency's minimum.");
-            if (AddressRules.Problem(currency.Network, row.Address) is { } shape)
-                return new NordPayException("InvalidAddress", ErrorKind.InvalidArgument,
-                    $"'{row.Address}' does not look like a {currency.Network} address ({shape}).", "Address",
-                    recommendedAction: "Check the address for the currency's network; it is used exactly as written.");
-            return null;
+            var address = CheckAddress(row, currency);
+            return address.Valid ? null : address.ToError();
         }
+
+        /// <summary>The row's address checked for its currency's network.</summary>
+        public static NordPayAddressCheck CheckAddress(PayoutRow row, NordPayCurrency currency) =>
+            AddressValidator.Check(currency.Name, currency.Network, row.Address);
+
+        /// <summary>The error of a currency NordPay does not list (names are case-sensitive).</summary>
+        public static NordPayException CurrencyNotFound(string name) =>
+            new NordPayException("CurrencyNotFound", ErrorKind.ObjectNotFound, $"NordPay lists no currency '{name}'.", "Currency",
+                recommendedAction: "Use a currency name from Get-NordPayCurrency, such as USDTTRC20 (names are case-sensitive).");
     }
 }

@@ -149,6 +149,7 @@ namespace NordPay.Commands
             foreach (var row in _spill.Read())
             {
                 var (stage, problem) = plan.Add(row);
+                if (stage == RowStage.ToPay) NoteAddress(Preflight.CheckAddress(row, currencies[row.Currency]), row.Row);
                 if (stage != RowStage.Invalid) continue;
                 _tally.CountFailed();
                 WriteRowError(problem!, row.Source, $" ({row})", row.Row);

@@ -20,6 +20,26 @@ namespace NordPay.Commands
         /// <summary>Call once at the start of each ProcessRecord.</summary>
         protected void NextRow() => Row++;
 
+        private bool _warnedNoChecksum;
+
+        /// <summary>
+        /// Says what is to know about an accepted address: a warning for the first one without a checksum in this call
+        /// (later ones only on -Verbose), a verbose line for a network not checked or a format two networks share.
+        /// </summary>
+        protected void NoteAddress(NordPayAddressCheck check, int row)
+        {
+            if (check.Note == null) return;
+            if (check.Status == NordPayAddressStatus.NoChecksum && !_warnedNoChecksum)
+            {
+                _warnedNoChecksum = true;
+                WriteWarning($"Row {row}: {check.Address} could not be checked. {check.Note} Later addresses without a checksum are named on -Verbose only.");
+            }
+            else
+            {
+                WriteVerbose($"Row {row}: {check.Note}");
+            }
+        }
+
         protected virtual Redactor Redactor => Redactor.None;
 
         /// <summary>

@@ -70,7 +70,7 @@ namespace NordPay.Commands
             }
         }
 
-        /// <summary>The currency list last read in this session, for tab completion.</summary>
+        /// <summary>The currency list last read in this session, for tab completion and the networks of address checks.</summary>
         public static IReadOnlyList<NordPayCurrency>? Currencies
         {
             get => Current().Currencies;

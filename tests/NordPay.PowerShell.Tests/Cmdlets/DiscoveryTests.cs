@@ -108,7 +108,7 @@ public class DiscoveryTests
         var outputTypes = typeof(NordPay.Commands.NordPayCmdlet).Assembly.GetTypes()
             .SelectMany(t => t.GetCustomAttributes(typeof(OutputTypeAttribute), false).Cast<OutputTypeAttribute>())
             .SelectMany(a => a.Type).Select(t => t.Type).OfType<Type>().Append(typeof(NordPayAuditRecord)).Distinct().ToList();
-        Assert.Equal(10, outputTypes.Count);
+        Assert.Equal(11, outputTypes.Count);
         foreach (var type in outputTypes)
         {
             var mine = views.Where(v => v.Descendants("TypeName").Single().Value == type.FullName).ToList();
@@ -117,6 +117,9 @@ public class DiscoveryTests
             Assert.Equal(type.GetProperties().Select(p => p.Name).OrderBy(n => n), list.Descendants("PropertyName").Select(p => p.Value).OrderBy(n => n));
         }
     }
+
+    // A P2WSH address: 63 characters, the longest that real payouts use.
+    private const string LongestAddress = "ltc1qajkrze8gc5qdx2ehldsmd596a2gprnn50a53mj3xxvy0zgtdq6gqumv03a";
 
     [Fact]
     public void The_default_output_is_a_table_that_fits_120_columns()
@@ -136,7 +139,8 @@ public class DiscoveryTests
             Get-NordPayWithdrawal | Out-Default
             Get-NordPayApiKey | Out-Default
             Get-NordPayConfiguration | Out-Default
-            """, Rows.Payouts(("USDTBEP20", Rows.Evm(1), "12345.123456789012345678")), journal);
+            Test-NordPayAddress LTC $args[2] | Out-Default
+            """, Rows.Payouts(("USDTBEP20", Rows.Evm(1), "12345.123456789012345678")), journal, LongestAddress);
         Assert.Empty(shown.Errors);
         Assert.Null(shown.Terminating);
         var text = Plain(ps.UI.Lines);
@@ -146,9 +150,11 @@ public class DiscoveryTests
                      @"Row\s+Reference\s+State\s+Currency\s+Amount\s+Withdrawal\s+Address", @"Rows\s+Paid\s+AlreadyPaid\s+Failed\s+InDoubt\s+Complete",
                      @"Name\s+Token\s+Network\s+Decimals\s+MinWithdraw\s+Rate\s+Withdrawable", @"Currency\s+Amount", @"Id\s+CreatedAt\s+Status\s+Currency\s+Amount\s+Address",
                      @"Source\s+Profile\s+Storage\s+KeyHint\s+SetAt\s+BaseUri", @"MaximumRetryCount\s+RetryIntervalSec\s+RetryTimeLimitSec\s+TimeoutSec",
+                     @"Valid\s+Currency\s+Network\s+Status\s+Address",
                  })
             Assert.Matches(header, text);
         Assert.Contains("12345.123456789012345678", text);
+        Assert.Contains(LongestAddress, text);
         Assert.All(text.Split('\n'), line => Assert.True(line.Length <= 120, line));
     }
 }

@@ -33,7 +33,7 @@ public class ErrorTests
             new("USDTARB", Rows.Evm(2), "5", "CurrencyNotAvailable", ErrorCategory.ResourceUnavailable, "Currency"),
             new("NOPE", Rows.Evm(3), "5", "CurrencyNotFound", ErrorCategory.ObjectNotFound, "Currency"),
             new("USDTTRC20", Rows.Tron(4), "10", "AmountBelowMinimum", ErrorCategory.InvalidArgument, "Amount"),
-            new("BTC", "bc1qexample0005", "1", "InsufficientBalance", ErrorCategory.LimitsExceeded, "Amount"),
+            new("BTC", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "1", "InsufficientBalance", ErrorCategory.LimitsExceeded, "Amount"),
             new("USDTTRC20", Rows.Tron(6), "30.1234567", "ValidationFailed", ErrorCategory.InvalidData, "Amount"),
             new("USDTBEP20", Rows.Evm(7), "1,5", "InvalidAmountFormat", ErrorCategory.InvalidArgument, "Amount"),
             new("USDTBEP20", Rows.Evm(8), "", "AmountMissing", ErrorCategory.InvalidArgument, "Amount"),

@@ -64,7 +64,8 @@ public class ModuleTests
             Assert.Equal("NordPay.Commands", type.Namespace);
             Assert.True(type.IsSealed && type.IsPublic, type.Name);
             Assert.True(type.IsSubclassOf(typeof(NordPayCmdlet)), type.Name);
-            Assert.Equal(attribute.VerbName != VerbsCommon.Get, attribute.SupportsShouldProcess);
+            // Only what changes something asks first: Get and Test change nothing.
+            Assert.Equal(attribute.VerbName != VerbsCommon.Get && attribute.VerbName != VerbsDiagnostic.Test, attribute.SupportsShouldProcess);
             Assert.NotEmpty(type.GetCustomAttributes<OutputTypeAttribute>());
         }
     }

@@ -50,7 +50,7 @@ public class PesterSuiteTests
         var run = ps.Run("& $args[0] -Configuration $args[1]; $global:PesterResults", Path.Combine(ModuleLayout.RepoRoot, "tests", "NordPay.Tests.ps1"), ModuleLayout.Configuration);
         Assert.Null(run.Terminating);
         var results = run.Output.Select(o => (string)o.BaseObject).ToList();
-        Assert.Equal(6, results.Count);
+        Assert.Equal(7, results.Count);
         Assert.True(results.All(r => r.StartsWith("passed: ", StringComparison.Ordinal)), string.Join("\n", results));
     }
 }

@@ -55,7 +55,7 @@ public class PipelineTests
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox, v1: true);
-        var result = ps.Run(Pipeline, (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "2.5"), ("BTC", "bc1qexampleaddress0001", "0.00123456")));
+        var result = ps.Run(Pipeline, (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "2.5"), ("BTC", "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh", "0.00123456")));
         Assert.Empty(result.Errors);
         Assert.Equal(2, result.Objects<NordPayWithdrawConfirmation>().Count());
         Assert.Equal(new[] { 2.5m, 0.00123456m }, sandbox.State.Ledger.Select(w => w.Amount));

@@ -18,11 +18,11 @@ public static class Rows
     public static PSObject[] Payouts(params (string Currency, string Address, string? Amount)[] rows) =>
         rows.Select(r => Payout(r.Currency, r.Address, r.Amount)).ToArray();
 
-    /// <summary>An EVM-style address, distinct per n.</summary>
-    public static string Evm(int n) => "0x" + n.ToString("x40");
+    /// <summary>A valid EVM address in its EIP-55 checksummed form, distinct per n.</summary>
+    public static string Evm(int n) => AddressEncoding.Eip55(AddressEncoding.Body("evm", n));
 
-    /// <summary>A Tron-style address (T and 33 base58 characters, so no 0), distinct per n.</summary>
-    public static string Tron(int n) => "T" + n.ToString("D33").Replace('0', 'z');
+    /// <summary>A valid TRC20 address (base58check, version 0x41), distinct per n.</summary>
+    public static string Tron(int n) => AddressEncoding.Base58Check(0x41, AddressEncoding.Body("tron", n));
 
     /// <summary>A payout row with its own reference column, as a CSV with a PayoutId column gives it.</summary>
     public static PSObject Referenced(string reference, string currency, string address, string amount) =>

@@ -1,0 +1,57 @@
+using System.Linq;
+using System.Management.Automation;
+using NordPay.Addresses;
+using NordPay.Api;
+using NordPay.Batch;
+
+namespace NordPay.Commands
+{
+    /// <summary>
+    /// Base of the cmdlets that take a currency and an address per row (New-NordPayWithdrawRequest,
+    /// Test-NordPayAddress): bound by name, position, or property name under the headers payout files use, with
+    /// the whole row kept as the TargetObject of its errors, and the address checked for the currency's network.
+    /// </summary>
+    public abstract class NordPayAddressRowCmdlet : NordPayApiCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("Asset", "Coin", "Token")]
+        [ArgumentCompleter(typeof(CurrencyCompleter))]
+        [AllowNull, AllowEmptyString]
+        public string Currency { get; set; } = null!;
+
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("Destination", "To", "WalletAddress", "Wallet", "Recipient")]
+        [AllowNull, AllowEmptyString]
+        public string Address { get; set; } = null!;
+
+        /// <summary>The whole input row, kept as the TargetObject of its errors.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
+        private bool _currenciesRead;
+
+        /// <summary>
+        /// Checks an address for the network NordPay lists for the currency. The list is read once per session; a
+        /// currency the session's list lacks has it read again, once per call, since NordPay may have added it.
+        /// A currency NordPay does not list, or a list that cannot be read, throws: the address cannot be checked.
+        /// </summary>
+        protected NordPayAddressCheck CheckAddress(string currency, string address)
+        {
+            var listed = SessionSettings.Currencies?.FirstOrDefault(c => c.Name == currency);
+            if (listed == null && !_currenciesRead)
+            {
+                try
+                {
+                    SessionSettings.Currencies = Await(Client.GetCurrenciesAsync);
+                }
+                catch (NordPayException ex)
+                {
+                    throw ex.WithMessage($"NordPay's currency list could not be read, so the address could not be checked and nothing was sent: {ex.Message}");
+                }
+                _currenciesRead = true;
+                listed = SessionSettings.Currencies.FirstOrDefault(c => c.Name == currency);
+            }
+            return AddressValidator.Check(currency, (listed ?? throw Preflight.CurrencyNotFound(currency)).Network, address);
+        }
+    }
+}
