@@ -30,7 +30,7 @@ public sealed record FaultSpec(string Path, FaultKind Kind, int Every, int Times
     public override string ToString() => $"{Kind} on {Path} every {Every} x{Times}";
 }
 
-/// <summary>One row of the file: a currency (0 USDTBEP20, 1 USDTTRC20), a wallet of three, one of two amounts.</summary>
+/// <summary>One row of the file: a currency (0 USDTBEP20, 1 USDTTRC20), a wallet of two, one of two amounts.</summary>
 public sealed record RowSpec(int Currency, int Wallet, int Value)
 {
     public override string ToString() => $"{Currency}/{Wallet}/{Value}";
@@ -94,7 +94,8 @@ public class ExactlyOnceProperty
 
     private static Gen<Schedule> ScheduleGen() =>
         from rowCount in Gen.Choose(1, 4)
-        from rows in (from currency in Gen.Choose(0, 1) from wallet in Gen.Choose(1, 3) from value in Gen.Choose(0, 1) select new RowSpec(currency, wallet, value)).ListOf(rowCount)
+        // Few wallets and amounts, so that the same payout recurs: two rows for one person, a weekly payment.
+        from rows in (from currency in Gen.Choose(0, 1) from wallet in Gen.Choose(1, 2) from value in Gen.Choose(0, 1) select new RowSpec(currency, wallet, value)).ListOf(rowCount)
         from withIds in Gen.Elements(true, false)
         from throttle in Gen.Choose(1, 8)
         from multiple in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
@@ -111,8 +112,9 @@ public class ExactlyOnceProperty
         from other in Gen.Elements(true, false)
         select new RunSpec(spellings.ToList(), faults.ToList(), kill, killAt, other);
 
+    // Confirms are where money moves: most faults meet them.
     private static Gen<FaultSpec> FaultGen() =>
-        from path in Gen.Elements(Paths)
+        from path in Gen.Frequency((4, Gen.Constant("withdraw/confirm")), (2, Gen.Constant("multiple/confirm")), (1, Gen.Elements(Paths)))
         from kind in Gen.Elements(Enum.GetValues<FaultKind>())
         from every in Gen.Choose(1, 3)
         from times in Gen.Choose(1, 2)
@@ -203,6 +205,9 @@ public class ExactlyOnceProperty
         var requests = Journal.Peek(journal).Where(e => e.Event == JournalEvent.Requested && e.Identifier != null)
             .SelectMany(e => e.References.Select(r => (Reference: r, Identifier: e.Identifier!.Value)))
             .ToLookup(p => p.Reference, p => p.Identifier);
+        foreach (var paid in result.Objects<NordPayPayoutResult>().Where(r => r.WithdrawalId == null && r.State == "Paid"))
+            Assert.True(sandbox.State.Ledger.Any(w => requests[paid.Reference].Contains(w.Identifier) && w.Address == paid.Address && w.Amount == paid.Amount),
+                $"{paid.Reference} reported paid, but no withdrawal of its own requests is in the ledger");
         foreach (var paid in result.Objects<NordPayPayoutResult>().Where(r => r.WithdrawalId != null))
         {
             var withdrawal = sandbox.State.Ledger.SingleOrDefault(w => w.Id == paid.WithdrawalId);
