@@ -66,9 +66,9 @@ Describe 'NordPay module' {
 
     It 'pays a batch once and skips it on a re-run' {
         $first = @(Import-Csv $script:csv | Invoke-NordPayPayout -JournalPath $script:journal -Force)
-        ($first | Where-Object { $_ -is [NordPay.NordPayPayoutSummary] }).Complete | Should -BeTrue
+        ($first | Where-Object { $_ -is [NordPay.Models.NordPayPayoutSummary] }).Complete | Should -BeTrue
         $again = @(Import-Csv $script:csv | Invoke-NordPayPayout -JournalPath $script:journal -Force)
-        $summary = $again | Where-Object { $_ -is [NordPay.NordPayPayoutSummary] }
+        $summary = $again | Where-Object { $_ -is [NordPay.Models.NordPayPayoutSummary] }
         $summary.AlreadyPaid | Should -Be @(Import-Csv $script:csv).Count
         $summary.Paid | Should -Be 0
     }

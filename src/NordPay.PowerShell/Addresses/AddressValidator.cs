@@ -1,7 +1,8 @@
 using System;
 using System.Linq;
 using System.Text;
-using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
 
 namespace NordPay.Addresses
 {

@@ -1,5 +1,6 @@
 using System;
 using System.Text.Json;
+using NordPay.Models;
 using NordPay.Security;
 
 namespace NordPay.Api

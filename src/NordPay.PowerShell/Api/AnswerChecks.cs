@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using NordPay.Core;
+using NordPay.Models;
 using NordPay.Security;
 
 namespace NordPay.Api

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using NordPay.Core;
 using NordPay.Security;
 
 namespace NordPay.Api

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using NordPay.Core;
 
 namespace NordPay.Api
 {

@@ -7,6 +7,8 @@ using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using NordPay.Core;
+using NordPay.Models;
 using NordPay.Security;
 
 namespace NordPay.Api

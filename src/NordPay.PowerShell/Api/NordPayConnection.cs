@@ -1,6 +1,7 @@
 using System;
 using System.Net;
 using System.Security;
+using NordPay.Core;
 
 namespace NordPay.Api
 {

@@ -1,3 +1,5 @@
+using NordPay.Core;
+
 namespace NordPay.Api
 {
     /// <summary>What identifies a payout in the withdraw history: its currency, address and exact amount.</summary>

@@ -8,6 +8,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using NordPay.Core;
 using NordPay.Security;
 
 namespace NordPay.Api

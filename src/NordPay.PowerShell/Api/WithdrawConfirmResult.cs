@@ -1,3 +1,5 @@
+using NordPay.Models;
+
 namespace NordPay.Api
 {
     /// <summary>What the confirm endpoint answers: the withdrawal's id, status and NordPay's message.</summary>

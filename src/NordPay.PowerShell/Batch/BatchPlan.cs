@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
 
 namespace NordPay.Batch
 {

@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
-using NordPay.Api;
+using NordPay.Core;
 using NordPay.Security;
 
 namespace NordPay.Batch

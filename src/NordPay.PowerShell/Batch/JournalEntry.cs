@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using NordPay.Core;
 
 namespace NordPay.Batch
 {

@@ -5,6 +5,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
 
 namespace NordPay.Batch
 {

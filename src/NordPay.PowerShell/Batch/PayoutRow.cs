@@ -1,5 +1,6 @@
 using System;
 using NordPay.Api;
+using NordPay.Core;
 
 namespace NordPay.Batch
 {
@@ -30,6 +31,6 @@ namespace NordPay.Batch
 
         public PayoutKey Key => new PayoutKey(Currency, Address, Amount);
 
-        public override string ToString() => $"{Api.Amount.Format(Amount)} {Currency} to {Address} ({Reference})";
+        public override string ToString() => $"{Core.Amount.Format(Amount)} {Currency} to {Address} ({Reference})";
     }
 }

@@ -2,7 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using NordPay.Addresses;
-using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
 
 namespace NordPay.Batch
 {

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using NordPay.Api;
+using NordPay.Core;
 
 namespace NordPay.Batch
 {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using NordPay.Api;
+using NordPay.Core;
 
 namespace NordPay.Batch
 {
@@ -49,7 +50,7 @@ namespace NordPay.Batch
 
         /// <summary>The payout as the journal planned it, once it has a planned entry.</summary>
         public PayoutKey? Key =>
-            Currency != null && Address != null && Amount != null && Api.Amount.TryParseServer(Amount, out var amount)
+            Currency != null && Address != null && Amount != null && Core.Amount.TryParseServer(Amount, out var amount)
                 ? new PayoutKey(Currency, Address, amount)
                 : null;
 

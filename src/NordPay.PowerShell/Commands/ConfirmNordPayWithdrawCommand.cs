@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
 
 namespace NordPay.Commands
 {

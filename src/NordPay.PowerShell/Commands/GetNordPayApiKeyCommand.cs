@@ -1,5 +1,7 @@
 using System.Management.Automation;
-using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
+using NordPay.Session;
 
 namespace NordPay.Commands
 {

@@ -1,5 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
+using NordPay.Models;
+using NordPay.Module;
 
 namespace NordPay.Commands
 {

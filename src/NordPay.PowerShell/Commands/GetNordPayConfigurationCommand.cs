@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using NordPay.Models;
+using NordPay.Session;
 
 namespace NordPay.Commands
 {
@@ -7,6 +9,6 @@ namespace NordPay.Commands
     [OutputType(typeof(NordPayConfiguration))]
     public sealed class GetNordPayConfigurationCommand : NordPayCmdlet
     {
-        protected override void EndProcessing() => WriteObject(new NordPayConfiguration(SessionSettings.Options));
+        protected override void EndProcessing() => WriteObject(CallSettings.Describe(SessionSettings.Options));
     }
 }

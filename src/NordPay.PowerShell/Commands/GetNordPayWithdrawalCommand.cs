@@ -4,7 +4,9 @@ using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
-using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
+using NordPay.Module;
 
 namespace NordPay.Commands
 {

@@ -5,8 +5,13 @@ using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
-using NordPay.Api;
 using NordPay.Batch;
+using NordPay.Core;
+using NordPay.Models;
+using NordPay.Module;
+using NordPay.Pipeline;
+using NordPay.Security;
+using NordPay.Session;
 
 namespace NordPay.Commands
 {
@@ -207,7 +212,7 @@ namespace NordPay.Commands
                     if (record?.Currency == null)
                         journal!.Append(new JournalEntry(JournalEvent.Planned, DateTimeOffset.UtcNow)
                         {
-                            References = new[] { row.Reference }, Row = row.Row, Currency = row.Currency, Address = row.Address, Amount = Api.Amount.Format(row.Amount),
+                            References = new[] { row.Reference }, Row = row.Row, Currency = row.Currency, Address = row.Address, Amount = Core.Amount.Format(row.Amount),
                         });
                     if (streaming != null)
                     {
@@ -296,6 +301,6 @@ namespace NordPay.Commands
             WriteInformation(new NordPayAuditRecord(outcome, row.Reference, row.Currency, row.Address, row.Amount, identifier, withdrawalId,
                 KeyInfo?.KeyHint ?? Security.Redactor.Mask, errorId), new[] { "NordPay.Audit", "NordPay.Payout." + outcome });
 
-        private static string Target(PayoutRow row) => $"{Api.Amount.Format(row.Amount)} {row.Currency} to {row.Address} (row {row.Row}, {row.Reference})";
+        private static string Target(PayoutRow row) => $"{Core.Amount.Format(row.Amount)} {row.Currency} to {row.Address} (row {row.Row}, {row.Reference})";
     }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
 
 namespace NordPay.Commands
 {
@@ -29,9 +30,9 @@ namespace NordPay.Commands
             }
             var (currency, address, amount) = payout;
 
-            var target = $"{Api.Amount.Format(amount)} {currency} to {address}";
+            var target = $"{Core.Amount.Format(amount)} {currency} to {address}";
             if (_verbose ??= Wants("Verbose", "VerbosePreference"))
-                WriteVerbose($"Row {Row}: amount read exactly as {Api.Amount.Format(amount)} from '{Amount}'.");
+                WriteVerbose($"Row {Row}: amount read exactly as {Core.Amount.Format(amount)} from '{Amount}'.");
 
             try
             {

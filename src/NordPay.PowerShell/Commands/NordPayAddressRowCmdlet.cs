@@ -1,8 +1,11 @@
 using System.Linq;
 using System.Management.Automation;
 using NordPay.Addresses;
-using NordPay.Api;
 using NordPay.Batch;
+using NordPay.Core;
+using NordPay.Models;
+using NordPay.Module;
+using NordPay.Session;
 
 namespace NordPay.Commands
 {

@@ -5,7 +5,10 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
 using NordPay.Security;
+using NordPay.Session;
 
 namespace NordPay.Commands
 {

@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Host;
-using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
 using NordPay.Security;
 
 namespace NordPay.Commands

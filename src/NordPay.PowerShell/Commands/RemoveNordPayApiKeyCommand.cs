@@ -1,6 +1,8 @@
 using System.Linq;
 using System.Management.Automation;
-using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
+using NordPay.Session;
 
 namespace NordPay.Commands
 {

@@ -3,7 +3,10 @@ using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Security;
 using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
 using NordPay.Security;
+using NordPay.Session;
 
 namespace NordPay.Commands
 {
@@ -97,14 +100,13 @@ namespace NordPay.Commands
         private NordPayApiKeyInfo Persist(Uri baseUri, bool vault)
         {
             var store = SessionSettings.Store;
-            var resolver = new KeyResolver(this);
             PersistedProfile persisted;
             SecureString key;
             if (vault)
             {
-                if (ApiKey != null) resolver.WriteVault(Vault, SecretName, ApiKey);
+                if (ApiKey != null) new SecretVault(this).Write(Vault, SecretName, ApiKey);
                 // Read back through Get-Secret: proves the reference works before it is saved.
-                key = resolver.ReadVault(Vault, SecretName);
+                key = new SecretVault(this).Read(Vault, SecretName);
                 persisted = store.SaveVaultReference(Profile, baseUri, Vault, SecretName, Redactor.Hint(new System.Net.NetworkCredential(string.Empty, key).Password));
             }
             else if (store.CanProtect)

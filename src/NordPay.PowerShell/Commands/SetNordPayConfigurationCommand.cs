@@ -1,6 +1,9 @@
 using System;
 using System.Management.Automation;
 using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
+using NordPay.Session;
 
 namespace NordPay.Commands
 {
@@ -36,7 +39,7 @@ namespace NordPay.Commands
             }
             if (!ShouldProcess("NordPay call settings", "Set for this PowerShell session")) return;
             SessionSettings.Options = options;
-            if (PassThru) WriteObject(new NordPayConfiguration(options));
+            if (PassThru) WriteObject(CallSettings.Describe(options));
         }
     }
 }

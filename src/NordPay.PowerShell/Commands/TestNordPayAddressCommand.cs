@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
 
 namespace NordPay.Commands
 {

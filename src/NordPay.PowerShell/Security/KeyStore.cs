@@ -8,7 +8,7 @@ using System.Security;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using NordPay.Api;
+using NordPay.Core;
 
 namespace NordPay.Security
 {

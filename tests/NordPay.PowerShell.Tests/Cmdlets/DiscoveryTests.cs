@@ -132,8 +132,8 @@ public class DiscoveryTests
             $rows | New-NordPayWithdrawRequest | Out-Default
             $rows | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force | Out-Default
             $batch = $rows | Invoke-NordPayPayout -JournalPath $args[1] -Force
-            $batch | Where-Object { $_ -is [NordPay.NordPayPayoutResult] } | Out-Default
-            $batch | Where-Object { $_ -is [NordPay.NordPayPayoutSummary] } | Out-Default
+            $batch | Where-Object { $_ -is [NordPay.Models.NordPayPayoutResult] } | Out-Default
+            $batch | Where-Object { $_ -is [NordPay.Models.NordPayPayoutSummary] } | Out-Default
             Get-NordPayCurrency USDT* | Out-Default
             Get-NordPayBalance | Out-Default
             Get-NordPayWithdrawal | Out-Default

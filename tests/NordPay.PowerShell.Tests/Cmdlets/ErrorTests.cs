@@ -95,7 +95,7 @@ public class ErrorTests
         var error = Assert.Single(result.Errors);
         Assert.Equal($"Row 1 (10 USDTTRC20 to {Rows.Tron(1)}), Amount: NordPay answered HTTP 400: Amount is less than minimum withdraw amount for USDTTRC20 (25.000000000000000000)",
             error.ErrorDetails.Message);
-        Assert.Equal(400, ((NordPay.Api.NordPayException)error.Exception).StatusCode);
+        Assert.Equal(400, ((NordPay.Core.NordPayException)error.Exception).StatusCode);
     }
 
     [Fact]
@@ -238,7 +238,7 @@ public class ErrorTests
             Assert.NotNull(error);
             Assert.Equal($"{errorId},{type}", error!.FullyQualifiedErrorId);
             Assert.Equal(category, error.CategoryInfo.Category);
-            Assert.IsType<NordPay.Api.NordPayException>(error.Exception);
+            Assert.IsType<NordPay.Core.NordPayException>(error.Exception);
             Assert.False(string.IsNullOrEmpty(error.ErrorDetails?.RecommendedAction));
             Assert.Empty(result.Output);
         }

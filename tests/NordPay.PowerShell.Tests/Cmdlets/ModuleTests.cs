@@ -74,13 +74,13 @@ public class ModuleTests
     public void Windows_PowerShell_gets_System_Text_Json_and_its_closure_in_dependencies()
     {
         var shipped = Directory.GetFiles(Path.Combine(ModuleLayout.ModuleDirectory, "dependencies")).Select(Path.GetFileNameWithoutExtension).OrderBy(n => n);
-        Assert.Equal(ModuleLifecycle.Dependencies.OrderBy(n => n), shipped);
+        Assert.Equal(NordPay.Module.ModuleLifecycle.Dependencies.OrderBy(n => n), shipped);
         var dependencies = Path.Combine(ModuleLayout.ModuleDirectory, "dependencies");
         Assert.Equal(Path.Combine(dependencies, "System.Text.Json.dll"),
-            ModuleLifecycle.DependencyPath("System.Text.Json, Version=8.0.0.5, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51", dependencies));
+            NordPay.Module.ModuleLifecycle.DependencyPath("System.Text.Json, Version=8.0.0.5, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51", dependencies));
         Assert.Equal(Path.Combine(dependencies, "System.Runtime.CompilerServices.Unsafe.dll"),
-            ModuleLifecycle.DependencyPath("System.Runtime.CompilerServices.Unsafe, Version=4.0.4.1, Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a", dependencies));
-        Assert.Null(ModuleLifecycle.DependencyPath("Newtonsoft.Json, Version=13.0.0.0", dependencies));
+            NordPay.Module.ModuleLifecycle.DependencyPath("System.Runtime.CompilerServices.Unsafe, Version=4.0.4.1, Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a", dependencies));
+        Assert.Null(NordPay.Module.ModuleLifecycle.DependencyPath("Newtonsoft.Json, Version=13.0.0.0", dependencies));
         Assert.True(File.Exists(Path.Combine(ModuleLayout.RepoRoot, "src", "NordPay.PowerShell", "bin", ModuleLayout.Configuration, "net472", "NordPay.PowerShell.dll")), "The .NET Framework build is made, so a Desktop-only break fails the build.");
     }
 
@@ -91,7 +91,7 @@ public class ModuleTests
     [InlineData(10, true)]
     public void PowerShell_older_than_7_4_is_refused_with_a_clear_message(int runtimeMajor, bool runs)
     {
-        var problem = ModuleLifecycle.RuntimeProblem(new Version(runtimeMajor, 0));
+        var problem = NordPay.Module.ModuleLifecycle.RuntimeProblem(new Version(runtimeMajor, 0));
         Assert.Equal(runs, problem == null);
         if (!runs) Assert.Contains("PowerShell 7.4 or later", problem);
     }
@@ -99,7 +99,7 @@ public class ModuleTests
     [Fact]
     public void Every_error_kind_is_a_PowerShell_error_category()
     {
-        foreach (var kind in Enum.GetNames<NordPay.Api.ErrorKind>())
+        foreach (var kind in Enum.GetNames<NordPay.Core.ErrorKind>())
             Assert.True(Enum.TryParse<ErrorCategory>(kind, out _), kind);
     }
 }

@@ -139,7 +139,7 @@ public class ShouldProcessTests
         // Requests kept past their expiry (say, exported and confirmed the next day).
         var result = ps.Run("""
             $args[0] | New-NordPayWithdrawRequest |
-                ForEach-Object { [NordPay.NordPayWithdrawRequest]::new($_.Identifier, $_.Currency, $_.Address, $_.Amount, $_.AmountUsd, $_.ServiceFee, $_.ServiceFeeUsd, [DateTimeOffset]::UtcNow.AddMinutes(-1)) } |
+                ForEach-Object { [NordPay.Models.NordPayWithdrawRequest]::new($_.Identifier, $_.Currency, $_.Address, $_.Amount, $_.AmountUsd, $_.ServiceFee, $_.ServiceFeeUsd, [DateTimeOffset]::UtcNow.AddMinutes(-1)) } |
                 Confirm-NordPayWithdraw -Force
             """, Three);
 

@@ -197,7 +197,7 @@ public class SpillTests
     {
         using var sandbox = Sandboxes.Start(new SandboxOptions { Faults = new[] { new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromMilliseconds(300) } } });
         using var ps = PowerShellSession.For(sandbox);
-        var folder = NordPay.Commands.RowSpill.Folder;
+        var folder = NordPay.Pipeline.RowSpill.Folder;
         Directory.CreateDirectory(folder);
         var leftover = Path.Combine(folder, "batch-crashed.rows");
         File.WriteAllText(leftover, "what a killed run left");

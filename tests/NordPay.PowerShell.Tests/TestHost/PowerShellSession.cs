@@ -40,7 +40,7 @@ public sealed class PowerShellSession : IDisposable
         _runspace.Open();
         // Never the developer's own profiles: each session gets an empty store of its own unless a test shares one.
         Store = store ?? new KeyStore(Path.Combine(Path.GetTempPath(), "nordpay-tests", Guid.NewGuid().ToString("N")), new TestKeyProtector());
-        NordPay.Commands.SessionSettings.UseKeyStore(_runspace, Store);
+        NordPay.Session.SessionSettings.UseKeyStore(_runspace, Store);
         var import = Run("Import-Module -Name $args[0] -ErrorAction Stop", ModuleLayout.ManifestPath);
         if (import.Terminating != null) throw import.Terminating;
     }

@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace NordPay.Api
+namespace NordPay.Core
 {
     /// <summary>
     /// The one amount parser. User input is parsed strictly and invariantly and never rounded;

@@ -1,6 +1,6 @@
 using System;
 
-namespace NordPay.Api
+namespace NordPay.Core
 {
     /// <summary>The one error type of the module: a stable ErrorId, a kind, and the API's own words.</summary>
     public sealed class NordPayException : Exception

@@ -1,7 +1,9 @@
-namespace NordPay
+using NordPay.Core;
+
+namespace NordPay.Models
 {
     /// <summary>The merchant's balance in one currency.</summary>
-    public sealed class NordPayBalance
+    public sealed record NordPayBalance
     {
         public NordPayBalance(string currency, decimal amount)
         {
@@ -12,6 +14,6 @@ namespace NordPay
         public string Currency { get; }
         public decimal Amount { get; }
 
-        public override string ToString() => $"{Api.Amount.Format(Amount)} {Currency}";
+        public override string ToString() => $"{Core.Amount.Format(Amount)} {Currency}";
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NordPay.Api
+namespace NordPay.Core
 {
     /// <summary>Checks the text fields of a payout row. Currency names and addresses are case-sensitive and never altered inside.</summary>
     public static class InputText

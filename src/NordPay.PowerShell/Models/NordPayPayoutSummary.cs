@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 
-namespace NordPay
+namespace NordPay.Models
 {
     /// <summary>The end of a batch run, for a scheduled job to check: counts by outcome and the totals paid per currency.</summary>
-    public sealed class NordPayPayoutSummary
+    public sealed record NordPayPayoutSummary
     {
         public NordPayPayoutSummary(string journalPath, int rows, int paid, int alreadyPaid, int failed, int inDoubt,
             IReadOnlyDictionary<string, decimal> paidByCurrency, TimeSpan duration)

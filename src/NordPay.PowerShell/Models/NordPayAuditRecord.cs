@@ -1,9 +1,10 @@
 using System;
+using NordPay.Core;
 
-namespace NordPay
+namespace NordPay.Models
 {
     /// <summary>An audit event on the Information stream (tag NordPay.Audit): who paid what, when, and the outcome. Never the key.</summary>
-    public sealed class NordPayAuditRecord
+    public sealed record NordPayAuditRecord
     {
         public NordPayAuditRecord(string @event, string reference, string currency, string address, decimal amount, Guid? identifier,
             long? withdrawalId, string keyHint, string? errorId)
@@ -35,6 +36,6 @@ namespace NordPay
         public string Machine { get; }
         public DateTimeOffset At { get; }
 
-        public override string ToString() => $"{At:u} {Event} {Reference}: {Api.Amount.Format(Amount)} {Currency} to {Address}";
+        public override string ToString() => $"{At:u} {Event} {Reference}: {Core.Amount.Format(Amount)} {Currency} to {Address}";
     }
 }

@@ -6,8 +6,11 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Threading;
 using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
+using NordPay.Session;
 
-namespace NordPay.Commands
+namespace NordPay.Module
 {
     /// <summary>
     /// Tab completion for -Currency: the session's cached currency list (read once, with a short timeout),

@@ -1,6 +1,6 @@
-using NordPay.Api;
+using NordPay.Core;
 
-namespace NordPay
+namespace NordPay.Models
 {
     /// <summary>What the module could tell about an address for the network a currency pays on.</summary>
     public enum NordPayAddressStatus
@@ -25,7 +25,7 @@ namespace NordPay
     }
 
     /// <summary>The check of one address against the network NordPay pays its currency on.</summary>
-    public sealed class NordPayAddressCheck
+    public sealed record NordPayAddressCheck
     {
         public NordPayAddressCheck(string currency, string network, string address, NordPayAddressStatus status, string? problem,
             string? checksummed, string? note)

@@ -5,7 +5,7 @@ using System.Management.Automation;
 using System.Reflection;
 using NordPay.Api;
 
-namespace NordPay.Commands
+namespace NordPay.Module
 {
     /// <summary>
     /// Runs when the module is imported and removed. On .NET Framework (Windows PowerShell 5.1) it resolves

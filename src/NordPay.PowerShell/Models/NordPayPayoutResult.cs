@@ -1,9 +1,10 @@
 using System;
+using NordPay.Core;
 
-namespace NordPay
+namespace NordPay.Models
 {
     /// <summary>One row of a batch that is paid: now, by an earlier run, or found paid in the withdraw history.</summary>
-    public sealed class NordPayPayoutResult
+    public sealed record NordPayPayoutResult
     {
         public NordPayPayoutResult(string reference, int row, string state, string currency, string address, decimal amount,
             decimal? serviceFee, Guid? identifier, long? withdrawalId, bool reconciled, long? batchId = null)
@@ -37,6 +38,6 @@ namespace NordPay
         /// <summary>True when the confirm's answer was lost and the payout was found in the withdraw history.</summary>
         public bool Reconciled { get; }
 
-        public override string ToString() => $"{State}: {Api.Amount.Format(Amount)} {Currency} to {Address} ({Reference})";
+        public override string ToString() => $"{State}: {Core.Amount.Format(Amount)} {Currency} to {Address} ({Reference})";
     }
 }

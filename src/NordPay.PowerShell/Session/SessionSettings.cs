@@ -5,9 +5,10 @@ using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using System.Security;
 using NordPay.Api;
+using NordPay.Models;
 using NordPay.Security;
 
-namespace NordPay.Commands
+namespace NordPay.Session
 {
     /// <summary>
     /// Each PowerShell session's (runspace's) keys by profile, and its call settings. Keyed by the runspace

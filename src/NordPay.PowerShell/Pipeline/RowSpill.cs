@@ -8,11 +8,11 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using NordPay.Api;
 using NordPay.Batch;
+using NordPay.Core;
 using NordPay.Security;
 
-namespace NordPay.Commands
+namespace NordPay.Pipeline
 {
     /// <summary>
     /// A batch's input rows, written to a file as they arrive and read back in order, so a batch of any size keeps no

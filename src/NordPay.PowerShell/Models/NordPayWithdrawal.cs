@@ -1,9 +1,10 @@
 using System;
+using NordPay.Core;
 
-namespace NordPay
+namespace NordPay.Models
 {
     /// <summary>A withdrawal in NordPay's withdraw history: pending until an admin approves it, then processed or cancelled.</summary>
-    public sealed class NordPayWithdrawal
+    public sealed record NordPayWithdrawal
     {
         public NordPayWithdrawal(long id, string currency, string address, decimal amount, decimal? amountUsd,
             decimal? serviceFee, decimal? serviceFeeUsd, string status, string? txHash, DateTimeOffset createdAt)
@@ -31,11 +32,11 @@ namespace NordPay
         public string? TxHash { get; }
         public DateTimeOffset CreatedAt { get; }
 
-        internal static NordPayWithdrawal Read(Api.JsonPayload item) =>
+        internal static NordPayWithdrawal Read(JsonPayload item) =>
             new NordPayWithdrawal(item.Int64("id"), item.String("currency"), item.String("address"), item.Decimal("amount"),
                 item.OptionalDecimal("amount_usd"), item.OptionalDecimal("service_fee"), item.OptionalDecimal("service_fee_usd"),
                 item.String("status"), item.OptionalString("tx_hash"), item.Timestamp("created_at"));
 
-        public override string ToString() => $"Withdrawal {Id}: {Api.Amount.Format(Amount)} {Currency} to {Address} ({Status})";
+        public override string ToString() => $"Withdrawal {Id}: {Core.Amount.Format(Amount)} {Currency} to {Address} ({Status})";
     }
 }

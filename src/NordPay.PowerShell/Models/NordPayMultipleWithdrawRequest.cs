@@ -1,9 +1,9 @@
 using System;
 
-namespace NordPay
+namespace NordPay.Models
 {
     /// <summary>A multiple withdraw request: many addresses in one currency, confirmed together before it expires.</summary>
-    public sealed class NordPayMultipleWithdrawRequest
+    public sealed record NordPayMultipleWithdrawRequest
     {
         public NordPayMultipleWithdrawRequest(Guid identifier, string currency, decimal totalAmount, decimal? totalServiceFee,
             int addressesCount, DateTimeOffset expiresAt)
@@ -23,7 +23,7 @@ namespace NordPay
         public int AddressesCount { get; }
         public DateTimeOffset ExpiresAt { get; }
 
-        internal static NordPayMultipleWithdrawRequest Read(Api.JsonPayload payload, string askedCurrency) =>
+        internal static NordPayMultipleWithdrawRequest Read(JsonPayload payload, string askedCurrency) =>
             new NordPayMultipleWithdrawRequest(payload.Guid("identifier"), payload.OptionalString("currency") ?? askedCurrency,
                 payload.Decimal("total_amount"), payload.OptionalDecimal("total_service_fee"), (int)payload.Int64("addresses_count"),
                 payload.Timestamp("expires_at"));

@@ -4,7 +4,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace NordPay.Commands
+namespace NordPay.Pipeline
 {
     /// <summary>
     /// Runs work on other threads while the pipeline thread, which alone may write to PowerShell's streams, writes what

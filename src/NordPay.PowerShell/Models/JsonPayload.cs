@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
+using NordPay.Core;
 
-namespace NordPay.Api
+namespace NordPay.Models
 {
     /// <summary>Reads typed fields out of a response payload; numbers may come as JSON numbers or strings.</summary>
     internal sealed class JsonPayload

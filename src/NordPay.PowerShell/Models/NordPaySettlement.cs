@@ -1,4 +1,4 @@
-namespace NordPay.Commands
+namespace NordPay.Models
 {
     /// <summary>What the operator found in the NordPay withdraw history for a row in doubt.</summary>
     public enum NordPaySettlement

@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 
-namespace NordPay.Api
+namespace NordPay.Core
 {
     /// <summary>Column names as a person reads them: what a wrong encoding or a spreadsheet adds invisibly is set aside.</summary>
     public static class HeaderText

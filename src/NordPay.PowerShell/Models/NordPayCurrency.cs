@@ -1,7 +1,7 @@
-namespace NordPay
+namespace NordPay.Models
 {
     /// <summary>A currency as NordPay lists it: its network, on-chain decimals, minimum withdrawal and availability.</summary>
-    public sealed class NordPayCurrency
+    public sealed record NordPayCurrency
     {
         public NordPayCurrency(string name, string? token, string network, int decimals, decimal? minWithdraw, decimal? rate,
             bool isAvailable, bool canWithdraw)
@@ -29,7 +29,7 @@ namespace NordPay
         /// <summary>Both flags: NordPay lists for withdrawal only currencies that are available and withdrawable.</summary>
         public bool Withdrawable => IsAvailable && CanWithdraw;
 
-        internal static NordPayCurrency Read(Api.JsonPayload c) =>
+        internal static NordPayCurrency Read(JsonPayload c) =>
             new NordPayCurrency(c.String("name"), c.OptionalString("token"), c.String("network"), (int)c.Int64("decimals"),
                 c.OptionalDecimal("min_withdraw"), c.OptionalDecimal("rate"), c.Boolean("is_available"), c.Boolean("can_withdraw"));
 

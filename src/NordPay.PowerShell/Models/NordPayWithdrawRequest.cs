@@ -1,9 +1,10 @@
 using System;
+using NordPay.Core;
 
-namespace NordPay
+namespace NordPay.Models
 {
     /// <summary>A withdraw request created by NordPay: step one of a payout, to be confirmed before it expires.</summary>
-    public sealed class NordPayWithdrawRequest
+    public sealed record NordPayWithdrawRequest
     {
         public NordPayWithdrawRequest(Guid identifier, string currency, string address, decimal amount,
             decimal? amountUsd, decimal? serviceFee, decimal? serviceFeeUsd, DateTimeOffset expiresAt)
@@ -28,13 +29,13 @@ namespace NordPay
         public DateTimeOffset ExpiresAt { get; }
 
         /// <summary>A request as NordPay answers it; fields it does not echo are what was asked.</summary>
-        internal static NordPayWithdrawRequest Read(Api.JsonPayload payload, string askedCurrency, string askedAddress) =>
+        internal static NordPayWithdrawRequest Read(JsonPayload payload, string askedCurrency, string askedAddress) =>
             new NordPayWithdrawRequest(payload.Guid("identifier"), payload.OptionalString("currency") ?? askedCurrency,
                 payload.OptionalString("address") ?? askedAddress, payload.Decimal("amount"), payload.OptionalDecimal("amount_usd"),
                 payload.OptionalDecimal("service_fee"), payload.OptionalDecimal("service_fee_usd"), payload.Timestamp("expires_at"));
 
         public bool IsExpired(DateTimeOffset now) => now >= ExpiresAt;
 
-        public override string ToString() => $"{Api.Amount.Format(Amount)} {Currency} to {Address} (request {Identifier})";
+        public override string ToString() => $"{Core.Amount.Format(Amount)} {Currency} to {Address} (request {Identifier})";
     }
 }

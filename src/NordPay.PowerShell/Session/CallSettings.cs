@@ -2,8 +2,10 @@ using System;
 using System.Management.Automation;
 using System.Net;
 using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
 
-namespace NordPay.Commands
+namespace NordPay.Session
 {
     /// <summary>Turns the retry, timeout and proxy parameters into client options: one place for both the session and the call.</summary>
     internal static class CallSettings
@@ -53,5 +55,10 @@ namespace NordPay.Commands
             var address = new UriBuilder(proxy) { UserName = string.Empty, Password = string.Empty }.Uri;
             return (address, new NetworkCredential(Uri.UnescapeDataString(user), Uri.UnescapeDataString(password)));
         }
+
+        /// <summary>Settings as the configuration cmdlets show them: the proxy's user, never its password.</summary>
+        public static NordPayConfiguration Describe(NordPayClientOptions options) =>
+            new NordPayConfiguration(options.MaximumRetryCount, options.RetryInterval.TotalSeconds, options.RetryTimeLimit.TotalSeconds,
+                options.Timeout.TotalSeconds, options.Proxy?.Address, options.Proxy?.Credential?.UserName, options.Proxy?.UseDefaultCredentials ?? false);
     }
 }

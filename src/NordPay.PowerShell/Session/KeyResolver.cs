@@ -6,9 +6,11 @@ using System.Management.Automation.Runspaces;
 using System.Net;
 using System.Security;
 using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
 using NordPay.Security;
 
-namespace NordPay.Commands
+namespace NordPay.Session
 {
     /// <summary>
     /// The one resolution order for the API key: -ApiKey on the call, then the session, then NORDPAY_API_KEY
@@ -45,7 +47,7 @@ namespace NordPay.Commands
             var persisted = SessionSettings.Store.Find(profile);
             if (persisted != null)
             {
-                var key = persisted.Storage == KeyStorage.Vault ? ReadVault(persisted) : SessionSettings.Store.ReadKey(persisted);
+                var key = persisted.Storage == KeyStorage.Vault ? new SecretVault(_cmdlet).Read(persisted.Vault!, persisted.SecretName!) : SessionSettings.Store.ReadKey(persisted);
                 var connection = new NordPayConnection(persisted.BaseUri, key);
                 return (connection, Describe("CurrentUser", profile, connection, persisted.SetAt, persisted.Storage.ToString()));
             }
@@ -75,44 +77,6 @@ namespace NordPay.Commands
 
         public static NordPayApiKeyInfo Describe(string source, string profile, NordPayConnection connection, DateTimeOffset? setAt, string? storage) =>
             new NordPayApiKeyInfo(source, profile, connection.BaseUri, Redactor.Hint(connection.RevealKey()), setAt, storage);
-
-        /// <summary>Stores a key in a SecretManagement vault.</summary>
-        public void WriteVault(string vault, string secretName, SecureString key) =>
-            InvokeSecretManagement("param($vault, $name, $key) Microsoft.PowerShell.SecretManagement\\Set-Secret -Vault $vault -Name $name -SecureStringSecret $key -ErrorAction Stop",
-                vault, secretName, key);
-
-        /// <summary>Reads a key from a SecretManagement vault, through Get-Secret.</summary>
-        public SecureString ReadVault(string vault, string secretName)
-        {
-            var output = InvokeSecretManagement("param($vault, $name) Microsoft.PowerShell.SecretManagement\\Get-Secret -Vault $vault -Name $name -ErrorAction Stop",
-                vault, secretName);
-            var value = output.Select(o => o?.BaseObject).FirstOrDefault();
-            return value switch
-            {
-                SecureString secure => secure,
-                PSCredential credential => credential.Password,
-                string text => new NetworkCredential(string.Empty, text).SecurePassword,
-                _ => throw new NordPayException("VaultSecretUnreadable", ErrorKind.InvalidData,
-                    $"The secret '{secretName}' in vault '{vault}' is not a string, a SecureString or a PSCredential.", "SecretName"),
-            };
-        }
-
-        private SecureString ReadVault(PersistedProfile profile) => ReadVault(profile.Vault!, profile.SecretName!);
-
-        private System.Collections.ObjectModel.Collection<PSObject> InvokeSecretManagement(string script, params object[] args)
-        {
-            try
-            {
-                // None: the secret comes back to this code, never into the calling pipeline.
-                return _cmdlet.InvokeCommand.InvokeScript(script, false, PipelineResultTypes.None, (IList?)null, args);
-            }
-            catch (RuntimeException ex)
-            {
-                throw new NordPayException("VaultSecretUnreadable", ErrorKind.ResourceUnavailable,
-                    $"SecretManagement could not reach the secret: {ex.Message}", "Vault",
-                    recommendedAction: "Install and register the vault (Microsoft.PowerShell.SecretManagement), and unlock it for unattended jobs.");
-            }
-        }
 
         private static SecureString? EnvironmentKey()
         {

@@ -1,4 +1,4 @@
-namespace NordPay.Api
+namespace NordPay.Core
 {
     /// <summary>
     /// What kind of failure happened. Each value is named after the PowerShell ErrorCategory it maps to,

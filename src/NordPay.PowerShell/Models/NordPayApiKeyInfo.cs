@@ -1,9 +1,9 @@
 using System;
 
-namespace NordPay
+namespace NordPay.Models
 {
     /// <summary>Which API key is in use and where it comes from, showing only its last four characters, never the key.</summary>
-    public sealed class NordPayApiKeyInfo
+    public sealed record NordPayApiKeyInfo
     {
         public NordPayApiKeyInfo(string source, string profile, Uri baseUri, string keyHint, DateTimeOffset? setAt, string? storage = null)
         {

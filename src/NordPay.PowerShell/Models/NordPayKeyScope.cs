@@ -1,4 +1,4 @@
-namespace NordPay.Commands
+namespace NordPay.Models
 {
     /// <summary>Where Set-NordPayApiKey keeps a key: this PowerShell session only, or persisted for the current user.</summary>
     public enum NordPayKeyScope

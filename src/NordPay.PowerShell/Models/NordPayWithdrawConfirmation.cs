@@ -1,9 +1,10 @@
 using System;
+using NordPay.Core;
 
-namespace NordPay
+namespace NordPay.Models
 {
     /// <summary>A confirmed withdrawal: queued by NordPay for the merchant's admin approval.</summary>
-    public sealed class NordPayWithdrawConfirmation
+    public sealed record NordPayWithdrawConfirmation
     {
         public NordPayWithdrawConfirmation(long id, string status, string detail, Guid identifier,
             NordPayWithdrawRequest? request)
