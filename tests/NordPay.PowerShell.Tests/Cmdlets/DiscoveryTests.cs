@@ -58,8 +58,9 @@ public class DiscoveryTests
 
         sandbox.State.SetStatus(2, "cancelled");
         Assert.Equal(new long[] { 2 }, ps.Run("Get-NordPayWithdrawal -Status cancelled").Objects<NordPayWithdrawal>().Select(w => w.Id));
-        var byId = ps.Run("$args[0] | Get-NordPayWithdrawal", (object)confirmed.Take(2).ToArray()).Objects<NordPayWithdrawal>().ToList();
-        Assert.Equal(new long[] { 2, 1 }, byId.Select(w => w.Id));
+        // Piped confirmations of two currencies: each is looked up in its own currency's history.
+        var byId = ps.Run("$args[0] | Get-NordPayWithdrawal", (object)confirmed.Skip(3).ToArray()).Objects<NordPayWithdrawal>().ToList();
+        Assert.Equal(new long[] { 5, 4 }, byId.Select(w => w.Id));
         Assert.Equal("WithdrawalNotFound", Assert.Single(ps.Run("Get-NordPayWithdrawal -Id 99").Errors).FullyQualifiedErrorId.Split(',')[0]);
 
         var (shell, running) = ps.Begin("Get-NordPayWithdrawal -Id 3, 4 -Wait -PollIntervalSec 0.05 -WaitTimeoutSec 30");
