@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Net.Http;
-using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using NordPay.Tests.TestHost;
 using Xunit;
@@ -10,8 +9,6 @@ namespace NordPay.Tests.Cmdlets;
 /// <summary>Get-NordPayCurrency, Get-NordPayBalance, Get-NordPayWithdrawal, -Currency completion and the format views.</summary>
 public class DiscoveryTests
 {
-    private static string Plain(IEnumerable<string> lines) => Regex.Replace(string.Join("\n", lines), "\u001b\\[[0-9;]*m", string.Empty);
-
     [Fact]
     public void Currencies_are_listed_and_filtered_by_name_network_and_availability()
     {
@@ -117,39 +114,5 @@ public class DiscoveryTests
             var list = Assert.Single(mine, v => v.Element("ListControl") != null);
             Assert.Equal(type.GetProperties().Select(p => p.Name).OrderBy(n => n), list.Descendants("PropertyName").Select(p => p.Value).OrderBy(n => n));
         }
-    }
-
-    [Fact]
-    public void The_default_output_is_a_table_that_fits_120_columns()
-    {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
-        var journal = Path.Combine(Path.GetTempPath(), "nordpay-tests", Guid.NewGuid().ToString("N"), "j.journal");
-        var shown = ps.Run("""
-            $rows = $args[0]
-            $rows | New-NordPayWithdrawRequest | Out-Default
-            $rows | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force | Out-Default
-            $batch = $rows | Invoke-NordPayPayout -JournalPath $args[1] -Force
-            $batch | Where-Object { $_ -is [NordPay.NordPayPayoutResult] } | Out-Default
-            $batch | Where-Object { $_ -is [NordPay.NordPayPayoutSummary] } | Out-Default
-            Get-NordPayCurrency USDT* | Out-Default
-            Get-NordPayBalance | Out-Default
-            Get-NordPayWithdrawal | Out-Default
-            Get-NordPayApiKey | Out-Default
-            Get-NordPayConfiguration | Out-Default
-            """, Rows.Payouts(("USDTBEP20", Rows.Evm(1), "12345.123456789012345678")), journal);
-        Assert.Empty(shown.Errors);
-        Assert.Null(shown.Terminating);
-        var text = Plain(ps.UI.Lines);
-        foreach (var header in new[]
-                 {
-                     @"Currency\s+Amount\s+ServiceFee\s+ExpiresAt\s+Address", @"Id\s+Status\s+Currency\s+Amount\s+ServiceFee\s+Address",
-                     @"Row\s+Reference\s+State\s+Currency\s+Amount\s+Withdrawal\s+Address", @"Rows\s+Paid\s+AlreadyPaid\s+Failed\s+InDoubt\s+Complete",
-                     @"Name\s+Token\s+Network\s+Decimals\s+MinWithdraw\s+Rate\s+Withdrawable", @"Currency\s+Amount", @"Id\s+CreatedAt\s+Status\s+Currency\s+Amount\s+Address",
-                     @"Source\s+Profile\s+Storage\s+KeyHint\s+SetAt\s+BaseUri", @"MaximumRetryCount\s+RetryIntervalSec\s+RetryTimeLimitSec\s+TimeoutSec",
-                 })
-            Assert.Matches(header, text);
-        Assert.Contains("12345.123456789012345678", text);
-        Assert.All(text.Split('\n'), line => Assert.True(line.Length <= 120, line));
     }
 }
