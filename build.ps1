@@ -92,7 +92,7 @@ function New-ModulePackage {
 function Invoke-XunitSuite {
     $trx = [IO.Path]::Combine($testResults, 'xunit.trx')
     if ([IO.File]::Exists($trx)) { [IO.File]::Delete($trx) }
-    & dotnet test $solution -c $Configuration --nologo --no-build --results-directory $testResults --logger 'trx;LogFileName=xunit.trx'
+    & dotnet test $solution -c $Configuration --nologo --no-build --results-directory $testResults --logger 'trx;LogFileName=xunit.trx' | Out-Host
     $exitCode = $LASTEXITCODE
     if (-not [IO.File]::Exists($trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     $counters = ([xml][IO.File]::ReadAllText($trx)).TestRun.ResultSummary.Counters

@@ -70,7 +70,7 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
         $shown = $command.Parameters.Values | Where-Object {
             $_.Name -notin $common -and @($_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and -not $_.DontShow }).Count -gt 0
         }
-        foreach ($parameter in $shown.Name) {
+        foreach ($parameter in $shown | ForEach-Object Name) {
             $full | Should -Match "(?m)^\s+-$parameter\b" -Because "-$parameter is described under PARAMETERS"
         }
         $full | Should -Match '(?s)OUTPUTS\s+NordPay\.|OUTPUTS\s+None'
