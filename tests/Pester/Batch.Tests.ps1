@@ -63,7 +63,7 @@ Describe 'Invoke-NordPayPayout from Import-Csv' {
         # Run again: the other rows are paid; the third, whose confirm's outcome is unknown, is not paid twice.
         $again = Invoke-Job $paths
         $again.ExitCode | Should -Be 1 -Because 'a row in doubt leaves the batch incomplete'
-        Join-Wrapped $again.Errors | Should -BeLike "*Row 3 ($($rows[2].Amount) USDTBEP20 to*was paid is unknown*not paid again*-SettleInDoubt Paid or NotPaid*"
+        Join-Wrapped $again.Errors | Should -BeLike "*Row 3 ($($rows[2].Amount) USDTBEP20 to*was paid is unknown*It is not paid*-SettleInDoubt Paid or NotPaid*"
         Format-Payout (Get-SandboxLedger $sandbox) | Should -Be (Format-Payout ($rows | Where-Object Address -NE $rows[2].Address))
 
         # The operator checked the withdraw history (the ledger has no such payout) and settles it as not paid.
