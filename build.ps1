@@ -1,20 +1,24 @@
-#Requires -Version 5.1
+#Requires -Version 7.4
 <#
 .SYNOPSIS
     Builds, tests, demonstrates and packages the NordPay module.
 
 .DESCRIPTION
-    Build   dotnet build: lays out the importable module in out/NordPay and checks its manifest.
-    Test    dotnet test: the xunit suite, which hosts PowerShell 7.6 and the local sandbox; then, when
-            Pester 5 is installed, tests/NordPay.Tests.ps1 against a sandbox.
+    Build   dotnet build: lays out the importable module in out/NordPay and checks its manifest. The build also
+            restores Pester 5.9.1 from NuGet (a PackageDownload of the xunit project).
+    Test    Builds, runs the xunit suite (dotnet test), then the Pester suite (tests/Pester/*.Tests.ps1) in this
+            PowerShell with that Pester, imported by path; ends with one line counting both suites:
+            "tests: N passed, N failed, N skipped". Fails when a test of either suite fails.
     Demo    Builds, starts the local sandbox on a free loopback port, pays out examples/payouts.csv
             through the module, and stops the sandbox.
-    Package Builds a Gallery-ready out/NordPay.<version>.nupkg from out/NordPay.
+    Package Builds, then packs out/NordPay into out/NordPay.<version>.nupkg with PSResourceGet's Compress-PSResource,
+            ready for Publish-PSResource -NupkgPath or any NuGet feed.
     Clean   Removes out/ and every bin/ and obj/ folder.
-    Needs the .NET 10 SDK on PATH. Runs in PowerShell 7.4+ and Windows PowerShell 5.1.
+    Needs the .NET 10 SDK on PATH and PowerShell 7.4+: the repository pins PowerShell 7.6.9 as a dotnet tool,
+    so `dotnet tool restore` then `dotnet pwsh ./build.ps1 ...` works with nothing else installed.
 
 .EXAMPLE
-    ./build.ps1 -Task Demo
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Demo
 
 .EXAMPLE
     ./build.ps1 -Task Clean, Build, Test
@@ -27,7 +31,7 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Use what an earlier build made (Demo, Test and Package).
+    # Use what an earlier build made (Test, Demo and Package).
     [switch] $NoBuild
 )
 
@@ -38,8 +42,8 @@ $root = $PSScriptRoot
 $solution = [IO.Path]::Combine($root, 'NordPay.PowerShell.sln')
 $moduleDirectory = [IO.Path]::Combine($root, 'out', 'NordPay')
 $manifest = [IO.Path]::Combine($moduleDirectory, 'NordPay.psd1')
+$testResults = [IO.Path]::Combine($root, 'out', 'TestResults')
 
-# Only .NET and PowerShell's core commands here, so the script runs in any PowerShell host.
 function Write-Step([string] $Text) { $Host.UI.WriteLine("==> $Text") }
 
 function Invoke-Dotnet([string[]] $Arguments) {
@@ -73,74 +77,70 @@ function Invoke-PayoutDemo {
     }
 }
 
-# A Gallery-ready package: a .nupkg with the module at its root and the metadata PowerShellGet writes
-# (tags PSModule, PSCmdlet_*, PSCommand_*, PSIncludes_Cmdlet), for Publish-PSResource -NupkgPath or nuget push.
+# PSResourceGet writes the nuspec from the manifest, as Publish-PSResource would for the Gallery.
 function New-ModulePackage {
-    $module = Test-ModuleManifest -Path $manifest
-    $data = $module.PrivateData.PSData
-    $version = $module.Version.ToString()
-    [string[]] $cmdlets = @($module.ExportedCmdlets.Keys)
-    [Array]::Sort($cmdlets, [StringComparer]::Ordinal)
-    $tags = @('PSModule') + @($data.Tags) + @($cmdlets | ForEach-Object { "PSCmdlet_$_"; "PSCommand_$_" }) + @('PSIncludes_Cmdlet')
-    $x = { param($text) [Security.SecurityElement]::Escape([string]$text) }
-    $nuspec = @"
-<?xml version="1.0" encoding="utf-8"?>
-<package xmlns="http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd">
-  <metadata>
-    <id>$(& $x $module.Name)</id>
-    <version>$version</version>
-    <authors>$(& $x $module.Author)</authors>
-    <owners>$(& $x $module.CompanyName)</owners>
-    <description>$(& $x $module.Description)</description>
-    <releaseNotes>$(& $x $data.ReleaseNotes)</releaseNotes>
-    <copyright>$(& $x $module.Copyright)</copyright>
-    <tags>$(& $x ($tags -join ' '))</tags>
-    <projectUrl>$(& $x $data.ProjectUri)</projectUrl>
-    <licenseUrl>$(& $x $data.LicenseUri)</licenseUrl>
-    <requireLicenseAcceptance>false</requireLicenseAcceptance>
-  </metadata>
-</package>
-"@
-    $contentTypes = '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="nuspec" ContentType="application/octet" />' +
-        '<Default Extension="dll" ContentType="application/octet" /><Default Extension="psd1" ContentType="application/octet" /><Default Extension="ps1xml" ContentType="application/octet" />' +
-        '<Default Extension="xml" ContentType="application/octet" /><Default Extension="txt" ContentType="application/octet" /></Types>'
-    $rels = '<?xml version="1.0" encoding="utf-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-        '<Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/NordPay.nuspec" Id="R1" /></Relationships>'
-
-    if ($PSVersionTable.PSEdition -eq 'Desktop') { Add-Type -AssemblyName System.IO.Compression, System.IO.Compression.FileSystem }
+    $version = (Test-ModuleManifest -Path $manifest).Version
     $package = [IO.Path]::Combine($root, 'out', "NordPay.$version.nupkg")
     if ([IO.File]::Exists($package)) { [IO.File]::Delete($package) }
-    $zip = [IO.Compression.ZipFile]::Open($package, [IO.Compression.ZipArchiveMode]::Create)
-    try {
-        foreach ($entry in @(@('NordPay.nuspec', $nuspec), @('[Content_Types].xml', $contentTypes), @('_rels/.rels', $rels))) {
-            $writer = [IO.StreamWriter]::new($zip.CreateEntry($entry[0]).Open(), [Text.UTF8Encoding]::new($false))
-            try { $writer.Write($entry[1]) } finally { $writer.Dispose() }
-        }
-        foreach ($file in [IO.Directory]::GetFiles($moduleDirectory, '*', [IO.SearchOption]::AllDirectories)) {
-            $name = $file.Substring($moduleDirectory.Length + 1).Replace('\', '/')
-            $null = [IO.Compression.ZipFileExtensions]::CreateEntryFromFile($zip, $file, $name)
-        }
-    }
-    finally {
-        $zip.Dispose()
-    }
+    Import-Module Microsoft.PowerShell.PSResourceGet -MinimumVersion 1.1.0
+    Compress-PSResource -Path $moduleDirectory -DestinationPath ([IO.Path]::Combine($root, 'out'))
+    if (-not [IO.File]::Exists($package)) { throw "Compress-PSResource did not write $package." }
     Write-Step "Packaged $package"
 }
 
-function Invoke-Tests {
-    $arguments = @('test', $solution, '-c', $Configuration, '--nologo')
-    if ($NoBuild) { $arguments += '--no-build' }
-    Invoke-Dotnet $arguments
-    $pester = @(Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version.Major -ge 5 })
-    if ($pester.Count -eq 0) {
-        Write-Step 'Pester 5 is not installed: skipped tests/NordPay.Tests.ps1 (Install-Module Pester -MinimumVersion 5.0)'
-        return
+# The xunit suite's counts, from the TRX file dotnet test writes; a run that wrote none counts as one failure.
+function Invoke-XunitSuite {
+    $trx = [IO.Path]::Combine($testResults, 'xunit.trx')
+    if ([IO.File]::Exists($trx)) { [IO.File]::Delete($trx) }
+    & dotnet test $solution -c $Configuration --nologo --no-build --results-directory $testResults --logger 'trx;LogFileName=xunit.trx' | Out-Host
+    $exitCode = $LASTEXITCODE
+    if (-not [IO.File]::Exists($trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    $counters = ([xml][IO.File]::ReadAllText($trx)).TestRun.ResultSummary.Counters
+    $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    if ($exitCode -ne 0 -and $failed -eq 0) { $failed = 1 }
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = $failed; Skipped = [int]$counters.notExecuted }
+}
+
+# Pester as the build restored it (tests/NordPay.PowerShell.Tests: PackageDownload), found through NuGet's own
+# record of that restore, so a moved package folder (NUGET_PACKAGES) is found too.
+function Get-PesterManifest {
+    $assetsFile = [IO.Path]::Combine($root, 'tests', 'NordPay.PowerShell.Tests', 'obj', 'project.assets.json')
+    if (-not [IO.File]::Exists($assetsFile)) { throw "$assetsFile is missing: build first (./build.ps1)." }
+    $assets = [IO.File]::ReadAllText($assetsFile) | ConvertFrom-Json
+    $download = @($assets.project.frameworks.PSObject.Properties.Value.downloadDependencies | Where-Object name -EQ 'Pester')[0]
+    $version = $download.version.Trim('[', ']').Split(',')[0].Trim()
+    foreach ($folder in $assets.packageFolders.PSObject.Properties.Name) {
+        $candidate = [IO.Path]::Combine($folder, 'pester', $version, 'tools', 'Pester.psd1')
+        if ([IO.File]::Exists($candidate)) { return $candidate }
     }
-    Import-Module $pester[0]
-    $container = New-PesterContainer -Path ([IO.Path]::Combine($root, 'tests', 'NordPay.Tests.ps1')) -Data @{ Configuration = $Configuration }
-    $result = Invoke-Pester -Container $container -Output Detailed -PassThru
-    if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
+    throw "Pester $version is not in the NuGet package folders; run dotnet restore."
+}
+
+function Invoke-PesterSuite {
+    Import-Module (Get-PesterManifest) -Force
+    $pester = New-PesterConfiguration
+    $pester.Run.Container = New-PesterContainer -Path ([IO.Path]::Combine($root, 'tests', 'Pester')) -Data @{ Configuration = $Configuration }
+    $pester.Run.PassThru = $true
+    $pester.Output.Verbosity = 'Detailed'
+    # Colour codes would split the summary line of a log.
+    if ([Console]::IsOutputRedirected) { $pester.Output.RenderMode = 'Plaintext' }
+    $pester.TestResult.Enabled = $true
+    $pester.TestResult.OutputPath = [IO.Path]::Combine($testResults, 'pester.xml')
+    $result = Invoke-Pester -Configuration $pester
+    [pscustomobject]@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount; Skipped = $result.SkippedCount }
+}
+
+function Invoke-Tests {
+    if (-not $NoBuild) { Build-NordPayModule }
+    Write-Step 'xunit suite (dotnet test)'
+    $xunit = Invoke-XunitSuite
+    Write-Step "Pester suite (tests/Pester) in PowerShell $($PSVersionTable.PSVersion)"
+    $pester = Invoke-PesterSuite
+    $failed = $xunit.Failed + $pester.Failed
+    Write-Step "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pester.Passed) passed, $($pester.Failed) failed, $($pester.Skipped) skipped"
+    # The last line, for whoever reads the log.
+    $Host.UI.WriteLine("tests: $($xunit.Passed + $pester.Passed) passed, $failed failed, $($xunit.Skipped + $pester.Skipped) skipped")
+    if ($failed -gt 0) { exit 1 }
 }
 
 function Clear-BuildOutput {

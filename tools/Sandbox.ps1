@@ -4,11 +4,14 @@
 function Start-NordPaySandbox {
     param(
         [Parameter(Mandatory = $true)] [string] $Root,
-        [string] $Configuration = 'Release'
+        [string] $Configuration = 'Release',
+        # More of the sandbox's options, e.g. '--balance', 'USDTBEP20=1000000' (README: The sandbox).
+        [string[]] $ArgumentList = @()
     )
     $dll = [IO.Path]::Combine($Root, 'src', 'NordPay.Sandbox', 'bin', $Configuration, 'net10.0', 'NordPay.Sandbox.dll')
     if (-not [IO.File]::Exists($dll)) { throw "The sandbox is not built: $dll is missing. Run ./build.ps1 -Configuration $Configuration first." }
-    $start = [Diagnostics.ProcessStartInfo]::new('dotnet', "`"$dll`" --port 0")
+    $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in @($dll, '--port', '0') + $ArgumentList) { $start.ArgumentList.Add($argument) }
     $start.UseShellExecute = $false
     $start.RedirectStandardOutput = $true
     $process = [Diagnostics.Process]::Start($start)

@@ -37,15 +37,15 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
 
         // Recorded on arrival, before any fault can cut the connection: tests count what reached the server. The Date
         // header tells the sandbox's own clock, which tests may move, as NordPay's tells its clock.
-        app.Use((context, next) =>
+        app.Use(async (context, next) =>
         {
-            state.Record(new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? "/"));
+            state.Record(new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? "/", await ReadBodyText(context.Request)));
             context.Response.OnStarting(() =>
             {
                 context.Response.Headers.Date = state.Now.ToString("R", CultureInfo.InvariantCulture);
                 return Task.CompletedTask;
             });
-            return next();
+            await next();
         });
         app.Use((context, next) => ActAsProxy(context, next, state, options));
         app.Use((context, next) => InjectFault(context, next, state));
@@ -54,6 +54,7 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         MapApi(app, "/", Wire.Bare, state, options);
         MapApi(app, "/v1/", Wire.V1, state, options);
         app.MapGet("/_sandbox/ledger", () => Wire.Write(200, w => JsonSerializer.Serialize(w, state.Ledger)));
+        app.MapGet("/_sandbox/requests", () => Wire.Write(200, w => JsonSerializer.Serialize(w, state.Received)));
         app.MapPost("/_sandbox/clock/advance", (double seconds) =>
         {
             state.AdvanceClock(TimeSpan.FromSeconds(seconds));
@@ -220,6 +221,17 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
             _ => null,
         };
         return text != null && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) ? amount : null;
+    }
+
+    // Kept readable for the endpoint that handles the request.
+    private static async Task<string> ReadBodyText(HttpRequest request)
+    {
+        if (!HttpMethods.IsPost(request.Method)) return string.Empty;
+        request.EnableBuffering();
+        using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8, leaveOpen: true);
+        var text = await reader.ReadToEndAsync();
+        request.Body.Position = 0;
+        return text;
     }
 
     private static async Task<(JsonElement Body, ApiFailure? Invalid)> ReadBody(HttpContext context)

@@ -19,5 +19,5 @@ public sealed record Withdrawal(long Id, Guid Identifier, string Currency, strin
     public string TxHash { get; init; } = "";
 }
 
-/// <summary>One HTTP request as it reached the sandbox.</summary>
-public sealed record ReceivedRequest(string Method, string Path);
+/// <summary>One HTTP request as it reached the sandbox; Body is the text of a POST's body, empty otherwise.</summary>
+public sealed record ReceivedRequest(string Method, string Path, string Body);

@@ -54,7 +54,8 @@ namespace NordPay.Commands
             }
 
             var target = request?.ToString() ?? $"withdraw request {identifier}";
-            if (!ShouldProceed(target, "Confirm NordPay withdrawal (queues the payout for admin approval)", Force)) return;
+            var prompt = request == null ? target : $"{target}: {FeeAndReceived(request)}";
+            if (!ShouldProceed(prompt, "Confirm NordPay withdrawal (queues the payout for admin approval)", Force)) return;
 
             _sent.Add(identifier);
             try
@@ -80,6 +81,13 @@ namespace NordPay.Commands
                     $"Withdraw request {identifier} expired at {request.ExpiresAt:u}; it was not sent.", "ExpiresAt",
                     recommendedAction: "Create a new withdraw request with New-NordPayWithdrawRequest and confirm it before it expires.");
         }
+
+        // The reviewer sees the fee and what reaches the wallet before saying yes, not only the amount.
+        private static string FeeAndReceived(NordPayWithdrawRequest request) =>
+            request.ServiceFee is { } fee
+                ? $"service fee {Amount.Format(fee)} {request.Currency}; the recipient receives {Amount.Format(request.Amount - fee)} {request.Currency} " +
+                  "per NordPay's rule (amount sent to the wallet = amount - service fee)"
+                : "NordPay gave no service fee for this request";
 
         private static Guid ParseIdentifier(string? text)
         {

@@ -21,7 +21,8 @@ namespace NordPay.Commands
         private const string ListSet = "List";
         private const string IdSet = "Id";
         private const int PageSize = 200;
-        private readonly List<long> _ids = new List<long>();
+        // Each id with the currency it came with: piped confirmations bind -Currency row by row.
+        private readonly List<(long Id, string? Currency)> _ids = new List<(long Id, string? Currency)>();
 
         /// <summary>Withdrawal ids, as Confirm-NordPayWithdraw (Id) and Invoke-NordPayPayout (WithdrawalId) give them.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
@@ -52,7 +53,7 @@ namespace NordPay.Commands
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == IdSet) _ids.AddRange(Id);
+            if (ParameterSetName == IdSet) _ids.AddRange(Id.Select(id => (id, Currency)));
         }
 
         protected override void EndProcessing()
@@ -86,20 +87,23 @@ namespace NordPay.Commands
             if (PagingParameters.IncludeTotalCount) WriteObject(PagingParameters.NewTotalCount((ulong)written + PagingParameters.Skip, 0.5));
         }
 
-        // NordPay has no call for one withdrawal: the history is read until every id is found.
-        private IReadOnlyList<NordPayWithdrawal> Find(IReadOnlyCollection<long> ids)
+        // NordPay has no call for one withdrawal: the history (of each currency given) is read until every id is found.
+        private IReadOnlyList<NordPayWithdrawal> Find(IEnumerable<(long Id, string? Currency)> ids)
         {
-            var wanted = new HashSet<long>(ids);
             var found = new List<NordPayWithdrawal>();
-            for (var offset = 0; wanted.Count > 0; offset += PageSize)
+            foreach (var byCurrency in ids.GroupBy(i => i.Currency))
             {
-                var page = AwaitOrFail(token => Client.GetWithdrawalsAsync(Currency, offset, PageSize, token));
-                foreach (var withdrawal in page.Where(w => wanted.Remove(w.Id))) found.Add(withdrawal);
-                if (page.Count < PageSize) break;
+                var wanted = new HashSet<long>(byCurrency.Select(i => i.Id));
+                for (var offset = 0; wanted.Count > 0; offset += PageSize)
+                {
+                    var page = AwaitOrFail(token => Client.GetWithdrawalsAsync(byCurrency.Key, offset, PageSize, token));
+                    foreach (var withdrawal in page.Where(w => wanted.Remove(w.Id))) found.Add(withdrawal);
+                    if (page.Count < PageSize) break;
+                }
+                foreach (var id in wanted)
+                    WriteRowError(new NordPayException("WithdrawalNotFound", ErrorKind.ObjectNotFound, $"Withdrawal {id} is not in the withdraw history.", "Id"), id, string.Empty);
             }
-            foreach (var id in wanted)
-                WriteRowError(new NordPayException("WithdrawalNotFound", ErrorKind.ObjectNotFound, $"Withdrawal {id} is not in the withdraw history.", "Id"), id, string.Empty);
-            return found;
+            return found.OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).ToList();
         }
 
         private void WaitForIds()

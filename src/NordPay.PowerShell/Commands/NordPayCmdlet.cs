@@ -55,9 +55,10 @@ namespace NordPay.Commands
             {
                 return ShouldProcess(target, action);
             }
-            catch (HostException ex)
+            catch (Exception ex) when (ex is HostException || ex is PSInvalidOperationException)
             {
-                // A scheduled job has no one to answer: fail closed, and say how to run unattended.
+                // A scheduled job has no one to answer (a host without prompts throws HostException; pwsh
+                // -NonInteractive throws PSInvalidOperationException): fail closed, and say how to run unattended.
                 Fail(new NordPayException("ConfirmationNeedsInteractiveHost", ErrorKind.InvalidOperation,
                     $"Confirming '{target}' needs an answer at a prompt, and this session cannot show one: nothing was sent.",
                     recommendedAction: "For unattended jobs add -Force (or -Confirm:$false) after reviewing the batch.", inner: ex), target);

@@ -96,7 +96,7 @@ public class SandboxTests
     }
 
     [Fact]
-    public async Task The_admin_endpoints_show_the_ledger_and_move_the_clock()
+    public async Task The_admin_endpoints_show_the_ledger_the_requests_received_and_move_the_clock()
     {
         using var sandbox = Sandboxes.Start();
         var client = new NordPayClient(new NordPayConnection(sandbox.BaseUri, PowerShellSession.Secure(sandbox.ApiKey)));
@@ -115,6 +115,11 @@ public class SandboxTests
         var entry = Assert.Single(ledger.EnumerateArray());
         Assert.Equal(fresh.Identifier, entry.GetProperty("Identifier").GetGuid());
         Assert.Equal(6m, entry.GetProperty("Amount").GetDecimal());
+
+        var (_, received) = await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "_sandbox/requests"), key: null);
+        var bodies = received.EnumerateArray().Where(r => r.GetProperty("Path").GetString() == "/balance/withdraw/request")
+            .Select(r => JsonDocument.Parse(r.GetProperty("Body").GetString()!).RootElement.GetProperty("amount").GetString());
+        Assert.Equal(new[] { "5", "6" }, bodies);
     }
 
     [Fact]

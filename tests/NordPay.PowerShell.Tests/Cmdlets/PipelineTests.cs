@@ -168,19 +168,4 @@ public class PipelineTests
         Assert.Single(sandbox.State.Ledger);
         Assert.Equal(1, sandbox.State.Received.Count(r => r.Path.EndsWith("confirm", StringComparison.Ordinal)));
     }
-
-    [Fact]
-    public void Output_objects_are_typed_and_formatted_by_the_module_views()
-    {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
-        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest | Out-Default; $args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force | Out-Default",
-            (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5.25")));
-        Assert.Empty(result.Errors);
-        var text = System.Text.RegularExpressions.Regex.Replace(string.Join("\n", ps.UI.Lines), "\u001b\\[[0-9;]*m", string.Empty);
-        Assert.Matches(@"Currency\s+Amount\s+ServiceFee\s+ExpiresAt\s+Address", text);
-        Assert.Matches(@"Id\s+Status\s+Currency\s+Amount\s+ServiceFee\s+Address", text);
-        Assert.Contains(Rows.Evm(1), text);
-        Assert.Contains("pending", text);
-    }
 }

@@ -1,0 +1,123 @@
+<#
+    What a reviewer reads: Format-Table and Format-List of every output type, rendered by Out-String at 80 and
+    120 columns. Addresses and amounts are never cut short; at 120 columns a table shows addresses whole on one
+    line (up to 62 characters in the request and confirmation tables, which are reviewed before money moves).
+#>
+param(
+    [string] $Configuration = 'Release'
+)
+
+BeforeDiscovery {
+    $types = @(
+        @{ Type = 'NordPayWithdrawRequest'; WholeAt120 = 62 }
+        @{ Type = 'NordPayWithdrawConfirmation'; WholeAt120 = 62 }
+        @{ Type = 'NordPayPayoutResult'; WholeAt120 = 42 }
+        @{ Type = 'NordPayAuditRecord'; WholeAt120 = 42 }
+        @{ Type = 'NordPayWithdrawal'; WholeAt120 = 42 }
+        @{ Type = 'NordPayPayoutSummary'; WholeAt120 = 0 }
+        @{ Type = 'NordPayCurrency'; WholeAt120 = 0 }
+        @{ Type = 'NordPayBalance'; WholeAt120 = 0 }
+        @{ Type = 'NordPayApiKeyInfo'; WholeAt120 = 0 }
+        @{ Type = 'NordPayConfiguration'; WholeAt120 = 0 }
+        @{ Type = 'NordPayAddressCheck'; WholeAt120 = 62 }
+    )
+}
+
+BeforeAll {
+    . ([IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
+    $sandbox = Start-NordPaySandbox -Root $RepoRoot -Configuration $Configuration
+    Import-Module $ModuleManifest -Force
+    Set-NordPayApiKey -ApiKey (ConvertTo-SecureKey $sandbox.ApiKey) -BaseUri $sandbox.BaseUri
+
+    # One row per address shape, with the longest amount of the example file.
+    $rows = @(
+        [pscustomobject]@{ Currency = 'USDTBEP20'; Address = $EvmAddress; Amount = '12345.123456789012345678' }
+        [pscustomobject]@{ Currency = 'USDTTRC20'; Address = $TronAddress; Amount = '25.50' }
+        [pscustomobject]@{ Currency = 'BTC'; Address = $BtcAddress; Amount = '0.0015' }
+        [pscustomobject]@{ Currency = 'BTC'; Address = $BtcLongAddress; Amount = '0.0021' }
+    )
+    $requests = @($rows | New-NordPayWithdrawRequest)
+    $journal = [IO.Path]::Combine((New-TestFolder), 'batch.journal')
+    $batch = @($rows | Invoke-NordPayPayout -JournalPath $journal -Force -InformationVariable audit -InformationAction SilentlyContinue)
+    $objects = @{
+        NordPayWithdrawRequest = $requests
+        NordPayWithdrawConfirmation = @($requests | Confirm-NordPayWithdraw -Force)
+        NordPayPayoutResult = @($batch | Where-Object { $_ -is [NordPay.Models.NordPayPayoutResult] })
+        NordPayPayoutSummary = @($batch | Where-Object { $_ -is [NordPay.Models.NordPayPayoutSummary] })
+        NordPayAuditRecord = @($audit.MessageData)
+        NordPayWithdrawal = @(Get-NordPayWithdrawal)
+        NordPayCurrency = @(Get-NordPayCurrency)
+        NordPayBalance = @(Get-NordPayBalance)
+        NordPayApiKeyInfo = @(Get-NordPayApiKey)
+        NordPayConfiguration = @(Get-NordPayConfiguration)
+        NordPayAddressCheck = @($rows | Test-NordPayAddress)
+    }
+
+    function Get-Rendered($Objects, [string] $Format, [int] $Width) {
+        ($Objects | & $Format | Out-String -Width $Width) -split "`r?`n"
+    }
+}
+
+AfterAll {
+    Stop-NordPaySandbox $sandbox
+    Remove-TestFolder
+}
+
+Describe '<Type>' -ForEach $types {
+    BeforeAll {
+        $shown = $objects[$Type]
+    }
+
+    It 'is what the cmdlets output' {
+        $shown | Should -Not -BeNullOrEmpty
+        $shown | ForEach-Object { $_.GetType().FullName | Should -Be "NordPay.Models.$Type" }
+    }
+
+    It 'has a table that fits 80 and 120 columns and cuts no value short' {
+        foreach ($width in 80, 120) {
+            $lines = Get-Rendered $shown Format-Table $width
+            $lines | Where-Object Length -GT $width | Should -BeNullOrEmpty -Because "the table fits $width columns"
+            $lines -join "`n" | Should -Not -Match ([char]0x2026) -Because "a value cut short (with an ellipsis) at $width columns hides what it is"
+            $view = (Get-FormatData "NordPay.Models.$Type" -PowerShellVersion $PSVersionTable.PSVersion).FormatViewDefinition | Where-Object { $_.Control -is [System.Management.Automation.TableControl] }
+            $header = @($view.Control.Headers.Label)[0]
+            $lines | Where-Object { $_ -match "^\s*$header\b" } | Should -Not -BeNullOrEmpty -Because 'the table view is used'
+        }
+    }
+
+    if ($WholeAt120) {
+        It 'shows addresses of up to <WholeAt120> characters whole on one line of a 120-column table' {
+            $text = (Get-Rendered $shown Format-Table 120) -join "`n"
+            $reviewed = @($shown | Where-Object { $_.Address.Length -le $WholeAt120 })
+            $reviewed.Count | Should -BeGreaterThan 1
+            foreach ($item in $reviewed) {
+                $text | Should -Match ([regex]::Escape($item.Address)) -Because 'the address is what a reviewer checks'
+            }
+        }
+    }
+
+    It 'has a list with every property, at 80 and 120 columns' {
+        foreach ($width in 80, 120) {
+            $text = (Get-Rendered $shown Format-List $width) -join "`n"
+            foreach ($property in $shown[0].PSObject.Properties.Name) {
+                $text | Should -Match "(?m)^$property\s*:" -Because "Format-List shows $property"
+            }
+        }
+    }
+}
+
+Describe 'Amounts and addresses in the tables' {
+    It 'keeps every digit of the amounts at 80 and 120 columns' {
+        foreach ($width in 80, 120) {
+            foreach ($type in 'NordPayWithdrawRequest', 'NordPayWithdrawConfirmation', 'NordPayPayoutResult') {
+                $text = (Get-Rendered $objects[$type] Format-Table $width) -join "`n"
+                foreach ($row in $rows) { $text | Should -Match "\b$([regex]::Escape($row.Amount))\b" }
+            }
+        }
+    }
+
+    It 'shows the 62-character bech32 address whole in the request and confirmation lists at 80 columns' {
+        foreach ($type in 'NordPayWithdrawRequest', 'NordPayWithdrawConfirmation') {
+            (Get-Rendered $objects[$type] Format-List 80) -match "^Address\s+: $BtcLongAddress$" | Should -Not -BeNullOrEmpty
+        }
+    }
+}

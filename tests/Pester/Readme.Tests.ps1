@@ -1,0 +1,79 @@
+<#
+    Every ```powershell block of README.md, run as written in a child pwsh against a fresh sandbox, so the
+    documentation cannot rot. A block added to the README is a new test here without any change to this file.
+
+    Each block runs in its own scratch folder holding payouts.csv and today.csv (copies of examples/payouts.csv),
+    with the sandbox's key in NORDPAY_API_KEY and NORDPAY_BASE_URI (the key a reader has set by then), and the
+    built module on PSModulePath. It passes when it exits with 0, writes nothing to the error stream and reaches
+    its end. Only these texts are replaced before it runs:
+
+        http://127.0.0.1:5080/        the sandbox's address (it listens on a free port)
+        ./out/NordPay/NordPay.psd1    the built manifest's full path
+        D:\payouts\                   the block's scratch folder
+
+    A comment right above a block's opening fence changes how it runs (README: How the README is tested):
+
+        <!-- readme-test: skip: REASON -->          not run (shown as skipped, with the reason): for a block that cannot
+                                                    run as written, e.g. one that prompts for a secret
+        <!-- readme-test: answers: LINE, LINE -->   lines typed at its prompts, e.g. A for [A] Yes to All
+        <!-- readme-test: approve -->               the merchant's admin approves every payout while it runs
+#>
+param(
+    [string] $Configuration = 'Release'
+)
+
+BeforeDiscovery {
+    . ([IO.Path]::Combine($PSScriptRoot, 'ReadmeBlocks.ps1'))
+    $blocks = @(Get-ReadmeBlock -Path $Readme)
+}
+
+BeforeAll {
+    . ([IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
+    . ([IO.Path]::Combine($PSScriptRoot, 'ReadmeBlocks.ps1'))
+}
+
+AfterAll {
+    Remove-TestFolder
+}
+
+Describe 'README.md' {
+    It 'has PowerShell blocks, most of them run' {
+        $all = @(Get-ReadmeBlock -Path $Readme)
+        $all.Count | Should -BeGreaterThan 5
+        @($all | Where-Object { $null -eq $_.Directives.Skip }).Count | Should -BeGreaterThan ($all.Count / 2)
+    }
+
+    It 'has every readme-test marker right above a PowerShell block' {
+        Get-StrayReadmeMarker -Path $Readme | Should -BeNullOrEmpty -Because 'a marker anywhere else changes nothing'
+    }
+
+    It 'runs the block at line <Line> as written: <Title>' -ForEach $blocks {
+        $Code | Should -Not -BeNullOrEmpty
+        if ($Directives.Unknown) { throw "Unknown readme-test directive(s) above line ${Line}: $($Directives.Unknown -join ', '). Known: skip, answers, approve." }
+        if ($null -ne $Directives.Skip) {
+            if (-not $Directives.Skip) { throw "The skip above line $Line gives no reason." }
+            Set-ItResult -Skipped -Because $Directives.Skip
+            return
+        }
+
+        $folder = New-TestFolder
+        foreach ($name in 'payouts.csv', 'today.csv') { Copy-Item -LiteralPath $ExampleCsv -Destination ([IO.Path]::Combine($folder, $name)) }
+        $sandbox = Start-NordPaySandbox -Root $RepoRoot -Configuration $Configuration
+        try {
+            $block = [IO.Path]::Combine($folder, 'block.ps1')
+            [IO.File]::WriteAllText($block, (Set-ReadmeSubstitution -Code $Code -BaseUri $sandbox.BaseUri -Folder $folder))
+            $runner = [IO.Path]::Combine($folder, 'run.ps1')
+            [IO.File]::WriteAllText($runner, ". '$block'`n'$EndOfBlock'`n")
+            $approve = if ($Directives.Approve) { { Approve-SandboxPayout $sandbox } }
+            $run = Invoke-Pwsh -ArgumentList '-NoProfile', '-File', $runner -WorkingDirectory $folder -Environment (Get-SandboxEnvironment $sandbox) `
+                -InputLine $Directives.Answers -WhileRunning $approve
+        }
+        finally {
+            Stop-NordPaySandbox $sandbox
+        }
+        $because = "the block at README line $Line wrote:`n$($run.Output)`n$($run.Errors)"
+        $run.Errors | Should -BeNullOrEmpty -Because $because
+        $run.ExitCode | Should -Be 0 -Because $because
+        $run.Output.TrimEnd() | Should -BeLike "*$EndOfBlock" -Because $because
+    }
+}

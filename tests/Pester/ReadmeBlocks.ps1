@@ -1,0 +1,67 @@
+# Reads the README's ```powershell blocks and the readme-test markers above them, for Readme.Tests.ps1.
+
+$Readme = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'README.md'))
+$EndOfBlock = '--- end of README block ---'
+$MarkerPattern = '^\s*<!--\s*readme-test:\s*(?<directive>.*?)\s*-->\s*$'
+$FencePattern = '^(?<indent>\s*)```\s*(?<language>[^\s`]*)\s*$'
+$PowerShellLanguages = 'powershell', 'pwsh', 'ps1', 'posh'
+
+# The directives of the markers right above a fence: Skip (the reason, '' when none given), Answers, Approve, Unknown.
+function Read-ReadmeDirective([string[]] $Markers) {
+    $directives = @{ Skip = $null; Answers = @(); Approve = $false; Unknown = @() }
+    foreach ($marker in $Markers) {
+        $name, $value = $marker.Split(':', 2)
+        $value = if ($null -eq $value) { '' } else { $value.Trim() }
+        switch ($name.Trim()) {
+            'skip' { $directives.Skip = $value }
+            'answers' { $directives.Answers += @($value.Split(',') | ForEach-Object Trim) }
+            'approve' { $directives.Approve = $true }
+            default { $directives.Unknown += $marker }
+        }
+    }
+    $directives
+}
+
+# One hashtable per fenced block in a PowerShell language (Pester's -ForEach makes its keys variables):
+# Line (of the opening fence), Title, Code, Directives.
+function Get-ReadmeBlock([string] $Path) {
+    $lines = [IO.File]::ReadAllLines($Path)
+    for ($i = 0; $i -lt $lines.Count; $i++) {
+        if ($lines[$i] -notmatch $FencePattern) { continue }
+        $indent = $Matches.indent.Length
+        $language = $Matches.language
+        $open = $i
+        $code = [Collections.Generic.List[string]]::new()
+        for ($i++; $i -lt $lines.Count -and $lines[$i] -notmatch '^\s*```\s*$'; $i++) {
+            $code.Add($(if ($lines[$i].Length -ge $indent) { $lines[$i].Substring($indent) } else { $lines[$i].TrimStart() }))
+        }
+        if ($language -notin $PowerShellLanguages) { continue }
+        $markers = [Collections.Generic.List[string]]::new()
+        for ($above = $open - 1; $above -ge 0 -and $lines[$above] -match $MarkerPattern; $above--) { $markers.Insert(0, $Matches.directive) }
+        $title = @($code | Where-Object { $_.Trim() -and -not $_.TrimStart().StartsWith('#') })[0]
+        @{
+            Line = $open + 1
+            Title = if ($title.Length -gt 70) { $title.Substring(0, 70).TrimEnd() + '...' } else { $title.Trim() }
+            Code = $code -join "`n"
+            Directives = Read-ReadmeDirective $markers
+        }
+    }
+}
+
+# Markers that sit anywhere but in the run of comments right above a PowerShell block's fence: they would do nothing.
+function Get-StrayReadmeMarker([string] $Path) {
+    $lines = [IO.File]::ReadAllLines($Path)
+    for ($i = 0; $i -lt $lines.Count; $i++) {
+        if ($lines[$i] -notmatch $MarkerPattern) { continue }
+        $below = $i
+        while ($below -lt $lines.Count -and $lines[$below] -match $MarkerPattern) { $below++ }
+        if ($below -ge $lines.Count -or $lines[$below] -notmatch $FencePattern -or $Matches.language -notin $PowerShellLanguages) {
+            "line $($i + 1): $($lines[$i].Trim())"
+        }
+    }
+}
+
+# The only changes made to a block before it runs (see Readme.Tests.ps1).
+function Set-ReadmeSubstitution([string] $Code, [string] $BaseUri, [string] $Folder) {
+    $Code.Replace('http://127.0.0.1:5080/', $BaseUri).Replace('./out/NordPay/NordPay.psd1', $ModuleManifest).Replace('D:\payouts\', $Folder + [IO.Path]::DirectorySeparatorChar)
+}
