@@ -152,9 +152,11 @@ public class ExactlyOnceProperty
         ps.SetKey(sandbox.ApiKey, sandbox.BaseUri);
         var home = Journals.NewFolder();
         var other = Journals.NewFolder();
-        var journal = Path.Combine(home, "batch.journal");
+        // A name of its own: a journal an earlier schedule left anywhere (a run that put it in the wrong folder) is never this one's.
+        var name = $"batch-{Guid.NewGuid():N}.journal";
+        var journal = Path.Combine(home, name);
         // Every run names the journal relative to where it runs from.
-        string Relative(bool fromOther) => fromOther ? $"../{Path.GetFileName(home)}/batch.journal" : "batch.journal";
+        string Relative(bool fromOther) => fromOther ? $"../{Path.GetFileName(home)}/{name}" : name;
         var flags = $"-ThrottleLimit {schedule.Throttle}{(schedule.Multiple ? " -UseMultipleWithdraw" : string.Empty)}";
         var owners = new Dictionary<long, string>();
 

@@ -28,6 +28,7 @@ public class ImplausibleAnswerTests
         var result = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", Rows.Payout("USDTBEP20", Rows.Evm(1), "5"));
         var error = Assert.Single(result.Errors);
         Assert.Equal("ResponseImplausible,NordPay.Commands.NewNordPayWithdrawRequestCommand", error.FullyQualifiedErrorId);
+        Assert.Empty(result.Objects<NordPayWithdrawRequest>());
         Assert.Equal(0, sandbox.Posts("withdraw/confirm"));
         Assert.NotNull(what);
     }

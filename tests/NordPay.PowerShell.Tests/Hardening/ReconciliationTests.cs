@@ -53,13 +53,14 @@ public class ReconciliationTests
     [Fact]
     public void Concurrent_payouts_to_one_wallet_never_take_each_others_withdrawal()
     {
-        // One of six concurrent confirms never reaches NordPay; the other five are paid, slowly enough to overlap.
+        // One of six concurrent confirms never reaches NordPay; the other five are paid at once and answered slowly, so
+        // their withdrawals are in the history, unanswered and unclaimed, while the lost one is looked for.
         using var sandbox = Sandboxes.Start(new SandboxOptions
         {
             Faults = new[]
             {
                 new FaultRule { PathSuffix = "withdraw/confirm", Drop = Drop.BeforeProcessing, Every = 3, Times = 1 },
-                new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromMilliseconds(150) },
+                new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromMilliseconds(150), Processed = true },
             },
         });
         using var ps = PowerShellSession.For(sandbox);
