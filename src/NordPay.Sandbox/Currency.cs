@@ -6,7 +6,7 @@ public sealed record Currency(string Name, string? Token, string Network, int De
 {
     public bool Withdrawable => IsAvailable && CanWithdraw;
 
-    // Decimals, minimums and flags as NordPay's live list had them on 2026-07-05 (shared/reference/nordpay-api.md).
+    // Decimals, minimums and flags as NordPay's live list had them on 2026-07-05 (the official Python SDK's live fixtures).
     public static IReadOnlyList<Currency> Seed { get; } = new[]
     {
         new Currency("BTC", null, "BTC", 8, 0.001m, 95000m, true, true, 2m),

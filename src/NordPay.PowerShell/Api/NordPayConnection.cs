@@ -5,7 +5,10 @@ using NordPay.Core;
 
 namespace NordPay.Api
 {
-    /// <summary>Where to send requests and with which key. The key stays a SecureString until the HTTP layer.</summary>
+    /// <summary>
+    /// Where to send requests and with which key. The key is a SecureString here; a client reveals it once, into its
+    /// transport (which sends it only as the X-API-KEY header) and its redactor.
+    /// </summary>
     public sealed class NordPayConnection
     {
         public static readonly Uri DefaultBaseUri = new Uri("https://api.nord-pay.com/");

@@ -36,6 +36,7 @@ namespace NordPay.Batch
         private readonly List<NordPayException> _conflicts = new List<NordPayException>();
         private readonly Dictionary<string, int> _inDoubtIndex = new Dictionary<string, int>(StringComparer.Ordinal);
 
+        /// <param name="intake">The intake that identified every row of the input, all of them before the first is added here.</param>
         public BatchPlan(IReadOnlyDictionary<string, RowRecord> records, IReadOnlyDictionary<string, NordPayCurrency> currencies,
             IReadOnlyDictionary<string, decimal> balances, RowIntake intake)
         {
@@ -52,8 +53,8 @@ namespace NordPay.Batch
 
         public int AlreadyPaid => _stages.Count(s => s == RowStage.AlreadyPaid);
 
-        /// <summary>Classifies the next row of the input; an invalid row's problem is returned with it.</summary>
-        public (RowStage Stage, NordPayException? Problem) Add(PayoutRow row)
+        /// <summary>Classifies the next row of the input; the preflight check of a row to pay or an invalid one is returned with it.</summary>
+        public (RowStage Stage, RowCheck? Check) Add(PayoutRow row)
         {
             var record = Record(row);
             if (_intake.MaybeRepeated(row))
@@ -63,10 +64,10 @@ namespace NordPay.Batch
                     $"Row {row.Row}: reference '{row.Reference}' is in the journal for {record.Amount} {record.Currency} to {record.Address}, not {Amount.Format(row.Amount)} {row.Currency} to {row.Address}.",
                     "Reference", recommendedAction: "A journal belongs to one batch: use a new journal for a changed file, or restore the row."));
 
-            NordPayException? problem = null;
+            RowCheck? check = null;
             var stage = record?.State == PayoutState.Confirmed ? RowStage.AlreadyPaid
                 : record is { State: PayoutState.ConfirmSending or PayoutState.InDoubt } ? RowStage.InDoubt
-                : (problem = Preflight.CheckRow(row, _currencies)) != null ? RowStage.Invalid
+                : (check = Preflight.CheckRow(row, _currencies)).Problem != null ? RowStage.Invalid
                 : RowStage.ToPay;
             if (stage == RowStage.InDoubt)
             {
@@ -75,7 +76,7 @@ namespace NordPay.Batch
             }
             if (stage == RowStage.ToPay) Count(row);
             _stages.Add(stage);
-            return (stage, problem);
+            return (stage, check);
         }
 
         /// <summary>The stage of the <paramref name="index"/>th row, in input order.</summary>
@@ -90,7 +91,7 @@ namespace NordPay.Batch
         public NordPayException? Settle(PayoutRow row, bool paid)
         {
             var index = _inDoubtIndex[row.Reference];
-            var problem = paid ? null : Preflight.CheckRow(row, _currencies);
+            var problem = paid ? null : Preflight.CheckRow(row, _currencies).Problem;
             _stages[index] = paid ? RowStage.AlreadyPaid : problem != null ? RowStage.Invalid : RowStage.ToPay;
             if (_stages[index] == RowStage.ToPay) Count(row);
             return problem;

@@ -10,8 +10,6 @@ namespace NordPay.Batch
     {
         internal static Action<string>? Hook { get; set; }
 
-        public static bool Enabled => Hook != null;
-
         public static void At(string point) => Hook?.Invoke(point);
     }
 }

@@ -130,19 +130,7 @@ namespace NordPay.Batch
             lock (_gate)
             {
                 CrashPoints.At("before-write:" + entry.Event);
-                if (CrashPoints.Enabled)
-                {
-                    // The crash tests tear the line here; the journal reads either way.
-                    var half = bytes.Length / 2;
-                    _stream.Write(bytes, 0, half);
-                    _stream.Flush(false);
-                    CrashPoints.At("mid-write:" + entry.Event);
-                    _stream.Write(bytes, half, bytes.Length - half);
-                }
-                else
-                {
-                    _stream.Write(bytes, 0, bytes.Length);
-                }
+                _stream.Write(bytes, 0, bytes.Length);
                 _stream.Flush(durable);
                 CrashPoints.At("after-write:" + entry.Event);
             }

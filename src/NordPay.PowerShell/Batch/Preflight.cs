@@ -32,10 +32,18 @@ namespace NordPay.Batch
             }
         }
 
-        /// <summary>Null when the row can be paid as far as NordPay's currency list tells; otherwise why not.</summary>
-        public static NordPayException? CheckRow(PayoutRow row, IReadOnlyDictionary<string, NordPayCurrency> currencies)
+        /// <summary>Whether the row can be paid as far as NordPay's currency list tells, and its address's check once it got that far.</summary>
+        public static RowCheck CheckRow(PayoutRow row, IReadOnlyDictionary<string, NordPayCurrency> currencies)
         {
-            if (!currencies.TryGetValue(row.Currency, out var currency))
+            var problem = CheckCurrencyAndAmount(row, currencies, out var currency);
+            if (problem != null) return new RowCheck(problem, null);
+            var address = AddressValidator.Check(currency!.Name, currency.Network, row.Address);
+            return new RowCheck(address.Valid ? null : address.ToError(), address);
+        }
+
+        private static NordPayException? CheckCurrencyAndAmount(PayoutRow row, IReadOnlyDictionary<string, NordPayCurrency> currencies, out NordPayCurrency? currency)
+        {
+            if (!currencies.TryGetValue(row.Currency, out currency))
                 return CurrencyNotFound(row.Currency);
             if (!currency.Withdrawable)
                 return new NordPayException("CurrencyNotAvailable", ErrorKind.ResourceUnavailable,
@@ -49,17 +57,15 @@ namespace NordPay.Batch
                 return new NordPayException("AmountBelowMinimum", ErrorKind.InvalidArgument,
                     $"{Amount.Format(row.Amount)} is less than the minimum withdrawal of {Amount.Format(minimum)} {currency.Name}.", "Amount",
                     recommendedAction: "Raise the amount to at least the currency's minimum.");
-            var address = CheckAddress(row, currency);
-            return address.Valid ? null : address.ToError();
+            return null;
         }
-
-        /// <summary>The row's address checked for its currency's network.</summary>
-        public static NordPayAddressCheck CheckAddress(PayoutRow row, NordPayCurrency currency) =>
-            AddressValidator.Check(currency.Name, currency.Network, row.Address);
 
         /// <summary>The error of a currency NordPay does not list (names are case-sensitive).</summary>
         public static NordPayException CurrencyNotFound(string name) =>
             new NordPayException("CurrencyNotFound", ErrorKind.ObjectNotFound, $"NordPay lists no currency '{name}'.", "Currency",
                 recommendedAction: "Use a currency name from Get-NordPayCurrency, such as USDTTRC20 (names are case-sensitive).");
     }
+
+    /// <summary>What preflight found of a row: why it cannot be paid (null when it can), and its address's check when it got that far.</summary>
+    public sealed record RowCheck(NordPayException? Problem, NordPayAddressCheck? Address);
 }

@@ -42,7 +42,7 @@ namespace NordPay.Commands
             }
             catch (NordPayException ex)
             {
-                Fail(ex, Profile);
+                throw Terminating(ex, Profile);
             }
         }
     }

@@ -115,8 +115,7 @@ namespace NordPay.Commands
             }
             catch (NordPayException ex)
             {
-                Fail(ex, JournalPath);
-                return;
+                throw Terminating(ex, JournalPath);
             }
             finally
             {
@@ -153,11 +152,11 @@ namespace NordPay.Commands
             var plan = new BatchPlan(records, currencies, balances, _intake);
             foreach (var row in _spill.Read())
             {
-                var (stage, problem) = plan.Add(row);
-                if (stage == RowStage.ToPay) NoteAddress(Preflight.CheckAddress(row, currencies[row.Currency]), row.Row);
+                var (stage, check) = plan.Add(row);
+                if (stage == RowStage.ToPay) NoteAddress(check!.Address!, row.Row);
                 if (stage != RowStage.Invalid) continue;
                 _tally.CountFailed();
-                WriteRowError(problem!, row.Source, $" ({row})", row.Row);
+                WriteRowError(check!.Problem!, row.Source, $" ({row})", row.Row);
             }
             var problems = plan.Problems();
             foreach (var problem in problems) WriteRowError(problem, journalPath, string.Empty, 0);

@@ -75,17 +75,16 @@ namespace NordPay.Commands
                 }
                 catch (NordPayException ex)
                 {
-                    Fail(ex, null);
-                    throw;
+                    throw Terminating(ex, null);
                 }
                 if (resolved == null && AllowsAnonymous)
                     resolved = (new NordPayConnection(NordPayConnection.DefaultBaseUri, new System.Security.SecureString()),
                         new NordPayApiKeyInfo("None", SessionSettings.DefaultProfile, NordPayConnection.DefaultBaseUri, Security.Redactor.Mask, null));
                 if (resolved == null)
-                    Fail(new NordPayException("ApiKeyNotSet", ErrorKind.AuthenticationError,
+                    throw Terminating(new NordPayException("ApiKeyNotSet", ErrorKind.AuthenticationError,
                         $"No NordPay API key is set: run Set-NordPayApiKey, or set the {KeyResolver.KeyVariable} environment variable for unattended jobs.",
                         recommendedAction: "Set-NordPayApiKey"), null);
-                var (connection, info) = resolved!.Value;
+                var (connection, info) = resolved.Value;
                 KeyInfo = info;
                 WriteVerbose($"Using the API key {info.KeyHint} of profile '{info.Profile}' from {Describe(info)} for {info.BaseUri}.");
                 if (Tls.EnsureTls12()) WriteVerbose("Added TLS 1.2 to the protocols this process may use.");
@@ -140,8 +139,7 @@ namespace NordPay.Commands
             }
             catch (NordPayException ex)
             {
-                Fail(ex, null);
-                throw;
+                throw Terminating(ex, null);
             }
         }
 

@@ -59,10 +59,9 @@ namespace NordPay.Commands
             {
                 // A scheduled job has no one to answer (a host without prompts throws HostException; pwsh
                 // -NonInteractive throws PSInvalidOperationException): fail closed, and say how to run unattended.
-                Fail(new NordPayException("ConfirmationNeedsInteractiveHost", ErrorKind.InvalidOperation,
+                throw Terminating(new NordPayException("ConfirmationNeedsInteractiveHost", ErrorKind.InvalidOperation,
                     $"Confirming '{target}' needs an answer at a prompt, and this session cannot show one: nothing was sent.",
                     recommendedAction: "For unattended jobs add -Force (or -Confirm:$false) after reviewing the batch.", inner: ex), target);
-                throw;
             }
         }
 
@@ -161,9 +160,15 @@ namespace NordPay.Commands
             return name => compiled == null || compiled.Any(p => p.IsMatch(name));
         }
 
-        /// <summary>Stops the whole call: for failures no row can get past.</summary>
-        protected void Fail(NordPayException error, object? target) =>
+        /// <summary>
+        /// Stops the whole call, for failures no row can get past: callers write <c>throw Terminating(...)</c>, so the
+        /// code reads as what happens. ThrowTerminatingError itself always throws; the exception returned is never thrown.
+        /// </summary>
+        protected Exception Terminating(NordPayException error, object? target)
+        {
             ThrowTerminatingError(ToErrorRecord(error, target, error.Message));
+            return error;
+        }
 
         private ErrorRecord ToErrorRecord(NordPayException error, object? target, string message)
         {

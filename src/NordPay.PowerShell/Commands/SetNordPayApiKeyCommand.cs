@@ -70,8 +70,7 @@ namespace NordPay.Commands
             }
             catch (NordPayException ex)
             {
-                Fail(ex, BaseUri);
-                return;
+                throw Terminating(ex, BaseUri);
             }
 
             var where = scope == NordPayKeyScope.Process ? "Set for this PowerShell session" : "Persist for the current user";
@@ -84,8 +83,7 @@ namespace NordPay.Commands
             }
             catch (NordPayException ex)
             {
-                Fail(ex, Profile);
-                return;
+                throw Terminating(ex, Profile);
             }
             WriteVerbose($"Profile '{info.Profile}' now uses the API key {info.KeyHint} for {info.BaseUri} ({info.Source}{(info.Storage == null ? string.Empty : ", " + info.Storage)}).");
             if (PassThru) WriteObject(info);

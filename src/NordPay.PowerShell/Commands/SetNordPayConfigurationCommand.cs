@@ -34,8 +34,7 @@ namespace NordPay.Commands
             }
             catch (NordPayException ex)
             {
-                Fail(ex, null);
-                return;
+                throw Terminating(ex, null);
             }
             if (!ShouldProcess("NordPay call settings", "Set for this PowerShell session")) return;
             SessionSettings.Options = options;

@@ -20,7 +20,7 @@ namespace NordPay.Module
     {
         private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(2);
 
-        // Withdrawable on NordPay's live list of 2026-07-05 (shared/reference/nordpay-api.md).
+        // Withdrawable on NordPay's live list of 2026-07-05, as the official Python SDK's live fixtures show it.
         internal static readonly string[] BuiltIn =
         {
             "BTC", "LTC", "ETH", "USDTERC20", "USDCERC20", "LINKERC20", "NEARERC20", "WBTCERC20", "BNB", "USDTBEP20", "USDCBEP20",

@@ -2,7 +2,7 @@ namespace NordPay.Tests.Addresses;
 
 /// <summary>
 /// Addresses in real use, each checked here with an independent decoder before being written down: the USDT TRC20
-/// contract and NordPay's live wallet (shared/reference/nordpay-api.md), and addresses that the multicoin address
+/// contract and NordPay's live wallet (from NordPay's live data), and addresses that the multicoin address
 /// validators' own test suites list as valid (LTC and DOGE), the Bitcoin genesis address and the BIP-350 taproot example.
 /// </summary>
 public static class RealAddressList

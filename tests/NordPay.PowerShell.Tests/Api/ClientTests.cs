@@ -10,20 +10,13 @@ namespace NordPay.Tests.Api;
 /// <summary>The API client against the sandbox on a real loopback port, in both response shapes.</summary>
 public class ClientTests
 {
-    // Retries fast, so that exhausting them costs the tests little time.
-    public static readonly NordPayClientOptions Fast = new() { RetryInterval = TimeSpan.FromMilliseconds(5) };
-
-    public static NordPayClient ClientFor(SandboxServer sandbox, bool v1 = false, string? key = null, NordPayClientOptions? options = null,
-        Action<NordPay.Api.LogLevel, string>? log = null) =>
-        new(new NordPayConnection(v1 ? sandbox.V1BaseUri : sandbox.BaseUri, PowerShellSession.Secure(key ?? sandbox.ApiKey)), options ?? Fast, log);
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Request_then_confirm_pays_once_and_reads_both_shapes(bool v1)
     {
         using var sandbox = Sandboxes.Start();
-        var client = ClientFor(sandbox, v1);
+        var client = Clients.For(sandbox, v1);
         var before = sandbox.State.Balance("USDTBEP20");
 
         var request = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(7), 1.123456789012345678m, CancellationToken.None);
@@ -48,8 +41,8 @@ public class ClientTests
     public async Task A_24_decimal_amount_reaches_the_server_digit_for_digit()
     {
         using var sandbox = Sandboxes.Start();
-        var request = await ClientFor(sandbox).RequestWithdrawAsync("NEARERC20", Rows.Evm(1), 10.123456789012345678901234m, CancellationToken.None);
-        await ClientFor(sandbox).ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None);
+        var request = await Clients.For(sandbox).RequestWithdrawAsync("NEARERC20", Rows.Evm(1), 10.123456789012345678901234m, CancellationToken.None);
+        await Clients.For(sandbox).ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None);
         Assert.Equal("10.123456789012345678901234", Assert.Single(sandbox.State.Ledger).Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -71,7 +64,7 @@ public class ClientTests
         {
             using var sandbox = Sandboxes.Start();
             var error = await Assert.ThrowsAsync<NordPayException>(() =>
-                ClientFor(sandbox, v1).RequestWithdrawAsync(currency, Rows.Tron(1), decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None));
+                Clients.For(sandbox, v1).RequestWithdrawAsync(currency, Rows.Tron(1), decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None));
             Assert.Equal(errorId, error.ErrorId);
             Assert.Equal(kind, error.Kind);
             Assert.Equal(field, error.Field);
@@ -84,7 +77,7 @@ public class ClientTests
     public async Task Confirm_errors_map_to_stable_ids()
     {
         using var sandbox = Sandboxes.Start();
-        var client = ClientFor(sandbox);
+        var client = Clients.For(sandbox);
         var notFound = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(Guid.NewGuid(), null, CancellationToken.None));
         Assert.Equal("WithdrawRequestNotFound", notFound.ErrorId);
         Assert.Equal(ErrorKind.ObjectNotFound, notFound.Kind);
@@ -131,7 +124,7 @@ public class ClientTests
         using var sandbox = Sandboxes.Start();
         sandbox.State.Faults.Add(FaultRule.Answer("withdraw/request", status, body));
         var error = await Assert.ThrowsAsync<NordPayException>(() =>
-            ClientFor(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
+            Clients.For(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
         Assert.Equal(errorId, error.ErrorId);
         Assert.Equal(kind, error.Kind);
         Assert.Equal(stopsBatch, error.StopsBatch);
@@ -143,12 +136,12 @@ public class ClientTests
         using var sandbox = Sandboxes.Start();
         var request = $$"""{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","currency":"USDTBEP20","amount":"5","expires_at":"{{Answers.Soon}}"}""";
         sandbox.State.Faults.Add(FaultRule.Answer("withdraw/request", 200, "\uFEFF" + request, times: 1));
-        var read = await ClientFor(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
+        var read = await Clients.For(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
         Assert.Equal(Guid.Parse("8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00"), read.Identifier);
 
         sandbox.State.Faults.Add(FaultRule.Answer("withdraw/request", 400, """{"detail":"Adresse ungültig: prüfen"}""", times: 1));
         var error = await Assert.ThrowsAsync<NordPayException>(() =>
-            ClientFor(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
+            Clients.For(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
         Assert.Contains("Adresse ungültig: prüfen", error.Message);
     }
 
@@ -159,7 +152,7 @@ public class ClientTests
         sandbox.State.Faults.Add(FaultRule.Answer("withdraw/request", 422,
             """{"detail":[{"loc":["body","address"],"msg":"Field required","type":"missing"}]}"""));
         var error = await Assert.ThrowsAsync<NordPayException>(() =>
-            ClientFor(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
+            Clients.For(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
         Assert.Equal("ValidationFailed", error.ErrorId);
         Assert.Equal("Address", error.Field);
         Assert.Contains("body.address: Field required", error.Message);
@@ -170,7 +163,7 @@ public class ClientTests
     {
         using var sandbox = Sandboxes.Start();
         var wrong = await Assert.ThrowsAsync<NordPayException>(() =>
-            ClientFor(sandbox, key: "np_wrong_key_123456").RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
+            Clients.For(sandbox, key: "np_wrong_key_123456").RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
         Assert.Equal("ApiKeyRejected", wrong.ErrorId);
         Assert.True(wrong.StopsBatch);
         Assert.DoesNotContain("np_wrong_key_123456", wrong.ToString());
@@ -183,7 +176,7 @@ public class ClientTests
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")), Fast);
+        var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")), Clients.Fast);
         var error = await Assert.ThrowsAsync<NordPayException>(() => client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
         Assert.Equal("ConnectionFailed", error.ErrorId);
         Assert.Equal(ErrorKind.ConnectionError, error.Kind);
@@ -192,7 +185,7 @@ public class ClientTests
     [Fact]
     public async Task A_connection_failure_keeps_the_original_exception_as_inner()
     {
-        var client = new NordPayClient(new NordPayConnection(Sandboxes.ClosedPort(), PowerShellSession.Secure("np_key_abcdefghijkl")), Fast);
+        var client = new NordPayClient(new NordPayConnection(Sandboxes.ClosedPort(), PowerShellSession.Secure("np_key_abcdefghijkl")), Clients.Fast);
         var error = await Assert.ThrowsAsync<NordPayException>(() => client.GetBalancesAsync(CancellationToken.None));
         Assert.Equal("ConnectionFailed", error.ErrorId);
         var inner = Assert.IsType<HttpRequestException>(error.InnerException);
@@ -231,7 +224,7 @@ public class ClientTests
                 Assert.Contains(key, raw.ToString()); // what .NET itself puts in the message
             }
 
-            var client = new NordPayClient(new NordPayConnection(uri, PowerShellSession.Secure(key)), Fast with { MaximumRetryCount = 0 });
+            var client = new NordPayClient(new NordPayConnection(uri, PowerShellSession.Secure(key)), Clients.Fast with { MaximumRetryCount = 0 });
             var error = await Assert.ThrowsAsync<NordPayException>(() => client.GetBalancesAsync(CancellationToken.None));
             Assert.Equal("ConnectionFailed", error.ErrorId);
             Assert.NotNull(error.InnerException);
@@ -255,7 +248,7 @@ public class ClientTests
         {
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
             var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")),
-                Fast with { Timeout = TimeSpan.FromMilliseconds(300) });
+                Clients.Fast with { Timeout = TimeSpan.FromMilliseconds(300) });
             var timedOut = await Assert.ThrowsAsync<NordPayException>(() => client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
             Assert.Equal("RequestTimedOut", timedOut.ErrorId);
             Assert.Equal(ErrorKind.OperationTimeout, timedOut.Kind);

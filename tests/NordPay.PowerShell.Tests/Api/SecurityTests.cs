@@ -62,7 +62,7 @@ public class SecurityTests
         sandbox.State.Faults.Add(NordPay.Sandbox.FaultRule.Answer("withdraw/request", 200,
             $$"""{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","amount":"5","expires_at":"{{Answers.Soon}}","postback_secret":"ps_leak_me"}"""));
         var log = new List<(LogLevel Level, string Text)>();
-        var client = new NordPayClient(new NordPayConnection(sandbox.BaseUri, PowerShellSession.Secure(sandbox.ApiKey)), ClientTests.Fast, (l, t) => log.Add((l, t)));
+        var client = new NordPayClient(new NordPayConnection(sandbox.BaseUri, PowerShellSession.Secure(sandbox.ApiKey)), Clients.Fast, (l, t) => log.Add((l, t)));
         await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
         Assert.Contains(log, l => l.Level == LogLevel.Debug && l.Text.Contains("\"postback_secret\":\"***\"", StringComparison.Ordinal));
         Assert.DoesNotContain(log, l => l.Text.Contains("ps_leak_me", StringComparison.Ordinal) || l.Text.Contains(sandbox.ApiKey, StringComparison.Ordinal));
@@ -89,9 +89,20 @@ public class SecurityTests
     }
 
     [Fact]
-    public void On_NET_the_process_protocols_are_left_alone()
+    public void On_NET_the_process_protocols_are_left_alone_even_without_TLS_12()
     {
-        Assert.False(Tls.IsNetFramework);
-        Assert.False(Tls.EnsureTls12());
+#pragma warning disable SYSLIB0014, SYSLIB0039 // the process-wide setting, with an old protocol, is the point of this test
+        var before = ServicePointManager.SecurityProtocol;
+        try
+        {
+            ServicePointManager.SecurityProtocol = SecurityProtocolType.Tls11;
+            Assert.False(Tls.EnsureTls12());
+            Assert.Equal(SecurityProtocolType.Tls11, ServicePointManager.SecurityProtocol);
+        }
+        finally
+        {
+            ServicePointManager.SecurityProtocol = before;
+        }
+#pragma warning restore SYSLIB0014, SYSLIB0039
     }
 }

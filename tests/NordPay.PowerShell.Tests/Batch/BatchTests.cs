@@ -256,7 +256,7 @@ public class BatchTests
         using var ps = PowerShellSession.For(sandbox);
         var rows = Batch(1);
         var journal = NewJournal();
-        var client = NordPay.Tests.Api.ClientTests.ClientFor(sandbox);
+        var client = Clients.For(sandbox);
         var request = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 1.123456789012345678m, CancellationToken.None);
         Directory.CreateDirectory(Path.GetDirectoryName(journal)!);
         File.WriteAllLines(journal, new[]

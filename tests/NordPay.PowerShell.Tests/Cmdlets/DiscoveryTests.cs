@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Net.Http;
 using System.Xml.Linq;
+using NordPay.Sandbox;
 using NordPay.Tests.TestHost;
 using Xunit;
 
@@ -39,43 +40,90 @@ public class DiscoveryTests
         Assert.Equal(new[] { "USDTBEP20", "USDTERC20", "USDTTRC20" }, ps.Run("Get-NordPayBalance USDT*20").Objects<NordPayBalance>().Select(b => b.Currency));
     }
 
-    [Fact]
-    public void Withdrawals_are_listed_paged_found_by_id_and_waited_for()
+    // Five payouts, four in USDTBEP20 and one in USDTTRC20, confirmed: withdrawals 1 to 5, all pending.
+    private static (SandboxServer Sandbox, PowerShellSession Session, List<NordPayWithdrawConfirmation> Confirmed) FiveWithdrawals()
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = Sandboxes.Start();
+        var ps = PowerShellSession.For(sandbox);
         var rows = Enumerable.Range(1, 5).Select(i => Rows.Payout(i == 5 ? "USDTTRC20" : "USDTBEP20", i == 5 ? Rows.Tron(i) : Rows.Evm(i), $"{25 + i}")).ToArray();
         var confirmed = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", (object)rows).Objects<NordPayWithdrawConfirmation>().ToList();
         Assert.Equal(5, confirmed.Count);
+        return (sandbox, ps, confirmed);
+    }
 
-        Assert.Equal(new long[] { 5, 4, 3, 2, 1 }, ps.Run("Get-NordPayWithdrawal").Objects<NordPayWithdrawal>().Select(w => w.Id));
-        Assert.Equal(new long[] { 3, 2 }, ps.Run("Get-NordPayWithdrawal -Skip 1 -First 2 -Currency USDTBEP20").Objects<NordPayWithdrawal>().Select(w => w.Id));
-        var counted = ps.Run("Get-NordPayWithdrawal -First 1 -IncludeTotalCount").Output;
-        Assert.Equal(2, counted.Count);
-
-        sandbox.State.SetStatus(2, "cancelled");
-        Assert.Equal(new long[] { 2 }, ps.Run("Get-NordPayWithdrawal -Status cancelled").Objects<NordPayWithdrawal>().Select(w => w.Id));
-        // Piped confirmations of two currencies: each is looked up in its own currency's history.
-        var byId = ps.Run("$args[0] | Get-NordPayWithdrawal", (object)confirmed.Skip(3).ToArray()).Objects<NordPayWithdrawal>().ToList();
-        Assert.Equal(new long[] { 5, 4 }, byId.Select(w => w.Id));
-        Assert.Equal("WithdrawalNotFound", Assert.Single(ps.Run("Get-NordPayWithdrawal -Id 99").Errors).FullyQualifiedErrorId.Split(',')[0]);
-
-        var (shell, running) = ps.Begin("Get-NordPayWithdrawal -Id 3, 4 -Wait -PollIntervalSec 0.05 -WaitTimeoutSec 30");
-        using (shell)
+    [Fact]
+    public void Withdrawals_are_listed_newest_first_and_paged_with_First_Skip_and_IncludeTotalCount()
+    {
+        var (sandbox, ps, _) = FiveWithdrawals();
+        using (sandbox)
+        using (ps)
         {
-            Thread.Sleep(200);
-            Assert.False(running.IsCompleted);
-            sandbox.State.SetStatus(3, "processed");
-            sandbox.State.SetStatus(4, "cancelled");
-            var waited = shell.EndInvoke(running).Select(o => (NordPayWithdrawal)o.BaseObject).ToList();
-            Assert.Equal(new[] { "cancelled", "processed" }, waited.Select(w => w.Status));
-            Assert.NotNull(waited.Single(w => w.Id == 3).TxHash);
-            Assert.Null(waited.Single(w => w.Id == 4).TxHash);
+            Assert.Equal(new long[] { 5, 4, 3, 2, 1 }, ps.Run("Get-NordPayWithdrawal").Objects<NordPayWithdrawal>().Select(w => w.Id));
+            Assert.Equal(new long[] { 3, 2 }, ps.Run("Get-NordPayWithdrawal -Skip 1 -First 2 -Currency USDTBEP20").Objects<NordPayWithdrawal>().Select(w => w.Id));
+            var counted = ps.Run("Get-NordPayWithdrawal -First 1 -IncludeTotalCount").Output;
+            Assert.Single(counted, o => o.BaseObject is NordPayWithdrawal);
+            Assert.Single(counted, o => o.BaseObject is ulong);
         }
+    }
 
-        var timedOut = ps.Run("Get-NordPayWithdrawal -Id 5 -Wait -PollIntervalSec 0.05 -WaitTimeoutSec 1");
-        Assert.Equal("WaitTimedOut", Assert.Single(timedOut.Errors).FullyQualifiedErrorId.Split(',')[0]);
-        Assert.Equal("pending", Assert.Single(timedOut.Objects<NordPayWithdrawal>()).Status);
+    [Fact]
+    public void Withdrawals_are_filtered_by_status()
+    {
+        var (sandbox, ps, _) = FiveWithdrawals();
+        using (sandbox)
+        using (ps)
+        {
+            sandbox.State.SetStatus(2, "cancelled");
+            Assert.Equal(new long[] { 2 }, ps.Run("Get-NordPayWithdrawal -Status cancelled").Objects<NordPayWithdrawal>().Select(w => w.Id));
+        }
+    }
+
+    [Fact]
+    public void Piped_confirmations_of_two_currencies_are_each_found_in_their_own_currencys_history_and_a_missing_id_is_an_error()
+    {
+        var (sandbox, ps, confirmed) = FiveWithdrawals();
+        using (sandbox)
+        using (ps)
+        {
+            var byId = ps.Run("$args[0] | Get-NordPayWithdrawal", (object)confirmed.Skip(3).ToArray()).Objects<NordPayWithdrawal>().ToList();
+            Assert.Equal(new long[] { 5, 4 }, byId.Select(w => w.Id));
+            Assert.Equal("WithdrawalNotFound", Assert.Single(ps.Run("Get-NordPayWithdrawal -Id 99").Errors).FullyQualifiedErrorId.Split(',')[0]);
+        }
+    }
+
+    [Fact]
+    public void Wait_returns_once_the_admin_processed_or_cancelled_each_withdrawal()
+    {
+        var (sandbox, ps, _) = FiveWithdrawals();
+        using (sandbox)
+        using (ps)
+        {
+            var (shell, running) = ps.Begin("Get-NordPayWithdrawal -Id 3, 4 -Wait -PollIntervalSec 0.05 -WaitTimeoutSec 30");
+            using (shell)
+            {
+                Thread.Sleep(200);
+                Assert.False(running.IsCompleted);
+                sandbox.State.SetStatus(3, "processed");
+                sandbox.State.SetStatus(4, "cancelled");
+                var waited = shell.EndInvoke(running).Select(o => (NordPayWithdrawal)o.BaseObject).ToList();
+                Assert.Equal(new[] { "cancelled", "processed" }, waited.Select(w => w.Status));
+                Assert.NotNull(waited.Single(w => w.Id == 3).TxHash);
+                Assert.Null(waited.Single(w => w.Id == 4).TxHash);
+            }
+        }
+    }
+
+    [Fact]
+    public void Wait_past_its_timeout_is_WaitTimedOut_with_the_withdrawal_still_pending()
+    {
+        var (sandbox, ps, _) = FiveWithdrawals();
+        using (sandbox)
+        using (ps)
+        {
+            var timedOut = ps.Run("Get-NordPayWithdrawal -Id 5 -Wait -PollIntervalSec 0.05 -WaitTimeoutSec 1");
+            Assert.Equal("WaitTimedOut", Assert.Single(timedOut.Errors).FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Equal("pending", Assert.Single(timedOut.Objects<NordPayWithdrawal>()).Status);
+        }
     }
 
     [Fact]

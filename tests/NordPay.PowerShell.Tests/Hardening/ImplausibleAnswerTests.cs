@@ -29,8 +29,7 @@ public class ImplausibleAnswerTests
         var error = Assert.Single(result.Errors);
         Assert.Equal("ResponseImplausible,NordPay.Commands.NewNordPayWithdrawRequestCommand", error.FullyQualifiedErrorId);
         Assert.Empty(result.Objects<NordPayWithdrawRequest>());
-        Assert.Equal(0, sandbox.Posts("withdraw/confirm"));
-        Assert.NotNull(what);
+        Assert.True(sandbox.Posts("withdraw/confirm") == 0, $"{what}: a confirm was sent");
     }
 
     [Theory]
@@ -43,7 +42,6 @@ public class ImplausibleAnswerTests
         var result = ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5")), Journals.New());
         Assert.Equal("ResponseImplausible", Assert.Single(result.Errors).FullyQualifiedErrorId.Split(',')[0]);
         Assert.Equal(1, Assert.Single(result.Objects<NordPayPayoutSummary>()).Failed);
-        Assert.Equal(0, sandbox.Posts("withdraw/confirm"));
-        Assert.NotNull(what);
+        Assert.True(sandbox.Posts("withdraw/confirm") == 0, $"{what}: a confirm was sent");
     }
 }

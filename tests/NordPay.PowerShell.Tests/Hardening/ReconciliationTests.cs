@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using NordPay.Api;
 using NordPay.Sandbox;
-using NordPay.Tests.Api;
 using NordPay.Tests.TestHost;
 using Xunit;
 
@@ -78,8 +77,8 @@ public class ReconciliationTests
     public async Task Two_unclaimed_lookalikes_in_the_window_leave_the_payout_in_doubt_with_both_as_candidates()
     {
         using var sandbox = Sandboxes.Start();
-        var outside = ClientTests.ClientFor(sandbox);
-        var client = ClientTests.ClientFor(sandbox);
+        var outside = Clients.For(sandbox);
+        var client = Clients.For(sandbox);
         var ours = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
         // Paid outside this session (another process, a person in the panel) while our confirm was under way.
         var other = await outside.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
@@ -101,9 +100,9 @@ public class ReconciliationTests
         // NordPay's clock an hour behind ours: a lost confirm's own withdrawal is still found, and a lookalike made
         // seconds before the confirm by NordPay's clock is not taken for it.
         sandbox.State.AdvanceClock(TimeSpan.FromHours(-1));
-        var client = ClientTests.ClientFor(sandbox);
+        var client = Clients.For(sandbox);
         var earlier = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
-        await ClientTests.ClientFor(sandbox).ConfirmWithdrawAsync(earlier.Identifier, earlier, CancellationToken.None);
+        await Clients.For(sandbox).ConfirmWithdrawAsync(earlier.Identifier, earlier, CancellationToken.None);
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         var request = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
         sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Drop = Drop.AfterProcessing, Times = 1 });

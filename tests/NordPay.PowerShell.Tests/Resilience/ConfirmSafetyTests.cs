@@ -1,6 +1,5 @@
 using NordPay.Api;
 using NordPay.Sandbox;
-using NordPay.Tests.Api;
 using NordPay.Tests.TestHost;
 using Xunit;
 
@@ -11,7 +10,7 @@ public class ConfirmSafetyTests
 {
     private static async Task<(NordPayClient Client, NordPayWithdrawRequest Request)> Requested(SandboxServer sandbox, int n = 1)
     {
-        var client = ClientTests.ClientFor(sandbox);
+        var client = Clients.For(sandbox);
         return (client, await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(n), 5m, CancellationToken.None));
     }
 
@@ -46,7 +45,7 @@ public class ConfirmSafetyTests
     {
         using var sandbox = Sandboxes.Start();
         var (_, request) = await Requested(sandbox);
-        var client = ClientTests.ClientFor(sandbox, options: ClientTests.Fast with { Timeout = TimeSpan.FromMilliseconds(300) });
+        var client = Clients.For(sandbox, options: Clients.Fast with { Timeout = TimeSpan.FromMilliseconds(300) });
         sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", SlowBody = TimeSpan.FromSeconds(1), Times = 1 });
         var result = await client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None);
         Assert.True(result.Reconciled);
@@ -100,7 +99,7 @@ public class ConfirmSafetyTests
     public async Task Two_identical_payouts_whose_answers_were_both_lost_are_matched_to_two_withdrawals()
     {
         using var sandbox = Sandboxes.Start();
-        var client = ClientTests.ClientFor(sandbox);
+        var client = Clients.For(sandbox);
         var first = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
         var second = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
         sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Drop = Drop.AfterProcessing, Times = 2 });
@@ -115,7 +114,7 @@ public class ConfirmSafetyTests
     public async Task An_earlier_identical_payout_is_not_mistaken_for_the_lost_one()
     {
         using var sandbox = Sandboxes.Start();
-        var client = ClientTests.ClientFor(sandbox);
+        var client = Clients.For(sandbox);
         var earlier = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
         await client.ConfirmWithdrawAsync(earlier.Identifier, earlier, CancellationToken.None);
         var now = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
@@ -133,7 +132,7 @@ public class ConfirmSafetyTests
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         var log = new List<string>();
-        var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")), ClientTests.Fast, (_, line) => log.Add(line));
+        var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")), Clients.Fast, (_, line) => log.Add(line));
         var error = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(Guid.NewGuid(), null, CancellationToken.None));
         Assert.Equal("ConnectionFailed", error.ErrorId);
         Assert.Equal(4, log.Count(l => l.Contains("could not connect", StringComparison.Ordinal)));
