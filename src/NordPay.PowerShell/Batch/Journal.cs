@@ -20,6 +20,9 @@ namespace NordPay.Batch
         private readonly FileStream _stream;
         private readonly Redactor _redactor;
         private readonly object _gate = new object();
+        private readonly object _forceGate = new object();
+        private long _written;
+        private long _forced;
 
         private Journal(string path, FileStream stream, IReadOnlyList<JournalEntry> entries, bool repairedTornLine, Redactor redactor)
         {
@@ -119,20 +122,39 @@ namespace NordPay.Batch
         }
 
         /// <summary>
-        /// Appends an entry. Every entry reaches the operating system before the next call (a killed process
-        /// loses none); a confirm-sending entry is also forced to the disk (fsync), since it alone announces a
-        /// call that may move money: losing any other entry only makes a re-run repeat a harmless step.
+        /// Appends an entry; it reaches the operating system before this returns, so a killed process loses none.
+        /// Returns its place in the journal, for <see cref="Force"/>.
         /// </summary>
-        public void Append(JournalEntry entry)
+        public long Append(JournalEntry entry)
         {
             var bytes = Encoding.UTF8.GetBytes(_redactor.Redact(Serialize(entry)) + "\n");
-            var durable = entry.Event == JournalEvent.ConfirmSending;
             lock (_gate)
             {
                 CrashPoints.At("before-write:" + entry.Event);
                 _stream.Write(bytes, 0, bytes.Length);
-                _stream.Flush(durable);
+                _stream.Flush(false);
                 CrashPoints.At("after-write:" + entry.Event);
+                return ++_written;
+            }
+        }
+
+        /// <summary>
+        /// Forces the entries up to <paramref name="place"/> to the disk (fsync), as a confirm-sending entry must be before
+        /// its confirm: losing any other entry only makes a re-run repeat a harmless step. Forces are shared: one fsync
+        /// covers every entry appended before it, whichever worker asked (group commit).
+        /// </summary>
+        public void Force(long place)
+        {
+            lock (_forceGate)
+            {
+                if (_forced >= place) return;
+                long written;
+                lock (_gate)
+                {
+                    written = _written;
+                    _stream.Flush(true);
+                }
+                _forced = written;
             }
         }
 

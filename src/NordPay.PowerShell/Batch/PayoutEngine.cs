@@ -109,21 +109,35 @@ namespace NordPay.Batch
         }
 
         /// <summary>
-        /// Pays the rows taken from <paramref name="rows"/> as they come, up to <paramref name="throttleLimit"/> at
+        /// How many rows each worker takes at once: it requests them all, forces their confirm-sending entries to the
+        /// disk in one write, then confirms them. Each worker's window is smaller the more workers share the forced writes.
+        /// </summary>
+        public static int Window(int throttleLimit) => Math.Max(1, RowsInFlight / throttleLimit);
+
+        // The most rows announced for confirming and not yet confirmed: what a crash at the wrong instant leaves in doubt.
+        private const int RowsInFlight = 16;
+
+        /// <summary>
+        /// Pays the rows taken from <paramref name="rows"/> as they come, up to <paramref name="throttleLimit"/> windows at
         /// a time; stops early on a failure no row can get past.
         /// </summary>
         public async Task PayAsync(BlockingCollection<(PayoutRow Row, RowRecord? Record)> rows, int throttleLimit, CancellationToken cancellation)
         {
             using var stopBatch = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             NordPayException? stopping = null;
+            var size = Window(throttleLimit);
             // A few workers take the rows in turn: memory stays the same whatever the number of rows.
             async Task Work()
             {
-                foreach (var (row, record) in rows.GetConsumingEnumerable(stopBatch.Token))
+                var window = new List<(PayoutRow Row, RowRecord? Record)>(size);
+                while (rows.TryTake(out var first, Timeout.Infinite, stopBatch.Token))
                 {
+                    window.Clear();
+                    window.Add(first);
+                    while (window.Count < size && rows.TryTake(out var next)) window.Add(next);
                     try
                     {
-                        await PayOneAsync(row, record, stopBatch.Token).ConfigureAwait(false);
+                        await PayWindowAsync(window, stopBatch.Token).ConfigureAwait(false);
                     }
                     catch (NordPayException ex) when (ex.StopsBatch)
                     {
@@ -153,38 +167,73 @@ namespace NordPay.Batch
             }
         }
 
-        private async Task PayOneAsync(PayoutRow row, RowRecord? record, CancellationToken cancellation)
+        // Requests each row of the window, announces all their confirms in one forced write, then confirms them one by one.
+        // A confirm announced but never sent (the batch stopped first) is journaled as failed: it is known not to be paid.
+        private async Task PayWindowAsync(IReadOnlyList<(PayoutRow Row, RowRecord? Record)> window, CancellationToken cancellation)
         {
-            NordPayWithdrawRequest request;
+            var requested = new List<(PayoutRow Row, NordPayWithdrawRequest Request)>(window.Count);
+            foreach (var (row, record) in window)
+                if (await RequestAsync(row, record, cancellation).ConfigureAwait(false) is { } request) requested.Add((row, request));
+            if (requested.Count == 0) return;
+
+            var sending = DateTimeOffset.UtcNow;
+            var serverAt = _client.ServerEarliest(sending);
+            var announced = 0L;
+            foreach (var (row, request) in requested)
+                announced = _journal.Append(new JournalEntry(JournalEvent.ConfirmSending, sending) { References = new[] { row.Reference }, Identifier = request.Identifier, ServerAt = serverAt });
+            _journal.Force(announced);
+
+            var unsent = 0;
+            try
+            {
+                while (unsent < requested.Count)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    var (row, request) = requested[unsent++];
+                    await ConfirmAsync(row, request, cancellation).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                // When the batch stops, the confirm being sent may have been received (it stays in doubt); those after it were not sent.
+                foreach (var (row, request) in requested.Skip(unsent))
+                    _journal.Append(Entry(JournalEvent.Failed, row) with { Stage = "confirm", Identifier = request.Identifier, ErrorId = "ConfirmNotSent", Message = "The batch stopped before this confirm was sent." });
+            }
+        }
+
+        // The row's request: the unexpired one an earlier run made, else a new one, journaled; null when NordPay refused it.
+        private async Task<NordPayWithdrawRequest?> RequestAsync(PayoutRow row, RowRecord? record, CancellationToken cancellation)
+        {
             if (record is { State: PayoutState.Requested, Multiple: false, Identifier: { } identifier, ExpiresAt: { } expires }
                 && expires - ExpiryMargin > (_client.Merchant.Clock.Latest(DateTimeOffset.UtcNow) ?? DateTimeOffset.UtcNow))
             {
                 // Requested by an earlier run and never confirmed: confirm that request, not a new one.
-                request = new NordPayWithdrawRequest(identifier, row.Currency, row.Address, row.Amount, null, null, ParseFee(record.ServiceFee), expires);
+                return new NordPayWithdrawRequest(identifier, row.Currency, row.Address, row.Amount, null, null, ParseFee(record.ServiceFee), expires);
             }
-            else
+            CrashPoints.At("before-request");
+            NordPayWithdrawRequest request;
+            try
             {
-                CrashPoints.At("before-request");
-                try
-                {
-                    request = await _client.RequestWithdrawAsync(row.Currency, row.Address, row.Amount, cancellation).ConfigureAwait(false);
-                }
-                catch (NordPayException ex)
-                {
-                    Fail(row, "request", ex);
-                    return;
-                }
-                CrashPoints.At("after-request");
-                _journal.Append(Entry(JournalEvent.Requested, row) with
-                {
-                    Identifier = request.Identifier,
-                    ExpiresAt = request.ExpiresAt,
-                    ServiceFee = request.ServiceFee is { } fee ? Amount.Format(fee) : null,
-                });
+                request = await _client.RequestWithdrawAsync(row.Currency, row.Address, row.Amount, cancellation).ConfigureAwait(false);
             }
+            catch (NordPayException ex)
+            {
+                Fail(row, "request", ex);
+                return null;
+            }
+            CrashPoints.At("after-request");
+            _journal.Append(Entry(JournalEvent.Requested, row) with
+            {
+                Identifier = request.Identifier,
+                ExpiresAt = request.ExpiresAt,
+                ServiceFee = request.ServiceFee is { } fee ? Amount.Format(fee) : null,
+            });
+            return request;
+        }
 
-            var sending = DateTimeOffset.UtcNow;
-            _journal.Append(new JournalEntry(JournalEvent.ConfirmSending, sending) { References = new[] { row.Reference }, Identifier = request.Identifier, ServerAt = _client.ServerEarliest(sending) });
+        // Sends one announced confirm and journals what its answer proves.
+        private async Task ConfirmAsync(PayoutRow row, NordPayWithdrawRequest request, CancellationToken cancellation)
+        {
             CrashPoints.At("before-confirm");
             WithdrawConfirmResult confirmed;
             try
@@ -231,7 +280,7 @@ namespace NordPay.Batch
             CrashPoints.At("after-request");
             _journal.Append(new JournalEntry(JournalEvent.Requested, DateTimeOffset.UtcNow) { References = references, Identifier = request.Identifier, Multiple = true, ExpiresAt = request.ExpiresAt });
             var sending = DateTimeOffset.UtcNow;
-            _journal.Append(new JournalEntry(JournalEvent.ConfirmSending, sending) { References = references, Identifier = request.Identifier, Multiple = true, ServerAt = _client.ServerEarliest(sending) });
+            _journal.Force(_journal.Append(new JournalEntry(JournalEvent.ConfirmSending, sending) { References = references, Identifier = request.Identifier, Multiple = true, ServerAt = _client.ServerEarliest(sending) }));
             CrashPoints.At("before-confirm");
             MultipleWithdrawConfirmResult confirmed;
             try

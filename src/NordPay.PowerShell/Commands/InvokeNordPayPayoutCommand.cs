@@ -192,7 +192,8 @@ namespace NordPay.Commands
             if (go) journal!.Append(new JournalEntry(JournalEvent.RunStarted, DateTimeOffset.UtcNow) { Run = run, Message = $"{_total} rows by {Environment.UserName} on {Environment.MachineName}" });
 
             // Second pass: each row is approved here and handed to the workers as it goes.
-            var queue = new BlockingCollection<(PayoutRow Row, RowRecord? Record)>(Math.Max(2, 2 * ThrottleLimit));
+            // Room for every worker's next window while it confirms its current one.
+            var queue = new BlockingCollection<(PayoutRow Row, RowRecord? Record)>(2 * PayoutEngine.Window(ThrottleLimit) * ThrottleLimit);
             var gathered = new List<PayoutRow>();
             var streaming = UseMultipleWithdraw ? null
                 : new EventPump<PayoutEvent>(report => new PayoutEngine(client, journal!, report).PayAsync(queue, ThrottleLimit, Cancellation), Write);

@@ -97,7 +97,9 @@ public class PipelineResilienceTests
             Assert.True(running.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10)));
             Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"Stopping took {stopping.Elapsed}.");
         }
-        Assert.Equal(2, sandbox.State.Ledger.Count);
+        // Stopped mid-batch: the rows before the third may or may not be confirmed yet (each worker requests a window
+        // of rows before it confirms them), the rest are not.
+        Assert.True(sandbox.State.Ledger.Count <= 2, $"{sandbox.State.Ledger.Count} rows paid before Ctrl+C");
 
         var rerun = ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", rows, journal);
         Assert.Empty(rerun.Errors);
