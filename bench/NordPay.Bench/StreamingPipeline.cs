@@ -35,7 +35,7 @@ internal sealed class StreamingPipeline : IDisposable
         _running = ps.BeginInvoke(_input, _output);
     }
 
-    public Result Feed(IReadOnlyList<PSObject> rows)
+    public Measurement Feed(IReadOnlyList<PSObject> rows)
     {
         _stamps.Clear();
         _chunkDone.Reset();
@@ -49,7 +49,7 @@ internal sealed class StreamingPipeline : IDisposable
         if (_ps.Streams.Error.Count > 0) throw new InvalidOperationException("A row failed: " + _ps.Streams.Error[0]);
         var latencies = _stamps.Select((stamp, i) => stamp - (i == 0 ? 0 : _stamps[i - 1])).ToList();
         _output.Clear();
-        return new Result(rows.Count, seconds, latencies);
+        return new Measurement(rows.Count, seconds, latencies);
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using NordPay.Hosting;
 using System.Net;
 using NordPay.Security;
 
@@ -34,20 +35,17 @@ public sealed class PowerShellSession : IDisposable
 
     private PowerShellSession(bool interactive, KeyStore? store)
     {
-        Host = new TestPSHost();
-        var state = InitialSessionState.CreateDefault2();
-        _runspace = interactive ? RunspaceFactory.CreateRunspace(Host, state) : RunspaceFactory.CreateRunspace(state);
-        _runspace.Open();
+        _runspace = HostedEngine.OpenRunspace(interactive ? new ModuleHost(UI) : null);
         // Never the developer's own profiles: each session gets an empty store of its own unless a test shares one.
         Store = store ?? new KeyStore(Path.Combine(Path.GetTempPath(), "nordpay-tests", Guid.NewGuid().ToString("N")), new TestKeyProtector());
         NordPay.Session.SessionSettings.UseKeyStore(_runspace, Store);
-        var import = Run("Import-Module -Name $args[0] -ErrorAction Stop", ModuleLayout.ManifestPath);
+        var import = Run(HostedEngine.ImportModule, ModuleLayout.ManifestPath);
         if (import.Terminating != null) throw import.Terminating;
     }
 
-    public TestPSHost Host { get; }
     public KeyStore Store { get; }
-    public TestHostUI UI => Host.TestUI;
+    /// <summary>What the host showed and asked, and the answers it will give.</summary>
+    public TestHostUI UI { get; } = new();
 
     /// <summary>A session with a console-like host that can prompt.</summary>
     public static PowerShellSession Interactive(KeyStore? store = null) => new(interactive: true, store);

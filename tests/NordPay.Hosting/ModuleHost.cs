@@ -1,16 +1,18 @@
 using System.Globalization;
 using System.Management.Automation.Host;
 
-namespace NordPay.Tests.TestHost;
+namespace NordPay.Hosting;
 
-/// <summary>A PowerShell host for tests: records what a console would show and answers prompts from a script.</summary>
-public sealed class TestPSHost : PSHost
+/// <summary>
+/// The PowerShell host of an engine run in-process, in the thread's culture as pwsh runs. What a console would show
+/// and ask goes to <paramref name="ui"/>: the tests' records it and answers from a script, the benchmark's keeps nothing.
+/// </summary>
+public sealed class ModuleHost(PSHostUserInterface ui) : PSHost
 {
     private readonly Guid _id = Guid.NewGuid();
 
-    public TestHostUI TestUI { get; } = new();
-    public override PSHostUserInterface UI => TestUI;
-    public override string Name => "NordPayTestHost";
+    public override PSHostUserInterface UI => ui;
+    public override string Name => "NordPayHost";
     public override Version Version => new(1, 0);
     public override Guid InstanceId => _id;
     public override CultureInfo CurrentCulture => CultureInfo.CurrentCulture;

@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace NordPay.Bench;
+
+/// <summary>The command line: how many rows each part measures, and which part runs (all unless --only names one).</summary>
+internal sealed class Options
+{
+    public int Rows { get; private set; } = 10_000;
+    public int Chunk { get; private set; } = 250;
+    public int WarmUpRows { get; private set; } = 10_000;
+    public int BatchRows { get; private set; } = 2_000;
+    public int ScalingRows { get; private set; } = 160;
+    public int MemoryRows { get; private set; } = 100_000;
+    public int BatchMemoryRows { get; private set; } = 20_000;
+    public string? Only { get; private set; }
+    /// <summary>Run as the cold-import child: import the module once and print how long it took.</summary>
+    public bool ImportChild { get; private set; }
+    /// <summary>The built module folder, when not out/NordPay (given to the cold-import child).</summary>
+    public string? ModuleDirectory { get; private set; }
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--rows": o.Rows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--scaling-rows": o.ScalingRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--memory-rows": o.MemoryRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--batch-memory-rows": o.BatchMemoryRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--chunk": o.Chunk = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--warmup-rows": o.WarmUpRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--batch-rows": o.BatchRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--only": o.Only = args[++i]; break;
+                case "--import-child": o.ImportChild = true; break;
+                case "--module": o.ModuleDirectory = args[++i]; break;
+                default: throw new ArgumentException("Options: --rows N, --chunk N, --warmup-rows N, --batch-rows N, --scaling-rows N, --memory-rows N, --batch-memory-rows N, --only throughput|scaling|import|memory");
+            }
+        }
+        return o;
+    }
+
+    /// <summary>Whether a part runs: all of them unless --only names one.</summary>
+    public bool Runs(string part) => Only == null || Only == part;
+}
