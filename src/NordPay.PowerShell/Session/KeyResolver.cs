@@ -1,8 +1,5 @@
 using System;
-using System.Collections;
-using System.Linq;
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 using System.Net;
 using System.Security;
 using NordPay.Api;
