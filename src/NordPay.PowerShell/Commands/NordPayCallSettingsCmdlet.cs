@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using NordPay.Api;
-using NordPay.Models;
 using NordPay.Session;
 
 namespace NordPay.Commands
