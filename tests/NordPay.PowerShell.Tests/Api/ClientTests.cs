@@ -235,7 +235,8 @@ public class ClientTests
         {
             stop.Cancel();
             listener.Stop();
-            await Assert.ThrowsAnyAsync<Exception>(() => serving);
+            // The fake server ends with the listener, between connections or inside an accept; either way is fine.
+            await Task.WhenAny(serving);
         }
     }
 

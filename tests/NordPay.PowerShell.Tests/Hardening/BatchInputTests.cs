@@ -74,6 +74,29 @@ public class BatchInputTests
         Assert.Equal(0, sandbox.State.PostsReceived);
     }
 
+    [Fact]
+    public void A_0_1_journal_of_a_multiple_withdraw_reads_its_withdrawal_id_as_the_batchs()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var journal = Journals.New();
+        var at = DateTimeOffset.UtcNow.ToString("o");
+        // 0.1 wrote one confirmed entry for the whole multiple withdraw, with the confirm's batch id as withdrawalId.
+        File.WriteAllLines(journal, new[]
+        {
+            $$"""{"event":"planned","at":"{{at}}","ref":"A","row":1,"currency":"USDTBEP20","address":"{{Rows.Evm(1)}}","amount":"5"}""",
+            $$"""{"event":"planned","at":"{{at}}","ref":"B","row":2,"currency":"USDTBEP20","address":"{{Rows.Evm(2)}}","amount":"6"}""",
+            $$"""{"event":"confirmed","at":"{{at}}","refs":["A","B"],"identifier":"{{Guid.NewGuid()}}","multiple":true,"withdrawalId":1,"status":"pending"}""",
+        });
+        var again = ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -UseMultipleWithdraw",
+            new[] { Rows.Referenced("A", "USDTBEP20", Rows.Evm(1), "5"), Rows.Referenced("B", "USDTBEP20", Rows.Evm(2), "6") }, journal);
+        Assert.Empty(again.Errors);
+        var results = again.Objects<NordPayPayoutResult>().ToList();
+        Assert.Equal(2, results.Count);
+        Assert.All(results, r => Assert.Equal(("AlreadyPaid", (long?)null, (long?)1), (r.State, r.WithdrawalId, r.BatchId)));
+        Assert.Equal(0, sandbox.State.PostsReceived);
+    }
+
     // The reference 0.1 derived: a hash of the amount exactly as spelled.
     private static string Legacy(string currency, string address, string amount, int occurrence)
     {
