@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Host;
@@ -96,7 +97,7 @@ namespace NordPay.Commands
                             $"The row has no {string.Join(", ", missing)} column; its columns are {Columns(input)}.", missing[0],
                             recommendedAction: "Name the columns Currency, Address and Amount (or an alias Get-Help shows), with the delimiter the file uses (Import-Csv -Delimiter).");
                 }
-                return InputText.ReadPayout(currency, address, amount is PSObject wrapped ? wrapped.BaseObject : amount);
+                return InputText.ReadPayout(currency, address, amount is PSObject wrapped ? wrapped.BaseObject : amount, CultureInfo.CurrentCulture);
             }
             catch (NordPayException ex)
             {

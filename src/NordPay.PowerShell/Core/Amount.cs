@@ -15,20 +15,20 @@ namespace NordPay.Core
         // Digits, optionally '.' and more digits: no sign, no group separator, no exponent, no symbol.
         private static readonly Regex PlainDecimal = new Regex(@"^[0-9]+(\.[0-9]+)?$", RegexOptions.CultureInvariant);
 
-        // A double holds any decimal of up to 15 significant digits exactly enough to round-trip;
-        // beyond that the digits the user typed may already be lost.
-        private const int MaxExactDoubleDigits = 15;
 
-        /// <summary>Parses an amount given by a user: a string, an integer, a decimal or a double.</summary>
+        /// <summary>
+        /// Parses an amount given by a user: a string, an integer or a decimal (never a floating-point number). The text is
+        /// read invariantly; <paramref name="culture"/>, the user's, only refuses what reads otherwise there ('1.500' in de-DE).
+        /// </summary>
         /// <exception cref="NordPayException">The value is not an exact, positive amount.</exception>
-        public static decimal ParseInput(object? value)
+        public static decimal ParseInput(object? value, CultureInfo? culture = null)
         {
             switch (value)
             {
                 case null:
                     throw Invalid("AmountMissing", "The amount is missing.", "Give the amount as a number such as 12.5.");
                 case string text:
-                    return ParseText(text);
+                    return ParseText(text, culture);
                 case decimal d:
                     return RequirePositive(d, d.ToString(CultureInfo.InvariantCulture));
                 case double d:
@@ -69,7 +69,10 @@ namespace NordPay.Core
         public static bool TryParseServer(string text, out decimal amount) =>
             decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out amount);
 
-        private static decimal ParseText(string raw)
+        // Digits grouped by three after a '.', where the user's culture groups thousands with '.': 1.500 is fifteen hundred there.
+        private static readonly Regex GroupedThousands = new Regex(@"^[1-9][0-9]{0,2}(\.[0-9]{3})+$", RegexOptions.CultureInvariant);
+
+        private static decimal ParseText(string raw, CultureInfo? culture = null)
         {
             var text = raw.Trim();
             if (text.Length == 0)
@@ -79,6 +82,15 @@ namespace NordPay.Core
             if (!PlainDecimal.IsMatch(text))
                 throw Invalid("InvalidAmountFormat", $"'{raw}' is not a valid amount: {Explain(text)}",
                     "Write the amount with digits and '.' as the only decimal separator, for example 1234.56.");
+            if (culture?.NumberFormat.NumberGroupSeparator == "." && GroupedThousands.IsMatch(text))
+            {
+                var grouped = text.Replace(".", string.Empty);
+                var point = text.TrimEnd('0').TrimEnd('.');
+                if (GroupedThousands.IsMatch(point)) point += "0";
+                throw Invalid("AmountAmbiguous",
+                    $"'{raw}' is read with '.' as the decimal point, but in {culture.Name}, where '.' groups thousands, it reads as {grouped}; it is not used.",
+                    $"Write {grouped} if you mean {grouped}, or {point} if you mean {point}: either can only mean one amount.");
+            }
             if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
                 || !SameDigits(text, amount))
                 throw Invalid("AmountPrecisionExceeded",
@@ -87,16 +99,18 @@ namespace NordPay.Core
             return RequirePositive(amount, raw);
         }
 
+        // A double is what PowerShell made of an unquoted number with a point, a JSON number or a calculation: the digits
+        // typed may be gone before the module sees it (2.000000000000000001 arrives as the double 2), so none is used.
         private static decimal ParseDouble(double value)
         {
             if (double.IsNaN(value) || double.IsInfinity(value))
                 throw Invalid("InvalidAmountFormat", $"'{value}' is not a valid amount.", "Give a finite amount.");
             var shortest = value.ToString("R", CultureInfo.InvariantCulture);
-            if (shortest.IndexOfAny(new[] { 'E', 'e' }) >= 0 || SignificantDigits(shortest) > MaxExactDoubleDigits)
-                throw Invalid("AmountPrecisionExceeded",
-                    $"The amount {shortest} arrived as a floating-point number, which cannot carry that many digits exactly.",
-                    "Quote the amount as a string, for example -Amount '0.123456789012345678'.");
-            return ParseText(shortest);
+            if (value <= 0) return RequirePositive(0m, shortest);
+            throw Invalid("AmountIsFloatingPoint",
+                $"The amount {shortest} arrived as a floating-point number (an unquoted -Amount with a point, a JSON number, a calculation), " +
+                "whose digits may not be the ones you wrote; it is not used.",
+                $"Quote the amount, -Amount '{shortest}', or give it as a decimal, {shortest}d.");
         }
 
         private static decimal RequirePositive(decimal amount, string raw)
@@ -112,12 +126,6 @@ namespace NordPay.Core
             var canonical = text.TrimStart('0');
             if (canonical.Length == 0 || canonical[0] == '.') canonical = "0" + canonical;
             return canonical == amount.ToString(CultureInfo.InvariantCulture);
-        }
-
-        private static int SignificantDigits(string text)
-        {
-            var digits = text.Replace("-", string.Empty).Replace(".", string.Empty).Trim('0');
-            return digits.Length;
         }
 
         private static string Explain(string text)

@@ -9,8 +9,9 @@ namespace NordPay.Core
         private const string Fillers = "\u034F\u115F\u1160\u17B4\u17B5\u3164\uFFA0";
 
         /// <summary>Reads a payout row's three fields, or throws the error of the first one that is wrong.</summary>
-        public static (string Currency, string Address, decimal Amount) ReadPayout(string? currency, string? address, object? amount) =>
-            (RequireToken(currency, "Currency"), RequireToken(address, "Address"), Amount.ParseInput(amount));
+        public static (string Currency, string Address, decimal Amount) ReadPayout(string? currency, string? address, object? amount,
+            System.Globalization.CultureInfo? culture = null) =>
+            (RequireToken(currency, "Currency"), RequireToken(address, "Address"), Amount.ParseInput(amount, culture));
 
         /// <summary>Returns the value without surrounding blanks; refuses empty values and blank, control or invisible characters inside.</summary>
         public static string RequireToken(string? value, string field)

@@ -75,25 +75,58 @@ public class AmountTests
     [Fact]
     public void Numbers_are_accepted_when_they_carry_the_value_exactly()
     {
-        Assert.Equal("12.5", Amount.Format(Amount.ParseInput(12.5d)));
-        Assert.Equal("0.1", Amount.Format(Amount.ParseInput(0.1d)));
         Assert.Equal("100", Amount.Format(Amount.ParseInput(100)));
         Assert.Equal("100", Amount.Format(Amount.ParseInput(100L)));
         Assert.Equal("1.50", Amount.Format(Amount.ParseInput(1.50m)));
         Assert.Equal("0.123456789012345678", Amount.Format(Amount.ParseInput(0.123456789012345678m)));
     }
 
-    [Fact]
-    public void Doubles_that_lost_digits_are_refused_not_rounded()
+    [Theory]
+    // What PowerShell makes of an unquoted -Amount, a JSON number or a calculation: the typed digits may already be gone.
+    [InlineData(2.000000000000000001d)]
+    [InlineData(12.5d)]
+    [InlineData(0.1d)]
+    [InlineData(0.123456789012345678d)]
+    [InlineData(1e-7d)]
+    [InlineData(1e17d)]
+    [InlineData(5d)]
+    public void Floating_point_amounts_are_refused_not_rounded(double value)
     {
-        // The literal 0.123456789012345678 becomes the double 0.12345678901234568.
-        var error = Assert.Throws<NordPayException>(() => Amount.ParseInput(0.123456789012345678d));
-        Assert.Equal("AmountPrecisionExceeded", error.ErrorId);
+        var error = Assert.Throws<NordPayException>(() => Amount.ParseInput(value));
+        Assert.Equal("AmountIsFloatingPoint", error.ErrorId);
         Assert.Contains("Quote the amount", error.RecommendedAction);
-        Assert.Equal("AmountPrecisionExceeded", Assert.Throws<NordPayException>(() => Amount.ParseInput(1e-7d)).ErrorId);
+        Assert.Equal("AmountIsFloatingPoint", Assert.Throws<NordPayException>(() => Amount.ParseInput((float)value)).ErrorId);
+    }
+
+    [Fact]
+    public void Floating_point_values_that_are_no_amount_at_all_say_so()
+    {
         Assert.Equal("InvalidAmountFormat", Assert.Throws<NordPayException>(() => Amount.ParseInput(double.NaN)).ErrorId);
         Assert.Equal("AmountNotPositive", Assert.Throws<NordPayException>(() => Amount.ParseInput(-2.5d)).ErrorId);
         Assert.Equal("AmountNotPositive", Assert.Throws<NordPayException>(() => Amount.ParseInput(0)).ErrorId);
+    }
+
+    [Theory]
+    [InlineData("de-DE", "1.500", "1500", "1.5")]
+    [InlineData("de-DE", "12.345", "12345", "12.3450")]
+    [InlineData("nl-NL", "250.125", "250125", "250.1250")]
+    public void A_text_that_means_another_amount_in_the_users_culture_is_refused(string culture, string text, string grouped, string point)
+    {
+        var error = Assert.Throws<NordPayException>(() => Amount.ParseInput(text, new System.Globalization.CultureInfo(culture)));
+        Assert.Equal("AmountAmbiguous", error.ErrorId);
+        Assert.Contains($"reads as {grouped}", error.Message);
+        Assert.Contains($"or {point} if you mean", error.RecommendedAction);
+    }
+
+    [Theory]
+    [InlineData("de-DE", "0.500")]
+    [InlineData("de-DE", "1.5")]
+    [InlineData("de-DE", "1.5000")]
+    [InlineData("en-US", "1.500")]
+    [InlineData("fr-FR", "1.500")]
+    public void A_text_that_can_mean_one_amount_in_the_users_culture_is_read_as_written(string culture, string text)
+    {
+        Assert.Equal(text, Amount.Format(Amount.ParseInput(text, new System.Globalization.CultureInfo(culture))));
     }
 
     [Fact]
