@@ -49,8 +49,11 @@ namespace NordPay.Api
         /// <summary>Maps an HTTP answer that is not a success, or an envelope with success=false.</summary>
         public static NordPayException FromResponse(int status, string body, Redactor redactor)
         {
-            var (detail, validation) = ReadDetail(body);
+            // Redacted before it is cut to a snippet (a key across the cut would no longer be recognised), and again once
+            // parsed (JSON escapes decoded); the field names too, which come from NordPay's answer.
+            var (detail, parsed) = ReadDetail(redactor.Redact(body));
             detail = redactor.Redact(detail);
+            var validation = parsed.Select(v => (Location: redactor.Redact(v.Location), Message: redactor.Redact(v.Message))).ToList();
             var text = detail.Length == 0 ? "(no detail)" : detail;
             var prefix = $"NordPay answered HTTP {status}: ";
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Net;
 using System.Security;
 using NordPay.Core;
@@ -16,7 +17,7 @@ namespace NordPay.Api
         public NordPayConnection(Uri baseUri, SecureString apiKey)
         {
             BaseUri = NormalizeBaseUri(baseUri);
-            ApiKey = apiKey;
+            ApiKey = NormalizeKey(apiKey);
         }
 
         public Uri BaseUri { get; }
@@ -38,6 +39,24 @@ namespace NordPay.Api
                     "BaseUri", recommendedAction: "Use https.");
             var text = uri.GetLeftPart(UriPartial.Path);
             return new Uri(text.EndsWith("/", StringComparison.Ordinal) ? text : text + "/");
+        }
+
+        /// <summary>
+        /// A key as it goes in the header: outer blanks (the newline of a key read from a file) trimmed; a blank, control or
+        /// non-ASCII character inside refused, since the header would not carry what the redactor knows to mask.
+        /// </summary>
+        public static SecureString NormalizeKey(SecureString key)
+        {
+            var text = new NetworkCredential(string.Empty, key).Password;
+            var trimmed = text.Trim();
+            if (trimmed.Any(c => c < '!' || c > '~'))
+                throw new NordPayException("InvalidApiKey", ErrorKind.InvalidArgument,
+                    "The API key holds a blank, a control character or a non-ASCII character; it is not used.", "ApiKey",
+                    recommendedAction: "Copy the key from the NordPay panel again.");
+            if (trimmed.Length == text.Length) return key;
+            var normalized = new NetworkCredential(string.Empty, trimmed).SecurePassword;
+            normalized.MakeReadOnly();
+            return normalized;
         }
 
         internal string RevealKey() => new NetworkCredential(string.Empty, ApiKey).Password;

@@ -60,9 +60,14 @@ namespace NordPay.Commands
             Uri baseUri;
             try
             {
-                if (ApiKey != null && ApiKey.Length == 0)
-                    throw new NordPayException("ApiKeyEmpty", ErrorKind.InvalidArgument, "The API key is empty.", "ApiKey",
-                        recommendedAction: "Paste the key from the NordPay panel.");
+                if (ApiKey != null)
+                {
+                    // Checked and trimmed before it is kept anywhere: what is stored is what the header will carry.
+                    ApiKey = NordPayConnection.NormalizeKey(ApiKey);
+                    if (ApiKey.Length == 0)
+                        throw new NordPayException("ApiKeyEmpty", ErrorKind.InvalidArgument, "The API key is empty.", "ApiKey",
+                            recommendedAction: "Paste the key from the NordPay panel.");
+                }
                 if (vault && scope == NordPayKeyScope.Process)
                     throw new NordPayException("VaultNeedsCurrentUserScope", ErrorKind.InvalidArgument,
                         "-Vault and -SecretName persist a reference for the current user: use them with -Scope CurrentUser.", "Scope");
