@@ -11,7 +11,7 @@ namespace NordPay.Commands
 {
     /// <summary>
     /// Sets a profile's payout policy, for this session (-Scope Process, the default) or persisted for the current user:
-    /// a currency's limits per payout, per run and per day (one currency per call, or one per piped row), and an
+    /// a currency's limits per payout, per run and per day (one currency per call, or one per piped row), or an
     /// address book imported from a CSV file. Each change is confirmed: ConfirmImpact High.
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "NordPayPolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = LimitSet)]
@@ -43,7 +43,6 @@ namespace NordPay.Commands
         public object? MaxPerDay { get; set; }
 
         /// <summary>A CSV file of Currency, Address and Label, resolved as PowerShell resolves paths and imported whole.</summary>
-        [Parameter(ParameterSetName = LimitSet)]
         [Parameter(Mandatory = true, ParameterSetName = AddressBookSet)]
         [ValidateNotNullOrEmpty]
         public string? AddressBook { get; set; }
