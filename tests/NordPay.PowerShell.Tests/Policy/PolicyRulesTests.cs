@@ -79,6 +79,9 @@ public class PolicyRulesTests
         Assert.Equal(new[] { "PolicyRunLimitExceeded", "PolicyDayLimitExceeded" }, problems.Select(p => p.ErrorId));
         Assert.Equal("The 4 rows to pay in USDTTRC20 total 0.4; with the 0.15 USDTTRC20 of 2 withdrawal(s) NordPay's history shows on 2026-03-02 " +
                      "(UTC, NordPay's clock; cancelled ones not counted) that is 0.55, more than the 0.5 policy " + Tenths.Name + " allows per day.", problems[1].Message);
-        Assert.Empty(PolicyRules.CheckBatch(Tenths, new Dictionary<string, (int, decimal)> { ["USDTTRC20"] = (3, 0.3m) }, new Dictionary<string, DayTotal>()));
+        var within = new Dictionary<string, (int, decimal)> { ["USDTTRC20"] = (3, 0.3m) };
+        Assert.Empty(PolicyRules.CheckBatch(Tenths, within, new Dictionary<string, DayTotal> { ["USDTTRC20"] = new(NothingYet.Day, 0.2m, 1) }));
+        // A day limit is never skipped for want of the day's total.
+        Assert.Throws<InvalidOperationException>(() => PolicyRules.CheckBatch(Tenths, within, new Dictionary<string, DayTotal>()).ToList());
     }
 }
