@@ -20,6 +20,9 @@ BeforeDiscovery {
         @{ Type = 'NordPayApiKeyInfo'; WholeAt120 = 0 }
         @{ Type = 'NordPayConfiguration'; WholeAt120 = 0 }
         @{ Type = 'NordPayAddressCheck'; WholeAt120 = 62 }
+        @{ Type = 'NordPayPolicy'; WholeAt120 = 0 }
+        @{ Type = 'NordPayCurrencyLimit'; WholeAt120 = 0 }
+        @{ Type = 'NordPayAddressBookEntry'; WholeAt120 = 62 }
     )
 }
 
@@ -52,6 +55,18 @@ BeforeAll {
         NordPayConfiguration = @(Get-NordPayConfiguration)
         NordPayAddressCheck = @($rows | Test-NordPayAddress)
     }
+
+    # A policy with the longest limits and an address book of every address shape, set after the payouts above.
+    $book = [IO.Path]::Combine((New-TestFolder), 'addresses.csv')
+    $rows | Select-Object Currency, Address, @{ Name = 'Label'; Expression = { "payee of $($_.Currency) with a long label" } } | Export-Csv $book
+    foreach ($currency in 'USDTBEP20', 'USDTTRC20', 'BTC') {
+        Set-NordPayPolicy -Currency $currency -MaxPerPayout '12345.123456789012345678' -MaxPerRun '1234567890.123456789012345678' -MaxPerDay '9876543210.123456789012345678' -Confirm:$false
+    }
+    Set-NordPayPolicy -AddressBook $book -Confirm:$false
+    $objects.NordPayPolicy = @(Get-NordPayPolicy)
+    $objects.NordPayCurrencyLimit = @($objects.NordPayPolicy[0].Limits)
+    $objects.NordPayAddressBookEntry = @($objects.NordPayPolicy[0].AddressBook)
+    Remove-NordPayPolicy -Confirm:$false
 
     function Get-Rendered($Objects, [string] $Format, [int] $Width) {
         ($Objects | & $Format | Out-String -Width $Width) -split "`r?`n"

@@ -20,6 +20,10 @@ function ConvertTo-ExactDecimal([string] $Text) { [decimal]::Parse($Text, [cultu
 # Scratch folders of one test file, all under one root that Remove-TestFolder deletes (in the file's AfterAll).
 $TestRoot = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'nordpay-pester', [guid]::NewGuid().ToString('N'))
 
+# The persisted profiles and policies this process reads: a folder of the suite's own, never the developer's (every
+# paying call reads the persisted policy of its profile). Child processes get their own (New-ChildEnvironment).
+$env:NORDPAY_CONFIG_DIR = [IO.Path]::Combine($TestRoot, 'nordpay-config')
+
 function New-TestFolder {
     $folder = [IO.Path]::Combine($TestRoot, [guid]::NewGuid().ToString('N'))
     $null = [IO.Directory]::CreateDirectory($folder)

@@ -19,7 +19,7 @@ namespace NordPay.Api
         private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
 
         // With no Date header ever seen, how far the server's clock may be from ours.
-        private static readonly TimeSpan UnknownClockSkew = TimeSpan.FromMinutes(2);
+        internal static readonly TimeSpan UnknownClockSkew = TimeSpan.FromMinutes(2);
 
         private readonly MerchantState _merchant;
         private readonly Func<string, int, int, CancellationToken, Task<IReadOnlyList<NordPayWithdrawal>>> _page;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using NordPay.Core;
 using NordPay.Models;
+using NordPay.Policy;
 
 namespace NordPay.Batch
 {
@@ -19,8 +20,9 @@ namespace NordPay.Batch
 
     /// <summary>
     /// The plan of a run, built row by row in input order before anything is paid: each row classified once against the
-    /// journal and NordPay's currency list, the problems of the batch as a whole (a reference on two rows, a reference the
-    /// journal knows with other details, a currency's total over its balance), and the totals the confirmation shows.
+    /// journal, NordPay's currency list and the policy, the problems of the batch as a whole (a reference on two rows, a
+    /// reference the journal knows with other details, a currency's total over its balance or the policy's limits), and
+    /// the totals the confirmation shows.
     /// Only one stage per row stays in memory.
     /// </summary>
     public sealed class BatchPlan
@@ -29,6 +31,7 @@ namespace NordPay.Batch
         private readonly IReadOnlyDictionary<string, NordPayCurrency> _currencies;
         private readonly IReadOnlyDictionary<string, decimal> _balances;
         private readonly RowIntake _intake;
+        private readonly NordPayPolicy? _policy;
         private readonly List<RowStage> _stages = new List<RowStage>();
         private readonly Dictionary<string, (int Rows, decimal Total)> _totals = new Dictionary<string, (int, decimal)>(StringComparer.Ordinal);
         private readonly HashSet<ulong> _addresses = new HashSet<ulong>();
@@ -38,12 +41,13 @@ namespace NordPay.Batch
 
         /// <param name="intake">The intake that identified every row of the input, all of them before the first is added here.</param>
         public BatchPlan(IReadOnlyDictionary<string, RowRecord> records, IReadOnlyDictionary<string, NordPayCurrency> currencies,
-            IReadOnlyDictionary<string, decimal> balances, RowIntake intake)
+            IReadOnlyDictionary<string, decimal> balances, RowIntake intake, NordPayPolicy? policy = null)
         {
             _records = records;
             _currencies = currencies;
             _balances = balances;
             _intake = intake;
+            _policy = policy;
         }
 
         /// <summary>Rows an earlier run confirmed with no known outcome, with what the journal says of them.</summary>
@@ -67,7 +71,7 @@ namespace NordPay.Batch
             RowCheck? check = null;
             var stage = record?.State == PayoutState.Confirmed ? RowStage.AlreadyPaid
                 : record is { State: PayoutState.ConfirmSending or PayoutState.InDoubt } ? RowStage.InDoubt
-                : (check = Preflight.CheckRow(row, _currencies)).Problem != null ? RowStage.Invalid
+                : (check = Check(row)).Problem != null ? RowStage.Invalid
                 : RowStage.ToPay;
             if (stage == RowStage.InDoubt)
             {
@@ -91,14 +95,20 @@ namespace NordPay.Batch
         public NordPayException? Settle(PayoutRow row, bool paid)
         {
             var index = _inDoubtIndex[row.Reference];
-            var problem = paid ? null : Preflight.CheckRow(row, _currencies).Problem;
+            var problem = paid ? null : Check(row).Problem;
             _stages[index] = paid ? RowStage.AlreadyPaid : problem != null ? RowStage.Invalid : RowStage.ToPay;
             if (_stages[index] == RowStage.ToPay) Count(row);
             return problem;
         }
 
-        /// <summary>The problems of the batch as a whole, which stop it before anything is paid.</summary>
-        public IReadOnlyList<NordPayException> Problems()
+        /// <summary>The currencies of the rows to pay, and of those in doubt, which a settlement may add.</summary>
+        public IEnumerable<string> Currencies => _totals.Keys.Concat(InDoubt.Select(r => r.Row.Currency)).Distinct(StringComparer.Ordinal);
+
+        /// <summary>
+        /// The problems of the batch as a whole, which stop it before anything is paid; under a policy, <paramref name="days"/>
+        /// holds what each currency with a day limit already paid today.
+        /// </summary>
+        public IReadOnlyList<NordPayException> Problems(IReadOnlyDictionary<string, DayTotal>? days = null)
         {
             var problems = new List<NordPayException>(_conflicts);
             foreach (var repeated in _rowsByRepeatedReference.Where(d => d.Value.Count > 1))
@@ -106,6 +116,7 @@ namespace NordPay.Batch
                     $"Reference '{repeated.Key}' is on rows {string.Join(", ", repeated.Value)}; each payout needs its own.", "Reference",
                     recommendedAction: "Give each row its own reference."));
             problems.AddRange(Preflight.CheckTotals(_totals, _balances));
+            if (_policy != null) problems.AddRange(PolicyRules.CheckBatch(_policy, _totals, days ?? new Dictionary<string, DayTotal>()));
             return problems;
         }
 
@@ -115,7 +126,15 @@ namespace NordPay.Batch
             var byCurrency = _totals.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t =>
                 $"{Amount.Format(t.Value.Total)} {t.Key} (balance {(_balances.TryGetValue(t.Key, out var b) ? Amount.Format(b) : "unknown")})");
             var doubt = InDoubt.Count > 0 ? $"; {InDoubt.Count} in doubt, not paid" : string.Empty;
-            return $"{ToPay} payouts to {_addresses.Count} addresses: {string.Join(", ", byCurrency)}; {alreadyPaid} already paid{doubt}; journal {journalPath}";
+            return $"{ToPay} payouts to {_addresses.Count} addresses: {string.Join(", ", byCurrency)}; {alreadyPaid} already paid{doubt}; " +
+                   $"policy {_policy?.Name ?? "none"}; journal {journalPath}";
+        }
+
+        // NordPay's rules first (currency, amount, address), then the policy's for the payout itself.
+        private RowCheck Check(PayoutRow row)
+        {
+            var check = Preflight.CheckRow(row, _currencies);
+            return check.Problem != null || _policy == null ? check : check with { Problem = PolicyRules.CheckPayout(_policy, row.Currency, row.Address, row.Amount) };
         }
 
         private void Count(PayoutRow row)

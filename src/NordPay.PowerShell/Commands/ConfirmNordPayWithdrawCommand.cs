@@ -1,14 +1,17 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using NordPay.Api;
 using NordPay.Core;
 using NordPay.Models;
+using NordPay.Policy;
 
 namespace NordPay.Commands
 {
     /// <summary>
     /// Step two of a payout: confirms withdraw requests, which queues them for the merchant's admin approval.
-    /// Irreversible, so it prompts unless -Force or -Confirm:$false is given.
+    /// Irreversible, so it prompts unless -Force or -Confirm:$false is given; under a policy, only piped requests,
+    /// whose currency, address and amount can be checked against it.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Confirm, "NordPayWithdraw", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
         DefaultParameterSetName = InputObjectSet)]
@@ -46,6 +49,7 @@ namespace NordPay.Commands
             {
                 identifier = request?.Identifier ?? ParseIdentifier(Identifier);
                 RequireConfirmable(identifier, request);
+                if (request == null && AppliedPolicy is { } policy) throw PolicyRules.NeedsRequest(policy, identifier);
             }
             catch (NordPayException ex)
             {
@@ -55,7 +59,18 @@ namespace NordPay.Commands
 
             var target = request?.ToString() ?? $"withdraw request {identifier}";
             var prompt = request == null ? target : $"{target}: {FeeAndReceived(request)}";
-            if (!ShouldProceed(prompt, "Confirm NordPay withdrawal (queues the payout for admin approval)", Force)) return;
+            const string action = "Confirm NordPay withdrawal (queues the payout for admin approval)";
+            try
+            {
+                // The confirm is what pays: a piped request is checked against the policy again, here.
+                if (!(request == null ? ShouldProceed(prompt, action, Force) : ProceedWithinPolicy(request.Currency, request.Address, request.Amount, prompt, action, Force)))
+                    return;
+            }
+            catch (NordPayException ex)
+            {
+                WriteRowError(ex, row, $" ({target})");
+                return;
+            }
 
             _sent.Add(identifier);
             try
@@ -66,6 +81,8 @@ namespace NordPay.Commands
             }
             catch (NordPayException ex)
             {
+                // Only a payout proved not made leaves the run's totals; one that may have been made still counts.
+                if (request != null && ConfirmEvidence.ProvesNotPaid(ex)) PolicyRun?.Release(request.Currency, request.Amount);
                 WriteRowError(ex, row, $" ({target})");
             }
         }

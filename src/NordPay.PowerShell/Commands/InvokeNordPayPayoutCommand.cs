@@ -10,6 +10,7 @@ using NordPay.Core;
 using NordPay.Models;
 using NordPay.Module;
 using NordPay.Pipeline;
+using NordPay.Policy;
 using NordPay.Security;
 using NordPay.Session;
 
@@ -122,7 +123,7 @@ namespace NordPay.Commands
                 journal?.Dispose();
                 _spill.Dispose();
             }
-            if (!whatIf) WriteObject(_tally.Summary(journalPath, Row, clock.Elapsed));
+            if (!whatIf) WriteObject(_tally.Summary(journalPath, Row, clock.Elapsed, AppliedPolicy?.Name));
         }
 
         // The row's own reference, or "" when it has none; null (with the row's error written) when it cannot be one.
@@ -138,6 +139,7 @@ namespace NordPay.Commands
 
         private void Run(Journal? journal, string journalPath, Dictionary<string, RowRecord> records, bool whatIf)
         {
+            var policy = AppliedPolicy;
             IReadOnlyDictionary<string, NordPayCurrency> currencies = new Dictionary<string, NordPayCurrency>();
             IReadOnlyDictionary<string, decimal> balances = new Dictionary<string, decimal>();
             if (_spill.Count > 0)
@@ -149,7 +151,7 @@ namespace NordPay.Commands
             }
 
             // First pass: each row classified once; bad rows are reported and left out, problems of the batch gathered.
-            var plan = new BatchPlan(records, currencies, balances, _intake);
+            var plan = new BatchPlan(records, currencies, balances, _intake, policy);
             foreach (var row in _spill.Read())
             {
                 var (stage, check) = plan.Add(row);
@@ -158,12 +160,8 @@ namespace NordPay.Commands
                 _tally.CountFailed();
                 WriteRowError(check!.Problem!, row.Source, $" ({row})", row.Row);
             }
-            var problems = plan.Problems();
-            foreach (var problem in problems) WriteRowError(problem, journalPath, string.Empty, 0);
-            if (problems.Count > 0)
-                throw new NordPayException("PreflightFailed", ErrorKind.InvalidOperation,
-                    $"The batch has {problems.Count} problem(s) that concern it as a whole (see the errors above); nothing was paid.", null,
-                    recommendedAction: "Correct the file and run the batch again with the same journal.");
+            var days = ReadDays(policy, plan);
+            StopOnProblems(plan.Problems(days), journalPath);
 
             if (whatIf)
             {
@@ -177,6 +175,8 @@ namespace NordPay.Commands
             var client = Client;
             PayoutEngine.Remember(client, records.Values);
             var settled = Settle(journal!, plan);
+            // Rows settled as not paid are paid now: the batch's totals are checked again with them.
+            if (settled.Count > 0) StopOnProblems(plan.Problems(days), journalPath);
             var resolved = new HashSet<string>(StringComparer.Ordinal);
             foreach (var group in plan.InDoubt.Where(r => !settled.Contains(r.Row.Reference)).GroupBy(r => r.Record.Identifier))
             {
@@ -243,6 +243,25 @@ namespace NordPay.Commands
             if (go) journal!.Append(new JournalEntry(JournalEvent.RunFinished, DateTimeOffset.UtcNow) { Run = run, Message = _tally.ToString() });
         }
 
+        private void StopOnProblems(IReadOnlyList<NordPayException> problems, string journalPath)
+        {
+            foreach (var problem in problems) WriteRowError(problem, journalPath, string.Empty, 0);
+            if (problems.Count > 0)
+                throw new NordPayException("PreflightFailed", ErrorKind.InvalidOperation,
+                    $"The batch has {problems.Count} problem(s) that concern it as a whole (see the errors above); nothing was paid.", null,
+                    recommendedAction: "Correct the file and run the batch again with the same journal.");
+        }
+
+        // What each currency whose day the policy limits already paid today, from the withdraw history (under -WhatIf too).
+        private Dictionary<string, DayTotal> ReadDays(NordPayPolicy? policy, BatchPlan plan)
+        {
+            var days = new Dictionary<string, DayTotal>(StringComparer.Ordinal);
+            if (policy == null) return days;
+            foreach (var currency in plan.Currencies.Where(c => PolicyRules.LimitsDay(policy, c)).ToList())
+                days[currency] = Await(token => PaidToday.ReadAsync(Client, currency, token));
+            return days;
+        }
+
         // Settles the rows in doubt the operator checked; returns their references.
         private HashSet<string> Settle(Journal journal, BatchPlan plan)
         {
@@ -299,7 +318,7 @@ namespace NordPay.Commands
 
         private void Audit(string outcome, PayoutRow row, Guid? identifier, long? withdrawalId, string? errorId) =>
             WriteInformation(new NordPayAuditRecord(outcome, row.Reference, row.Currency, row.Address, row.Amount, identifier, withdrawalId,
-                KeyInfo?.KeyHint ?? Security.Redactor.Mask, errorId), new[] { "NordPay.Audit", "NordPay.Payout." + outcome });
+                KeyInfo?.KeyHint ?? Security.Redactor.Mask, errorId, AppliedPolicy?.Name), new[] { "NordPay.Audit", "NordPay.Payout." + outcome });
 
         private static string Target(PayoutRow row) => $"{Core.Amount.Format(row.Amount)} {row.Currency} to {row.Address} (row {row.Row}, {row.Reference})";
     }

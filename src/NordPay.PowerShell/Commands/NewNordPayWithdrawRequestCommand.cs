@@ -5,8 +5,8 @@ using NordPay.Models;
 namespace NordPay.Commands
 {
     /// <summary>
-    /// Step one of a payout: checks the address for the currency's network, asks NordPay for a withdraw request and
-    /// emits it with its fee and expiry.
+    /// Step one of a payout: checks the address for the currency's network and the payout against the profile's policy,
+    /// asks NordPay for a withdraw request and emits it with its fee and expiry.
     /// </summary>
     [Cmdlet(VerbsCommon.New, "NordPayWithdrawRequest", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(NordPayWithdrawRequest))]
@@ -34,20 +34,26 @@ namespace NordPay.Commands
             if (_verbose ??= Wants("Verbose", "VerbosePreference"))
                 WriteVerbose($"Row {Row}: amount read exactly as {Core.Amount.Format(amount)} from '{Amount}'.");
 
+            var requesting = false;
             try
             {
-                // The address is checked before anything is sent; -WhatIf sends nothing, not even the read of the currency list.
+                // The address is checked before anything is sent; -WhatIf does not even read the currency list (only a policy's day
+                // limit reads the withdraw history, under -WhatIf too).
                 if (!WhatIfRequested())
                 {
                     var check = CheckAddress(currency, address);
                     if (!check.Valid) throw check.ToError();
                     NoteAddress(check, Row);
                 }
-                if (!ShouldProceed(target, "Create NordPay withdraw request", force: false)) return;
+                // Checked here as well as at the confirm, which is what pays: a payout over a limit gets no request.
+                if (!ProceedWithinPolicy(currency, address, amount, target, "Create NordPay withdraw request", force: false)) return;
+                requesting = true;
                 WriteObject(Await(token => Client.RequestWithdrawAsync(currency, address, amount, token)));
             }
             catch (NordPayException ex)
             {
+                // A request that failed pays nothing, and counts toward no limit.
+                if (requesting) PolicyRun?.Release(currency, amount);
                 WriteRowError(ex, row, $" ({target})");
             }
         }

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using NordPay.Api;
 using NordPay.Core;
 using NordPay.Models;
+using NordPay.Policy;
 using NordPay.Security;
 using NordPay.Session;
 
@@ -21,6 +22,9 @@ namespace NordPay.Commands
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly ConcurrentQueue<(LogLevel Level, string Text)> _log = new ConcurrentQueue<(LogLevel, string)>();
         private NordPayClient? _client;
+        private bool _policyResolved;
+        private NordPayPolicy? _policy;
+        private PolicyRun? _policyRun;
 
         /// <summary>The key for this call only; it wins over the session, the environment and persisted profiles.</summary>
         [Parameter]
@@ -93,6 +97,45 @@ namespace NordPay.Commands
                     SessionSettings.Merchant(connection));
                 return _client;
             }
+        }
+
+        /// <summary>The payout policy of this call's profile, read once (one that cannot be read stops the call); null when there is none.</summary>
+        protected NordPayPolicy? AppliedPolicy
+        {
+            get
+            {
+                if (_policyResolved) return _policy;
+                _policyResolved = true;
+                try
+                {
+                    _policy = SessionSettings.ApplyingPolicy(Profile ?? SessionSettings.DefaultProfile);
+                }
+                catch (NordPayException ex)
+                {
+                    throw Terminating(ex, Profile);
+                }
+                if (_policy != null)
+                    WriteVerbose($"Policy {_policy.Name} applies: {(_policy.Limits.Count == 0 ? "no currency may be paid" : string.Join("; ", _policy.Limits))}"
+                                 + (_policy.AddressBook == null ? "; any address." : $"; only the {_policy.AddressBook.Count} addresses of its address book."));
+                return _policy;
+            }
+        }
+
+        /// <summary>The policy applied row by row, as the two-step cmdlets pay; null when there is none.</summary>
+        protected PolicyRun? PolicyRun =>
+            _policyRun ??= AppliedPolicy is { } policy ? new PolicyRun(policy, currency => Await(token => PaidToday.ReadAsync(Client, currency, token))) : null;
+
+        /// <summary>
+        /// Admits a payout under the policy, which throws the rule it breaks (under -WhatIf too, whatever -Force says), then
+        /// asks ShouldProcess. A payout not approved leaves the run's totals as they were, except under -WhatIf, which goes
+        /// on counting as if it were paid, so that it shows every later payout a limit would stop.
+        /// </summary>
+        protected bool ProceedWithinPolicy(string currency, string address, decimal amount, string target, string action, bool force)
+        {
+            PolicyRun?.Admit(currency, address, amount);
+            if (ShouldProceed(target, action, force)) return true;
+            if (!WhatIfRequested()) PolicyRun?.Release(currency, amount);
+            return false;
         }
 
         /// <summary>Whether a stream is shown (by -Verbose/-Debug, or the preference variable): unseen lines are not built.</summary>

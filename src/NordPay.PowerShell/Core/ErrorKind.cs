@@ -20,5 +20,6 @@ namespace NordPay.Core
         ProtocolError,
         ConnectionError,
         OperationTimeout,
+        SecurityError,
     }
 }

@@ -7,7 +7,7 @@ namespace NordPay.Models
     public sealed record NordPayAuditRecord
     {
         public NordPayAuditRecord(string @event, string reference, string currency, string address, decimal amount, Guid? identifier,
-            long? withdrawalId, string keyHint, string? errorId)
+            long? withdrawalId, string keyHint, string? errorId, string? policy = null)
         {
             Event = @event;
             Reference = reference;
@@ -18,6 +18,7 @@ namespace NordPay.Models
             WithdrawalId = withdrawalId;
             KeyHint = keyHint;
             ErrorId = errorId;
+            Policy = policy;
             User = Environment.UserName;
             Machine = Environment.MachineName;
             At = DateTimeOffset.UtcNow;
@@ -32,6 +33,8 @@ namespace NordPay.Models
         public long? WithdrawalId { get; }
         public string KeyHint { get; }
         public string? ErrorId { get; }
+        /// <summary>The name of the policy the payout obeyed; null when none applied.</summary>
+        public string? Policy { get; }
         public string User { get; }
         public string Machine { get; }
         public DateTimeOffset At { get; }

@@ -3,11 +3,11 @@ using System.Collections.Generic;
 
 namespace NordPay.Models
 {
-    /// <summary>The end of a batch run, for a scheduled job to check: counts by outcome and the totals paid per currency.</summary>
+    /// <summary>The end of a batch run, for a scheduled job to check: counts by outcome, the totals paid per currency, and the policy obeyed.</summary>
     public sealed record NordPayPayoutSummary
     {
         public NordPayPayoutSummary(string journalPath, int rows, int paid, int alreadyPaid, int failed, int inDoubt,
-            IReadOnlyDictionary<string, decimal> paidByCurrency, TimeSpan duration)
+            IReadOnlyDictionary<string, decimal> paidByCurrency, TimeSpan duration, string? policy = null)
         {
             JournalPath = journalPath;
             Rows = rows;
@@ -17,6 +17,7 @@ namespace NordPay.Models
             InDoubt = inDoubt;
             PaidByCurrency = paidByCurrency;
             Duration = duration;
+            Policy = policy;
         }
 
         public string JournalPath { get; }
@@ -32,6 +33,8 @@ namespace NordPay.Models
         /// <summary>What this run paid, per currency.</summary>
         public IReadOnlyDictionary<string, decimal> PaidByCurrency { get; }
         public TimeSpan Duration { get; }
+        /// <summary>The name of the policy the run obeyed (profile, scope and fingerprint of its rules); null when none applied.</summary>
+        public string? Policy { get; }
 
         /// <summary>True when every row is paid, now or before.</summary>
         public bool Complete => Failed == 0 && InDoubt == 0 && Paid + AlreadyPaid == Rows;

@@ -92,7 +92,7 @@ namespace NordPay.Security
         {
             EnsureDirectory();
             var file = KeyFileName(name);
-            WriteOwnerOnly(Path.Combine(Directory, file), KeyFileText(name, Reveal(key)));
+            PrivateFiles.Write(Path.Combine(Directory, file), Encoding.UTF8.GetBytes(KeyFileText(name, Reveal(key))));
             return Save(new PersistedProfile(name, baseUri, KeyStorage.PlainTextFile, Redactor.Hint(Reveal(key)), DateTimeOffset.Now) { KeyFile = file });
         }
 
@@ -279,17 +279,6 @@ namespace NordPay.Security
         private void EnsureDirectory()
         {
             if (!System.IO.Directory.Exists(Directory)) PrivateFiles.Folder(Directory);
-        }
-
-        // The file is made owner-only while still empty, so the key is never readable by others.
-        private static void WriteOwnerOnly(string path, string content)
-        {
-            if (File.Exists(path)) File.Delete(path);
-            using (File.Create(path))
-            {
-            }
-            PrivateFiles.File(path);
-            File.WriteAllText(path, content);
         }
 
         // A readable part, which alone is not unique (test.box and test_box), then a hash of the exact name, which is.

@@ -21,6 +21,22 @@ namespace NordPay.Security
         /// <summary>Makes a file owner-only; call it while the file is still empty.</summary>
         public static void File(string path) => Restrict(path, directory: false);
 
+        /// <summary>
+        /// Writes a file only its owner can open: a temporary file, made owner-only while still empty, then renamed over
+        /// it, so the content is never readable by others and a crash never leaves half a file.
+        /// </summary>
+        public static void Write(string path, byte[] content)
+        {
+            var temporary = path + ".tmp";
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                File(temporary);
+                stream.Write(content, 0, content.Length);
+            }
+            if (System.IO.File.Exists(path)) System.IO.File.Replace(temporary, path, null);
+            else System.IO.File.Move(temporary, path);
+        }
+
         private static void Restrict(string path, bool directory)
         {
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return;

@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Security;
 using NordPay.Api;
 using NordPay.Models;
+using NordPay.Policy;
 using NordPay.Security;
 
 namespace NordPay.Session
@@ -37,6 +38,7 @@ namespace NordPay.Session
             public KeyStore? Store { get; set; }
             public IReadOnlyList<NordPayCurrency>? Currencies { get; set; }
             public Dictionary<string, MerchantState> Merchants { get; } = new Dictionary<string, MerchantState>(StringComparer.Ordinal);
+            public Dictionary<string, NordPayPolicy> Policies { get; } = new Dictionary<string, NordPayPolicy>(StringComparer.Ordinal);
         }
 
         private static readonly ConditionalWeakTable<Runspace, Entry> Sessions = new ConditionalWeakTable<Runspace, Entry>();
@@ -77,6 +79,41 @@ namespace NordPay.Session
             get => Current().Currencies;
             set => Current().Currencies = value;
         }
+
+        /// <summary>A profile's payout policy in one scope: this session's (Process), or the one persisted for the current user.</summary>
+        public static NordPayPolicy? Policy(string profile, NordPayKeyScope scope) =>
+            scope == NordPayKeyScope.CurrentUser ? PolicyStore.Find(profile)
+            : Current().Policies.TryGetValue(profile, out var policy) ? policy : null;
+
+        /// <summary>
+        /// The policy a paying call of a profile obeys: the session's, else the one persisted for the current user, in the
+        /// order a key is found. Null when neither exists.
+        /// </summary>
+        public static NordPayPolicy? ApplyingPolicy(string profile) =>
+            Policy(profile, NordPayKeyScope.Process) ?? Policy(profile, NordPayKeyScope.CurrentUser);
+
+        /// <summary>Every policy: this session's, then the persisted ones.</summary>
+        public static IReadOnlyList<NordPayPolicy> Policies() =>
+            Current().Policies.Values.OrderBy(p => p.Profile, StringComparer.Ordinal).Concat(PolicyStore.List()).ToList();
+
+        /// <summary>Keeps a policy in its scope, replacing the profile's policy there.</summary>
+        public static void SavePolicy(NordPayPolicy policy)
+        {
+            if (policy.Scope == NordPayKeyScope.CurrentUser) PolicyStore.Save(policy);
+            else Current().Policies[policy.Profile] = policy;
+        }
+
+        public static bool RemovePolicy(string profile, NordPayKeyScope scope) =>
+            scope == NordPayKeyScope.CurrentUser ? PolicyStore.Remove(profile) : Current().Policies.Remove(profile);
+
+        /// <summary>Where a profile's policy of a scope lives, as a prompt names it.</summary>
+        public static string PolicyPlace(string profile, NordPayKeyScope scope) =>
+            scope == NordPayKeyScope.CurrentUser
+                ? $"NordPay payout policy of profile '{profile}' for the current user ({PolicyStore.Path})"
+                : $"NordPay payout policy of profile '{profile}' for this PowerShell session";
+
+        /// <summary>The current user's persisted policies, next to the persisted profiles.</summary>
+        private static PolicyStore PolicyStore => new PolicyStore(Store.Directory);
 
         /// <summary>The current user's persisted profiles (a session may be pointed at another store by tests).</summary>
         public static KeyStore Store => Current().Store ??= KeyStore.ForCurrentUser();

@@ -154,13 +154,16 @@ public class DiscoveryTests
         var outputTypes = typeof(NordPay.Commands.NordPayCmdlet).Assembly.GetTypes()
             .SelectMany(t => t.GetCustomAttributes(typeof(OutputTypeAttribute), false).Cast<OutputTypeAttribute>())
             .SelectMany(a => a.Type).Select(t => t.Type).OfType<Type>().Append(typeof(NordPayAuditRecord)).Distinct().ToList();
-        Assert.Equal(11, outputTypes.Count);
-        foreach (var type in outputTypes)
+        Assert.Equal(12, outputTypes.Count);
+        // A policy's limits and address book are output within it, and shown by views of their own.
+        foreach (var type in outputTypes.Append(typeof(NordPayCurrencyLimit)).Append(typeof(NordPayAddressBookEntry)))
         {
             var mine = views.Where(v => v.Descendants("TypeName").Single().Value == type.FullName).ToList();
             Assert.Single(mine, v => v.Element("TableControl") != null);
             var list = Assert.Single(mine, v => v.Element("ListControl") != null);
-            Assert.Equal(type.GetProperties().Select(p => p.Name).OrderBy(n => n), list.Descendants("PropertyName").Select(p => p.Value).OrderBy(n => n));
+            // A property is listed by name, or by a script block labelled with its name that shows a collection whole.
+            var listed = list.Descendants("ListItem").Select(i => (i.Element("PropertyName") ?? i.Element("Label"))!.Value);
+            Assert.Equal(type.GetProperties().Select(p => p.Name).OrderBy(n => n), listed.OrderBy(n => n));
         }
     }
 }

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using NordPay.Core;
+using NordPay.Models;
+using NordPay.Session;
+
+namespace NordPay.Commands
+{
+    /// <summary>Shows the payout policy a profile's payouts obey (the session's, else the one persisted for the user), one scope's, or all.</summary>
+    [Cmdlet(VerbsCommon.Get, "NordPayPolicy", DefaultParameterSetName = ResolveSet)]
+    [OutputType(typeof(NordPayPolicy))]
+    public sealed class GetNordPayPolicyCommand : NordPayCmdlet
+    {
+        private const string ResolveSet = "Resolve";
+        private const string ListSet = "List";
+
+        [Parameter(Position = 0, ParameterSetName = ResolveSet)]
+        [ValidateNotNullOrEmpty]
+        public string Profile { get; set; } = SessionSettings.DefaultProfile;
+
+        /// <summary>Only this scope's policy, even when another one applies.</summary>
+        [Parameter(ParameterSetName = ResolveSet)]
+        public NordPayKeyScope? Scope { get; set; }
+
+        /// <summary>Every policy: this session's, then those persisted for the current user.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ListSet)]
+        public SwitchParameter ListAvailable { get; set; }
+
+        protected override void EndProcessing()
+        {
+            try
+            {
+                if (ListAvailable)
+                {
+                    foreach (var each in SessionSettings.Policies()) WriteObject(each);
+                    return;
+                }
+                var policy = Scope is { } scope ? SessionSettings.Policy(Profile, scope) : SessionSettings.ApplyingPolicy(Profile);
+                if (policy != null) WriteObject(policy);
+                else
+                    WriteRowError(new NordPayException("PolicyNotFound", ErrorKind.ObjectNotFound,
+                        $"Profile '{Profile}' has no policy{(Scope == null ? " in this session or for this user" : " in scope " + Scope)}: its payouts are not limited.", "Profile",
+                        recommendedAction: "Set one with Set-NordPayPolicy."), Profile, string.Empty, 0);
+            }
+            catch (NordPayException ex)
+            {
+                throw Terminating(ex, Profile);
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using NordPay.Api;
+using NordPay.Core;
+using NordPay.Models;
+
+namespace NordPay.Policy
+{
+    /// <summary>What NordPay's withdraw history shows paid in one currency on one day.</summary>
+    public sealed class DayTotal
+    {
+        public DayTotal(DateTimeOffset day, decimal paid, int withdrawals)
+        {
+            Day = day;
+            Paid = paid;
+            Withdrawals = withdrawals;
+        }
+
+        /// <summary>The day's start, 00:00 UTC.</summary>
+        public DateTimeOffset Day { get; }
+        public decimal Paid { get; }
+        public int Withdrawals { get; }
+    }
+
+    /// <summary>
+    /// A day's payouts in one currency, counted from NordPay's withdraw history, so that runs, re-runs and the two-step
+    /// cmdlets add up. "A day" is the calendar day in UTC on NordPay's own clock, the clock of its created_at timestamps
+    /// (its Date header tells it): every machine and time zone that runs a job agrees on it, and no daylight-saving
+    /// change makes it 23 or 25 hours long. When this machine cannot tell which side of midnight NordPay's clock is on,
+    /// the earlier day is taken, which counts more. Every withdrawal counts but a cancelled one: pending (waiting for the
+    /// merchant's admin), processed, and any other status NordPay may report. Amounts as paid out; fees are not counted.
+    /// </summary>
+    public static class PaidToday
+    {
+        private const int PageSize = 100;
+
+        /// <summary>The currency's total today; a history that cannot be read fails with its own error, said to leave the day unknown.</summary>
+        public static async Task<DayTotal> ReadAsync(NordPayClient client, string currency, CancellationToken cancellation)
+        {
+            try
+            {
+                return await ReadAsync(client.GetWithdrawalsAsync, client.Merchant.Clock, () => DateTimeOffset.UtcNow, currency, cancellation).ConfigureAwait(false);
+            }
+            catch (NordPayException ex)
+            {
+                throw ex.WithMessage($"NordPay's withdraw history could not be read, so what {currency} paid today is unknown and nothing was paid: {ex.Message}");
+            }
+        }
+
+        internal static async Task<DayTotal> ReadAsync(Func<string, int, int, CancellationToken, Task<IReadOnlyList<NordPayWithdrawal>>> page,
+            ServerClock clock, Func<DateTimeOffset> now, string currency, CancellationToken cancellation)
+        {
+            DateTimeOffset? day = null;
+            var counted = new HashSet<long>();
+            var paid = 0m;
+            for (var offset = 0; ; offset += PageSize)
+            {
+                var items = await page(currency, offset, PageSize, cancellation).ConfigureAwait(false);
+                // After the first answer, whose Date header tells NordPay's clock.
+                day ??= DayOf(clock, now());
+                // Paging while payouts are added can show one twice: each counts once, by its id.
+                foreach (var withdrawal in items)
+                    if (withdrawal.Currency == currency && withdrawal.CreatedAt >= day && Counts(withdrawal.Status) && counted.Add(withdrawal.Id))
+                        paid += withdrawal.Amount;
+                // Newest first: a page that reaches into an earlier day is the last one needed.
+                if (items.Count < PageSize || items.Any(w => w.CreatedAt < day)) break;
+            }
+            return new DayTotal(day.Value, paid, counted.Count);
+        }
+
+        /// <summary>Whether a withdrawal of this status counts toward the day: all but a cancelled one.</summary>
+        public static bool Counts(string status) => !string.Equals(status, "cancelled", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// 00:00 UTC of the day NordPay's clock is on at this machine's <paramref name="local"/> instant: the earliest it
+        /// can read, or, with no Date header seen yet, this machine's clock less the skew the history search allows.
+        /// </summary>
+        public static DateTimeOffset DayOf(ServerClock clock, DateTimeOffset local)
+        {
+            var earliest = clock.Earliest(local) ?? local - HistorySearch.UnknownClockSkew;
+            return new DateTimeOffset(earliest.UtcDateTime.Date, TimeSpan.Zero);
+        }
+    }
+}

@@ -1,0 +1,259 @@
+using System.Management.Automation;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using NordPay.Sandbox;
+using NordPay.Tests.TestHost;
+using Xunit;
+
+namespace NordPay.Tests.Cmdlets;
+
+/// <summary>
+/// Set-, Get- and Remove-NordPayPolicy, and the policy as the two-step cmdlets obey it: every refusal is a row error
+/// with its own ErrorId, and nothing is sent for it.
+/// </summary>
+public class PolicyTests
+{
+    /// <summary>Each row error as (row, ErrorId, field), read from its message ("Row 3 (...), Amount: ...").</summary>
+    internal static List<(int Row, string ErrorId, string Field)> Refusals(RunResult result) =>
+        result.Errors.Select(e => (int.Parse(Regex.Match(e.ErrorDetails.Message, @"^Row (\d+)").Groups[1].Value), e.FullyQualifiedErrorId.Split(',')[0],
+            Regex.Match(e.ErrorDetails.Message, @"^Row \d+(?: \(.*?\))?, (\w+):").Groups[1].Value)).ToList();
+
+    internal static void SetPolicy(PowerShellSession ps, string parameters, params object?[] args)
+    {
+        var result = ps.Run("Set-NordPayPolicy " + parameters + " -Confirm:$false", args);
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Errors);
+    }
+
+    internal static string WriteBook(params (string Currency, string Address)[] entries)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "nordpay-tests", Guid.NewGuid().ToString("N"), "addresses.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllLines(path, entries.Select((e, i) => $"\"{e.Currency}\",\"{e.Address}\",\"payee {i + 1}\"").Prepend("\"Currency\",\"Address\",\"Label\""));
+        return path;
+    }
+
+    private static NordPayPolicy Policy(PowerShellSession ps, string parameters = "") => Assert.Single(ps.Run("Get-NordPayPolicy " + parameters).Objects<NordPayPolicy>());
+
+    private static string ErrorId(ErrorRecord? record) => record!.FullyQualifiedErrorId.Split(',')[0];
+
+    [Fact]
+    public void Every_change_of_policy_is_confirmed_and_WhatIf_No_or_a_job_without_a_prompt_change_nothing()
+    {
+        using var ps = PowerShellSession.Interactive();
+        ps.UI.ChoiceAnswers.Enqueue("No");
+        Assert.Empty(ps.Run("Set-NordPayPolicy USDTTRC20 -MaxPerPayout 50 -MaxPerRun 100 -MaxPerDay 150").Output);
+        Assert.Contains("Create the policy with USDTTRC20: at most 50 per payout, 100 per run, 150 per day; from then on only the currencies it sets limits for are paid",
+            Assert.Single(ps.UI.Prompts));
+        ps.Run("Set-NordPayPolicy USDTTRC20 -MaxPerPayout 50 -MaxPerRun 100 -WhatIf");
+        Assert.Contains("NordPay payout policy of profile 'default' for this PowerShell session", Assert.Single(ps.UI.WhatIfLines));
+        Assert.Equal("PolicyNotFound", ErrorId(Assert.Single(ps.Run("Get-NordPayPolicy").Errors)));
+
+        ps.UI.ChoiceAnswers.Enqueue("Yes");
+        var set = Assert.Single(ps.Run("Set-NordPayPolicy USDTTRC20 -MaxPerPayout '50.10' -MaxPerRun 100 -PassThru").Objects<NordPayPolicy>());
+        Assert.Equal(("default", NordPayKeyScope.Process, "50.10", null), (set.Profile, set.Scope, Amount.Format(set.Limits.Single().MaxPerPayout), set.Limits.Single().MaxPerDay));
+        ps.UI.ChoiceAnswers.Enqueue("Yes");
+        ps.Run("Set-NordPayPolicy USDTTRC20 -MaxPerPayout 60 -MaxPerRun 100");
+        Assert.Contains("Set USDTTRC20: at most 60 per payout, 100 per run, no day limit (was: USDTTRC20: at most 50.10 per payout, 100 per run, no day limit)", ps.UI.Prompts.Last());
+        Assert.Equal(60m, Policy(ps).Limits.Single().MaxPerPayout);
+
+        using var job = PowerShellSession.Unattended(ps.Store);
+        var refused = job.Run("Set-NordPayPolicy BTC -MaxPerPayout 1 -MaxPerRun 1 -Scope CurrentUser");
+        Assert.Equal("ConfirmationNeedsInteractiveHost", ErrorId(refused.TerminatingRecord));
+        Assert.False(File.Exists(Path.Combine(ps.Store.Directory, "policies.json")));
+    }
+
+    [Fact]
+    public void A_persisted_policy_binds_later_sessions_and_the_session_policy_comes_first()
+    {
+        using var ps = PowerShellSession.Interactive();
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -Scope CurrentUser");
+        var file = Path.Combine(ps.Store.Directory, "policies.json");
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+
+        using var later = PowerShellSession.Interactive(ps.Store);
+        var persisted = Policy(later);
+        Assert.Equal((NordPayKeyScope.CurrentUser, "USDTBEP20", 10m), (persisted.Scope, persisted.Limits.Single().Currency, persisted.Limits.Single().MaxPerPayout));
+        SetPolicy(later, "USDTBEP20 -MaxPerPayout 5 -MaxPerRun 5");
+        Assert.Equal(NordPayKeyScope.Process, Policy(later).Scope);
+        Assert.Equal(persisted.Fingerprint, Policy(later, "-Scope CurrentUser").Fingerprint);
+        Assert.Equal(new[] { NordPayKeyScope.Process, NordPayKeyScope.CurrentUser }, later.Run("Get-NordPayPolicy -ListAvailable").Objects<NordPayPolicy>().Select(p => p.Scope));
+        Assert.Equal("PolicyNotFound", ErrorId(Assert.Single(later.Run("Get-NordPayPolicy payroll").Errors)));
+
+        Assert.Empty(later.Run("Remove-NordPayPolicy -Confirm:$false").Errors);
+        Assert.Equal(NordPayKeyScope.CurrentUser, Policy(later).Scope);
+        var notThere = later.Run("Remove-NordPayPolicy -Currency USDTBEP20, BTC -AddressBook -Scope CurrentUser -Confirm:$false");
+        Assert.Equal(new[] { ("PolicyNotFound", "AddressBook"), ("PolicyNotFound", "Currency") }, notThere.Errors.Select(e => (ErrorId(e), ((NordPayException)e.Exception).Field!)));
+        Assert.Contains("has no policy with limits for BTC in scope CurrentUser", notThere.Errors[1].ErrorDetails.Message);
+        Assert.Empty(Policy(later).Limits); // a policy without limits pays nothing
+        Assert.Empty(later.Run("Remove-NordPayPolicy -Scope CurrentUser -Confirm:$false").Errors);
+        Assert.Equal("PolicyNotFound", ErrorId(Assert.Single(later.Run("Remove-NordPayPolicy -Scope Process, CurrentUser -Confirm:$false").Errors)));
+    }
+
+    [Fact]
+    public void Limits_piped_from_a_file_are_read_exactly_and_a_bad_row_fails_alone()
+    {
+        using var ps = PowerShellSession.Interactive();
+        Row Limit(string currency, string perPayout, string perRun, string perDay) => new(currency, perPayout, perRun, perDay);
+        var rows = new[]
+        {
+            Limit("USDTTRC20", "500", "2000", ""), Limit("USDTBEP20", "1,5", "10", ""), Limit("BTC", "0.5", "0.1", "1"),
+            Limit("ETH", "0.1", "0.2", "0.15"), Limit("TRX", "5", "5.000", "5"),
+        }.Select(r => Rows.Row(("Currency", r.Currency), ("MaxPerPayout", r.PerPayout), ("MaxPerRun", r.PerRun), ("MaxPerDay", r.PerDay))).ToArray();
+
+        var result = ps.Run("$args[0] | Set-NordPayPolicy -Confirm:$false -PassThru", (object)rows);
+
+        Assert.Equal(new[] { (2, "InvalidAmountFormat", "MaxPerPayout"), (3, "PolicyLimitsInconsistent", "MaxPerPayout"), (4, "PolicyLimitsInconsistent", "MaxPerDay") },
+            Refusals(result));
+        Assert.Contains("-MaxPerPayout 0.5 is more than -MaxPerRun 0.1.", result.Errors[1].ErrorDetails.Message);
+        var policy = Assert.Single(result.Objects<NordPayPolicy>());
+        Assert.Equal(new[] { ("TRX", "5", "5.000", (decimal?)5m), ("USDTTRC20", "500", "2000", null) },
+            policy.Limits.Select(l => (l.Currency, Amount.Format(l.MaxPerPayout), Amount.Format(l.MaxPerRun), l.MaxPerDay)));
+    }
+
+    private sealed record Row(string Currency, string PerPayout, string PerRun, string PerDay);
+
+    [Fact]
+    public void An_address_book_is_imported_whole_or_not_at_all()
+    {
+        using var ps = PowerShellSession.Interactive();
+        var book = WriteBook(("USDTTRC20", Rows.Tron(1)), ("USDTBEP20", Rows.Evm(2)));
+        ps.UI.ChoiceAnswers.Enqueue("Yes");
+        var set = Assert.Single(ps.Run("Set-NordPayPolicy -AddressBook $args[0] -PassThru", book).Objects<NordPayPolicy>());
+        Assert.Contains($"Set the address book to the 2 addresses of {book} (1 USDTTRC20, 1 USDTBEP20); nothing is paid to any other address, and, with no limits yet, in no currency",
+            ps.UI.Prompts.Single());
+        Assert.Equal(new[] { ("USDTTRC20", Rows.Tron(1), "payee 1"), ("USDTBEP20", Rows.Evm(2), "payee 2") }, set.AddressBook!.Select(e => (e.Currency, e.Address, e.Label!)));
+        Assert.Equal(book, set.AddressBookPath);
+
+        File.AppendAllText(book, $"USDTBEP20,\"{Rows.Evm(3)}\u200B\",x\n");
+        var refused = ps.Run("Set-NordPayPolicy -AddressBook $args[0] -Confirm:$false", book);
+        Assert.Equal("AddressBookInvalid", ErrorId(refused.TerminatingRecord));
+        Assert.Contains("Line 4 of " + book, refused.TerminatingRecord!.ErrorDetails.Message);
+        Assert.Equal(set.Fingerprint, Policy(ps).Fingerprint);
+        Assert.Equal("AddressBookNotFound", ErrorId(ps.Run("Set-NordPayPolicy -AddressBook $args[0] -Confirm:$false", book + ".missing").TerminatingRecord));
+    }
+
+    [Fact]
+    public void New_NordPayWithdrawRequest_refuses_each_row_over_a_limit_or_outside_the_book_and_sends_nothing_for_it()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var book = WriteBook(("USDTBEP20", Rows.Evm(1)), ("USDTBEP20", Rows.Evm(2)), ("USDTBEP20", Rows.Evm(3)), ("USDTTRC20", Rows.Tron(4)));
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20");
+        SetPolicy(ps, "-AddressBook $args[0]", book);
+        var rows = Rows.Payouts(
+            ("USDTBEP20", Rows.Evm(1), "5"),
+            ("USDTBEP20", Rows.Evm(2), "10.000000000000000001"),
+            ("USDTBEP20", Rows.Evm(4), "5"),
+            ("USDTTRC20", Rows.Tron(4), "30"),
+            ("USDTBEP20", Rows.Evm(2), "10"),
+            ("USDTBEP20", Rows.Evm(3), "6"),
+            ("USDTBEP20", Rows.Evm(3), "5"));
+        var expected = new[]
+        {
+            (2, "PolicyPayoutLimitExceeded", "Amount"), (3, "PolicyAddressNotInBook", "Address"), (4, "PolicyCurrencyNotAllowed", "Currency"),
+            (6, "PolicyRunLimitExceeded", "Amount"),
+        };
+
+        // -WhatIf shows every refusal, and sends nothing at all.
+        var whatIf = ps.Run("$args[0] | New-NordPayWithdrawRequest -WhatIf", (object)rows);
+        Assert.Equal(expected, Refusals(whatIf));
+        Assert.Equal(3, ps.UI.WhatIfLines.Count());
+        Assert.Empty(sandbox.State.Received);
+
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)rows);
+        Assert.Equal(expected, Refusals(result));
+        foreach (var error in result.Errors) Assert.Contains(rows, r => ReferenceEquals(r, error.TargetObject));
+        Assert.Equal(ErrorCategory.SecurityError, result.Errors[1].CategoryInfo.Category);
+        Assert.Equal(ErrorCategory.LimitsExceeded, result.Errors[3].CategoryInfo.Category);
+        Assert.EndsWith("With this payout, this call's USDTBEP20 payouts total 21, more than the 20 policy " + Policy(ps).Name + " allows per run.", result.Errors[3].ErrorDetails.Message);
+        Assert.Equal(3, sandbox.Posts("withdraw/request"));
+        Assert.Equal(new[] { (Rows.Evm(1), 5m), (Rows.Evm(2), 10m), (Rows.Evm(3), 5m) }, result.Objects<NordPayWithdrawRequest>().Select(r => (r.Address, r.Amount)));
+    }
+
+    [Fact]
+    public void Confirm_NordPayWithdraw_checks_piped_requests_again_whatever_Force_says_and_refuses_a_bare_identifier()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        // Requested before the policy was set: the confirm, which pays, checks them.
+        var requests = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)Rows.Payouts(
+            ("USDTBEP20", Rows.Evm(1), "8"), ("USDTBEP20", Rows.Evm(2), "8"), ("USDTBEP20", Rows.Evm(3), "8"), ("USDTTRC20", Rows.Tron(4), "30"))).Objects<NordPayWithdrawRequest>().ToArray();
+        Assert.Equal(4, requests.Length);
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20");
+
+        var whatIf = ps.Run("$args[0] | Confirm-NordPayWithdraw -Force -WhatIf", (object)requests);
+        Assert.Equal(new[] { (3, "PolicyRunLimitExceeded", "Amount"), (4, "PolicyCurrencyNotAllowed", "Currency") }, Refusals(whatIf));
+        Assert.Equal(2, ps.UI.WhatIfLines.Count());
+        Assert.Equal(0, sandbox.Posts("withdraw/confirm"));
+
+        var result = ps.Run("$args[0] | Confirm-NordPayWithdraw -Force", (object)requests);
+        Assert.Equal(new[] { (3, "PolicyRunLimitExceeded", "Amount"), (4, "PolicyCurrencyNotAllowed", "Currency") }, Refusals(result));
+        Assert.Same(requests[2], result.Errors[0].TargetObject);
+        Assert.Equal(2, sandbox.Posts("withdraw/confirm"));
+        Assert.Equal(new[] { Rows.Evm(1), Rows.Evm(2) }, sandbox.State.Ledger.Select(w => w.Address));
+
+        foreach (var force in new[] { "-Force", "-Force -WhatIf" })
+        {
+            var bare = ps.Run($"Confirm-NordPayWithdraw -Identifier $args[0] {force}", requests[2].Identifier.ToString());
+            var error = Assert.Single(bare.Errors);
+            Assert.Equal(("PolicyNeedsRequest", ErrorCategory.SecurityError), (ErrorId(error), error.CategoryInfo.Category));
+            Assert.Contains(requests[2].Identifier.ToString(), error.ErrorDetails.Message);
+        }
+        Assert.Equal(2, sandbox.Posts("withdraw/confirm"));
+    }
+
+    [Fact]
+    public void A_day_counts_what_the_history_shows_on_NordPays_UTC_day_across_calls_but_not_cancelled_withdrawals()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 30 -MaxPerRun 30 -MaxPerDay 30");
+        const string pay = "$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force";
+        RunResult Pay(params string[] amounts) => ps.Run(pay, (object)amounts.Select((a, i) => Rows.Payout("USDTBEP20", Rows.Evm(i + 1), a)).ToArray());
+
+        Assert.Empty(Pay("20").Errors);
+        var requests = sandbox.Posts("withdraw/request");
+        var second = Pay("15", "10");
+        var refused = Assert.Single(second.Errors);
+        Assert.Equal((1, "PolicyDayLimitExceeded", "Amount"), Refusals(second).Single());
+        var day = sandbox.State.Now.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"with the 20 USDTBEP20 of 1 withdrawal(s) NordPay's history shows on {day} (UTC, NordPay's clock; cancelled ones not counted) that is 35, more than the 30", refused.ErrorDetails.Message);
+        Assert.Equal(requests + 1, sandbox.Posts("withdraw/request")); // 10 made the day's 30 exactly
+        Assert.Equal(new[] { 20m, 10m }, sandbox.State.Ledger.Select(w => w.Amount));
+        Assert.Equal("PolicyDayLimitExceeded", Refusals(Pay("0.000001")).Single().ErrorId);
+
+        // A cancelled withdrawal paid nothing.
+        sandbox.State.SetStatus(1, "cancelled");
+        Assert.Empty(Pay("15").Errors);
+        Assert.Equal("PolicyDayLimitExceeded", Refusals(Pay("5.000001")).Single().ErrorId);
+
+        // Past midnight UTC on NordPay's clock (the sandbox's Date header), yesterday's payouts no longer count.
+        var now = sandbox.State.Now.UtcDateTime;
+        sandbox.State.AdvanceClock(now.Date.AddDays(1) - now + TimeSpan.FromMinutes(1));
+        var posts = sandbox.Posts("withdraw/confirm");
+        Assert.Empty(Pay("30").Errors);
+        Assert.Equal(posts + 1, sandbox.Posts("withdraw/confirm"));
+    }
+
+    [Fact]
+    public void A_history_that_cannot_be_read_or_a_policy_file_that_cannot_be_read_sends_nothing()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 30 -MaxPerRun 30 -MaxPerDay 30");
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "balance/withdraws", Status = 503 });
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5")));
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("ServerError", ErrorId(error));
+        Assert.Contains("NordPay's withdraw history could not be read, so what USDTBEP20 paid today is unknown and nothing was paid", error.ErrorDetails.Message);
+        Assert.Equal(0, sandbox.State.PostsReceived);
+
+        using var other = PowerShellSession.For(sandbox);
+        Directory.CreateDirectory(other.Store.Directory);
+        File.WriteAllText(Path.Combine(other.Store.Directory, "policies.json"), "{ torn");
+        var unreadable = other.Run("$args[0] | New-NordPayWithdrawRequest", (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5")));
+        Assert.Equal("PolicyFileUnreadable", ErrorId(unreadable.TerminatingRecord));
+        Assert.Equal(0, sandbox.State.PostsReceived);
+    }
+}
