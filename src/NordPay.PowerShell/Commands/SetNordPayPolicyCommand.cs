@@ -128,7 +128,7 @@ namespace NordPay.Commands
         {
             try
             {
-                return Amount.ParseInput(Unwrapped(value));
+                return Amount.ParseInput(Unwrapped(value), System.Globalization.CultureInfo.CurrentCulture);
             }
             catch (NordPayException ex)
             {
