@@ -112,8 +112,7 @@ namespace NordPay.Api
                 foreach (var group in payouts.Select((key, index) => (key, index)).GroupBy(p => p.key))
                 {
                     var key = group.Key;
-                    var fits = items.Where(w => w.Currency == key.Currency && string.Equals(w.Address, key.Address, StringComparison.Ordinal)
-                                                && w.Amount == key.Amount && window.Contains(w.CreatedAt) && !_claimed.Contains(w.Id))
+                    var fits = items.Where(w => key.Equals(new PayoutKey(w.Currency, w.Address, w.Amount)) && window.Contains(w.CreatedAt) && !_claimed.Contains(w.Id))
                         .OrderBy(w => w.CreatedAt).ThenBy(w => w.Id).ToList();
                     candidates.AddRange(fits);
                     var wanted = group.Count();

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using NordPay.Api;
 using NordPay.Core;
 using NordPay.Models;
 using NordPay.Policy;
@@ -38,6 +39,10 @@ namespace NordPay.Batch
         private readonly Dictionary<string, List<int>> _rowsByRepeatedReference = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         private readonly List<NordPayException> _conflicts = new List<NordPayException>();
         private readonly Dictionary<string, int> _inDoubtIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Payouts the journal says may be paid that no row of this file has named yet, and the rows it does not know by payout:
+        // the two meeting is a reference renamed (a column renamed or added, 0001 re-saved as 1), which would pay again.
+        private readonly Dictionary<string, RowRecord> _unnamed;
+        private readonly Dictionary<PayoutKey, List<int>> _unknownRows = new Dictionary<PayoutKey, List<int>>();
 
         /// <param name="intake">The intake that identified every row of the input, all of them before the first is added here.</param>
         public BatchPlan(IReadOnlyDictionary<string, RowRecord> records, IReadOnlyDictionary<string, NordPayCurrency> currencies,
@@ -48,6 +53,7 @@ namespace NordPay.Batch
             _balances = balances;
             _intake = intake;
             _policy = policy;
+            _unnamed = records.Values.Where(r => r.MayBePaid && r.Key != null).ToDictionary(r => r.Reference, StringComparer.Ordinal);
         }
 
         /// <summary>Rows an earlier run confirmed with no known outcome, with what the journal says of them.</summary>
@@ -61,6 +67,10 @@ namespace NordPay.Batch
         public (RowStage Stage, RowCheck? Check) Add(PayoutRow row)
         {
             var record = Record(row);
+            _unnamed.Remove(row.Reference);
+            // Kept only when the journal knows anything: a first run's rows are all new, and memory must not grow with them.
+            if (record == null && _records.Count > 0)
+                (_unknownRows.TryGetValue(row.Key, out var unknown) ? unknown : _unknownRows[row.Key] = new List<int>()).Add(row.Row);
             if (_intake.MaybeRepeated(row))
                 (_rowsByRepeatedReference.TryGetValue(row.Reference, out var rows) ? rows : _rowsByRepeatedReference[row.Reference] = new List<int>()).Add(row.Row);
             if (record?.Key is { } journaled && !journaled.Equals(row.Key))
@@ -115,6 +125,13 @@ namespace NordPay.Batch
                 problems.Add(new NordPayException("DuplicateReference", ErrorKind.InvalidData,
                     $"Reference '{repeated.Key}' is on rows {string.Join(", ", repeated.Value)}; each payout needs its own.", "Reference",
                     recommendedAction: "Give each row its own reference."));
+            foreach (var renamed in _unnamed.Values.GroupBy(r => r.Key!).Where(g => _unknownRows.ContainsKey(g.Key)))
+                problems.Add(new NordPayException("ReferenceRenamed", ErrorKind.InvalidData,
+                    $"The journal has {Amount.Format(renamed.Key.Amount)} {renamed.Key.Currency} to {renamed.Key.Address} as paid or maybe paid under " +
+                    $"reference {string.Join(", ", renamed.Select(r => $"'{r.Reference}'"))}, which no row of this file names, and row(s) " +
+                    $"{string.Join(", ", _unknownRows[renamed.Key])} name the same payout under a reference the journal does not know: a reference column " +
+                    "renamed, added or removed, or a reference re-spelled (0001 saved as 1), would pay it again.", "Reference",
+                    recommendedAction: "Give the rows the references the journal knows (Get-NordPayJournal lists them); for a new batch, use a new journal."));
             problems.AddRange(Preflight.CheckTotals(_totals, _balances));
             if (_policy != null) problems.AddRange(PolicyRules.CheckBatch(_policy, _totals, days ?? new Dictionary<string, DayTotal>()));
             return problems;

@@ -10,16 +10,17 @@ using NordPay.Core;
 namespace NordPay.Batch
 {
     /// <summary>
-    /// How a row without a reference column is identified: by its currency, its address and its amount's value (2.5,
-    /// 2.50 and 2.500 are one amount, as a spreadsheet re-saving the file may write it), and its occurrence among
-    /// identical rows, so two identical rows are two payouts and each matches its own journal entries on a re-run.
+    /// How a row without a reference column is identified: by its currency, its wallet (an EVM address in any letter
+    /// case) and its amount's value (2.5, 2.50 and 2.500 are one amount, as a spreadsheet re-saving the file may write
+    /// it), and its occurrence among identical rows, so two identical rows are two payouts and each matches its own
+    /// journal entries on a re-run.
     /// </summary>
     public static class RowIdentity
     {
         private static readonly Regex Derived = new Regex("^auto-([0-9a-f]{16})-([0-9]+)$", RegexOptions.CultureInvariant);
 
         public static string Derive(string currency, string address, decimal amount, int occurrence) =>
-            Derive(currency, address, Amount.Canonical(amount), occurrence);
+            Derive(currency, InputText.Wallet(address), Amount.Canonical(amount), occurrence);
 
         private static string Derive(string currency, string address, string amountText, int occurrence)
         {
@@ -30,8 +31,8 @@ namespace NordPay.Batch
         }
 
         /// <summary>
-        /// Journals written before 0.2 derived references from the amount as spelled: their entries are renamed to the
-        /// references this version derives. When two journaled rows become one (the same payout spelled two ways),
+        /// Journals written before 0.2 derived references from the amount and address as spelled: their entries are renamed to the
+        /// references this version derives. When two journaled rows become one (the same payout written two ways),
         /// which is which cannot be told, and the journal is refused.
         /// </summary>
         public static IReadOnlyList<JournalEntry> UpgradeDerived(IReadOnlyList<JournalEntry> entries, string path)

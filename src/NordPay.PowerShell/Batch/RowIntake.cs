@@ -18,7 +18,7 @@ namespace NordPay.Batch
         {
             if (string.IsNullOrEmpty(reference))
             {
-                var key = Hash(currency + "\n" + address + "\n" + Amount.Canonical(amount));
+                var key = Hash(currency + "\n" + InputText.Wallet(address) + "\n" + Amount.Canonical(amount));
                 var occurrence = _occurrences[key] = _occurrences.TryGetValue(key, out var seen) ? seen + 1 : 1;
                 return new PayoutRow(row, RowIdentity.Derive(currency, address, amount, occurrence), true, currency, address, amount, null);
             }

@@ -42,5 +42,16 @@ namespace NordPay.Core
             }
             return null;
         }
+
+        // 0x and 40 hexadecimal digits: an EVM address, whose letter case is only its EIP-55 checksum. No address of another
+        // network has this form (base58 has no 0, bech32 no x).
+        private static readonly System.Text.RegularExpressions.Regex EvmAddress =
+            new System.Text.RegularExpressions.Regex("^0x[0-9a-fA-F]{40}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// The wallet an address names, for telling payouts apart: an EVM address in lower case (0xAB.. and 0xab.. are one
+        /// wallet); any other address exactly as written, since its case is part of it. What is sent is always the address as given.
+        /// </summary>
+        public static string Wallet(string address) => EvmAddress.IsMatch(address) ? address.ToLowerInvariant() : address;
     }
 }

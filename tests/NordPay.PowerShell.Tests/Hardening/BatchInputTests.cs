@@ -29,6 +29,48 @@ public class BatchInputTests
         Assert.All(sandbox.State.Ledger, w => Assert.Equal("2.50", w.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    public static TheoryData<string, PSObject, PSObject> RenamedReferences => new()
+    {
+        { "a column that was not a reference column renamed to one", Rows.Row(("Ref", "R1"), ("Currency", "USDTBEP20"), ("Address", Rows.Evm(1)), ("Amount", "20")),
+            Rows.Row(("Reference", "R1"), ("Currency", "USDTBEP20"), ("Address", Rows.Evm(1)), ("Amount", "20")) },
+        { "a reference re-saved without its leading zeros", Rows.Referenced("0001", "USDTBEP20", Rows.Evm(1), "20"), Rows.Referenced("1", "USDTBEP20", Rows.Evm(1), "20") },
+        { "the reference column removed", Rows.Referenced("R1", "USDTBEP20", Rows.Evm(1), "20"), Rows.Payout("USDTBEP20", Rows.Evm(1), "20") },
+    };
+
+    [Theory]
+    [MemberData(nameof(RenamedReferences))]
+    public void A_paid_row_whose_reference_changed_stops_the_batch_instead_of_paying_it_again(string change, PSObject first, PSObject second)
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var journal = Journals.New();
+        Assert.Empty(ps.Run(Pay, new[] { first }, journal).Errors);
+        var posts = sandbox.State.PostsReceived;
+
+        var again = ps.Run(Pay, new[] { second }, journal);
+        Assert.True(again.TerminatingRecord?.FullyQualifiedErrorId.StartsWith("PreflightFailed", StringComparison.Ordinal) == true, change);
+        Assert.Equal("ReferenceRenamed", Assert.Single(again.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(posts, sandbox.State.PostsReceived);
+        Assert.Single(sandbox.State.Ledger);
+    }
+
+    [Fact]
+    public void An_EVM_address_written_in_another_letter_case_is_the_same_wallet_and_the_same_payout()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var journal = Journals.New();
+        Assert.Empty(ps.Run(Pay, Rows.Payouts(("USDTBEP20", Rows.Evm(1).ToLowerInvariant(), "20")), journal).Errors);
+        var again = ps.Run(Pay, Rows.Payouts(("USDTBEP20", Rows.Evm(1), "20")), journal);
+        Assert.Empty(again.Errors);
+        Assert.Equal("AlreadyPaid", Assert.Single(again.Objects<NordPayPayoutResult>()).State);
+
+        var referenced = Journals.New();
+        Assert.Empty(ps.Run(Pay, new[] { Rows.Referenced("R1", "USDTBEP20", Rows.Evm(2).ToLowerInvariant(), "20") }, referenced).Errors);
+        Assert.Equal("AlreadyPaid", Assert.Single(ps.Run(Pay, new[] { Rows.Referenced("R1", "USDTBEP20", Rows.Evm(2), "20") }, referenced).Objects<NordPayPayoutResult>()).State);
+        Assert.Equal(2, sandbox.State.Ledger.Count);
+    }
+
     [Fact]
     public void A_reference_journaled_with_an_amount_spelled_otherwise_is_the_same_payout_not_a_conflict()
     {
