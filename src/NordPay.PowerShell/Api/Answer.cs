@@ -22,6 +22,9 @@ namespace NordPay.Api
         public byte[] Body { get; }
         public string Text => _text ??= System.Text.Encoding.UTF8.GetString(Body);
         public TimeSpan? RetryAfter { get; }
+
+        /// <summary>How many times the call was sent before this answer (a 429 is answered before processing, and repeated).</summary>
+        public int Attempts { get; set; } = 1;
         public bool IsSuccess => Status >= 200 && Status <= 299;
 
         /// <summary>

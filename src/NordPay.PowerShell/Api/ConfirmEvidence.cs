@@ -43,7 +43,9 @@ namespace NordPay.Api
             {
                 error = ApiError.FromResponse(answer.Status, answer.Text, redactor);
             }
-            if (ProvesNotPaid(error)) throw error;
+            // Sent again after a 429, "not found" may be the request an earlier attempt consumed, should a server have
+            // processed a call it answered 429: only a first attempt's refusal proves nothing was paid.
+            if (ProvesNotPaid(error) && !(answer.Attempts > 1 && error.ErrorId == "WithdrawRequestNotFound")) throw error;
             throw new OutcomeUnknownException(answer.IsSuccess
                 ? $"NordPay answered HTTP {answer.Status}, but {error.Message}"
                 : $"NordPay answered HTTP {answer.Status}{(string.IsNullOrEmpty(error.ApiDetail) ? string.Empty : " (" + error.ApiDetail + ")")}");

@@ -84,6 +84,7 @@ namespace NordPay.Api
                     if (!Repeatable(answer.Status, repeat))
                     {
                         Log(method, uri, outcome, clock, retry, null);
+                        answer.Attempts = retry.Attempts;
                         return answer;
                     }
                     failure = ApiError.FromResponse(answer.Status, answer.Text, Redactor);

@@ -110,6 +110,22 @@ public class ConfirmOutcomeTests
     }
 
     [Fact]
+    public void A_confirm_answered_429_after_it_was_processed_is_found_paid_not_failed_when_its_retry_finds_the_request_gone()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = new[] { Rows.Referenced("A", "USDTBEP20", Rows.Evm(1), "5") };
+        var journal = Journals.New();
+        // A gateway that lets the call through and answers 429: the retry meets "Withdraw request not found".
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Status = 429, RetryAfterSeconds = 0, Processed = true, Times = 1 });
+        var first = ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", rows, journal);
+        Assert.Empty(first.Errors);
+        Assert.True(Assert.Single(first.Objects<NordPayPayoutResult>()).Reconciled);
+        Assert.Equal("AlreadyPaid", Assert.Single(ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", rows, journal).Objects<NordPayPayoutResult>()).State);
+        Assert.Single(sandbox.State.Ledger);
+    }
+
+    [Fact]
     public async Task A_confirm_answered_with_another_payouts_withdrawal_id_proves_nothing()
     {
         using var sandbox = Sandboxes.Start();
