@@ -94,19 +94,21 @@ public class PipelineTests
     }
 
     [Fact]
-    public void Interactive_use_binds_by_name_and_position_and_accepts_numbers()
+    public void Interactive_use_binds_by_name_and_position_and_accepts_exact_numbers_but_not_floating_point_ones()
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
         var result = ps.Run($$"""
-            New-NordPayWithdrawRequest USDTBEP20 {{Rows.Evm(1)}} 12.5
+            New-NordPayWithdrawRequest USDTBEP20 {{Rows.Evm(1)}} '12.5'
             New-NordPayWithdrawRequest -Currency USDTBEP20 -Address {{Rows.Evm(2)}} -Amount '1.123456789012345678'
             New-NordPayWithdrawRequest -Currency USDTBEP20 -Address {{Rows.Evm(3)}} -Amount 7
             New-NordPayWithdrawRequest -Currency USDTBEP20 -Address {{Rows.Evm(4)}} -Amount 1.10d
+            New-NordPayWithdrawRequest -Currency USDTBEP20 -Address {{Rows.Evm(5)}} -Amount 2.000000000000000001
             """);
-        Assert.Empty(result.Errors);
+        Assert.Equal("AmountIsFloatingPoint", Assert.Single(result.Errors).FullyQualifiedErrorId.Split(',')[0]);
         Assert.Equal(new[] { "12.5", "1.123456789012345678", "7", "1.10" },
             result.Objects<NordPayWithdrawRequest>().Select(r => r.Amount.ToString(CultureInfo.InvariantCulture)));
+        Assert.Equal(4, sandbox.Posts("withdraw/request"));
     }
 
     [Fact]
