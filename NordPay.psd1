@@ -10,7 +10,7 @@
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('NordPay.Format.ps1xml')
-    CmdletsToExport        = @('Set-NordPayApiKey', 'Get-NordPayApiKey', 'Remove-NordPayApiKey', 'New-NordPayWithdrawRequest', 'Confirm-NordPayWithdraw', 'Invoke-NordPayPayout', 'Set-NordPayConfiguration', 'Get-NordPayConfiguration', 'Get-NordPayCurrency', 'Get-NordPayBalance', 'Get-NordPayWithdrawal', 'Test-NordPayAddress')
+    CmdletsToExport        = @('Set-NordPayApiKey', 'Get-NordPayApiKey', 'Remove-NordPayApiKey', 'New-NordPayWithdrawRequest', 'Confirm-NordPayWithdraw', 'Invoke-NordPayPayout', 'Set-NordPayConfiguration', 'Get-NordPayConfiguration', 'Get-NordPayCurrency', 'Get-NordPayBalance', 'Get-NordPayWithdrawal', 'Test-NordPayAddress', 'Get-NordPayJournal', 'Compare-NordPayJournal')
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()

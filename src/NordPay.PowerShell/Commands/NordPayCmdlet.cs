@@ -150,6 +150,31 @@ namespace NordPay.Commands
             return resolved;
         }
 
+        /// <summary>
+        /// The files a path names as PowerShell resolves it (wildcards expanded, relative to the current location, ~ expanded);
+        /// none when nothing matches. Only file-system paths are accepted.
+        /// </summary>
+        protected IReadOnlyList<string> ResolveExistingFiles(string path, string parameter)
+        {
+            ProviderInfo provider;
+            System.Collections.ObjectModel.Collection<string> resolved;
+            try
+            {
+                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+            }
+            catch (ItemNotFoundException)
+            {
+                return Array.Empty<string>();
+            }
+            catch (Exception ex) when (ex is RuntimeException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                throw NotAFilePath(path, parameter, ex.Message, ex);
+            }
+            if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+                throw NotAFilePath(path, parameter, $"it is a path of the {provider.Name} provider", null);
+            return resolved;
+        }
+
         private static NordPayException NotAFilePath(string path, string parameter, string why, Exception? inner) =>
             new NordPayException("PathNotFileSystem", ErrorKind.InvalidArgument, $"-{parameter} '{path}' is not a file path: {why}.", parameter,
                 recommendedAction: "Give a path on a file-system drive, for example ./payouts.journal or C:\\payouts\\payouts.journal.", inner: inner);
