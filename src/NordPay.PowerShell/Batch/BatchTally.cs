@@ -27,9 +27,9 @@ namespace NordPay.Batch
 
         public void CountInDoubt() => InDoubt++;
 
-        public NordPayPayoutSummary Summary(string journalPath, int rows, TimeSpan duration) =>
+        public NordPayPayoutSummary Summary(string journalPath, string? reportPath, int rows, TimeSpan duration) =>
             new NordPayPayoutSummary(journalPath, rows, Paid, AlreadyPaid, Failed, InDoubt,
-                new Dictionary<string, decimal>(_paidByCurrency, StringComparer.Ordinal), duration);
+                new Dictionary<string, decimal>(_paidByCurrency, StringComparer.Ordinal), duration, reportPath);
 
         public override string ToString() => $"{Paid} paid, {AlreadyPaid} already paid, {Failed} failed, {InDoubt} in doubt";
     }

@@ -38,6 +38,21 @@ namespace NordPay.Pipeline
             while (_events.TryTake(out var e)) _write(e);
         }
 
+        /// <summary>Waits for the next report and writes it; false once the work has ended. Ctrl+C stops the pipeline.</summary>
+        public bool WriteNext(CancellationToken stopping)
+        {
+            try
+            {
+                if (!_events.TryTake(out var e, Timeout.Infinite, stopping)) return false;
+                _write(e);
+                return true;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
         /// <summary>Writes everything reported until the work ends, then surfaces its failure; Ctrl+C stops the pipeline.</summary>
         public void WriteUntilDone(CancellationToken stopping)
         {
