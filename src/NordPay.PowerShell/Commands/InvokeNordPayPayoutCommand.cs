@@ -248,10 +248,13 @@ namespace NordPay.Commands
                         {
                             References = new[] { row.Reference }, Row = row.Row, Currency = row.Currency, Address = row.Address, Amount = Core.Amount.Format(row.Amount),
                         });
-                    _report?.Handed(row);
                     if (streaming != null)
                     {
-                        while (!queue.TryAdd((row, record), 20, Cancellation)) WriteAvailable(streaming);
+                        var queued = false;
+                        while (!(queued = queue.TryAdd((row, record), 20, Cancellation)) && !streaming.Ended) WriteAvailable(streaming);
+                        // The workers stopped on a failure no row can get past: WriteUntilDone below says which.
+                        if (!queued) break;
+                        _report?.Handed(row);
                         WriteAvailable(streaming);
                         // Rows done after one still being paid wait for it in the report: a few only.
                         while (_report?.Waiting > ReportBacklog && streaming.WriteNext(Cancellation)) FlushLog();
@@ -259,6 +262,7 @@ namespace NordPay.Commands
                     else
                     {
                         // One request per currency needs its rows together.
+                        _report?.Handed(row);
                         gathered.Add(row);
                     }
                 }

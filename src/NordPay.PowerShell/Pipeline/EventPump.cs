@@ -32,6 +32,9 @@ namespace NordPay.Pipeline
             });
         }
 
+        /// <summary>True once the work has ended (done, or stopped by a failure <see cref="WriteUntilDone"/> surfaces).</summary>
+        public bool Ended => _work.IsCompleted;
+
         /// <summary>Writes what was reported so far, without waiting.</summary>
         public void WriteAvailable()
         {
