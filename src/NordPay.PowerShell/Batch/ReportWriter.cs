@@ -123,8 +123,10 @@ namespace NordPay.Batch
                 Write(line.Columns, line.Outcome);
                 written = true;
             }
+            if (!written) return;
             // To the operating system at once: a killed process loses no line written.
-            if (written) Guard(() => _writer.Flush());
+            Guard(() => _writer.Flush());
+            CrashPoints.At("after-write:report");
         }
 
         /// <summary>Writes what still waits (rows never given leave no line), and closes the report.</summary>
