@@ -26,6 +26,7 @@
 - Keys per session, NORDPAY_API_KEY, persisted profiles (DPAPI, SecretManagement vault, owner-only file); one redactor.
 - Retries, timeouts, proxies and Ctrl+C that never pay twice; Get-NordPayCurrency, Get-NordPayBalance, Get-NordPayWithdrawal.
 - Addresses checked for their currency's network before anything is sent (EIP-55, base58check, bech32/bech32m); Test-NordPayAddress.
+- Get-NordPayJournal and Compare-NordPayJournal: a journal's rows (also while a run holds it) and its discrepancies with the withdraw history; Invoke-NordPayPayout -ReportPath; a scheduled job with exit codes in examples/scheduled.
 '@
         }
     }
