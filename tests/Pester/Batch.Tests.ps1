@@ -102,6 +102,28 @@ Describe 'Invoke-NordPayPayout from Import-Csv' {
     }
 }
 
+Describe 'Invoke-NordPayPayout -ReportPath in a real pwsh' {
+    BeforeEach {
+        $script:sandbox = Start-NordPaySandbox -Root $RepoRoot -Configuration $Configuration
+    }
+
+    AfterEach {
+        Stop-NordPaySandbox $script:sandbox
+    }
+
+    It 'writes the report where the current location says, not the process folder' {
+        $paths = New-JobFolder $rows
+        $null = [IO.Directory]::CreateDirectory([IO.Path]::Combine($paths.Folder, 'reports'))
+        $run = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command',
+            'Set-Location reports; (Import-Csv ../payouts.csv | Invoke-NordPayPayout -JournalPath batch.journal -ReportPath report.csv -Force | Select-Object -Last 1).ReportPath' `
+            -WorkingDirectory $paths.Folder -Environment (Get-SandboxEnvironment $sandbox)
+        $run.Errors | Should -BeNullOrEmpty
+        $report = [IO.Path]::Combine($paths.Folder, 'reports', 'report.csv')
+        @($run.Output -split '\r?\n' | Where-Object { $_ })[-1] | Should -Be $report
+        @(Import-Csv $report | ForEach-Object Outcome) | Should -Be (@('Paid') * $rows.Count)
+    }
+}
+
 Describe 'A scheduled job: pwsh -NonInteractive -File job.ps1 with NORDPAY_API_KEY' {
     BeforeEach {
         $script:sandbox = Start-NordPaySandbox -Root $RepoRoot -Configuration $Configuration
