@@ -59,8 +59,8 @@ public class JournalViewTests
     [Fact]
     public void A_run_holding_the_journal_is_watched_row_by_row_while_a_second_run_is_still_refused()
     {
-        // The third confirm takes two seconds: long enough to look at the journal while the run holds it.
-        using var sandbox = Sandboxes.Start(new SandboxOptions { Faults = new[] { new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromSeconds(2), Every = 3, Times = 1 } } });
+        // The third confirm takes five seconds: long enough to look at the journal while the run holds it.
+        using var sandbox = Sandboxes.Start(new SandboxOptions { Faults = new[] { new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromSeconds(5), Every = 3, Times = 1 } } });
         using var ps = PowerShellSession.For(sandbox);
         var journal = Journals.New();
         var rows = Rows4();
