@@ -164,7 +164,7 @@ namespace NordPay.Batch
         {
             _header = columns.Select(c => c.Key).Where(n => !OutcomeColumns.Contains(n, StringComparer.OrdinalIgnoreCase))
                 .Distinct(StringComparer.OrdinalIgnoreCase).Concat(OutcomeColumns).ToList();
-            WriteLine(_header.Select(name => Cell(name, exact: false)));
+            WriteLine(_header.Select(name => Cell(_redactor.Redact(name), exact: false)));
             return _header;
         }
 
