@@ -139,6 +139,44 @@ public class ReportTests
     }
 
     [Fact]
+    public void A_batch_stopped_mid_way_by_a_rejected_key_ends_and_reports_the_rows_it_never_sent()
+    {
+        // The second request is refused with 401: no later row can succeed, and no worker is left to take the queued rows.
+        using var sandbox = Sandboxes.Start(new SandboxOptions
+        {
+            Faults = new[] { new FaultRule { PathSuffix = "withdraw/request", Status = 401, Body = """{"detail":"Invalid X-API-Key"}""", Every = 2, Times = 1 } },
+        });
+        using var ps = PowerShellSession.For(sandbox);
+        var folder = Journals.NewFolder();
+        var (journal, report) = (Path.Combine(folder, "batch.journal"), Path.Combine(folder, "report.csv"));
+        var rows = Enumerable.Range(1, 8).Select(i => Rows.Referenced($"R{i}", "USDTBEP20", Rows.Evm(i), "5")).ToArray();
+        var (shell, running) = ps.Begin(Report, rows, journal, report);
+        using (shell)
+        {
+            Assert.True(running.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60)), "The stopped batch never ended.");
+            Exception? stopped = null;
+            try
+            {
+                shell.EndInvoke(running);
+            }
+            catch (RuntimeException ex)
+            {
+                stopped = ex;
+            }
+            var record = (stopped ?? shell.InvocationStateInfo.Reason) as IContainsErrorRecord;
+            var errorIds = shell.Streams.Error.Select(e => e.FullyQualifiedErrorId).Append(record?.ErrorRecord.FullyQualifiedErrorId);
+            Assert.Contains(errorIds, id => id?.StartsWith("ApiKeyRejected,", StringComparison.Ordinal) == true);
+        }
+        var (_, lines) = Read(report);
+        Assert.Equal(rows.Length, lines.Count);
+        Assert.Equal(("R1", "Paid"), (lines[0]["PayoutId"], lines[0]["Outcome"]));
+        Assert.All(lines.Skip(1), l => Assert.Contains(l["Outcome"], new[] { "Interrupted", "NotPaid" }));
+        Assert.All(lines.Skip(1), l => Assert.Equal("ApiKeyRejected", l["ErrorId"]));
+        Assert.Equal("NotPaid", lines[^1]["Outcome"]);
+        Assert.Single(sandbox.State.Ledger);
+    }
+
+    [Fact]
     public void A_declined_batch_reports_rows_not_paid_WhatIf_writes_none_and_a_run_refused_for_a_locked_journal_leaves_the_report_alone()
     {
         using var sandbox = Sandboxes.Start();
