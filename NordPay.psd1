@@ -10,7 +10,7 @@
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('NordPay.Format.ps1xml')
-    CmdletsToExport        = @('Set-NordPayApiKey', 'Get-NordPayApiKey', 'Remove-NordPayApiKey', 'New-NordPayWithdrawRequest', 'Confirm-NordPayWithdraw', 'Invoke-NordPayPayout', 'Set-NordPayConfiguration', 'Get-NordPayConfiguration', 'Get-NordPayCurrency', 'Get-NordPayBalance', 'Get-NordPayWithdrawal', 'Test-NordPayAddress', 'Set-NordPayPolicy', 'Get-NordPayPolicy', 'Remove-NordPayPolicy')
+    CmdletsToExport        = @('Set-NordPayApiKey', 'Get-NordPayApiKey', 'Remove-NordPayApiKey', 'New-NordPayWithdrawRequest', 'Confirm-NordPayWithdraw', 'Invoke-NordPayPayout', 'Set-NordPayConfiguration', 'Get-NordPayConfiguration', 'Get-NordPayCurrency', 'Get-NordPayBalance', 'Get-NordPayWithdrawal', 'Test-NordPayAddress', 'Set-NordPayPolicy', 'Get-NordPayPolicy', 'Remove-NordPayPolicy', 'Get-NordPayJournal', 'Compare-NordPayJournal')
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()
@@ -27,6 +27,7 @@
 - Retries, timeouts, proxies and Ctrl+C that never pay twice; Get-NordPayCurrency, Get-NordPayBalance, Get-NordPayWithdrawal.
 - Addresses checked for their currency's network before anything is sent (EIP-55, base58check, bech32/bech32m); Test-NordPayAddress.
 - Set-NordPayPolicy, Get-NordPayPolicy, Remove-NordPayPolicy: limits per payout, run and day, and an address book, enforced before any payout.
+- Get-NordPayJournal and Compare-NordPayJournal: a journal's rows (also while a run holds it) and its discrepancies with the withdraw history; Invoke-NordPayPayout -ReportPath; a scheduled job with exit codes in examples/scheduled.
 '@
         }
     }

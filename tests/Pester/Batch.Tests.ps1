@@ -1,7 +1,7 @@
 <#
     Invoke-NordPayPayout and unattended jobs in real pwsh processes: a batch killed mid-way and run again pays each
     row once; a scheduled job's exit code says whether its batch is complete; a confirm that would prompt fails
-    closed under pwsh -NonInteractive.
+    closed under pwsh -NonInteractive; the example scheduled job (examples/scheduled) exits with each of its codes.
 #>
 param(
     [string] $Configuration = 'Release'
@@ -32,6 +32,30 @@ if (-not $summary.Complete) { exit 1 }
     }
 
     $rows = @(1..8 | ForEach-Object { [pscustomobject]@{ Currency = 'USDTBEP20'; Address = '0x{0:x40}' -f $_; Amount = "1.00000000000000000$_" } })
+
+    # The example scheduled job, run as a scheduler runs it, on the dated file of a folder of its own.
+    $scheduledJob = [IO.Path]::Combine($RepoRoot, 'examples', 'scheduled', 'Invoke-ScheduledPayout.ps1')
+    $day = '2026-11-24'
+
+    function New-PayoutFolder([object[]] $Rows) {
+        $folder = New-TestFolder
+        if ($Rows) { Write-Csv ([IO.Path]::Combine($folder, "payouts-$day.csv")) $Rows }
+        $folder
+    }
+
+    function Invoke-ScheduledJob([string] $Folder, [hashtable] $Environment = (Get-SandboxEnvironment $script:sandbox)) {
+        Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $scheduledJob, '-Folder', $Folder, '-Date', $day -WorkingDirectory $Folder -Environment $Environment
+    }
+
+    function Get-DayFile([string] $Folder, [string] $Suffix) { [IO.Path]::Combine($Folder, "payouts-$day$Suffix") }
+
+    # What a command shows of the day's journal in a pwsh of its own: one line per object, as the script block formats it.
+    function Invoke-JournalCommand([string] $Folder, [string] $Command, [string] $Format) {
+        $run = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command', "$Command payouts-$day.journal | ForEach-Object { $Format }" `
+            -WorkingDirectory $Folder -Environment (Get-SandboxEnvironment $script:sandbox)
+        $run.Errors | Should -BeNullOrEmpty
+        @($run.Output -split "`\r?`\n" | Where-Object { $_ })
+    }
 }
 
 AfterAll {
@@ -79,6 +103,28 @@ Describe 'Invoke-NordPayPayout from Import-Csv' {
     }
 }
 
+Describe 'Invoke-NordPayPayout -ReportPath in a real pwsh' {
+    BeforeEach {
+        $script:sandbox = Start-NordPaySandbox -Root $RepoRoot -Configuration $Configuration
+    }
+
+    AfterEach {
+        Stop-NordPaySandbox $script:sandbox
+    }
+
+    It 'writes the report where the current location says, not the process folder' {
+        $paths = New-JobFolder $rows
+        $null = [IO.Directory]::CreateDirectory([IO.Path]::Combine($paths.Folder, 'reports'))
+        $run = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command',
+            'Set-Location reports; (Import-Csv ../payouts.csv | Invoke-NordPayPayout -JournalPath batch.journal -ReportPath report.csv -Force | Select-Object -Last 1).ReportPath' `
+            -WorkingDirectory $paths.Folder -Environment (Get-SandboxEnvironment $sandbox)
+        $run.Errors | Should -BeNullOrEmpty
+        $report = [IO.Path]::Combine($paths.Folder, 'reports', 'report.csv')
+        @($run.Output -split '\r?\n' | Where-Object { $_ })[-1] | Should -Be $report
+        @(Import-Csv $report | ForEach-Object Outcome) | Should -Be (@('Paid') * $rows.Count)
+    }
+}
+
 Describe 'A scheduled job: pwsh -NonInteractive -File job.ps1 with NORDPAY_API_KEY' {
     BeforeEach {
         $script:sandbox = Start-NordPaySandbox -Root $RepoRoot -Configuration $Configuration
@@ -116,5 +162,109 @@ Import-Csv $File | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw
         $run.Errors | Should -BeLike 'ConfirmationNeedsInteractiveHost,NordPay.Commands.ConfirmNordPayWithdrawCommand: *nothing was sent*-Force*'
         Get-SandboxRequestBody $sandbox 'balance/withdraw/confirm' | Should -BeNullOrEmpty
         Get-SandboxLedger $sandbox | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'The example scheduled job: pwsh -NonInteractive -File examples/scheduled/Invoke-ScheduledPayout.ps1' {
+    BeforeEach {
+        $script:sandbox = Start-NordPaySandbox -Root $RepoRoot -Configuration $Configuration
+    }
+
+    AfterEach {
+        Stop-NordPaySandbox $script:sandbox
+    }
+
+    It 'exits with 0 when the day''s file is paid, with its journal and its report beside it' {
+        $folder = New-PayoutFolder $rows
+        $run = Invoke-ScheduledJob $folder
+        $run.Errors | Should -BeNullOrEmpty
+        $run.ExitCode | Should -Be 0
+        $run.Output | Should -BeLike "*payouts-$day.csv: 8 rows: 8 paid*report*(exit 0)*"
+        Format-Payout (Get-SandboxLedger $sandbox) | Should -Be (Format-Payout $rows)
+        @(Import-Csv (Get-DayFile $folder '.report.csv') | ForEach-Object Outcome) | Should -Be (@('Paid') * 8)
+        Invoke-JournalCommand $folder Get-NordPayJournal '$_.State' | Should -Be (@('Paid') * 8)
+        (Invoke-ScheduledJob $folder).ExitCode | Should -Be 0 -Because 'a re-run finds every row already paid'
+        @(Get-SandboxLedger $sandbox).Count | Should -Be 8
+    }
+
+    It 'exits with 1 when rows failed, with a report line for every input line, and again until the file is fixed' {
+        $bad = [pscustomobject]@{ Currency = 'USDTBEP20'; Address = '0xnot-an-address'; Amount = '1' }
+        $folder = New-PayoutFolder @($rows[0], $bad, $rows[1], $rows[2])
+        $run = Invoke-ScheduledJob $folder
+        $run.ExitCode | Should -Be 1
+        $run.Output | Should -BeLike '*3 paid*1 failed*a re-run tries the failed rows again (exit 1)*'
+        $run.Errors | Should -BeLike '*Row 2*Address*'
+        $input, $report = (Get-DayFile $folder '.csv'), (Get-DayFile $folder '.report.csv')
+        @(Get-Content $report).Count | Should -Be @(Get-Content $input).Count -Because 'the report has a line per input line'
+        @(Import-Csv $report | ForEach-Object { "$($_.Address) $($_.Outcome) $($_.ErrorId)" }) | Should -Be @(
+            "$($rows[0].Address) Paid ", '0xnot-an-address Failed InvalidAddress', "$($rows[1].Address) Paid ", "$($rows[2].Address) Paid ")
+        (Invoke-ScheduledJob $folder).ExitCode | Should -Be 1
+        Format-Payout (Get-SandboxLedger $sandbox) | Should -Be (Format-Payout $rows[0..2])
+    }
+
+    It 'exits with 2 when a row is in doubt, until a person settles it' {
+        Add-SandboxFault $sandbox 'path=withdraw/confirm,status=502,every=2,times=1'
+        $folder = New-PayoutFolder $rows[0..2]
+        $run = Invoke-ScheduledJob $folder
+        $run.ExitCode | Should -Be 2
+        $run.Output | Should -BeLike '*1 in doubt (auto-*): check Compare-NordPayJournal, then settle with -SettleInDoubt (exit 2)*'
+        (Import-Csv (Get-DayFile $folder '.report.csv'))[1].Outcome | Should -Be 'InDoubt'
+        (Invoke-ScheduledJob $folder).ExitCode | Should -Be 2 -Because 'a row in doubt is never paid again automatically'
+
+        # The history has no such payout: the operator settles it as not paid, and the next run completes.
+        Invoke-JournalCommand $folder Compare-NordPayJournal '"$($_.Kind) $($_.Row) $($_.Candidates.Count)"' | Should -Be 'InDoubt 2 0'
+        $settle = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command',
+            "Import-Csv payouts-$day.csv | Invoke-NordPayPayout -JournalPath payouts-$day.journal -SettleInDoubt NotPaid -Force | Out-Null" `
+            -WorkingDirectory $folder -Environment (Get-SandboxEnvironment $sandbox)
+        $settle.ExitCode | Should -Be 0
+        (Invoke-ScheduledJob $folder).ExitCode | Should -Be 0
+        Format-Payout (Get-SandboxLedger $sandbox) | Should -Be (Format-Payout $rows[0..2])
+    }
+
+    It 'exits with 3 when there is no key, and sends nothing' {
+        $folder = New-PayoutFolder $rows
+        $environment = Get-SandboxEnvironment $sandbox
+        $environment.NORDPAY_API_KEY = $null
+        $run = Invoke-ScheduledJob $folder $environment
+        $run.ExitCode | Should -Be 3
+        $run.Output | Should -BeLike '*no NordPay key*(exit 3)*'
+        [IO.File]::Exists((Get-DayFile $folder '.journal')) | Should -BeFalse
+        @(Invoke-SandboxAdmin $sandbox 'requests' | Where-Object Path -NotLike '/_sandbox/*') | Should -BeNullOrEmpty
+    }
+
+    It 'exits with 3 for a missing file, and for a file with no row that can be paid' {
+        $run = Invoke-ScheduledJob (New-PayoutFolder @())
+        $run.ExitCode | Should -Be 3
+        $run.Output | Should -BeLike '*there is no file*(exit 3)*'
+
+        # Exported with ';' by a spreadsheet: read with ',' no row has its columns.
+        $folder = New-PayoutFolder @()
+        $rows | Export-Csv -LiteralPath (Get-DayFile $folder '.csv') -Delimiter ';' -NoTypeInformation
+        $run = Invoke-ScheduledJob $folder
+        $run.ExitCode | Should -Be 3
+        $run.Errors | Should -BeLike '*Row 8, Currency: The row has no Currency, Address, Amount column*'
+        @(Import-Csv (Get-DayFile $folder '.report.csv') | ForEach-Object ErrorId | Sort-Object -Unique) | Should -Be 'PayoutFieldsMissing'
+        Get-SandboxRequestBody $sandbox 'balance/withdraw/request' | Should -BeNullOrEmpty
+    }
+
+    It 'exits with 3 while another run holds the journal, which it reads without disturbing' {
+        $folder = New-PayoutFolder $rows
+        (Invoke-ScheduledJob $folder).ExitCode | Should -Be 0
+        $report = [IO.File]::ReadAllText((Get-DayFile $folder '.report.csv'))
+        Import-Module $ModuleManifest
+        $held = [NordPay.Batch.Journal]::Open((Get-DayFile $folder '.journal'), [NordPay.Security.Redactor]::None)
+        try {
+            Invoke-JournalCommand $folder Get-NordPayJournal '$_.State' | Should -Be (@('Paid') * 8) -Because 'another process reads a journal a run holds'
+            $run = Invoke-ScheduledJob $folder
+        }
+        finally {
+            $held.Dispose()
+        }
+        $run.ExitCode | Should -Be 3
+        $run.Output | Should -BeLike '*another run holds*(exit 3)*'
+        $run.Errors | Should -BeLike '*is in use by another run*'
+        [IO.File]::ReadAllText((Get-DayFile $folder '.report.csv')) | Should -Be $report -Because 'the report belongs to the run that holds the journal'
+        (Invoke-ScheduledJob $folder).ExitCode | Should -Be 0 -Because 'once the other run is done, the job runs'
+        @(Get-SandboxLedger $sandbox).Count | Should -Be 8
     }
 }

@@ -14,6 +14,8 @@ BeforeDiscovery {
         @{ Type = 'NordPayPayoutResult'; WholeAt120 = 42 }
         @{ Type = 'NordPayAuditRecord'; WholeAt120 = 42 }
         @{ Type = 'NordPayWithdrawal'; WholeAt120 = 42 }
+        @{ Type = 'NordPayJournalRow'; WholeAt120 = 42 }
+        @{ Type = 'NordPayJournalDiscrepancy'; WholeAt120 = 42 }
         @{ Type = 'NordPayPayoutSummary'; WholeAt120 = 0 }
         @{ Type = 'NordPayCurrency'; WholeAt120 = 0 }
         @{ Type = 'NordPayBalance'; WholeAt120 = 0 }
@@ -54,7 +56,11 @@ BeforeAll {
         NordPayApiKeyInfo = @(Get-NordPayApiKey)
         NordPayConfiguration = @(Get-NordPayConfiguration)
         NordPayAddressCheck = @($rows | Test-NordPayAddress)
+        NordPayJournalRow = @(Get-NordPayJournal $journal -Refresh)
     }
+    # The merchant's admin cancels the batch's payouts: each is a discrepancy of the journal.
+    foreach ($paid in $objects.NordPayPayoutResult) { $null = Invoke-SandboxAdmin $sandbox "withdrawals/$($paid.WithdrawalId)/status?value=cancelled" -Method Post }
+    $objects.NordPayJournalDiscrepancy = @(Compare-NordPayJournal $journal)
 
     # A policy with the longest limits and an address book of every address shape, set after the payouts above.
     $book = [IO.Path]::Combine((New-TestFolder), 'addresses.csv')
@@ -123,7 +129,7 @@ Describe '<Type>' -ForEach $types {
 Describe 'Amounts and addresses in the tables' {
     It 'keeps every digit of the amounts at 80 and 120 columns' {
         foreach ($width in 80, 120) {
-            foreach ($type in 'NordPayWithdrawRequest', 'NordPayWithdrawConfirmation', 'NordPayPayoutResult') {
+            foreach ($type in 'NordPayWithdrawRequest', 'NordPayWithdrawConfirmation', 'NordPayPayoutResult', 'NordPayJournalRow', 'NordPayJournalDiscrepancy') {
                 $text = (Get-Rendered $objects[$type] Format-Table $width) -join "`n"
                 foreach ($row in $rows) { $text | Should -Match "\b$([regex]::Escape($row.Amount))\b" }
             }

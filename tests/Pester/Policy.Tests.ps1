@@ -81,11 +81,14 @@ Describe 'A policy in this session' {
         $requested -ccontains $EvmAddress.ToLowerInvariant() | Should -BeFalse -Because 'nothing is sent for a refused row'
     }
 
-    It 'reads limits exactly in any culture, and refuses an amount PowerShell read as a list' {
+    It 'reads limits exactly in any culture, and refuses an amount PowerShell read as a list or as a floating-point number' {
         $culture = [cultureinfo]::CurrentCulture
         try {
             [cultureinfo]::CurrentCulture = 'de-DE'
-            Set-NordPayPolicy -Currency USDTBEP20 -MaxPerPayout '1.5' -MaxPerRun 2.5 -MaxPerDay '1000.000000000000000001' -Confirm:$false
+            Set-NordPayPolicy -Currency USDTBEP20 -MaxPerPayout '1.5' -MaxPerRun 2.5 -Confirm:$false -ErrorVariable floating -ErrorAction SilentlyContinue
+            Get-ErrorId $floating | Should -Be 'AmountIsFloatingPoint'
+            $floating[0].ErrorDetails.Message | Should -BeLike 'Row 1 (USDTBEP20), MaxPerRun: *'
+            Set-NordPayPolicy -Currency USDTBEP20 -MaxPerPayout '1.5' -MaxPerRun 2.5d -MaxPerDay '1000.000000000000000001' -Confirm:$false
             $limit = (Get-NordPayPolicy).Limits[0]
             $limit.MaxPerPayout | Should -Be (ConvertTo-ExactDecimal '1.5')
             $limit.MaxPerRun | Should -Be (ConvertTo-ExactDecimal '2.5')

@@ -36,12 +36,34 @@ namespace NordPay.Api
         /// </summary>
         public TimeWindow ConfirmWindow(DateTimeOffset sentAt, DateTimeOffset? serverSentAt, DateTimeOffset? expiresAt)
         {
+            var span = Span(sentAt, DateTimeOffset.UtcNow);
+            var from = serverSentAt is { } server ? server - Slack : span.From;
+            var to = expiresAt is { } expires && expires + Slack < span.To ? expires + Slack : span.To;
+            return new TimeWindow(from, to);
+        }
+
+        /// <summary>When, on NordPay's clock, withdrawals made between two instants of this machine's clock can have been created.</summary>
+        public TimeWindow Span(DateTimeOffset fromLocal, DateTimeOffset toLocal)
+        {
             var clock = _merchant.Clock;
-            var now = DateTimeOffset.UtcNow;
-            var from = serverSentAt ?? clock.Earliest(sentAt) ?? sentAt - UnknownClockSkew;
-            var to = clock.Latest(now) ?? now + UnknownClockSkew;
-            if (expiresAt is { } expires && expires < to) to = expires;
-            return new TimeWindow(from - Slack, to + Slack);
+            return new TimeWindow((clock.Earliest(fromLocal) ?? fromLocal - UnknownClockSkew) - Slack, (clock.Latest(toLocal) ?? toLocal + UnknownClockSkew) + Slack);
+        }
+
+        /// <summary>The withdrawals of these currencies, newest first, back to the first one created before <paramref name="from"/> (NordPay's clock).</summary>
+        public async Task<IReadOnlyList<NordPayWithdrawal>> SinceAsync(IEnumerable<string> currencies, DateTimeOffset from, CancellationToken cancellation)
+        {
+            var history = new List<NordPayWithdrawal>();
+            foreach (var currency in currencies.Distinct(StringComparer.Ordinal))
+            {
+                for (var offset = 0; ; offset += PageSize)
+                {
+                    var page = await _page(currency, offset, PageSize, cancellation).ConfigureAwait(false);
+                    history.AddRange(page);
+                    // Newest first: once a page reaches past the start, older pages hold nothing created since.
+                    if (page.Count < PageSize || page.Any(w => w.CreatedAt < from)) break;
+                }
+            }
+            return history;
         }
 
         /// <summary>
@@ -53,17 +75,7 @@ namespace NordPay.Api
             var claims = _merchant.Claims;
             foreach (var key in payouts) claims.Unexplained(key, window, owner);
             await claims.WhenLandedAsync(payouts.Distinct().ToList(), cancellation).ConfigureAwait(false);
-            var history = new List<NordPayWithdrawal>();
-            foreach (var currency in payouts.Select(p => p.Currency).Distinct(StringComparer.Ordinal))
-            {
-                for (var offset = 0; ; offset += PageSize)
-                {
-                    var page = await _page(currency, offset, PageSize, cancellation).ConfigureAwait(false);
-                    history.AddRange(page);
-                    // Newest first: once a page reaches past the window's start, older pages cannot hold a match.
-                    if (page.Count < PageSize || page.Any(w => w.CreatedAt < window.From)) break;
-                }
-            }
+            var history = await SinceAsync(payouts.Select(p => p.Currency), window.From, cancellation).ConfigureAwait(false);
             return claims.Match(payouts, window, history, owner);
         }
     }

@@ -26,6 +26,8 @@ namespace NordPay.Api
         private const string BalancePath = "balance/";
         private const string MultipleRequestPath = "balance/withdraw/multiple/request";
         private const string MultipleConfirmPath = "balance/withdraw/multiple/confirm";
+        // The most NordPay returns in one page of the withdraw history.
+        private const int HistoryPageSize = 200;
 
         private readonly Transport _transport;
         private readonly HistorySearch _history;
@@ -162,6 +164,27 @@ namespace NordPay.Api
             var answer = await _transport.SendAsync(HttpMethod.Get, query, null, Repeat.Safely, cancellation).ConfigureAwait(false);
             return answer.Payload(Redactor).Array("items").Select(NordPayWithdrawal.Read).ToList();
         }
+
+        /// <summary>Withdrawals by id, read from the history (of one currency, or of all): NordPay has no call for one withdrawal. Ids not there are left out.</summary>
+        public async Task<IReadOnlyList<NordPayWithdrawal>> FindWithdrawalsAsync(string? currency, IReadOnlyCollection<long> ids, CancellationToken cancellation)
+        {
+            var wanted = new HashSet<long>(ids);
+            var found = new List<NordPayWithdrawal>();
+            for (var offset = 0; wanted.Count > 0; offset += HistoryPageSize)
+            {
+                var page = await GetWithdrawalsAsync(currency, offset, HistoryPageSize, cancellation).ConfigureAwait(false);
+                found.AddRange(page.Where(w => wanted.Remove(w.Id)));
+                if (page.Count < HistoryPageSize) break;
+            }
+            return found;
+        }
+
+        /// <summary>The withdrawals of these currencies, newest first, back to the first one created before <paramref name="from"/> (NordPay's clock).</summary>
+        public Task<IReadOnlyList<NordPayWithdrawal>> GetHistoryAsync(IEnumerable<string> currencies, DateTimeOffset from, CancellationToken cancellation) =>
+            _history.SinceAsync(currencies, from, cancellation);
+
+        /// <summary>When, on NordPay's clock, withdrawals made between two instants of this machine's clock can have been created.</summary>
+        public TimeWindow Span(DateTimeOffset fromLocal, DateTimeOffset toLocal) => _history.Span(fromLocal, toLocal);
 
         /// <summary>
         /// When, on NordPay's clock, a confirm sent at <paramref name="sentAt"/> can have created its withdrawal. A

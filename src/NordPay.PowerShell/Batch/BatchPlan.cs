@@ -96,6 +96,12 @@ namespace NordPay.Batch
         /// <summary>The stage of the <paramref name="index"/>th row, in input order.</summary>
         public RowStage StageAt(int index) => _stages[index];
 
+        /// <summary>How many rows are classified so far.</summary>
+        public int Classified => _stages.Count;
+
+        /// <summary>Why an invalid row was left out, told again rather than kept: only one stage per row stays in memory.</summary>
+        public NordPayException? ProblemOf(PayoutRow row) => Check(row).Problem;
+
         public RowRecord? Record(PayoutRow row) => _records.TryGetValue(row.Reference, out var record) ? record : null;
 
         /// <summary>

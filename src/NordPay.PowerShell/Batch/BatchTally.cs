@@ -27,9 +27,9 @@ namespace NordPay.Batch
 
         public void CountInDoubt() => InDoubt++;
 
-        public NordPayPayoutSummary Summary(string journalPath, int rows, TimeSpan duration, string? policy = null) =>
+        public NordPayPayoutSummary Summary(string journalPath, string? reportPath, int rows, TimeSpan duration, string? policy = null) =>
             new NordPayPayoutSummary(journalPath, rows, Paid, AlreadyPaid, Failed, InDoubt,
-                new Dictionary<string, decimal>(_paidByCurrency, StringComparer.Ordinal), duration, policy);
+                new Dictionary<string, decimal>(_paidByCurrency, StringComparer.Ordinal), duration, policy, reportPath);
 
         public override string ToString() => $"{Paid} paid, {AlreadyPaid} already paid, {Failed} failed, {InDoubt} in doubt";
     }

@@ -3,7 +3,8 @@ using System;
 namespace NordPay.Batch
 {
     /// <summary>
-    /// Named points in a batch run (around each journal write, before each request, around each confirm).
+    /// Named points in a batch run (around each journal write, before each request, around each confirm, after each
+    /// report line).
     /// Nothing happens at them, except in the crash tests, whose runner kills its own process there.
     /// </summary>
     internal static class CrashPoints

@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 using NordPay.Core;
 using NordPay.Security;
 
@@ -12,8 +14,9 @@ namespace NordPay.Batch
 {
     /// <summary>
     /// The batch journal: an append-only JSON-lines file, one entry per row state change, each flushed to disk
-    /// before the call it announces. It is held open with no other writer allowed, so two runs cannot share it.
-    /// A torn last line (a crash mid-write) is cut off on open: the call it announced was never made.
+    /// before the call it announces. It is held open with no other writer allowed, so two runs cannot share it, while
+    /// <see cref="Read"/> can still read it. A torn last line (a crash mid-write) is cut off on open: the call it
+    /// announced was never made.
     /// </summary>
     public sealed class Journal : IDisposable
     {
@@ -50,8 +53,7 @@ namespace NordPay.Batch
             {
                 var directory = System.IO.Path.GetDirectoryName(full);
                 if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-                // FileShare.None: on Linux and macOS only an exclusive lock keeps a second run (of any process) out.
-                stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.None);
+                stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, WriterShare, 4096, FileOptions.None);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -70,21 +72,64 @@ namespace NordPay.Batch
             }
         }
 
-        /// <summary>Reads a journal without taking it or repairing it, as -WhatIf does; a missing journal has no entries.</summary>
-        public static IReadOnlyList<JournalEntry> Peek(string path)
+        /// <summary>
+        /// Reads a journal as it stands, without taking it or repairing it, also while a run holds it (-WhatIf,
+        /// Get-NordPayJournal, Compare-NordPayJournal). A torn last line (a run writing it, or a crash) is left out, and left as it is.
+        /// </summary>
+        public static (IReadOnlyList<JournalEntry> Entries, bool TornLastLine) Read(string path)
         {
             var full = RequireUsablePath(path);
-            if (!File.Exists(full)) return Array.Empty<JournalEntry>();
             try
             {
-                using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                return Load(stream, full, repair: false).Entries;
+                using var stream = OpenForReading(full);
+                return Load(stream, full, repair: false);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+            {
+                throw NotFound(full, ex);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 throw Unusable(full, ex);
             }
         }
+
+        /// <summary>The error of a journal path that names no file.</summary>
+        public static NordPayException NotFound(string path, Exception? inner = null) =>
+            new NordPayException("JournalNotFound", ErrorKind.ObjectNotFound, $"There is no journal {path}.", "Path", inner: inner,
+                recommendedAction: "Give the -JournalPath a batch was run with (wildcards such as *.journal are allowed).");
+
+        /// <summary>What earlier runs wrote, as -WhatIf reads it; a journal not made yet has no entries.</summary>
+        public static IReadOnlyList<JournalEntry> Peek(string path) =>
+            File.Exists(RequireUsablePath(path)) ? Read(path).Entries : Array.Empty<JournalEntry>();
+
+        private static bool IsWindows => RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
+
+        // Windows enforces sharing modes: a run lets readers in and keeps every other writer out. Linux and macOS have
+        // none; .NET emulates them with flock, where only FileShare.None (an exclusive lock) keeps a second run out.
+        private static FileShare WriterShare => IsWindows ? FileShare.Read : FileShare.None;
+
+        // Off Windows, .NET would take a shared flock, which a run's exclusive lock refuses: open(2) takes no lock at all.
+        private static FileStream OpenForReading(string full)
+        {
+            if (IsWindows) return new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var descriptor = open(full, RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? 0x1000000 : 0x80000); // O_RDONLY | O_CLOEXEC
+            if (descriptor < 0)
+            {
+                var errno = Marshal.GetLastWin32Error();
+                throw errno switch
+                {
+                    2 => new FileNotFoundException($"No such file (errno {errno}).", full),
+                    20 => new DirectoryNotFoundException($"A folder of the path is a file (errno {errno})."),
+                    13 => new UnauthorizedAccessException($"Access denied (errno {errno})."),
+                    _ => (Exception)new IOException($"open failed (errno {errno})."),
+                };
+            }
+            return new FileStream(new SafeFileHandle((IntPtr)descriptor, ownsHandle: true), FileAccess.Read);
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int open(string path, int flags);
 
         private static string RequireUsablePath(string path)
         {
@@ -162,15 +207,17 @@ namespace NordPay.Batch
 
         private static (IReadOnlyList<JournalEntry> Entries, bool Cut) Load(FileStream stream, string path, bool repair)
         {
-            var bytes = new byte[stream.Length];
-            var read = 0;
-            while (read < bytes.Length) read += stream.Read(bytes, read, bytes.Length - read);
+            // Read to the end as it is now: a run may be appending, and its last line may not be finished.
+            var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            var bytes = buffer.GetBuffer();
+            var length = (int)buffer.Length;
             var entries = new List<JournalEntry>();
             var start = 0;
             var lineNumber = 0;
-            while (start < bytes.Length)
+            while (start < length)
             {
-                var end = Array.IndexOf(bytes, (byte)'\n', start);
+                var end = Array.IndexOf(bytes, (byte)'\n', start, length - start);
                 lineNumber++;
                 if (end < 0)
                 {

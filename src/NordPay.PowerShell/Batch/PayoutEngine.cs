@@ -13,18 +13,23 @@ namespace NordPay.Batch
     /// <summary>What happened to a row, reported to the pipeline thread, which alone writes to PowerShell's streams.</summary>
     public sealed class PayoutEvent
     {
-        public PayoutEvent(PayoutRow row, NordPayPayoutResult? result, NordPayException? error, bool inDoubt = false)
+        public PayoutEvent(PayoutRow row, NordPayPayoutResult? result, NordPayException? error, bool inDoubt = false, Guid? identifier = null, decimal? serviceFee = null)
         {
             Row = row;
             Result = result;
             Error = error;
             InDoubt = inDoubt;
+            Identifier = identifier ?? result?.Identifier;
+            ServiceFee = serviceFee ?? result?.ServiceFee;
         }
 
         public PayoutRow Row { get; }
         public NordPayPayoutResult? Result { get; }
         public NordPayException? Error { get; }
         public bool InDoubt { get; }
+        /// <summary>The withdraw request the row got, when it got one.</summary>
+        public Guid? Identifier { get; }
+        public decimal? ServiceFee { get; }
     }
 
     /// <summary>
@@ -60,8 +65,7 @@ namespace NordPay.Batch
             {
                 if (record.WithdrawalId is { } id && id > 0) claims.Claim(new[] { id });
                 else if (record.MayBePaid && record.Key is { } key)
-                    claims.Unexplained(key, client.ConfirmWindow(record.ConfirmSentAt ?? record.ChangedAt ?? DateTimeOffset.UtcNow, record.ServerSentAt, record.ExpiresAt),
-                        Owner(record));
+                    claims.Unexplained(key, record.ConfirmWindow(client), record.ConfirmOwner);
             }
         }
 
@@ -72,15 +76,16 @@ namespace NordPay.Batch
         public async Task ResolveAsync(IReadOnlyList<(PayoutRow Row, RowRecord Record)> rows, CancellationToken cancellation)
         {
             var record = rows[0].Record;
-            var window = _client.ConfirmWindow(record.ConfirmSentAt ?? record.ChangedAt ?? DateTimeOffset.UtcNow, record.ServerSentAt, record.ExpiresAt);
+            var window = record.ConfirmWindow(_client);
             HistoryMatch match;
             try
             {
-                match = await _client.FindInHistoryAsync(rows.Select(r => r.Row.Key).ToList(), window, Owner(record), cancellation).ConfigureAwait(false);
+                match = await _client.FindInHistoryAsync(rows.Select(r => r.Row.Key).ToList(), window, record.ConfirmOwner, cancellation).ConfigureAwait(false);
             }
             catch (NordPayException ex) when (!ex.StopsBatch)
             {
-                foreach (var (row, _) in rows) _report(new PayoutEvent(row, null, InDoubtError(row, "the withdraw history could not be read: " + ex.Message), inDoubt: true));
+                foreach (var (row, rowRecord) in rows)
+                    _report(new PayoutEvent(row, null, InDoubtError(row, "the withdraw history could not be read: " + ex.Message), true, rowRecord.Identifier, Amount.ReadServer(rowRecord.ServiceFee)));
                 return;
             }
             if (match.Withdrawals == null)
@@ -91,7 +96,7 @@ namespace NordPay.Batch
                 foreach (var (row, rowRecord) in rows)
                 {
                     rowRecord.State = PayoutState.InDoubt;
-                    _report(new PayoutEvent(row, null, InDoubtError(row, match.Reason, match.Candidates), inDoubt: true));
+                    _report(new PayoutEvent(row, null, InDoubtError(row, match.Reason, match.Candidates), true, rowRecord.Identifier, Amount.ReadServer(rowRecord.ServiceFee)));
                 }
                 return;
             }
@@ -104,7 +109,7 @@ namespace NordPay.Batch
             {
                 var (row, rowRecord) = rows[i];
                 rowRecord.State = PayoutState.Confirmed;
-                _report(new PayoutEvent(row, Result(row, "Paid", ParseFee(rowRecord.ServiceFee), rowRecord.Identifier, match.Withdrawals[i].Id, true, rowRecord.BatchId), null));
+                _report(new PayoutEvent(row, Result(row, "Paid", Amount.ReadServer(rowRecord.ServiceFee), rowRecord.Identifier, match.Withdrawals[i].Id, true, rowRecord.BatchId), null));
             }
         }
 
@@ -208,7 +213,7 @@ namespace NordPay.Batch
                 && expires - ExpiryMargin > (_client.Merchant.Clock.Latest(DateTimeOffset.UtcNow) ?? DateTimeOffset.UtcNow))
             {
                 // Requested by an earlier run and never confirmed: confirm that request, not a new one.
-                return new NordPayWithdrawRequest(identifier, row.Currency, row.Address, row.Amount, null, null, ParseFee(record.ServiceFee), expires);
+                return new NordPayWithdrawRequest(identifier, row.Currency, row.Address, row.Amount, null, null, Amount.ReadServer(record.ServiceFee), expires);
             }
             CrashPoints.At("before-request");
             NordPayWithdrawRequest request;
@@ -248,7 +253,7 @@ namespace NordPay.Batch
             catch (NordPayException ex)
             {
                 _journal.Append(Entry(JournalEvent.InDoubt, row) with { Identifier = request.Identifier, ErrorId = ex.ErrorId, Message = ex.Message });
-                _report(new PayoutEvent(row, null, InDoubtError(row, ex.Message), inDoubt: true));
+                _report(new PayoutEvent(row, null, InDoubtError(row, ex.Message), true, request.Identifier, request.ServiceFee));
                 return;
             }
             CrashPoints.At("after-confirm");
@@ -295,7 +300,7 @@ namespace NordPay.Batch
             catch (NordPayException ex)
             {
                 _journal.Append(new JournalEntry(JournalEvent.InDoubt, DateTimeOffset.UtcNow) { References = references, Identifier = request.Identifier, Multiple = true, ErrorId = ex.ErrorId, Message = ex.Message });
-                foreach (var row in rows) _report(new PayoutEvent(row, null, InDoubtError(row, ex.Message), inDoubt: true));
+                foreach (var row in rows) _report(new PayoutEvent(row, null, InDoubtError(row, ex.Message), true, request.Identifier));
                 return;
             }
             CrashPoints.At("after-confirm");
@@ -313,11 +318,8 @@ namespace NordPay.Batch
         {
             _journal.Append(Entry(JournalEvent.Failed, row) with { Stage = stage, Identifier = identifier, ErrorId = error.ErrorId, Message = error.Message });
             if (error.StopsBatch) throw error;
-            _report(new PayoutEvent(row, null, error));
+            _report(new PayoutEvent(row, null, error, identifier: identifier));
         }
-
-        // A confirm is named by its request's identifier in every search, so searching again never competes with itself.
-        private static object Owner(RowRecord record) => record.Identifier ?? (object)record.Reference;
 
         private static JournalEntry Entry(string @event, PayoutRow row) =>
             new JournalEntry(@event, DateTimeOffset.UtcNow) { References = new[] { row.Reference } };
@@ -327,9 +329,7 @@ namespace NordPay.Batch
 
         /// <summary>An earlier run's payout, as the journal records it.</summary>
         public static NordPayPayoutResult AlreadyPaid(PayoutRow row, RowRecord record) =>
-            Result(row, "AlreadyPaid", ParseFee(record.ServiceFee), record.Identifier, record.WithdrawalId, record.Reconciled, record.BatchId);
-
-        private static decimal? ParseFee(string? text) => text != null && Amount.TryParseServer(text, out var fee) ? fee : (decimal?)null;
+            Result(row, "AlreadyPaid", Amount.ReadServer(record.ServiceFee), record.Identifier, record.WithdrawalId, record.Reconciled, record.BatchId);
 
         private static NordPayException InDoubtError(PayoutRow row, string why, IReadOnlyList<NordPayWithdrawal>? candidates = null) =>
             new NordPayException("PayoutInDoubt", ErrorKind.InvalidResult,

@@ -54,6 +54,13 @@ namespace NordPay.Batch
                 ? new PayoutKey(Currency, Address, amount)
                 : null;
 
+        /// <summary>Names the row's confirm (its request's identifier) in every search of the history, so searching again never competes with itself.</summary>
+        public object ConfirmOwner => Identifier ?? (object)Reference;
+
+        /// <summary>When, on NordPay's clock, the row's confirm can have created its withdrawal.</summary>
+        public TimeWindow ConfirmWindow(NordPayClient client) =>
+            client.ConfirmWindow(ConfirmSentAt ?? ChangedAt ?? DateTimeOffset.UtcNow, ServerSentAt, ExpiresAt);
+
         /// <summary>Reads each reference's latest state from the journal's entries, in order.</summary>
         public static Dictionary<string, RowRecord> Fold(IEnumerable<JournalEntry> entries)
         {

@@ -94,12 +94,9 @@ namespace NordPay.Commands
             foreach (var byCurrency in ids.GroupBy(i => i.Currency))
             {
                 var wanted = new HashSet<long>(byCurrency.Select(i => i.Id));
-                for (var offset = 0; wanted.Count > 0; offset += PageSize)
-                {
-                    var page = AwaitOrFail(token => Client.GetWithdrawalsAsync(byCurrency.Key, offset, PageSize, token));
-                    foreach (var withdrawal in page.Where(w => wanted.Remove(w.Id))) found.Add(withdrawal);
-                    if (page.Count < PageSize) break;
-                }
+                var withdrawals = AwaitOrFail(token => Client.FindWithdrawalsAsync(byCurrency.Key, wanted, token));
+                found.AddRange(withdrawals);
+                wanted.ExceptWith(withdrawals.Select(w => w.Id));
                 foreach (var id in wanted)
                     WriteRowError(new NordPayException("WithdrawalNotFound", ErrorKind.ObjectNotFound, $"Withdrawal {id} is not in the withdraw history.", "Id"), id, string.Empty);
             }

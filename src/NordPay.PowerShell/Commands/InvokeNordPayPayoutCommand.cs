@@ -30,7 +30,10 @@ namespace NordPay.Commands
         private readonly RowIntake _intake = new RowIntake();
         private readonly BatchTally _tally = new BatchTally();
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+        // Rows done that may wait in the report for a row still being paid before the loop waits for the workers.
+        private const int ReportBacklog = 1000;
         private int _total;
+        private RunReport? _report;
 
         /// <summary>The row's currency; read from the input's columns when not bound.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -82,6 +85,11 @@ namespace NordPay.Commands
         [ValidateNotNullOrEmpty]
         public string[]? SettleReference { get; set; }
 
+        /// <summary>A CSV file with a line per input row, in input order: its own columns and what became of it, written as rows finish.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ReportPath { get; set; }
+
         /// <summary>Pays without prompting; -WhatIf still wins.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -90,13 +98,18 @@ namespace NordPay.Commands
         {
             NextRow();
             object row = InputObject ?? (object)$"{Amount} {Currency} {Address}";
-            if (ReadPayoutRow(Currency, Address, Amount, InputObject, row) is not { } payout || ReadReference(row) is not { } reference)
+            try
+            {
+                var (currency, address, amount) = ReadPayoutFields(Currency, Address, Amount, InputObject);
+                _spill.Add(_intake.Identify(Row, ReadReference(), currency, address, amount), InputObject);
+            }
+            catch (NordPayException ex)
             {
                 _tally.CountFailed();
-                return;
+                WriteRowError(ex, row, string.Empty);
+                // Kept in its place for the report, which gives every input row a line.
+                if (ReportPath != null) _spill.AddRefused(Row, InputObject != null ? RowSpill.Columns(InputObject) : RunReport.Bound(Currency, Address, RowSpill.Text(Amount), Reference), ex);
             }
-            var (currency, address, amount) = payout;
-            _spill.Add(_intake.Identify(Row, reference, currency, address, amount), InputObject);
         }
 
         protected override void EndProcessing()
@@ -105,10 +118,15 @@ namespace NordPay.Commands
             var whatIf = WhatIfRequested();
             Journal? journal = null;
             string journalPath;
+            Exception? stopped = null;
             try
             {
                 journalPath = ResolveFilePath(JournalPath, nameof(JournalPath));
+                var reportPath = ReportPath == null ? null : ResolveFilePath(ReportPath, nameof(ReportPath));
                 if (!whatIf) journal = Journal.Open(journalPath, Redactor);
+                // Once the journal is this run's, so is the report: a run refused for a locked journal leaves the other run's report alone.
+                if (reportPath != null && journal != null)
+                    _report = RunReport.Create(reportPath, journalPath, Redactor, MyInvocation.MyCommand.Parameters[nameof(Reference)].Aliases.Prepend(nameof(Reference)));
                 if (journal?.RepairedTornLine == true)
                     WriteWarning($"The last line of {journal.Path} was torn by a crash; it was cut off (the call it announced was never made).");
                 var records = RowRecord.Fold(journal?.Entries ?? Journal.Peek(journalPath));
@@ -116,25 +134,36 @@ namespace NordPay.Commands
             }
             catch (NordPayException ex)
             {
+                stopped = ex;
                 throw Terminating(ex, JournalPath);
+            }
+            catch (Exception ex)
+            {
+                // Ctrl+C, or a terminating error written by a call (a missing key): the report says why the rows left were not paid.
+                stopped = ex;
+                throw;
             }
             finally
             {
                 journal?.Dispose();
+                _report?.Finish(_spill, Row, stopped);
                 _spill.Dispose();
             }
-            if (!whatIf) WriteObject(_tally.Summary(journalPath, Row, clock.Elapsed, AppliedPolicy?.Name));
+            if (_report?.Failure is { } failure)
+                WriteRowError(new NordPayException("ReportWriteFailed", ErrorKind.ResourceUnavailable,
+                    $"The report {_report.Path} could not be written to the end ({failure.Message}); the run went on.", nameof(ReportPath), inner: failure,
+                    recommendedAction: "Get-NordPayJournal shows every row of the journal."), _report.Path, string.Empty, 0);
+            if (!whatIf) WriteObject(_tally.Summary(journalPath, _report?.Path, Row, clock.Elapsed, AppliedPolicy?.Name));
         }
 
-        // The row's own reference, or "" when it has none; null (with the row's error written) when it cannot be one.
-        private string? ReadReference(object row)
+        // The row's own reference, or "" when it has none.
+        private string ReadReference()
         {
             var reference = (Reference ?? (InputObject == null ? null : Column(InputObject, nameof(Reference), null))?.ToString())?.Trim() ?? string.Empty;
             if (HeaderText.Visible(reference) == reference) return reference;
-            WriteRowError(new NordPayException("InvalidReference", ErrorKind.InvalidArgument,
+            throw new NordPayException("InvalidReference", ErrorKind.InvalidArgument,
                 $"The reference '{reference}' holds invisible or control characters; a reference is compared exactly, so it is not used.", nameof(Reference),
-                recommendedAction: "Remove the invisible characters from the reference column."), row, string.Empty);
-            return null;
+                recommendedAction: "Remove the invisible characters from the reference column.");
         }
 
         private void Run(Journal? journal, string journalPath, Dictionary<string, RowRecord> records, bool whatIf)
@@ -152,6 +181,7 @@ namespace NordPay.Commands
 
             // First pass: each row classified once; bad rows are reported and left out, problems of the batch gathered.
             var plan = new BatchPlan(records, currencies, balances, _intake, policy);
+            if (_report != null) _report.Plan = plan;
             foreach (var row in _spill.Read())
             {
                 var (stage, check) = plan.Add(row);
@@ -199,7 +229,7 @@ namespace NordPay.Commands
                 : new EventPump<PayoutEvent>(report => new PayoutEngine(client, journal!, report).PayAsync(queue, ThrottleLimit, Cancellation), Write);
             try
             {
-                foreach (var (row, index) in _spill.Read().Select((r, i) => (r, i)))
+                foreach (var (row, index) in _spill.Read(_report == null ? null : _report.Refused).Select((r, i) => (r, i)))
                 {
                     var stage = plan.StageAt(index);
                     var record = plan.Record(row);
@@ -208,7 +238,11 @@ namespace NordPay.Commands
                         _tally.CountAlreadyPaid();
                         WriteObject(PayoutEngine.AlreadyPaid(row, record!));
                     }
-                    if (stage != RowStage.ToPay || !go || !ShouldProceed(Target(row), "Pay", Force)) continue;
+                    if (stage != RowStage.ToPay || !go || !ShouldProceed(Target(row), "Pay", Force))
+                    {
+                        _report?.NotSent(row, index);
+                        continue;
+                    }
                     if (record?.Currency == null)
                         journal!.Append(new JournalEntry(JournalEvent.Planned, DateTimeOffset.UtcNow)
                         {
@@ -216,12 +250,19 @@ namespace NordPay.Commands
                         });
                     if (streaming != null)
                     {
-                        while (!queue.TryAdd((row, record), 20, Cancellation)) WriteAvailable(streaming);
+                        var queued = false;
+                        while (!(queued = queue.TryAdd((row, record), 20, Cancellation)) && !streaming.Ended) WriteAvailable(streaming);
+                        // The workers stopped on a failure no row can get past: WriteUntilDone below says which.
+                        if (!queued) break;
+                        _report?.Handed(row);
                         WriteAvailable(streaming);
+                        // Rows done after one still being paid wait for it in the report: a few only.
+                        while (_report?.Waiting > ReportBacklog && streaming.WriteNext(Cancellation)) FlushLog();
                     }
                     else
                     {
                         // One request per currency needs its rows together.
+                        _report?.Handed(row);
                         gathered.Add(row);
                     }
                 }
@@ -295,6 +336,7 @@ namespace NordPay.Commands
         private void Write(PayoutEvent e)
         {
             var row = e.Row;
+            _report?.Finished(e);
             if (e.Result != null)
             {
                 _tally.CountPaid(row);

@@ -76,34 +76,40 @@ namespace NordPay.Commands
             WriteError(record);
         }
 
-        /// <summary>
-        /// Reads a payout row's three fields; when one is wrong, writes the row's error and returns null. A field
-        /// PowerShell could not bind is read from the input's column of that name once invisible characters are set
-        /// aside (a byte-order mark glued to the first header, a zero-width space); a row without the column at all
-        /// is one error naming the fields it lacks and the columns it has.
-        /// </summary>
+        /// <summary>Reads a payout row's three fields; when one is wrong, writes the row's error and returns null (see <see cref="ReadPayoutFields"/>).</summary>
         protected (string Currency, string Address, decimal Amount)? ReadPayoutRow(string? currency, string? address, object? amount, PSObject? input, object row)
         {
             try
             {
-                if (input != null)
-                {
-                    var missing = new List<string>();
-                    currency ??= Column(input, "Currency", missing)?.ToString();
-                    address ??= Column(input, "Address", missing)?.ToString();
-                    amount ??= Column(input, "Amount", missing);
-                    if (missing.Count > 0)
-                        throw new NordPayException("PayoutFieldsMissing", ErrorKind.InvalidData,
-                            $"The row has no {string.Join(", ", missing)} column; its columns are {Columns(input)}.", missing[0],
-                            recommendedAction: "Name the columns Currency, Address and Amount (or an alias Get-Help shows), with the delimiter the file uses (Import-Csv -Delimiter).");
-                }
-                return InputText.ReadPayout(currency, address, amount is PSObject wrapped ? wrapped.BaseObject : amount, CultureInfo.CurrentCulture);
+                return ReadPayoutFields(currency, address, amount, input);
             }
             catch (NordPayException ex)
             {
                 WriteRowError(ex, row, string.Empty);
                 return null;
             }
+        }
+
+        /// <summary>
+        /// Reads a payout row's three fields, or throws the error of the first one that is wrong. A field PowerShell could
+        /// not bind is read from the input's column of that name once invisible characters are set aside (a byte-order
+        /// mark glued to the first header, a zero-width space); a row without the column at all is one error naming the
+        /// fields it lacks and the columns it has.
+        /// </summary>
+        protected (string Currency, string Address, decimal Amount) ReadPayoutFields(string? currency, string? address, object? amount, PSObject? input)
+        {
+            if (input != null)
+            {
+                var missing = new List<string>();
+                currency ??= Column(input, "Currency", missing)?.ToString();
+                address ??= Column(input, "Address", missing)?.ToString();
+                amount ??= Column(input, "Amount", missing);
+                if (missing.Count > 0)
+                    throw new NordPayException("PayoutFieldsMissing", ErrorKind.InvalidData,
+                        $"The row has no {string.Join(", ", missing)} column; its columns are {Columns(input)}.", missing[0],
+                        recommendedAction: "Name the columns Currency, Address and Amount (or an alias Get-Help shows), with the delimiter the file uses (Import-Csv -Delimiter).");
+            }
+            return InputText.ReadPayout(currency, address, amount is PSObject wrapped ? wrapped.BaseObject : amount, CultureInfo.CurrentCulture);
         }
 
         /// <summary>
@@ -140,6 +146,31 @@ namespace NordPay.Commands
             try
             {
                 resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+            }
+            catch (Exception ex) when (ex is RuntimeException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                throw NotAFilePath(path, parameter, ex.Message, ex);
+            }
+            if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+                throw NotAFilePath(path, parameter, $"it is a path of the {provider.Name} provider", null);
+            return resolved;
+        }
+
+        /// <summary>
+        /// The files a path names as PowerShell resolves it (wildcards expanded, relative to the current location, ~ expanded);
+        /// none when nothing matches. Only file-system paths are accepted.
+        /// </summary>
+        protected IReadOnlyList<string> ResolveExistingFiles(string path, string parameter)
+        {
+            ProviderInfo provider;
+            System.Collections.ObjectModel.Collection<string> resolved;
+            try
+            {
+                resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+            }
+            catch (ItemNotFoundException)
+            {
+                return Array.Empty<string>();
             }
             catch (Exception ex) when (ex is RuntimeException || ex is NotSupportedException || ex is ArgumentException)
             {

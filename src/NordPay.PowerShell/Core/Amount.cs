@@ -69,6 +69,9 @@ namespace NordPay.Core
         public static bool TryParseServer(string text, out decimal amount) =>
             decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out amount);
 
+        /// <summary>A number the API sent (or a journal kept), or null when there is none or it cannot be read.</summary>
+        public static decimal? ReadServer(string? text) => text != null && TryParseServer(text, out var amount) ? amount : (decimal?)null;
+
         // Digits grouped by three after a '.', where the user's culture groups thousands with '.': 1.500 is fifteen hundred there.
         private static readonly Regex GroupedThousands = new Regex(@"^[1-9][0-9]{0,2}(\.[0-9]{3})+$", RegexOptions.CultureInvariant);
 

@@ -7,9 +7,10 @@ namespace NordPay.Models
     public sealed record NordPayPayoutSummary
     {
         public NordPayPayoutSummary(string journalPath, int rows, int paid, int alreadyPaid, int failed, int inDoubt,
-            IReadOnlyDictionary<string, decimal> paidByCurrency, TimeSpan duration, string? policy = null)
+            IReadOnlyDictionary<string, decimal> paidByCurrency, TimeSpan duration, string? policy = null, string? reportPath = null)
         {
             JournalPath = journalPath;
+            ReportPath = reportPath;
             Rows = rows;
             Paid = paid;
             AlreadyPaid = alreadyPaid;
@@ -21,6 +22,8 @@ namespace NordPay.Models
         }
 
         public string JournalPath { get; }
+        /// <summary>The report of the run (-ReportPath): a line per input row with what became of it.</summary>
+        public string? ReportPath { get; }
         public int Rows { get; }
         /// <summary>Paid by this run.</summary>
         public int Paid { get; }

@@ -32,10 +32,28 @@ namespace NordPay.Pipeline
             });
         }
 
+        /// <summary>True once the work has ended (done, or stopped by a failure <see cref="WriteUntilDone"/> surfaces).</summary>
+        public bool Ended => _work.IsCompleted;
+
         /// <summary>Writes what was reported so far, without waiting.</summary>
         public void WriteAvailable()
         {
             while (_events.TryTake(out var e)) _write(e);
+        }
+
+        /// <summary>Waits for the next report and writes it; false once the work has ended. Ctrl+C stops the pipeline.</summary>
+        public bool WriteNext(CancellationToken stopping)
+        {
+            try
+            {
+                if (!_events.TryTake(out var e, Timeout.Infinite, stopping)) return false;
+                _write(e);
+                return true;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
         }
 
         /// <summary>Writes everything reported until the work ends, then surfaces its failure; Ctrl+C stops the pipeline.</summary>

@@ -16,7 +16,8 @@ namespace NordPay.Pipeline
 {
     /// <summary>
     /// A batch's input rows, written to a file as they arrive and read back in order, so a batch of any size keeps no
-    /// row in memory. A row read back carries its input rebuilt from its columns, for the TargetObject of its errors.
+    /// row in memory. A row read back carries its input rebuilt from its columns, for the TargetObject of its errors; a row
+    /// that could not be read is kept in its place too, with why, for the report of the run.
     /// The columns may be anyone's personal data: the file is owner-only in a private folder, encrypted with a key that
     /// exists only in this process's memory (each line authenticated), and deleted when the run ends; files left by
     /// runs that crashed are deleted by the next run.
@@ -58,38 +59,74 @@ namespace NordPay.Pipeline
 
         public string Path { get; }
 
+        /// <summary>The rows that can be paid (rows that could not be read are not counted).</summary>
         public int Count { get; private set; }
 
         public void Add(PayoutRow row, PSObject? input)
         {
-            using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer))
+            Write(w =>
             {
-                w.WriteStartObject();
                 w.WriteNumber("row", row.Row);
                 w.WriteString("ref", row.Reference);
                 w.WriteBoolean("derived", row.DerivedReference);
                 w.WriteString("currency", row.Currency);
                 w.WriteString("address", row.Address);
                 w.WriteString("amount", Amount.Format(row.Amount));
-                w.WriteStartArray("columns");
-                foreach (var property in input?.Properties ?? (IEnumerable<PSPropertyInfo>)Array.Empty<PSPropertyInfo>())
-                {
-                    if (property.MemberType != PSMemberTypes.NoteProperty && property.MemberType != PSMemberTypes.Property) continue;
-                    w.WriteStartArray();
-                    w.WriteStringValue(property.Name);
-                    w.WriteStringValue(property.Value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : property.Value?.ToString());
-                    w.WriteEndArray();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            _writer.WriteLine(Seal(buffer.ToArray()));
+                WriteColumns(w, Columns(input));
+            });
             Count++;
         }
 
-        /// <summary>The rows in input order; one pass at a time.</summary>
-        public IEnumerable<PayoutRow> Read()
+        /// <summary>Keeps a row that could not be read in its place, with its columns and why, for the report of the run.</summary>
+        public void AddRefused(int row, IReadOnlyList<KeyValuePair<string, string?>> columns, NordPayException error) =>
+            Write(w =>
+            {
+                w.WriteNumber("row", row);
+                w.WriteString("errorId", error.ErrorId);
+                w.WriteString("message", error.Message);
+                WriteColumns(w, columns);
+            });
+
+        /// <summary>An input object's columns, as text (numbers and dates written invariantly).</summary>
+        public static IReadOnlyList<KeyValuePair<string, string?>> Columns(PSObject? input) =>
+            (input?.Properties ?? (IEnumerable<PSPropertyInfo>)Array.Empty<PSPropertyInfo>())
+                .Where(p => p.MemberType == PSMemberTypes.NoteProperty || p.MemberType == PSMemberTypes.Property)
+                .Select(p => new KeyValuePair<string, string?>(p.Name, Text(p.Value)))
+                .ToList();
+
+        /// <summary>A value as a cell of text: numbers and dates invariantly.</summary>
+        public static string? Text(object? value) => value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value?.ToString();
+
+        private void Write(Action<Utf8JsonWriter> fields)
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                fields(w);
+                w.WriteEndObject();
+            }
+            _writer.WriteLine(Seal(buffer.ToArray()));
+        }
+
+        private static void WriteColumns(Utf8JsonWriter w, IEnumerable<KeyValuePair<string, string?>> columns)
+        {
+            w.WriteStartArray("columns");
+            foreach (var column in columns)
+            {
+                w.WriteStartArray();
+                w.WriteStringValue(column.Key);
+                w.WriteStringValue(column.Value);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+        }
+
+        /// <summary>
+        /// The rows in input order; one pass at a time. Rows that could not be read are passed to <paramref name="refused"/>
+        /// in their place, when it is given.
+        /// </summary>
+        public IEnumerable<PayoutRow> Read(Action<RefusedRow>? refused = null)
         {
             _writer.Flush();
             _file.Position = 0;
@@ -98,12 +135,18 @@ namespace NordPay.Pipeline
             {
                 using var document = JsonDocument.Parse(Open(line));
                 var root = document.RootElement;
-                var columns = root.GetProperty("columns");
+                var columns = root.GetProperty("columns").EnumerateArray()
+                    .Select(c => new KeyValuePair<string, string?>(c[0].GetString()!, c[1].GetString())).ToList();
+                if (root.TryGetProperty("errorId", out var errorId))
+                {
+                    refused?.Invoke(new RefusedRow(root.GetProperty("row").GetInt32(), columns, errorId.GetString()!, root.GetProperty("message").GetString()!));
+                    continue;
+                }
                 PSObject? input = null;
-                if (columns.GetArrayLength() > 0)
+                if (columns.Count > 0)
                 {
                     input = new PSObject();
-                    foreach (var column in columns.EnumerateArray()) input.Properties.Add(new PSNoteProperty(column[0].GetString()!, column[1].GetString()));
+                    foreach (var column in columns) input.Properties.Add(new PSNoteProperty(column.Key, column.Value));
                 }
                 var amount = decimal.Parse(root.GetProperty("amount").GetString()!, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
                 var currency = root.GetProperty("currency").GetString()!;
@@ -170,5 +213,22 @@ namespace NordPay.Pipeline
             random.GetBytes(bytes);
             return bytes;
         }
+    }
+
+    /// <summary>An input row that could not be read: its number, its columns, and why.</summary>
+    internal sealed class RefusedRow
+    {
+        public RefusedRow(int row, IReadOnlyList<KeyValuePair<string, string?>> columns, string errorId, string message)
+        {
+            Row = row;
+            Columns = columns;
+            ErrorId = errorId;
+            Message = message;
+        }
+
+        public int Row { get; }
+        public IReadOnlyList<KeyValuePair<string, string?>> Columns { get; }
+        public string ErrorId { get; }
+        public string Message { get; }
     }
 }

@@ -113,12 +113,12 @@ public class BatchPlanTests
         tally.CountPaid(row);
         tally.CountPaid(row);
         tally.CountAlreadyPaid();
-        var complete = tally.Summary("j", rows: 3, TimeSpan.Zero);
+        var complete = tally.Summary("j", null, 3, TimeSpan.Zero);
         Assert.True(complete.Complete);
         Assert.Equal(5.00m, complete.PaidByCurrency["USDTBEP20"]);
-        Assert.False(tally.Summary("j", rows: 4, TimeSpan.Zero).Complete);
+        Assert.False(tally.Summary("j", null, 4, TimeSpan.Zero).Complete);
         tally.CountInDoubt();
-        Assert.False(tally.Summary("j", rows: 4, TimeSpan.Zero).Complete);
+        Assert.False(tally.Summary("j", null, 4, TimeSpan.Zero).Complete);
         Assert.Equal("2 paid, 1 already paid, 0 failed, 1 in doubt", tally.ToString());
     }
 }

@@ -154,7 +154,7 @@ public class DiscoveryTests
         var outputTypes = typeof(NordPay.Commands.NordPayCmdlet).Assembly.GetTypes()
             .SelectMany(t => t.GetCustomAttributes(typeof(OutputTypeAttribute), false).Cast<OutputTypeAttribute>())
             .SelectMany(a => a.Type).Select(t => t.Type).OfType<Type>().Append(typeof(NordPayAuditRecord)).Distinct().ToList();
-        Assert.Equal(12, outputTypes.Count);
+        Assert.Equal(14, outputTypes.Count);
         // A policy's limits and address book are output within it, and shown by views of their own.
         foreach (var type in outputTypes.Append(typeof(NordPayCurrencyLimit)).Append(typeof(NordPayAddressBookEntry)))
         {

@@ -28,7 +28,7 @@ public class HelpTests
     {
         using var ps = PowerShellSession.Interactive();
         var commands = ps.Run("Get-Command -Module NordPay").Output.Select(o => (CmdletInfo)o.BaseObject).ToList();
-        Assert.Equal(15, commands.Count);
+        Assert.Equal(17, commands.Count);
         foreach (var command in commands)
         {
             var help = Assert.Single(ps.Run("Get-Help $args[0] -Full", command.Name).Output);

@@ -64,8 +64,8 @@ public class ModuleTests
             Assert.Equal("NordPay.Commands", type.Namespace);
             Assert.True(type.IsSealed && type.IsPublic, type.Name);
             Assert.True(type.IsSubclassOf(typeof(NordPayCmdlet)), type.Name);
-            // Only what changes something asks first: Get and Test change nothing.
-            Assert.Equal(attribute.VerbName != VerbsCommon.Get && attribute.VerbName != VerbsDiagnostic.Test, attribute.SupportsShouldProcess);
+            // Only what changes something asks first: Get, Test and Compare change nothing.
+            Assert.Equal(attribute.VerbName is not (VerbsCommon.Get or VerbsDiagnostic.Test or VerbsData.Compare), attribute.SupportsShouldProcess);
             Assert.NotEmpty(type.GetCustomAttributes<OutputTypeAttribute>());
         }
     }

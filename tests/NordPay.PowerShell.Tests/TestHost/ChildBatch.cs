@@ -21,9 +21,9 @@ public static class ChildBatch
 
     private static readonly string Runner = Path.Combine(ModuleLayout.RepoRoot, "tests", "NordPay.CrashRunner", "bin", ModuleLayout.Configuration, "net10.0", "NordPay.CrashRunner.dll");
 
-    /// <summary>Runs the rows (all with the same columns); true when the child was killed at the point.</summary>
+    /// <summary>Runs the rows (all with the same columns), with a -ReportPath when <paramref name="report"/> is given; true when the child was killed at the point.</summary>
     public static bool Run(SandboxServer sandbox, IReadOnlyList<PSObject> rows, string journal, int throttle, bool multiple, string point, int occurrence,
-        string? location = null, double timeoutSec = 30)
+        string? location = null, double timeoutSec = 30, string? report = null)
     {
         var rowsFile = Path.Combine(Journals.NewFolder(), "rows.csv");
         var columns = rows[0].Properties.Select(p => p.Name).ToArray();
@@ -36,6 +36,7 @@ public static class ChildBatch
                      location ?? Environment.CurrentDirectory, timeoutSec.ToString(CultureInfo.InvariantCulture),
                  })
             start.ArgumentList.Add(arg);
+        if (report != null) start.ArgumentList.Add(report);
         using var child = Process.Start(start)!;
         var output = child.StandardOutput.ReadToEndAsync();
         var errors = child.StandardError.ReadToEndAsync();

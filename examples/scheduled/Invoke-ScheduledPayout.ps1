@@ -1,0 +1,95 @@
+<#
+.SYNOPSIS
+    Pays the day's payout file unattended, with its journal and report beside it, and says how it went by its exit code.
+
+.DESCRIPTION
+    Pays <Folder>/<Prefix><Date>.csv (for example payouts-2026-11-24.csv) with Invoke-NordPayPayout, journaling it in
+    payouts-2026-11-24.journal beside it and reporting every row in payouts-2026-11-24.report.csv. Run it again after any
+    failure or crash, by hand or at the next trigger: nothing is paid twice.
+
+    The key comes from the job's environment (NORDPAY_API_KEY, and NORDPAY_BASE_URI for another endpoint) or from a
+    profile persisted by the account that runs the job (Set-NordPayApiKey -Scope CurrentUser; -ProfileName names it).
+
+    Exit codes, for Task Scheduler's Last Run Result, systemd's unit state or cron's mail:
+      0  complete: every row is paid, by this run or an earlier one.
+      1  rows failed (see the report): the others are paid; a re-run tries the failed rows again.
+      2  rows are in doubt: a confirm's outcome is unknown, and they are never paid again automatically. A person checks
+         Compare-NordPayJournal and settles them: Invoke-NordPayPayout -SettleInDoubt Paid or NotPaid.
+      3  nothing could start: no key, no file or a file with no row that can be paid (the batch refused as a whole
+         included), or another run holds the journal.
+
+.EXAMPLE
+    pwsh -NoProfile -NonInteractive -File ./Invoke-ScheduledPayout.ps1 -Folder /srv/payouts
+
+.EXAMPLE
+    pwsh -NoProfile -NonInteractive -File ./Invoke-ScheduledPayout.ps1 -Folder D:\payouts -Date 2026-11-24 -ProfileName treasury
+#>
+[CmdletBinding()]
+param(
+    # The folder of the dated payout files; the journal and the report are written beside them.
+    [Parameter(Mandatory = $true)]
+    [string] $Folder,
+
+    # The date of the file to pay: today by default.
+    [ValidatePattern('^\d{4}-\d{2}-\d{2}$')]
+    [string] $Date = [DateTime]::Today.ToString('yyyy-MM-dd', [cultureinfo]::InvariantCulture),
+
+    [string] $Prefix = 'payouts-',
+
+    # A persisted profile (Set-NordPayApiKey -Scope CurrentUser -Profile NAME); without it, NORDPAY_API_KEY or the default profile.
+    [string] $ProfileName,
+
+    [ValidateRange(1, 64)]
+    [int] $ThrottleLimit = 1
+)
+
+Set-StrictMode -Version 3.0
+
+$file = [IO.Path]::Combine($Folder, "$Prefix$Date.csv")
+$journal = [IO.Path]::Combine($Folder, "$Prefix$Date.journal")
+$report = [IO.Path]::Combine($Folder, "$Prefix$Date.report.csv")
+
+# One line for the job's log, then the exit code.
+function Exit-Job([int] $Code, [string] $Why) {
+    Write-Output "$([IO.Path]::GetFileName($file)): $Why (exit $Code)"
+    exit $Code
+}
+
+# Where the journal's rows stand: unchanged by a run means the run could not start anything.
+function Get-JournalState {
+    if (-not [IO.File]::Exists($journal)) { return '' }
+    @(Get-NordPayJournal -Path ([WildcardPattern]::Escape($journal)) -ErrorAction Stop | ForEach-Object { "$($_.Reference) $($_.State) $($_.ChangedAt.UtcTicks)" }) -join "`n"
+}
+
+try {
+    Import-Module NordPay -ErrorAction Stop
+    $keyArgs = if ($ProfileName) { @{ Profile = $ProfileName } } else { @{} }
+    if (-not (Get-NordPayApiKey @keyArgs -ErrorAction SilentlyContinue)) { Exit-Job 3 'no NordPay key: set NORDPAY_API_KEY, or persist a profile as this account (Set-NordPayApiKey -Scope CurrentUser)' }
+    if (-not [IO.File]::Exists($file)) { Exit-Job 3 "there is no file $file" }
+    $before = Get-JournalState
+}
+catch {
+    Write-Error -ErrorRecord $_
+    Exit-Job 3 "nothing could start: $($_.Exception.Message)"
+}
+
+$summary = $null
+$stopped = $null
+try {
+    Import-Csv -LiteralPath $file -ErrorAction Stop |
+        Invoke-NordPayPayout -JournalPath $journal -ReportPath $report -ThrottleLimit $ThrottleLimit -Force @keyArgs |
+        ForEach-Object { if ($_ -is [NordPay.Models.NordPayPayoutSummary]) { $summary = $_ } }
+}
+catch {
+    # A failure no row can get past: the errors of the rows were written as they came.
+    $stopped = $_
+    Write-Error -ErrorRecord $_
+}
+
+if ($stopped -and $stopped.FullyQualifiedErrorId -like 'JournalLocked,*') { Exit-Job 3 "another run holds $journal" }
+$counts = if ($summary) { "$summary; report $report" } else { "stopped ($($stopped.FullyQualifiedErrorId -replace ',.*'))" }
+$inDoubt = @(if ([IO.File]::Exists($journal)) { Get-NordPayJournal -Path ([WildcardPattern]::Escape($journal)) -State InDoubt, ConfirmSent })
+if ($inDoubt.Count -gt 0) { Exit-Job 2 "$counts; $($inDoubt.Count) in doubt ($($inDoubt.Reference -join ', ')): check Compare-NordPayJournal, then settle with -SettleInDoubt" }
+if ($summary -and $summary.Complete) { Exit-Job 0 $counts }
+if ((-not $summary -or $summary.Paid + $summary.AlreadyPaid -eq 0) -and (Get-JournalState) -eq $before) { Exit-Job 3 "$counts; nothing could be paid" }
+Exit-Job 1 "$counts; a re-run tries the failed rows again"

@@ -1,0 +1,62 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using NordPay.Batch;
+using NordPay.Core;
+
+namespace NordPay.Commands
+{
+    /// <summary>
+    /// Base of the cmdlets that read batch journals: -Path with wildcards, from the pipeline too (Get-ChildItem, a run's
+    /// summary). Journals are only read, also while a run holds them; the key is needed only to read NordPay's history.
+    /// </summary>
+    public abstract class NordPayJournalCmdlet : NordPayApiCmdlet
+    {
+        private readonly HashSet<string> _read = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>Journal files; wildcards are expanded.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("JournalPath", "FullName")]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        public string[] Path { get; set; } = null!;
+
+        /// <summary>
+        /// The journals -Path names, each read once; a path that names none, or a journal that cannot be read, is an error of
+        /// its own and the others are read.
+        /// </summary>
+        protected IEnumerable<(string Path, IReadOnlyList<JournalEntry> Entries)> ReadJournals()
+        {
+            foreach (var path in Path)
+            {
+                IReadOnlyList<string> files;
+                try
+                {
+                    files = ResolveExistingFiles(path, nameof(Path));
+                }
+                catch (NordPayException ex)
+                {
+                    WriteRowError(ex, path, string.Empty, 0);
+                    continue;
+                }
+                if (files.Count == 0) WriteRowError(Journal.NotFound(path), path, string.Empty, 0);
+                foreach (var file in files)
+                {
+                    if (!_read.Add(file)) continue;
+                    (IReadOnlyList<JournalEntry> Entries, bool TornLastLine) journal;
+                    try
+                    {
+                        journal = Journal.Read(file);
+                    }
+                    catch (NordPayException ex)
+                    {
+                        WriteRowError(ex, file, string.Empty, 0);
+                        continue;
+                    }
+                    if (journal.TornLastLine) WriteVerbose($"The last line of {file} is not finished (a run writing it, or a crash): it is not read, and left as it is.");
+                    yield return (file, journal.Entries);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+using System.Management.Automation;
+using System.Text.RegularExpressions;
+using NordPay.Sandbox;
+using NordPay.Tests.TestHost;
+using Xunit;
+
+namespace NordPay.Tests.Operations;
+
+/// <summary>
+/// Invoke-NordPayPayout -ReportPath: a line per input row, in input order, whatever became of it and however the run
+/// ended; written as rows finish, so a killed run leaves a readable partial report.
+/// </summary>
+public class ReportTests
+{
+    private const string Report = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -ReportPath $args[2] -Force";
+
+    private static readonly string[] Added = { "Outcome", "ErrorId", "Message", "ServiceFee", "Identifier", "WithdrawalId" };
+
+    // A report line's cells: every cell is quoted.
+    private static string[] Cells(string line) =>
+        Regex.Matches(line, "\"((?:[^\"]|\"\")*)\"(?:,|$)").Select(m => m.Groups[1].Value.Replace("\"\"", "\"")).ToArray();
+
+    private static (string[] Header, List<Dictionary<string, string>> Rows) Read(string report)
+    {
+        var lines = File.ReadAllLines(report);
+        var header = Cells(lines[0]);
+        return (header, lines.Skip(1).Select(l =>
+        {
+            var cells = Cells(l);
+            Assert.Equal(header.Length, cells.Length);
+            return header.Zip(cells).ToDictionary(p => p.First, p => p.Second);
+        }).ToList());
+    }
+
+    private static PSObject Row(string reference, string currency, string address, string amount, string name) =>
+        Rows.Row(("PayoutId", reference), ("Currency", currency), ("Address", address), ("Amount", amount), ("Name", name));
+
+    [Fact]
+    public void A_run_with_failures_reports_each_input_row_in_input_order_with_what_became_of_it()
+    {
+        // Every other confirm is slow: four workers finish rows out of order. NordPay refuses R6's request once.
+        using var sandbox = Sandboxes.Start(new SandboxOptions
+        {
+            Faults = new[]
+            {
+                FaultRule.Answer("withdraw/request", 400, """{"detail":"Not enough balance"}""", address: Rows.Evm(6), times: 1),
+                new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromMilliseconds(300), Every = 2 },
+            },
+        });
+        using var ps = PowerShellSession.For(sandbox);
+        var folder = Journals.NewFolder();
+        var (journal, report) = (Path.Combine(folder, "batch.journal"), Path.Combine(folder, "report.csv"));
+        var rows = Enumerable.Range(1, 12).Select(i => Row(i == 8 ? "-R8" : $"R{i}", "USDTBEP20", i == 5 ? "0xnot-an-address" : Rows.Evm(i),
+            i == 3 ? "1,5" : $"{i}.10", i == 8 ? "=HYPERLINK(\"http://x\")" : $"Payee {i}")).ToArray();
+
+        var first = ps.Run(Report + " -ThrottleLimit 4", rows, journal, report);
+        var summary = Assert.Single(first.Objects<NordPayPayoutSummary>());
+        Assert.Equal((report, 12, 9, 3), (summary.ReportPath, summary.Rows, summary.Paid, summary.Failed));
+
+        var (header, lines) = Read(report);
+        Assert.Equal(new[] { "PayoutId", "Currency", "Address", "Amount", "Name" }.Concat(Added), header);
+        Assert.Equal(rows.Length, lines.Count);
+        Assert.Equal(rows.Select(r => (string)r.Properties["PayoutId"].Value), lines.Select(l => l["PayoutId"]));
+        Assert.Equal(rows.Select(r => (string)r.Properties["Amount"].Value), lines.Select(l => l["Amount"]));
+        Assert.Equal(("Failed", "InvalidAmountFormat"), (lines[2]["Outcome"], lines[2]["ErrorId"]));
+        Assert.Equal(("Failed", "InvalidAddress"), (lines[4]["Outcome"], lines[4]["ErrorId"]));
+        Assert.Equal(("Failed", "InsufficientBalance", string.Empty), (lines[5]["Outcome"], lines[5]["ErrorId"], lines[5]["Identifier"]));
+        Assert.Contains("Not enough balance", lines[5]["Message"]);
+        foreach (var paid in lines.Where(l => l["Outcome"] == "Paid"))
+        {
+            var withdrawal = Assert.Single(sandbox.State.Ledger, w => w.Id.ToString() == paid["WithdrawalId"]);
+            Assert.Equal((paid["Address"], paid["Amount"]), (withdrawal.Address, withdrawal.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Equal((withdrawal.Identifier.ToString("D"), withdrawal.ServiceFee.ToString(System.Globalization.CultureInfo.InvariantCulture)), (paid["Identifier"], paid["ServiceFee"]));
+        }
+        Assert.Equal(9, lines.Count(l => l["Outcome"] == "Paid"));
+        // A payee's text a spreadsheet would run is shown as text; the reference, the payout's identity, is kept exactly.
+        Assert.Equal(("-R8", "'=HYPERLINK(\"http://x\")"), (lines[7]["PayoutId"], lines[7]["Name"]));
+        Assert.DoesNotContain(sandbox.ApiKey, File.ReadAllText(report), StringComparison.Ordinal);
+
+        // The same file again: the report is rewritten, the paid rows already paid, R6 paid now, the bad rows failed again.
+        var again = ps.Run(Report, rows, journal, report);
+        var (_, rerun) = Read(report);
+        Assert.Equal(rows.Length, rerun.Count);
+        Assert.Equal(9, rerun.Count(l => l["Outcome"] == "AlreadyPaid"));
+        Assert.Equal("Paid", rerun[5]["Outcome"]);
+        Assert.Equal(lines.Where(l => l["Outcome"] == "Paid").Select(l => l["WithdrawalId"]), rerun.Where(l => l["Outcome"] == "AlreadyPaid").Select(l => l["WithdrawalId"]));
+        Assert.Equal(2, Assert.Single(again.Objects<NordPayPayoutSummary>()).Failed);
+    }
+
+    [Fact]
+    public void A_batch_refused_as_a_whole_still_reports_every_row_with_why_and_a_report_fed_back_names_the_same_payouts()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var folder = Journals.NewFolder();
+        var (journal, report) = (Path.Combine(folder, "batch.journal"), Path.Combine(folder, "report.csv"));
+        var rows = new[]
+        {
+            Row("A", "USDTBEP20", Rows.Evm(1), "5", "x"),
+            Row("B", "USDTBEP20", Rows.Evm(2), "abc", "x"),
+            Row("A", "USDTBEP20", Rows.Evm(3), "6", "x"),
+            Row("C", "NOPE", Rows.Evm(4), "7", "x"),
+        };
+        var refused = ps.Run(Report, rows, journal, report);
+        Assert.Equal("PreflightFailed", refused.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+        var (_, lines) = Read(report);
+        Assert.Equal(new[] { ("A", "NotPaid", "PreflightFailed"), ("B", "Failed", "InvalidAmountFormat"), ("A", "NotPaid", "PreflightFailed"), ("C", "Failed", "CurrencyNotFound") },
+            lines.Select(l => (l["PayoutId"], l["Outcome"], l["ErrorId"])));
+        Assert.Empty(sandbox.State.Ledger);
+    }
+
+    [Fact]
+    public void A_run_killed_mid_batch_leaves_a_readable_partial_report_and_the_rerun_a_whole_one()
+    {
+        using var sandbox = Sandboxes.Start();
+        var folder = Journals.NewFolder();
+        var (journal, report) = (Path.Combine(folder, "batch.journal"), Path.Combine(folder, "report.csv"));
+        var rows = Enumerable.Range(1, 5).Select(i => Rows.Referenced($"R{i}", "USDTBEP20", Rows.Evm(i), $"{i}.25")).ToArray();
+        // Killed right after the second line reached the file.
+        Assert.True(ChildBatch.Run(sandbox, rows, journal, throttle: 1, multiple: false, "after-write:report", 2, report: report));
+
+        var (header, done) = Read(report);
+        Assert.Equal(new[] { "PayoutId", "Currency", "Address", "Amount" }.Concat(Added), header);
+        Assert.Equal(new[] { ("R1", "Paid"), ("R2", "Paid") }, done.Select(l => (l["PayoutId"], l["Outcome"])));
+
+        // Where R3 stood when the process died varies; every row has its line, and none is paid twice.
+        using var ps = PowerShellSession.For(sandbox);
+        ps.Run(Report, rows, journal, report);
+        var (_, whole) = Read(report);
+        Assert.Equal(rows.Select(r => (string)r.Properties["PayoutId"].Value), whole.Select(l => l["PayoutId"]));
+        Assert.Equal(new[] { "AlreadyPaid", "AlreadyPaid" }, whole.Take(2).Select(l => l["Outcome"]));
+        var ledger = sandbox.State.Ledger;
+        foreach (var line in whole.Skip(2))
+        {
+            Assert.Contains(line["Outcome"], new[] { "AlreadyPaid", "Paid", "InDoubt" });
+            Assert.Equal(line["Outcome"] == "InDoubt" ? 0 : 1, ledger.Count(w => w.Address == line["Address"]));
+        }
+        Assert.Equal(ledger.Count, ledger.Select(w => w.Address).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_batch_stopped_mid_way_by_a_rejected_key_ends_and_reports_the_rows_it_never_sent()
+    {
+        // The second request is refused with 401: no later row can succeed, and no worker is left to take the queued rows.
+        using var sandbox = Sandboxes.Start(new SandboxOptions
+        {
+            Faults = new[] { new FaultRule { PathSuffix = "withdraw/request", Status = 401, Body = """{"detail":"Invalid X-API-Key"}""", Every = 2, Times = 1 } },
+        });
+        using var ps = PowerShellSession.For(sandbox);
+        var folder = Journals.NewFolder();
+        var (journal, report) = (Path.Combine(folder, "batch.journal"), Path.Combine(folder, "report.csv"));
+        // More rows than a window (16) and the queue (32) hold: the last ones were never handed to the worker.
+        var rows = Enumerable.Range(1, 50).Select(i => Rows.Referenced($"R{i}", "USDTBEP20", Rows.Evm(i), "5")).ToArray();
+        var (shell, running) = ps.Begin(Report, rows, journal, report);
+        using (shell)
+        {
+            Assert.True(running.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60)), "The stopped batch never ended.");
+            Exception? stopped = null;
+            try
+            {
+                shell.EndInvoke(running);
+            }
+            catch (RuntimeException ex)
+            {
+                stopped = ex;
+            }
+            var record = (stopped ?? shell.InvocationStateInfo.Reason) as IContainsErrorRecord;
+            var errorIds = shell.Streams.Error.Select(e => e.FullyQualifiedErrorId).Append(record?.ErrorRecord.FullyQualifiedErrorId);
+            Assert.Contains(errorIds, id => id?.StartsWith("ApiKeyRejected,", StringComparison.Ordinal) == true);
+        }
+        var (_, lines) = Read(report);
+        Assert.Equal(rows.Length, lines.Count);
+        // R1 is paid if the worker confirmed it before taking R2; if both were in one window, R2's refused request
+        // stopped the batch before R1's confirm was sent.
+        Assert.Equal("R1", lines[0]["PayoutId"]);
+        Assert.Contains(lines[0]["Outcome"], new[] { "Paid", "Interrupted" });
+        var unpaid = lines.Where(l => l["Outcome"] != "Paid").ToList();
+        Assert.Equal(rows.Length - 1, unpaid.Count(l => l["PayoutId"] != "R1"));
+        Assert.All(unpaid, l => Assert.Contains(l["Outcome"], new[] { "Interrupted", "NotPaid" }));
+        Assert.All(unpaid, l => Assert.Equal("ApiKeyRejected", l["ErrorId"]));
+        Assert.Equal("NotPaid", lines[^1]["Outcome"]);
+        Assert.Equal(lines.Count - unpaid.Count, sandbox.State.Ledger.Count);
+    }
+
+    [Fact]
+    public void A_declined_batch_reports_rows_not_paid_WhatIf_writes_none_and_a_run_refused_for_a_locked_journal_leaves_the_report_alone()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var folder = Journals.NewFolder();
+        var (journal, report) = (Path.Combine(folder, "batch.journal"), Path.Combine(folder, "report.csv"));
+        var rows = Enumerable.Range(1, 3).Select(i => Rows.Referenced($"R{i}", "USDTBEP20", Rows.Evm(i), "5")).ToArray();
+
+        Assert.Empty(ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -ReportPath $args[2] -WhatIf", rows, journal, report).Errors);
+        Assert.False(File.Exists(report));
+
+        ps.UI.ChoiceAnswers.Enqueue("No");
+        ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -ReportPath $args[2]", rows, journal, report);
+        var (_, declined) = Read(report);
+        Assert.All(declined, l => Assert.Equal(("NotPaid", string.Empty), (l["Outcome"], l["ErrorId"])));
+        Assert.Equal(3, declined.Count);
+        Assert.Equal(0, sandbox.State.PostsReceived);
+
+        var kept = File.ReadAllText(report);
+        using (NordPay.Batch.Journal.Open(journal, NordPay.Security.Redactor.None))
+            Assert.Equal("JournalLocked", ps.Run(Report, rows, journal, report).TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(kept, File.ReadAllText(report));
+        Assert.Equal("ReportPathInvalid", ps.Run(Report, rows, journal, journal).TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(0, sandbox.State.PostsReceived);
+    }
+}
