@@ -213,7 +213,8 @@ namespace NordPay.Batch
             var bytes = buffer.GetBuffer();
             var length = (int)buffer.Length;
             var entries = new List<JournalEntry>();
-            var start = 0;
+            // A text editor may have saved the journal with a UTF-8 byte order mark.
+            var start = length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
             var lineNumber = 0;
             while (start < length)
             {
@@ -221,13 +222,17 @@ namespace NordPay.Batch
                 lineNumber++;
                 if (end < 0)
                 {
-                    // No newline: the last write never finished. Cut it off so the next entry starts clean.
+                    // No newline. A whole entry is kept (an editor saved the file without its last newline: cutting it
+                    // would forget a payout); anything else is a write that never finished, cut off so the next entry starts clean.
+                    var whole = TryParse(Encoding.UTF8.GetString(bytes, start, length - start));
+                    if (whole != null) entries.Add(whole);
                     if (repair)
                     {
-                        stream.SetLength(start);
+                        if (whole != null) stream.Write(NewLine, 0, NewLine.Length);
+                        else stream.SetLength(start);
                         stream.Flush(true);
                     }
-                    return (RowIdentity.UpgradeDerived(entries, path), true);
+                    return (RowIdentity.UpgradeDerived(entries, path), whole == null);
                 }
                 var line = Encoding.UTF8.GetString(bytes, start, end - start);
                 if (line.Trim().Length > 0)
@@ -236,7 +241,7 @@ namespace NordPay.Batch
                     {
                         entries.Add(Parse(line));
                     }
-                    catch (Exception ex) when (ex is JsonException || ex is FormatException || ex is KeyNotFoundException || ex is InvalidOperationException)
+                    catch (Exception ex) when (Unreadable(ex))
                     {
                         throw new NordPayException("JournalCorrupt", ErrorKind.InvalidData,
                             $"Line {lineNumber} of the journal {path} cannot be read ({ex.Message}); nothing was paid.", "JournalPath",
@@ -247,6 +252,23 @@ namespace NordPay.Batch
             }
             return (RowIdentity.UpgradeDerived(entries, path), false);
         }
+
+        private static readonly byte[] NewLine = { (byte)'\n' };
+
+        private static JournalEntry? TryParse(string line)
+        {
+            try
+            {
+                return Parse(line);
+            }
+            catch (Exception ex) when (Unreadable(ex))
+            {
+                return null;
+            }
+        }
+
+        private static bool Unreadable(Exception ex) =>
+            ex is JsonException || ex is FormatException || ex is KeyNotFoundException || ex is InvalidOperationException;
 
         private static string Serialize(JournalEntry e)
         {

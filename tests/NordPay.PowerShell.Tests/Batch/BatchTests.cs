@@ -168,6 +168,30 @@ public class BatchTests
     }
 
     [Fact]
+    public void A_journal_re_saved_by_an_editor_keeps_its_last_entry_and_pays_nothing_again()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = Batch(3);
+        var journal = NewJournal();
+        Assert.Empty(ps.Run(Pay, rows, journal).Errors);
+        // A run killed just after its last confirm, then the journal opened and saved in Notepad and friends: a byte order
+        // mark, CRLF line ends, no newline after the last line (the last row's confirmed).
+        var lines = File.ReadAllLines(journal);
+        var kept = lines.Take(Array.FindLastIndex(lines, l => l.StartsWith("{\"event\":\"confirmed\"", StringComparison.Ordinal)) + 1);
+        var text = string.Join("\r\n", kept);
+        File.WriteAllText(journal, text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        var again = ps.Run(Pay, rows, journal);
+        Assert.Empty(again.Errors);
+        Assert.Equal(3, again.Objects<NordPayPayoutResult>().Count(r => r.State == "AlreadyPaid"));
+        Assert.DoesNotContain(ps.UI.Warnings, w => w.Contains("torn", StringComparison.Ordinal));
+        AssertPaidOnce(sandbox, rows);
+        Assert.EndsWith("\n", File.ReadAllText(journal), StringComparison.Ordinal);
+        Assert.Equal(3, RowRecord.Fold(Journal.Read(journal).Entries).Values.Count(r => r.State == PayoutState.Confirmed));
+    }
+
+    [Fact]
     public void A_second_run_on_the_same_journal_is_refused()
     {
         using var sandbox = Sandboxes.Start();
