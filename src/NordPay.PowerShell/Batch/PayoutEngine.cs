@@ -142,7 +142,7 @@ namespace NordPay.Batch
                     while (window.Count < size && rows.TryTake(out var next)) window.Add(next);
                     try
                     {
-                        await PayWindowAsync(window, stopBatch.Token).ConfigureAwait(false);
+                        await PayWindowAsync(window, stopBatch.Token, cancellation).ConfigureAwait(false);
                     }
                     catch (NordPayException ex) when (ex.StopsBatch)
                     {
@@ -174,12 +174,17 @@ namespace NordPay.Batch
 
         // Requests each row of the window, announces all their confirms in one forced write, then confirms them one by one.
         // A confirm announced but never sent (the batch stopped first) is journaled as failed: it is known not to be paid.
-        private async Task PayWindowAsync(IReadOnlyList<(PayoutRow Row, RowRecord? Record)> window, CancellationToken cancellation)
+        // A batch stopped by another worker's failure sends nothing more, but lets the call in flight be answered: cut
+        // off, a confirm would be in doubt for nothing. Only the operator's Ctrl+C (cancellation) cuts a call.
+        private async Task PayWindowAsync(IReadOnlyList<(PayoutRow Row, RowRecord? Record)> window, CancellationToken stopTaking, CancellationToken cancellation)
         {
             var requested = new List<(PayoutRow Row, NordPayWithdrawRequest Request)>(window.Count);
             foreach (var (row, record) in window)
+            {
+                if (stopTaking.IsCancellationRequested) return;
                 if (await RequestAsync(row, record, cancellation).ConfigureAwait(false) is { } request) requested.Add((row, request));
-            if (requested.Count == 0) return;
+            }
+            if (requested.Count == 0 || stopTaking.IsCancellationRequested) return;
 
             var sending = DateTimeOffset.UtcNow;
             var serverAt = _client.ServerEarliest(sending);
@@ -191,9 +196,8 @@ namespace NordPay.Batch
             var unsent = 0;
             try
             {
-                while (unsent < requested.Count)
+                while (unsent < requested.Count && !stopTaking.IsCancellationRequested)
                 {
-                    cancellation.ThrowIfCancellationRequested();
                     var (row, request) = requested[unsent++];
                     await ConfirmAsync(row, request, cancellation).ConfigureAwait(false);
                 }

@@ -274,6 +274,30 @@ public class BatchTests
     }
 
     [Fact]
+    public void A_key_refused_mid_batch_stops_it_but_the_confirms_in_flight_are_answered_not_left_in_doubt()
+    {
+        var rows = Enumerable.Range(1, 4).Select(i => Rows.Referenced($"PAY-{i}", "USDTBEP20", Rows.Evm(i), $"{i}.5")).ToArray();
+        // Rows 1 to 3 are confirming (answered after 1.5 s) when row 4's request is refused (after 0.5 s).
+        using var sandbox = Sandboxes.Start(new SandboxOptions
+        {
+            Faults = new[]
+            {
+                new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromMilliseconds(1500) },
+                FaultRule.Answer("withdraw/request", 401, """{"detail":"Invalid API key"}""", Rows.Evm(4)) with { Latency = TimeSpan.FromMilliseconds(500) },
+            },
+        });
+        using var ps = PowerShellSession.For(sandbox);
+        var journal = NewJournal();
+
+        var result = ps.Run(Pay + " -ThrottleLimit 16", rows, journal);
+
+        Assert.Equal("ApiKeyRejected", result.TerminatingRecord?.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(3, sandbox.State.Ledger.Count);
+        var records = RowRecord.Fold(Journal.Read(journal).Entries);
+        Assert.All(Enumerable.Range(1, 3), i => Assert.Equal(PayoutState.Confirmed, records[$"PAY-{i}"].State));
+    }
+
+    [Fact]
     public async Task A_request_made_by_an_earlier_run_is_confirmed_not_made_again()
     {
         using var sandbox = Sandboxes.Start();
