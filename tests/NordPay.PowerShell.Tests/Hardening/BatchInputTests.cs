@@ -262,6 +262,21 @@ public class SpillTests
     {
         using var sandbox = Sandboxes.Start(new SandboxOptions { Faults = new[] { new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromMilliseconds(300) } } });
         using var ps = PowerShellSession.For(sandbox);
+        // A cache folder of its own: other processes' runs (another test suite) spill into the user's.
+        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        Environment.SetEnvironmentVariable("XDG_CACHE_HOME", Journals.NewFolder());
+        try
+        {
+            SpillAndRemove(sandbox, ps);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", cache);
+        }
+    }
+
+    private static void SpillAndRemove(SandboxServer sandbox, PowerShellSession ps)
+    {
         var folder = NordPay.Pipeline.RowSpill.Folder;
         Directory.CreateDirectory(folder);
         var leftover = Path.Combine(folder, "batch-crashed.rows");
