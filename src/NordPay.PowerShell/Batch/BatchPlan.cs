@@ -102,7 +102,9 @@ namespace NordPay.Batch
         /// <summary>Why an invalid row was left out, told again rather than kept: only one stage per row stays in memory.</summary>
         public NordPayException? ProblemOf(PayoutRow row) => Check(row).Problem;
 
-        public RowRecord? Record(PayoutRow row) => _records.TryGetValue(row.Reference, out var record) ? record : null;
+        public RowRecord? Record(PayoutRow row) => Record(row.Reference);
+
+        public RowRecord? Record(string reference) => _records.TryGetValue(reference, out var record) ? record : null;
 
         /// <summary>
         /// A row in doubt the operator settled: paid, it is already paid; not paid, it is paid again, once it passes the

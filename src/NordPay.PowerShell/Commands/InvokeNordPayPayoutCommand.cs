@@ -324,6 +324,17 @@ namespace NordPay.Commands
                     WriteRowError(problem, row.Source, $" ({row})", row.Row);
                 }
             }
+            // A reference mistyped, or already settled, must not pass for settled.
+            var inDoubt = new HashSet<string>(plan.InDoubt.Select(r => r.Row.Reference), StringComparer.Ordinal);
+            foreach (var reference in (SettleReference ?? Array.Empty<string>()).Where(r => !inDoubt.Contains(r)))
+            {
+                var state = plan.Record(reference)?.State;
+                WriteRowError(new NordPayException("SettleReferenceNotInDoubt", ErrorKind.ObjectNotFound,
+                    $"-SettleReference '{reference}' names no row of this batch in doubt ({(state == null ? "no row has this reference" : $"the journal has it as {state}")}); it was not settled.",
+                    nameof(SettleReference), recommendedAction: "Get-NordPayJournal -State InDoubt lists the references in doubt."), reference, string.Empty, 0);
+            }
+            if (SettleReference == null && inDoubt.Count == 0)
+                WriteWarning($"No row of this batch is in doubt in the journal {journal.Path}: -SettleInDoubt {SettleInDoubt} settled nothing.");
             return settled;
         }
 

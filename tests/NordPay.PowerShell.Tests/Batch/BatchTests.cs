@@ -228,6 +228,13 @@ public class BatchTests
         Assert.Equal(confirms, sandbox.Posts("withdraw/confirm"));
         Assert.Equal(2, sandbox.State.Ledger.Count);
 
+        // A mistyped reference, or one not in doubt, is not silently taken for settled.
+        var mistyped = ps.Run(Pay + " -SettleInDoubt NotPaid -SettleReference PAY-02, PAY-1", rows, journal);
+        Assert.Equal(new[] { "PayoutInDoubt", "SettleReferenceNotInDoubt", "SettleReferenceNotInDoubt" }, mistyped.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]).OrderBy(i => i));
+        Assert.Contains(mistyped.Errors, e => e.ErrorDetails?.Message.Contains("'PAY-02' names no row of this batch in doubt (no row has this reference)", StringComparison.Ordinal) == true);
+        Assert.Contains(mistyped.Errors, e => e.ErrorDetails?.Message.Contains("'PAY-1' names no row of this batch in doubt (the journal has it as Confirmed)", StringComparison.Ordinal) == true);
+        Assert.Equal(2, sandbox.State.Ledger.Count);
+
         var settled = ps.Run(Pay + " -SettleInDoubt NotPaid -SettleReference PAY-2", rows, journal);
         Assert.Empty(settled.Errors);
         Assert.Equal("PAY-2", Assert.Single(settled.Objects<NordPayPayoutResult>(), r => r.State == "Paid").Reference);
