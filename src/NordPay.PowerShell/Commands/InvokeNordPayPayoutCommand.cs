@@ -97,18 +97,18 @@ namespace NordPay.Commands
         protected override void ProcessRecord()
         {
             NextRow();
-            object row = InputObject ?? (object)$"{Amount} {Currency} {Address}";
+            var row = InputObject ?? ParameterRow((nameof(Currency), Currency), (nameof(Address), Address), (nameof(Amount), Amount), (nameof(Reference), Reference));
             try
             {
                 var (currency, address, amount) = ReadPayoutFields(Currency, Address, Amount, InputObject);
-                _spill.Add(_intake.Identify(Row, ReadReference(), currency, address, amount), InputObject);
+                _spill.Add(_intake.Identify(Row, ReadReference(), currency, address, amount), row);
             }
             catch (NordPayException ex)
             {
                 _tally.CountFailed();
                 WriteRowError(ex, row, string.Empty);
                 // Kept in its place for the report, which gives every input row a line.
-                if (ReportPath != null) _spill.AddRefused(Row, InputObject != null ? RowSpill.Columns(InputObject) : RunReport.Bound(Currency, Address, RowSpill.Text(Amount), Reference), ex);
+                if (ReportPath != null) _spill.AddRefused(Row, InputColumns.Text(row), ex);
             }
         }
 

@@ -23,7 +23,7 @@ namespace NordPay.Commands
         protected override void ProcessRecord()
         {
             NextRow();
-            object row = InputObject ?? (object)$"{Amount} {Currency} {Address}";
+            var row = InputObject ?? ParameterRow((nameof(Currency), Currency), (nameof(Address), Address), (nameof(Amount), Amount));
             if (ReadPayoutRow(Currency, Address, Amount, InputObject, row) is not { } payout)
             {
                 return;

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using NordPay.Core;
+using NordPay.Pipeline;
 using NordPay.Models;
 using NordPay.Security;
 
@@ -119,19 +120,27 @@ namespace NordPay.Commands
         protected object? Column(PSObject input, string parameter, List<string>? missing)
         {
             var names = MyInvocation.MyCommand.Parameters[parameter].Aliases.Prepend(parameter).ToList();
-            foreach (var property in input.Properties)
+            foreach (var column in InputColumns.Of(input))
             {
-                var name = HeaderText.Visible(property.Name);
-                if (names.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)))
-                    return property.Value is PSObject wrapped ? wrapped.BaseObject : property.Value;
+                var name = HeaderText.Visible(column.Key);
+                if (names.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase))) return column.Value;
             }
             missing?.Add(parameter);
             return null;
         }
 
+        /// <summary>A row given by parameters, as an object like an input row: the TargetObject of its errors, its columns in a report.</summary>
+        protected static PSObject ParameterRow(params (string Name, object? Value)[] columns)
+        {
+            var row = new PSObject();
+            foreach (var (name, value) in columns)
+                if (value != null) row.Properties.Add(new PSNoteProperty(name, value is PSObject bound ? bound.BaseObject : value));
+            return row;
+        }
+
         private static string Columns(PSObject input)
         {
-            var names = input.Properties.Select(p => "'" + p.Name + "'").ToList();
+            var names = InputColumns.Of(input).Select(c => "'" + c.Key + "'").ToList();
             return names.Count == 0 ? "none" : string.Join(", ", names);
         }
 

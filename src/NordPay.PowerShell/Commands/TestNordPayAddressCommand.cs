@@ -27,7 +27,7 @@ namespace NordPay.Commands
             }
             catch (NordPayException ex)
             {
-                WriteRowError(ex, InputObject ?? (object)$"{currency} {address}", $" ({currency} {address})");
+                WriteRowError(ex, InputObject ?? ParameterRow((nameof(Currency), Currency), (nameof(Address), Address)), $" ({currency} {address})");
             }
         }
     }

@@ -72,7 +72,7 @@ namespace NordPay.Pipeline
                 w.WriteString("currency", row.Currency);
                 w.WriteString("address", row.Address);
                 w.WriteString("amount", Amount.Format(row.Amount));
-                WriteColumns(w, Columns(input));
+                WriteColumns(w, InputColumns.Text(input));
             });
             Count++;
         }
@@ -86,16 +86,6 @@ namespace NordPay.Pipeline
                 w.WriteString("message", error.Message);
                 WriteColumns(w, columns);
             });
-
-        /// <summary>An input object's columns, as text (numbers and dates written invariantly).</summary>
-        public static IReadOnlyList<KeyValuePair<string, string?>> Columns(PSObject? input) =>
-            (input?.Properties ?? (IEnumerable<PSPropertyInfo>)Array.Empty<PSPropertyInfo>())
-                .Where(p => p.MemberType == PSMemberTypes.NoteProperty || p.MemberType == PSMemberTypes.Property)
-                .Select(p => new KeyValuePair<string, string?>(p.Name, Text(p.Value)))
-                .ToList();
-
-        /// <summary>A value as a cell of text: numbers and dates invariantly.</summary>
-        public static string? Text(object? value) => value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value?.ToString();
 
         private void Write(Action<Utf8JsonWriter> fields)
         {

@@ -41,19 +41,6 @@ namespace NordPay.Pipeline
             return new RunReport(ReportWriter.Create(path, journalPath, redactor, column => names.Contains(HeaderText.Visible(column))));
         }
 
-        /// <summary>A row's columns given as parameters rather than as an input object.</summary>
-        public static IReadOnlyList<KeyValuePair<string, string?>> Bound(string? currency, string? address, string? amount, string? reference)
-        {
-            var columns = new List<KeyValuePair<string, string?>>
-            {
-                new KeyValuePair<string, string?>("Currency", currency),
-                new KeyValuePair<string, string?>("Address", address),
-                new KeyValuePair<string, string?>("Amount", amount),
-            };
-            if (!string.IsNullOrEmpty(reference)) columns.Add(new KeyValuePair<string, string?>("Reference", reference));
-            return columns;
-        }
-
         /// <summary>A row that could not be read, in its place.</summary>
         public void Refused(RefusedRow row) => _writer.Add(row.Row, row.Columns, RowOutcome.Failed(row.ErrorId, row.Message));
 
@@ -130,9 +117,6 @@ namespace NordPay.Pipeline
         };
 
         // A row's columns: the input's own, or for a row given by parameters, those parameters.
-        private static IReadOnlyList<KeyValuePair<string, string?>> Columns(PayoutRow row) =>
-            row.Source is PSObject input
-                ? RowSpill.Columns(input)
-                : Bound(row.Currency, row.Address, Amount.Format(row.Amount), row.DerivedReference ? null : row.Reference);
+        private static IReadOnlyList<KeyValuePair<string, string?>> Columns(PayoutRow row) => InputColumns.Text(row.Source as PSObject);
     }
 }

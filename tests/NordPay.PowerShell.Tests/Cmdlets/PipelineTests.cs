@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using NordPay.Batch;
 using NordPay.Tests.TestHost;
 using Xunit;
 
@@ -109,6 +110,28 @@ public class PipelineTests
         Assert.Equal(new[] { "12.5", "1.123456789012345678", "7", "1.10" },
             result.Objects<NordPayWithdrawRequest>().Select(r => r.Amount.ToString(CultureInfo.InvariantCulture)));
         Assert.Equal(4, sandbox.Posts("withdraw/request"));
+        // A row given by parameters is its own error's TargetObject, as an object with the fields it was given.
+        var target = Assert.IsType<PSObject>(result.Errors[0].TargetObject);
+        Assert.Equal((Rows.Evm(5), 2.000000000000000001d), ((string)target.Properties["Address"].Value, (double)target.Properties["Amount"].Value));
+    }
+
+    [Fact]
+    public void Hashtables_are_rows_like_objects_in_the_two_step_cmdlets_and_the_batch()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var journal = Journals.New();
+        var result = ps.Run($$"""
+            @{ Currency = 'USDTBEP20'; Address = '{{Rows.Evm(1)}}'; Amount = '1.000000000000000001' },
+            [ordered]@{ Currency = 'USDTBEP20'; Adress = '{{Rows.Evm(2)}}'; Amount = '2' } | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force
+            [ordered]@{ Currency = 'USDTBEP20'; Address = '{{Rows.Evm(3)}}'; Amount = '3'; Reference = 'H-3' } | Invoke-NordPayPayout -JournalPath $args[0] -Force
+            """, journal);
+        var missing = Assert.Single(result.Errors);
+        Assert.Equal("PayoutFieldsMissing", missing.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Contains("The row has no Address column; its columns are 'Currency', 'Adress', 'Amount'.", missing.ErrorDetails.Message);
+        Assert.IsType<System.Collections.Specialized.OrderedDictionary>(((PSObject)missing.TargetObject).BaseObject);
+        Assert.Equal(new[] { (Rows.Evm(1), 1.000000000000000001m), (Rows.Evm(3), 3m) }, sandbox.State.Ledger.Select(w => (w.Address, w.Amount)).OrderBy(w => w.Amount));
+        Assert.Equal("H-3", Assert.Single(result.Objects<NordPayPayoutResult>()).Reference);
     }
 
     [Fact]
