@@ -2,7 +2,7 @@
     Every ```powershell block of README.md, run as written in a child pwsh against a fresh sandbox, so the
     documentation cannot rot. A block added to the README is a new test here without any change to this file.
 
-    Each block runs in its own scratch folder holding payouts.csv and today.csv (copies of examples/payouts.csv),
+    Each block runs in its own scratch folder holding payouts.csv, today.csv and payouts-<today>.csv (copies of examples/payouts.csv),
     with the sandbox's key in NORDPAY_API_KEY and NORDPAY_BASE_URI (the key a reader has set by then), and the
     built module on PSModulePath. It passes when it exits with 0, writes nothing to the error stream and reaches
     its end. Only these texts are replaced before it runs:
@@ -57,7 +57,7 @@ Describe 'README.md' {
         }
 
         $folder = New-TestFolder
-        foreach ($name in 'payouts.csv', 'today.csv') { Copy-Item -LiteralPath $ExampleCsv -Destination ([IO.Path]::Combine($folder, $name)) }
+        foreach ($name in 'payouts.csv', 'today.csv', "payouts-$(Get-Date -Format yyyy-MM-dd).csv") { Copy-Item -LiteralPath $ExampleCsv -Destination ([IO.Path]::Combine($folder, $name)) }
         $sandbox = Start-NordPaySandbox -Root $RepoRoot -Configuration $Configuration
         try {
             $block = [IO.Path]::Combine($folder, 'block.ps1')
