@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 
 namespace NordPay.Api
 {
@@ -8,8 +9,8 @@ namespace NordPay.Api
     /// Paces one merchant's calls for every worker and every call of a session together, so that a batch slows down as
     /// one when NordPay limits its rate, rather than each worker retrying on its own. A 429 with a Retry-After holds back
     /// every call until it has passed, not only the call it answered; from then on calls are spaced at a rate learned
-    /// from the answers: 90% of the calls NordPay accepted in the second before that 429, raised by 1% of it for each
-    /// second without another, cut again by the next one. Until such a 429 comes, calls are not spaced at all. A 429
+    /// from the answers: 90% of the calls sent in the second before that 429 that NordPay accepted, raised by 1% of it
+    /// for each second without another, cut again by the next one. Until such a 429 comes, calls are not spaced at all. A 429
     /// without a Retry-After, or with 0, tells nothing about time: only the call it answered backs off.
     /// </summary>
     internal sealed class CallPacer
@@ -19,16 +20,17 @@ namespace NordPay.Api
 
         private readonly Func<TimeSpan> _now;
         private readonly object _gate = new object();
-        // When the calls NordPay accepted in the last second were answered.
+        // When the calls NordPay accepted lately were sent.
         private readonly Queue<TimeSpan> _accepted = new Queue<TimeSpan>();
         // No call is sent before this: the latest Retry-After.
         private TimeSpan _resumeAt;
         // When the rate was last cut; a 429 to a call sent by then is about the rate already cut.
         private TimeSpan _cutAt = TimeSpan.MinValue;
-        // Calls per second NordPay accepted in the second before the last cut; 0 until a cut: calls are not spaced.
+        // Calls sent in the second before the last cut that NordPay accepted; 0 until a cut: calls are not spaced.
         private double _ceiling;
         // The earliest the next call may be sent while calls are spaced.
         private TimeSpan _nextTurn;
+        private int _pauses;
 
         public CallPacer()
             : this(() => Monotonic.Elapsed)
@@ -37,6 +39,12 @@ namespace NordPay.Api
 
         /// <param name="now">A clock that only moves forward (tests move it by hand).</param>
         internal CallPacer(Func<TimeSpan> now) => _now = now;
+
+        /// <summary>How many times the rate was cut: a turn taken before the latest cut is void, the turns start again after its pause.</summary>
+        public int Pauses
+        {
+            get { lock (_gate) return _pauses; }
+        }
 
         /// <summary>Takes the next turn to send a call: how long to wait before sending it, and when it will be sent.</summary>
         public TimeSpan NextTurn(out TimeSpan sendAt)
@@ -58,14 +66,17 @@ namespace NordPay.Api
         // Calls per second while spaced, at an instant.
         private double Rate(TimeSpan at) => _ceiling * (0.9 + 0.01 * (at - _cutAt).TotalSeconds);
 
-        /// <summary>NordPay answered a call with anything but 429.</summary>
-        public void Accepted()
+        /// <summary>NordPay answered a call sent at <paramref name="sentAt"/> with anything but 429.</summary>
+        public void Accepted(TimeSpan sentAt)
         {
             lock (_gate)
             {
-                var now = _now();
-                _accepted.Enqueue(now);
-                Forget(now);
+                // Answered after the cut, sent in the second before it: NordPay counted it there too (answers of calls
+                // sent at once come back in any order, some after the 429 that cut the rate).
+                if (_ceiling > 0 && sentAt <= _cutAt && sentAt > _cutAt - Second) _ceiling++;
+                _accepted.Enqueue(sentAt);
+                var forgotten = _now() - Second - Second;
+                while (_accepted.Peek() < forgotten) _accepted.Dequeue();
             }
         }
 
@@ -78,16 +89,11 @@ namespace NordPay.Api
                 var now = _now();
                 if (now + wait > _resumeAt) _resumeAt = now + wait;
                 if (sentAt <= _cutAt) return;
-                Forget(now);
-                _ceiling = Math.Max(1, _accepted.Count);
+                _ceiling = Math.Max(1, _accepted.Count(sent => sent > now - Second));
                 _cutAt = now;
                 _nextTurn = _resumeAt;
+                _pauses++;
             }
-        }
-
-        private void Forget(TimeSpan now)
-        {
-            while (_accepted.Count > 0 && _accepted.Peek() < now - Second) _accepted.Dequeue();
         }
     }
 }

@@ -73,14 +73,7 @@ namespace NordPay.Api
             var retry = new RetryPolicy(_options);
             while (true)
             {
-                var turn = _pacer.NextTurn(out var sentAt);
-                if (turn > TimeSpan.Zero)
-                {
-                    if (turn > _options.RetryTimeLimit)
-                        throw ApiError.FromResponse(429, string.Empty, Redactor).WithMessage(
-                            $"NordPay asked this key's calls to wait {turn.TotalSeconds:0.#} s, past the retry time limit of {_options.RetryTimeLimit.TotalSeconds:0.#} s: {uri.AbsolutePath} was not sent.");
-                    await Task.Delay(turn, cancellation).ConfigureAwait(false);
-                }
+                var sentAt = await WaitTurnAsync(uri, cancellation).ConfigureAwait(false);
                 retry.Attempted();
                 var clock = Stopwatch.StartNew();
                 NordPayException failure;
@@ -97,7 +90,7 @@ namespace NordPay.Api
                     }
                     else
                     {
-                        _pacer.Accepted();
+                        _pacer.Accepted(sentAt);
                     }
                     if (!Repeatable(answer.Status, repeat))
                     {
@@ -130,6 +123,23 @@ namespace NordPay.Api
                 Log(method, uri, outcome, clock, retry, delay);
                 if (delay == null) throw failure.WithMessage($"{failure.Message} (gave up {whyNot})");
                 await Task.Delay(delay.Value, cancellation).ConfigureAwait(false);
+            }
+        }
+
+        // Waits for the call's turn under the merchant's rate limit and returns when it is sent. A 429 that cuts the rate
+        // while it waits holds it back too: its turn was taken on the old rate, so it takes another.
+        private async Task<TimeSpan> WaitTurnAsync(Uri uri, CancellationToken cancellation)
+        {
+            while (true)
+            {
+                var pauses = _pacer.Pauses;
+                var turn = _pacer.NextTurn(out var sentAt);
+                if (turn <= TimeSpan.Zero) return sentAt;
+                if (turn > _options.RetryTimeLimit)
+                    throw ApiError.FromResponse(429, string.Empty, Redactor).WithMessage(
+                        $"NordPay asked this key's calls to wait {turn.TotalSeconds:0.#} s, past the retry time limit of {_options.RetryTimeLimit.TotalSeconds:0.#} s: {uri.AbsolutePath} was not sent.");
+                await Task.Delay(turn, cancellation).ConfigureAwait(false);
+                if (_pacer.Pauses == pauses) return sentAt;
             }
         }
 

@@ -12,7 +12,7 @@ public class RateLimitTests
     private static PSObject[] Batch(int count) =>
         Enumerable.Range(1, count).Select(i => Rows.Payout("USDTBEP20", Rows.Evm(i), $"{i}.5")).ToArray();
 
-    // A pacer on a clock moved by hand, and NordPay having accepted this many calls over the last second.
+    // A pacer on a clock moved by hand, and NordPay having accepted this many calls sent over the last second.
     private static (CallPacer Pacer, Func<TimeSpan> Advance) Busy(int acceptedInTheLastSecond)
     {
         var now = TimeSpan.FromSeconds(100);
@@ -20,7 +20,7 @@ public class RateLimitTests
         var step = TimeSpan.FromSeconds(1.0 / acceptedInTheLastSecond);
         for (var i = 0; i < acceptedInTheLastSecond; i++)
         {
-            pacer.Accepted();
+            pacer.Accepted(now);
             now += i + 1 < acceptedInTheLastSecond ? step : TimeSpan.Zero;
         }
         return (pacer, () => now += TimeSpan.FromSeconds(0.5));
@@ -63,6 +63,18 @@ public class RateLimitTests
         pacer.Limited(early, TimeSpan.FromSeconds(1));
         var first = Turn(pacer);
         Assert.InRange((Turn(pacer) - first).TotalMilliseconds, 54.5, 54.8);
+    }
+
+    [Fact]
+    public void Calls_sent_before_the_429_and_answered_after_it_count_toward_the_rate()
+    {
+        var (pacer, _) = Busy(10);
+        pacer.NextTurn(out var sentAt);
+        pacer.Limited(sentAt, TimeSpan.FromSeconds(1));
+        // Ten more calls of the same burst, answered after the 429 that cut the rate: NordPay accepted 20 in that second.
+        for (var i = 0; i < 10; i++) pacer.Accepted(sentAt);
+        var turns = Enumerable.Range(0, 3).Select(_ => Turn(pacer).TotalMilliseconds).ToList();
+        Assert.InRange(turns[2] - turns[1], 54.8, 55.0);
     }
 
     [Fact]
