@@ -46,8 +46,24 @@ namespace NordPay.Security
             // Only an escape or the key itself can spell the key: most texts skip the pattern.
             if (_spelledSecret != null && (result.IndexOf('\\') >= 0 || result.IndexOf(_secret!, StringComparison.OrdinalIgnoreCase) >= 0))
                 result = _spelledSecret.Value.Replace(result, Mask);
-            if (result.IndexOf('"') >= 0) result = Patterns.SecretField.Replace(result, m => m.Groups[1].Value + Mask + m.Groups[3].Value);
-            return Patterns.KeyHeader.Replace(result, m => m.Groups[1].Value + Mask);
+            if (result.IndexOf('"') >= 0 && MayMatch(result, SecretFieldWords))
+                result = Patterns.SecretField.Replace(result, m => m.Groups[1].Value + Mask + m.Groups[3].Value);
+            return MayMatch(result, KeyHeaderWords) ? Patterns.KeyHeader.Replace(result, m => m.Groups[1].Value + Mask) : result;
+        }
+
+        // A word each match of a pattern contains: a text without any of them is left as it is, unscanned (every journal
+        // entry, most log lines). Only in ASCII text is that certain: case folding maps other letters onto these (the
+        // Kelvin sign onto k), so a text with any other character is always scanned.
+        private static readonly string[] SecretFieldWords = { "key", "secret", "token", "password", "signature", "authorization" };
+        private static readonly string[] KeyHeaderWords = { "x-api-key", "authorization" };
+
+        private static bool MayMatch(string text, string[] words)
+        {
+            foreach (var c in text)
+                if (c > '\u007f') return true;
+            foreach (var word in words)
+                if (text.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0) return true;
+            return false;
         }
 
         /// <summary>What may be shown of a key: its last four characters, and only when the key is long enough to keep the rest secret.</summary>
