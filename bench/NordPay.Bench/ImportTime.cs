@@ -32,7 +32,7 @@ internal static class ImportTime
         using var sandbox = SandboxProcess.Start();
         var environment = new Dictionary<string, string> { ["NORDPAY_API_KEY"] = sandbox.ApiKey, ["NORDPAY_BASE_URI"] = sandbox.BaseUri.ToString() };
         var import = $"Import-Module '{ModuleLayout.ManifestPath}'";
-        var call = $"New-NordPayWithdrawRequest USDTBEP20 {NordPay.Addresses.AddressValidator.Check("USDTBEP20", "BEP20", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed").Checksummed} 1.5";
+        var call = $"New-NordPayWithdrawRequest USDTBEP20 {NordPay.Addresses.AddressValidator.Check("USDTBEP20", "BEP20", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed").Checksummed} '1.5'";
         var commands = new (string Name, string Command)[]
         {
             ("`pwsh -NoProfile -c 1`", "1"),
