@@ -5,9 +5,14 @@ using NordPay.Hosting;
 
 namespace NordPay.Bench;
 
-/// <summary>3. Import-Module, in a fresh process (cold) and in a new session of a process that imported it once (warm).</summary>
+/// <summary>
+/// 3. Import-Module, in a fresh process (cold) and in a new session of a process that imported it once (warm); and in
+/// the pinned pwsh as a user starts it: a new process importing the module and making one call, against a bare one.
+/// </summary>
 internal static class ImportTime
 {
+    private const int PwshRuns = 7;
+
     public static void Run(Results results)
     {
         var cold = Enumerable.Range(0, 3).Select(_ => ColdImport()).OrderBy(x => x).ToList();
@@ -18,6 +23,38 @@ internal static class ImportTime
         results.Heading("Import-Module NordPay");
         results.Line($"- cold (new process, first import): median {cold[1]:0} ms (of 3: {string.Join(", ", cold.Select(c => c.ToString("0", CultureInfo.InvariantCulture)))})");
         results.Line($"- warm (new session, module loaded before): median {warm[5]:0.0} ms (of 10)");
+        results.Line(string.Empty);
+        InPwsh(results);
+    }
+
+    private static void InPwsh(Results results)
+    {
+        using var sandbox = SandboxProcess.Start();
+        var environment = new Dictionary<string, string> { ["NORDPAY_API_KEY"] = sandbox.ApiKey, ["NORDPAY_BASE_URI"] = sandbox.BaseUri.ToString() };
+        var import = $"Import-Module '{ModuleLayout.ManifestPath}'";
+        var call = $"New-NordPayWithdrawRequest USDTBEP20 {NordPay.Addresses.AddressValidator.Check("USDTBEP20", "BEP20", "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed").Checksummed} '1.5'";
+        var commands = new (string Name, string Command)[]
+        {
+            ("`pwsh -NoProfile -c 1`", "1"),
+            ("`Import-Module`", import),
+            ("`Import-Module; New-NordPayWithdrawRequest ... \\| Out-Null`: the module's import and first call", $"{import}; {call} | Out-Null"),
+            ("`Import-Module; New-NordPayWithdrawRequest ...`: the request shown, as pwsh formats it", $"{import}; {call}"),
+        };
+        var seconds = commands.Select(_ => new List<double>()).ToList();
+        for (var run = 0; run < PwshRuns; run++)
+            for (var k = 0; k < commands.Length; k++)
+            {
+                var c = (run + k) % commands.Length;
+                seconds[c].Add(ChildProcess.Pwsh(environment, "-c", commands[c].Command).Seconds);
+            }
+        var bare = FreshProcesses.Median(seconds[0]);
+        results.Heading($"A new pwsh process, start to exit (the pinned pwsh; median of {PwshRuns}, interleaved)");
+        results.Table(1, "Command", "median ms", "more than bare pwsh, ms", "range ms");
+        for (var c = 0; c < commands.Length; c++)
+        {
+            var median = FreshProcesses.Median(seconds[c]);
+            results.Line($"| {commands[c].Name} | {1000 * median:0} | {(c == 0 ? string.Empty : (1000 * (median - bare)).ToString("0", CultureInfo.InvariantCulture))} | {1000 * seconds[c].Min():0}-{1000 * seconds[c].Max():0} |");
+        }
         results.Line(string.Empty);
     }
 

@@ -12,6 +12,12 @@ internal sealed class Options
     public int ScalingRows { get; private set; } = 160;
     public int MemoryRows { get; private set; } = 100_000;
     public int BatchMemoryRows { get; private set; } = 20_000;
+    public int FreshRows { get; private set; } = 1_000;
+    public int Rounds { get; private set; } = 3;
+    public int LatencyRows { get; private set; } = 1_000;
+    public int LatencyPipelineRows { get; private set; } = 100;
+    public int RateLimit { get; private set; } = 20;
+    public int RateLimitRows { get; private set; } = 200;
     public string? Only { get; private set; }
     /// <summary>Run as the cold-import child: import the module once and print how long it took.</summary>
     public bool ImportChild { get; private set; }
@@ -32,10 +38,18 @@ internal sealed class Options
                 case "--chunk": o.Chunk = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--warmup-rows": o.WarmUpRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--batch-rows": o.BatchRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--fresh-rows": o.FreshRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--rounds": o.Rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--latency-rows": o.LatencyRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--latency-pipeline-rows": o.LatencyPipelineRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--rate-limit": o.RateLimit = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--rate-limit-rows": o.RateLimitRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--only": o.Only = args[++i]; break;
                 case "--import-child": o.ImportChild = true; break;
                 case "--module": o.ModuleDirectory = args[++i]; break;
-                default: throw new ArgumentException("Options: --rows N, --chunk N, --warmup-rows N, --batch-rows N, --scaling-rows N, --memory-rows N, --batch-memory-rows N, --only throughput|scaling|import|memory");
+                default: throw new ArgumentException("Options: --rows N, --chunk N, --warmup-rows N, --batch-rows N, --scaling-rows N, --memory-rows N, --batch-memory-rows N, " +
+                                                     "--fresh-rows N, --rounds N, --latency-rows N, --latency-pipeline-rows N, --rate-limit N, --rate-limit-rows N, " +
+                                                     "--only throughput|scaling|import|memory|fresh|limits");
             }
         }
         return o;

@@ -19,6 +19,8 @@ if (options.Runs("throughput")) await Throughput.Run(options, results);
 if (options.Runs("scaling")) Scaling.Run(options, results);
 if (options.Runs("import")) ImportTime.Run(results);
 if (options.Runs("memory")) Memory.Run(options, results);
+if (options.Runs("fresh")) await FreshProcesses.Run(options, results);
+if (options.Runs("limits")) Limits.Run(options, results);
 // Only a run of every part replaces the recorded results.
 if (options.Only == null) results.Write();
 return 0;

@@ -38,6 +38,14 @@ internal sealed class SandboxProcess : IDisposable
         return new SandboxProcess(server, baseUri, key);
     }
 
+    /// <summary>How many calls the sandbox's --rate-limit answered 429.</summary>
+    public int RateLimited()
+    {
+        using var http = new HttpClient();
+        using var answer = System.Text.Json.JsonDocument.Parse(http.GetStringAsync(new Uri(BaseUri, "_sandbox/rate-limited")).GetAwaiter().GetResult());
+        return answer.RootElement.GetProperty("count").GetInt32();
+    }
+
     public void Dispose()
     {
         _server.Kill();

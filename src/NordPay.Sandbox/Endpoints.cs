@@ -49,6 +49,7 @@ internal static class Endpoints
     {
         app.MapGet("/_sandbox/ledger", () => Wire.Write(200, w => JsonSerializer.Serialize(w, state.Ledger)));
         app.MapGet("/_sandbox/requests", () => Wire.Write(200, w => JsonSerializer.Serialize(w, state.Received)));
+        app.MapGet("/_sandbox/rate-limited", () => Wire.Write(200, w => { w.WriteStartObject(); w.WriteNumber("count", state.RateLimited); w.WriteEndObject(); }));
         app.MapPost("/_sandbox/clock/advance", (double seconds) =>
         {
             state.AdvanceClock(TimeSpan.FromSeconds(seconds));

@@ -16,6 +16,8 @@ public sealed record SandboxOptions
     public System.Net.NetworkCredential? ProxyCredential { get; init; }
     /// <summary>Faults in force from the start (see <see cref="FaultRule.Parse"/>).</summary>
     public IReadOnlyList<FaultRule> Faults { get; init; } = Array.Empty<FaultRule>();
+    /// <summary>When set, the calls per second each API key may make; above it a call is answered 429 (see <see cref="Sandbox.RateLimit"/>).</summary>
+    public int? RateLimit { get; init; }
 
     public static SandboxOptions FromArgs(string[] args)
     {
@@ -23,6 +25,7 @@ public sealed record SandboxOptions
         var key = DefaultApiKey;
         var faults = new List<FaultRule>();
         var balances = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
+        int? rateLimit = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -33,13 +36,14 @@ public sealed record SandboxOptions
                 case "--latency-ms": faults.Add(new FaultRule { Latency = TimeSpan.FromMilliseconds(int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture)) }); break;
                 case "--fault": faults.Add(FaultRule.Parse(Next())); break;
                 case "--balance": AddBalance(balances, Next()); break;
+                case "--rate-limit": rateLimit = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
                 default:
                     throw new ArgumentException($"Unknown option {args[i]}. Options: --port N (0 = any free port), --api-key KEY, " +
                                                 "--latency-ms N (every call), --fault SPEC (repeatable, e.g. path=withdraw/confirm,drop=after,times=1), " +
-                                                "--balance CURRENCY=AMOUNT (repeatable, e.g. USDTBEP20=1000000).");
+                                                "--balance CURRENCY=AMOUNT (repeatable, e.g. USDTBEP20=1000000), --rate-limit N (calls per second per key).");
             }
         }
-        return new SandboxOptions { Port = port, ApiKey = key, Faults = faults, Balances = balances };
+        return new SandboxOptions { Port = port, ApiKey = key, Faults = faults, Balances = balances, RateLimit = rateLimit };
     }
 
     private static void AddBalance(Dictionary<string, decimal> balances, string spec)

@@ -48,6 +48,7 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
         });
         app.Use((context, next) => ProxyEmulation.InvokeAsync(context, next, state, options));
         app.Use((context, next) => FaultInjection.InvokeAsync(context, next, state));
+        if (options.RateLimit is { } callsPerSecond) app.Use((context, next) => RateLimit.InvokeAsync(context, next, state, callsPerSecond));
         foreach (var rule in options.Faults) state.Faults.Add(rule);
 
         Endpoints.MapApi(app, "/", Wire.Bare, state, options);

@@ -86,6 +86,32 @@ public sealed class SandboxState
         lock (_gate) _received.Add(request);
     }
 
+    private readonly Dictionary<string, (long Second, int Calls)> _callsThisSecond = new(StringComparer.Ordinal);
+    private int _rateLimited;
+
+    /// <summary>Calls the rate limit answered 429.</summary>
+    public int RateLimited
+    {
+        get { lock (_gate) return _rateLimited; }
+    }
+
+    /// <summary>Counts a call against its key's limit for the current second of the real clock; false, counted as refused, above it.</summary>
+    public bool TryCountCall(string apiKey, int callsPerSecond)
+    {
+        var second = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        lock (_gate)
+        {
+            var calls = _callsThisSecond.TryGetValue(apiKey, out var counted) && counted.Second == second ? counted.Calls : 0;
+            if (calls >= callsPerSecond)
+            {
+                _rateLimited++;
+                return false;
+            }
+            _callsThisSecond[apiKey] = (second, calls + 1);
+            return true;
+        }
+    }
+
     /// <summary>Step one: validates a withdraw request as NordPay does and keeps it until it expires.</summary>
     public (WithdrawRequest? Request, ApiFailure? Failure) CreateRequest(string currencyName, string address, decimal amount)
     {

@@ -38,7 +38,7 @@ namespace NordPay.Api
             Func<LogLevel, bool>? logs = null, MerchantState? merchant = null)
         {
             Merchant = merchant ?? new MerchantState();
-            _transport = new Transport(connection, options ?? NordPayClientOptions.Default, Merchant.Clock, log ?? ((_, _) => { }),
+            _transport = new Transport(connection, options ?? NordPayClientOptions.Default, Merchant, log ?? ((_, _) => { }),
                 log == null ? _ => false : logs ?? (_ => true));
             _history = new HistorySearch(Merchant, GetWithdrawalsAsync);
         }

@@ -23,8 +23,8 @@ namespace NordPay.Api
     }
 
     /// <summary>
-    /// Sends one call to NordPay with the key, the timeout and the retries its kind allows, logs every attempt through
-    /// the redactor, and learns NordPay's clock from each answer.
+    /// Sends one call to NordPay with the key, the timeout and the retries its kind allows, in its turn under the
+    /// merchant's rate limit, logs every attempt through the redactor, and learns NordPay's clock from each answer.
     /// </summary>
     internal sealed class Transport
     {
@@ -34,17 +34,19 @@ namespace NordPay.Api
         private readonly NordPayClientOptions _options;
         private readonly HttpClient _http;
         private readonly ServerClock _clock;
+        private readonly CallPacer _pacer;
         private readonly Action<LogLevel, string> _log;
         private readonly Func<LogLevel, bool> _logs;
         // Revealed once: the redactor holds the same text for the client's lifetime anyway.
         private readonly string _key;
 
-        public Transport(NordPayConnection connection, NordPayClientOptions options, ServerClock clock, Action<LogLevel, string> log, Func<LogLevel, bool> logs)
+        public Transport(NordPayConnection connection, NordPayClientOptions options, MerchantState merchant, Action<LogLevel, string> log, Func<LogLevel, bool> logs)
         {
             _connection = connection;
             _options = options;
             _http = HttpClients.For(options.Proxy);
-            _clock = clock;
+            _clock = merchant.Clock;
+            _pacer = merchant.Pacer;
             _key = connection.RevealKey();
             Redactor = new Redactor(_key);
             _log = log;
@@ -71,6 +73,7 @@ namespace NordPay.Api
             var retry = new RetryPolicy(_options);
             while (true)
             {
+                var sentAt = await WaitTurnAsync(uri, cancellation).ConfigureAwait(false);
                 retry.Attempted();
                 var clock = Stopwatch.StartNew();
                 NordPayException failure;
@@ -80,7 +83,15 @@ namespace NordPay.Api
                 {
                     var answer = await SendOnceAsync(method, uri, body, cancellation).ConfigureAwait(false);
                     outcome = $"HTTP {answer.Status}";
-                    if (answer.Status == 429) retryAfter = answer.RetryAfter;
+                    if (answer.Status == 429)
+                    {
+                        retryAfter = answer.RetryAfter;
+                        _pacer.Limited(sentAt, retryAfter);
+                    }
+                    else
+                    {
+                        _pacer.Accepted(sentAt);
+                    }
                     if (!Repeatable(answer.Status, repeat))
                     {
                         Log(method, uri, outcome, clock, retry, null);
@@ -112,6 +123,23 @@ namespace NordPay.Api
                 Log(method, uri, outcome, clock, retry, delay);
                 if (delay == null) throw failure.WithMessage($"{failure.Message} (gave up {whyNot})");
                 await Task.Delay(delay.Value, cancellation).ConfigureAwait(false);
+            }
+        }
+
+        // Waits for the call's turn under the merchant's rate limit and returns when it is sent. A 429 that cuts the rate
+        // while it waits holds it back too: its turn was taken on the old rate, so it takes another.
+        private async Task<TimeSpan> WaitTurnAsync(Uri uri, CancellationToken cancellation)
+        {
+            while (true)
+            {
+                var pauses = _pacer.Pauses;
+                var turn = _pacer.NextTurn(out var sentAt);
+                if (turn <= TimeSpan.Zero) return sentAt;
+                if (turn > _options.RetryTimeLimit)
+                    throw ApiError.FromResponse(429, string.Empty, Redactor).WithMessage(
+                        $"NordPay asked this key's calls to wait {turn.TotalSeconds:0.#} s, past the retry time limit of {_options.RetryTimeLimit.TotalSeconds:0.#} s: {uri.AbsolutePath} was not sent.");
+                await Task.Delay(turn, cancellation).ConfigureAwait(false);
+                if (_pacer.Pauses == pauses) return sentAt;
             }
         }
 

@@ -14,23 +14,27 @@ namespace NordPay.Security
 
         private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 
-        // A header that carries a credential: its whole value to the end of the line, a scheme such as Basic included.
-        private static readonly Regex KeyHeader = new Regex(@"((?:X-API-KEY|Proxy-Authorization|Authorization)[ \t]*[:=][ \t]*)[^\r\n]+", Options);
+        // Built on the first text to redact, not with the module's first call: most calls succeed and redact nothing.
+        private static class Patterns
+        {
+            // A header that carries a credential: its whole value to the end of the line, a scheme such as Basic included.
+            public static readonly Regex KeyHeader = new Regex(@"((?:X-API-KEY|Proxy-Authorization|Authorization)[ \t]*[:=][ \t]*)[^\r\n]+", Options);
 
-        // JSON fields that carry secrets, such as "postback_secret": "..." or an echoed "Authorization": "...".
-        private static readonly Regex SecretField = new Regex(
-            @"(""[^""]*(?:api[_-]?key|secret|token|password|signature|authorization)[^""]*""\s*:\s*"")((?:[^""\\]|\\.)*)("")", Options);
+            // JSON fields that carry secrets, such as "postback_secret": "..." or an echoed "Authorization": "...".
+            public static readonly Regex SecretField = new Regex(
+                @"(""[^""]*(?:api[_-]?key|secret|token|password|signature|authorization)[^""]*""\s*:\s*"")((?:[^""\\]|\\.)*)("")", Options);
+        }
 
         private readonly string? _secret;
 
         // The key in any letter case, each character plain or JSON-escaped (\u0063, \u0043, \/ ...).
-        private readonly Regex? _spelledSecret;
+        private readonly Lazy<Regex>? _spelledSecret;
 
         public Redactor(string? secret)
         {
             if (string.IsNullOrEmpty(secret)) return;
             _secret = secret;
-            _spelledSecret = new Regex(string.Concat(secret!.Select(AnySpelling)), Options);
+            _spelledSecret = new Lazy<Regex>(() => new Regex(string.Concat(secret!.Select(AnySpelling)), Options));
         }
 
         public static Redactor None { get; } = new Redactor(null);
@@ -41,9 +45,25 @@ namespace NordPay.Security
             var result = text!;
             // Only an escape or the key itself can spell the key: most texts skip the pattern.
             if (_spelledSecret != null && (result.IndexOf('\\') >= 0 || result.IndexOf(_secret!, StringComparison.OrdinalIgnoreCase) >= 0))
-                result = _spelledSecret.Replace(result, Mask);
-            if (result.IndexOf('"') >= 0) result = SecretField.Replace(result, m => m.Groups[1].Value + Mask + m.Groups[3].Value);
-            return KeyHeader.Replace(result, m => m.Groups[1].Value + Mask);
+                result = _spelledSecret.Value.Replace(result, Mask);
+            if (result.IndexOf('"') >= 0 && MayMatch(result, SecretFieldWords))
+                result = Patterns.SecretField.Replace(result, m => m.Groups[1].Value + Mask + m.Groups[3].Value);
+            return MayMatch(result, KeyHeaderWords) ? Patterns.KeyHeader.Replace(result, m => m.Groups[1].Value + Mask) : result;
+        }
+
+        // A word each match of a pattern contains: a text without any of them is left as it is, unscanned (every journal
+        // entry, most log lines). Only in ASCII text is that certain: case folding maps other letters onto these (the
+        // Kelvin sign onto k), so a text with any other character is always scanned.
+        private static readonly string[] SecretFieldWords = { "key", "secret", "token", "password", "signature", "authorization" };
+        private static readonly string[] KeyHeaderWords = { "x-api-key", "authorization" };
+
+        private static bool MayMatch(string text, string[] words)
+        {
+            foreach (var c in text)
+                if (c > '\u007f') return true;
+            foreach (var word in words)
+                if (text.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0) return true;
+            return false;
         }
 
         /// <summary>What may be shown of a key: its last four characters, and only when the key is long enough to keep the rest secret.</summary>

@@ -1,0 +1,119 @@
+using System.Management.Automation;
+using NordPay.Api;
+using NordPay.Sandbox;
+using NordPay.Tests.TestHost;
+using Xunit;
+
+namespace NordPay.Tests.Resilience;
+
+/// <summary>NordPay's rate limit: every call of a session heeds one 429's Retry-After, and a batch keeps under the limit with no failed row.</summary>
+public class RateLimitTests
+{
+    private static PSObject[] Batch(int count) =>
+        Enumerable.Range(1, count).Select(i => Rows.Payout("USDTBEP20", Rows.Evm(i), $"{i}.5")).ToArray();
+
+    // A pacer on a clock moved by hand, and NordPay having accepted this many calls sent over the last second.
+    private static (CallPacer Pacer, Func<TimeSpan> Advance) Busy(int acceptedInTheLastSecond)
+    {
+        var now = TimeSpan.FromSeconds(100);
+        var pacer = new CallPacer(() => now);
+        var step = TimeSpan.FromSeconds(1.0 / acceptedInTheLastSecond);
+        for (var i = 0; i < acceptedInTheLastSecond; i++)
+        {
+            pacer.Accepted(now);
+            now += i + 1 < acceptedInTheLastSecond ? step : TimeSpan.Zero;
+        }
+        return (pacer, () => now += TimeSpan.FromSeconds(0.5));
+    }
+
+    private static TimeSpan Turn(CallPacer pacer) => pacer.NextTurn(out _);
+
+    [Fact]
+    public void Calls_are_not_spaced_until_a_429_gives_a_Retry_After()
+    {
+        var (pacer, _) = Busy(50);
+        Assert.All(Enumerable.Range(0, 100), _ => Assert.Equal(TimeSpan.Zero, Turn(pacer)));
+        pacer.NextTurn(out var sentAt);
+        pacer.Limited(sentAt, null);
+        pacer.Limited(sentAt, TimeSpan.Zero);
+        Assert.All(Enumerable.Range(0, 100), _ => Assert.Equal(TimeSpan.Zero, Turn(pacer)));
+    }
+
+    [Fact]
+    public void A_Retry_After_holds_back_every_call_then_calls_are_spaced_at_90_percent_of_what_NordPay_accepted()
+    {
+        var (pacer, _) = Busy(20);
+        pacer.NextTurn(out var sentAt);
+        pacer.Limited(sentAt, TimeSpan.FromSeconds(1));
+        // Every caller, not only the one answered 429, waits out the Retry-After; then about 18 calls a second (90% of
+        // the 20 NordPay accepted, and 1% more a second after the cut).
+        var turns = Enumerable.Range(0, 5).Select(_ => Turn(pacer).TotalMilliseconds).ToList();
+        Assert.Equal(1000, turns[0], 1);
+        for (var i = 1; i < turns.Count; i++) Assert.InRange(turns[i] - turns[i - 1], 54.8, 55.0);
+    }
+
+    [Fact]
+    public void A_429_to_a_call_sent_before_the_rate_was_cut_does_not_cut_it_again()
+    {
+        var (pacer, advance) = Busy(20);
+        pacer.NextTurn(out var early);
+        pacer.Limited(early, TimeSpan.FromSeconds(1));
+        advance();
+        // Another worker's call, sent before that 429 and answered 429 after it: about the old rate, not the new one.
+        pacer.Limited(early, TimeSpan.FromSeconds(1));
+        var first = Turn(pacer);
+        Assert.InRange((Turn(pacer) - first).TotalMilliseconds, 54.5, 54.8);
+    }
+
+    [Fact]
+    public void Calls_sent_before_the_429_and_answered_after_it_count_toward_the_rate()
+    {
+        var (pacer, _) = Busy(10);
+        pacer.NextTurn(out var sentAt);
+        pacer.Limited(sentAt, TimeSpan.FromSeconds(1));
+        // Ten more calls of the same burst, answered after the 429 that cut the rate: NordPay accepted 20 in that second.
+        for (var i = 0; i < 10; i++) pacer.Accepted(sentAt);
+        var turns = Enumerable.Range(0, 3).Select(_ => Turn(pacer).TotalMilliseconds).ToList();
+        Assert.InRange(turns[2] - turns[1], 54.8, 55.0);
+    }
+
+    [Fact]
+    public void The_rate_rises_while_no_429_comes()
+    {
+        var (pacer, advance) = Busy(20);
+        pacer.NextTurn(out var sentAt);
+        pacer.Limited(sentAt, TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 20; i++) advance();
+        // Ten seconds after the cut: 90% + 10 x 1% of the 20 calls per second NordPay accepted.
+        var first = Turn(pacer);
+        Assert.Equal(TimeSpan.Zero, first);
+        Assert.InRange(Turn(pacer).TotalMilliseconds, 49.8, 50.2);
+    }
+
+    [Fact]
+    public void A_batch_of_16_workers_under_a_rate_limit_pays_every_row_once_with_no_failed_row()
+    {
+        using var sandbox = Sandboxes.Start(new SandboxOptions { RateLimit = 40 });
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = Batch(60);
+        var result = ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -ThrottleLimit 16", rows, Journals.New());
+        Assert.Empty(result.Errors);
+        Assert.Null(result.Terminating);
+        Assert.Equal(60, result.Objects<NordPay.Models.NordPayPayoutResult>().Count(r => r.State == "Paid"));
+        Assert.Equal(rows.Select(r => (string)r.Properties["Address"].Value).OrderBy(a => a), sandbox.State.Ledger.Select(w => w.Address).OrderBy(a => a));
+        Assert.True(sandbox.State.RateLimited > 0, "The batch never met the limit, so the test proves nothing.");
+    }
+
+    [Fact]
+    public void The_two_cmdlets_under_a_rate_limit_pay_every_row_once()
+    {
+        using var sandbox = Sandboxes.Start(new SandboxOptions { RateLimit = 25 });
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = Batch(30);
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", (object)rows);
+        Assert.Empty(result.Errors);
+        Assert.Equal(30, result.Objects<NordPayWithdrawConfirmation>().Count());
+        Assert.Equal(rows.Select(r => (string)r.Properties["Address"].Value), sandbox.State.Ledger.Select(w => w.Address));
+        Assert.True(sandbox.State.RateLimited > 0, "The pipeline never met the limit, so the test proves nothing.");
+    }
+}
