@@ -18,6 +18,8 @@ public sealed record SandboxOptions
     public IReadOnlyList<FaultRule> Faults { get; init; } = Array.Empty<FaultRule>();
     /// <summary>When set, the calls per second each API key may make; above it a call is answered 429 (see <see cref="Sandbox.RateLimit"/>).</summary>
     public int? RateLimit { get; init; }
+    /// <summary>Added to every API call, as a distant server adds it; faults and the rate limit hold alongside.</summary>
+    public TimeSpan Latency { get; init; }
 
     public static SandboxOptions FromArgs(string[] args)
     {
@@ -26,6 +28,7 @@ public sealed record SandboxOptions
         var faults = new List<FaultRule>();
         var balances = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
         int? rateLimit = null;
+        var latency = TimeSpan.Zero;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -33,7 +36,7 @@ public sealed record SandboxOptions
             {
                 case "--port": port = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--api-key": key = Next(); break;
-                case "--latency-ms": faults.Add(new FaultRule { Latency = TimeSpan.FromMilliseconds(int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture)) }); break;
+                case "--latency-ms": latency = TimeSpan.FromMilliseconds(int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture)); break;
                 case "--fault": faults.Add(FaultRule.Parse(Next())); break;
                 case "--balance": AddBalance(balances, Next()); break;
                 case "--rate-limit": rateLimit = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
@@ -43,7 +46,7 @@ public sealed record SandboxOptions
                                                 "--balance CURRENCY=AMOUNT (repeatable, e.g. USDTBEP20=1000000), --rate-limit N (calls per second per key).");
             }
         }
-        return new SandboxOptions { Port = port, ApiKey = key, Faults = faults, Balances = balances, RateLimit = rateLimit };
+        return new SandboxOptions { Port = port, ApiKey = key, Faults = faults, Balances = balances, RateLimit = rateLimit, Latency = latency };
     }
 
     private static void AddBalance(Dictionary<string, decimal> balances, string spec)

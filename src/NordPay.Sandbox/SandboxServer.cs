@@ -47,6 +47,13 @@ public sealed class SandboxServer : IAsyncDisposable, IDisposable
             await next();
         });
         app.Use((context, next) => ProxyEmulation.InvokeAsync(context, next, state, options));
+        // Not a fault rule: the first rule that matches a call is the one applied, and latency holds for every call.
+        if (options.Latency > TimeSpan.Zero)
+            app.Use(async (context, next) =>
+            {
+                if (!context.Request.Path.StartsWithSegments("/_sandbox")) await Task.Delay(options.Latency, context.RequestAborted);
+                await next();
+            });
         app.Use((context, next) => FaultInjection.InvokeAsync(context, next, state));
         if (options.RateLimit is { } callsPerSecond) app.Use((context, next) => RateLimit.InvokeAsync(context, next, state, callsPerSecond));
         foreach (var rule in options.Faults) state.Faults.Add(rule);

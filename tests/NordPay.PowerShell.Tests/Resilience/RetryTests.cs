@@ -130,8 +130,21 @@ public class RetryTests
     [MemberData(nameof(CommandLineFaults))]
     public void Faults_are_read_from_the_command_line(string spec, FaultRule expected)
     {
-        var options = SandboxOptions.FromArgs(new[] { "--port", "0", "--fault", spec, "--latency-ms", "10" });
-        Assert.Equal(new[] { expected, new FaultRule { Latency = TimeSpan.FromMilliseconds(10) } }, options.Faults);
+        var options = SandboxOptions.FromArgs(new[] { "--port", "0", "--latency-ms", "10", "--fault", spec });
+        Assert.Equal(new[] { expected }, options.Faults);
+        Assert.Equal(TimeSpan.FromMilliseconds(10), options.Latency);
+    }
+
+    [Fact]
+    public async Task Latency_on_every_call_leaves_the_faults_given_with_it_in_force()
+    {
+        // Given first on the command line, latency once shadowed every fault after it (the first rule that matches wins).
+        var options = SandboxOptions.FromArgs(new[] { "--port", "0", "--latency-ms", "200", "--fault", "path=withdraw/request,status=503,times=1" });
+        using var sandbox = Sandboxes.Start(options);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Request(Clients.For(sandbox));
+        Assert.Equal(2, sandbox.State.Received.Count(r => r.Path.EndsWith("withdraw/request", StringComparison.Ordinal)));
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(400), $"two calls with 200 ms each took {clock.Elapsed}");
     }
 
     [Fact]
