@@ -74,9 +74,10 @@ namespace NordPay.Api
                 // Answered after the cut, sent in the second before it: NordPay counted it there too (answers of calls
                 // sent at once come back in any order, some after the 429 that cut the rate).
                 if (_ceiling > 0 && sentAt <= _cutAt && sentAt > _cutAt - Second) _ceiling++;
-                _accepted.Enqueue(sentAt);
+                // A call answered slowly may have been sent before anything the pacer still remembers.
                 var forgotten = _now() - Second - Second;
-                while (_accepted.Peek() < forgotten) _accepted.Dequeue();
+                if (sentAt >= forgotten) _accepted.Enqueue(sentAt);
+                while (_accepted.Count > 0 && _accepted.Peek() < forgotten) _accepted.Dequeue();
             }
         }
 

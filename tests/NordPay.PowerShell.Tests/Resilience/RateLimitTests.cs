@@ -40,6 +40,24 @@ public class RateLimitTests
     }
 
     [Fact]
+    public void A_call_answered_seconds_after_it_was_sent_is_counted_without_error()
+    {
+        // A confirm answered after more than two seconds once threw from the pacer's bookkeeping, after NordPay had paid it.
+        var now = TimeSpan.FromSeconds(100);
+        var pacer = new CallPacer(() => now);
+        pacer.NextTurn(out var slow);
+        now += TimeSpan.FromSeconds(5);
+        pacer.Accepted(slow);
+        pacer.NextTurn(out var quick);
+        pacer.Accepted(quick);
+        now += TimeSpan.FromSeconds(5);
+        pacer.Accepted(slow);
+        pacer.NextTurn(out var sentAt);
+        pacer.Limited(sentAt, TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromSeconds(1), Turn(pacer));
+    }
+
+    [Fact]
     public void A_Retry_After_holds_back_every_call_then_calls_are_spaced_at_90_percent_of_what_NordPay_accepted()
     {
         var (pacer, _) = Busy(20);
