@@ -225,10 +225,13 @@ namespace NordPay.Api
                     return (confirmed, string.Empty, _history.ConfirmWindow(sentAt, null, expiresAt));
                 }
             }
-            catch (OutcomeUnknownException unknown)
+            // A lost answer, and any fault of this module's own once the confirm may have left (a bug must not read as
+            // "not paid"): the outcome is unknown, never a failure.
+            catch (Exception unknown) when (!(unknown is NordPayException) && !(unknown is OperationCanceledException))
             {
-                _transport.Log(LogLevel.Verbose, $"The confirm of {identifier} may have reached NordPay ({unknown.Message}); it is not sent again. Reading the withdraw history.");
-                return (null, unknown.Message, _history.ConfirmWindow(sentAt, null, expiresAt));
+                var lost = unknown is OutcomeUnknownException ? unknown.Message : Redactor.Redact($"an unexpected {unknown.GetType().Name}: {unknown.Message}");
+                _transport.Log(LogLevel.Verbose, $"The confirm of {identifier} may have reached NordPay ({lost}); it is not sent again. Reading the withdraw history.");
+                return (null, lost, _history.ConfirmWindow(sentAt, null, expiresAt));
             }
             catch (OperationCanceledException)
             {

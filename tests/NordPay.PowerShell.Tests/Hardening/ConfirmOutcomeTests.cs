@@ -139,6 +139,27 @@ public class ConfirmOutcomeTests
         Assert.Contains($"withdrawal {paid.Id}, which is another payout's", error.Message);
     }
 
+    [Fact]
+    public async Task A_fault_of_the_module_after_a_confirm_was_answered_is_an_unknown_outcome_settled_by_the_history()
+    {
+        using var sandbox = Sandboxes.Start();
+        // Stands for any bug between the answer and the result: the log line of the confirm's answer throws.
+        var client = Clients.For(sandbox, log: (_, line) =>
+        {
+            if (line.Contains("withdraw/confirm", StringComparison.Ordinal) && line.Contains("HTTP 200", StringComparison.Ordinal))
+                throw new InvalidOperationException("Queue empty.");
+        });
+        var request = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
+        var found = await client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None);
+        Assert.True(found.Reconciled);
+        Assert.Equal(Assert.Single(sandbox.State.Ledger).Id, found.Id);
+
+        var unproved = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(2), 5m, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(unproved.Identifier, null, CancellationToken.None));
+        Assert.Equal("OutcomeUnknown", error.ErrorId);
+        Assert.Contains("unexpected InvalidOperationException: Queue empty.", error.Message);
+    }
+
     [Theory]
     [InlineData(400, """{"detail":"Withdraw request expired"}""", "WithdrawRequestExpired")]
     [InlineData(400, """{"detail":"Not enough balance"}""", "InsufficientBalance")]
