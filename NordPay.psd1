@@ -1,6 +1,6 @@
 @{
     RootModule             = 'NordPay.PowerShell.dll'
-    ModuleVersion          = '0.1.0'
+    ModuleVersion          = '0.2.0'
     GUID                   = '5b0e7f0c-6a4e-4b9d-9a51-3f0d2c8e7a11'
     Author                 = 'NordPay.PowerShell contributors'
     CompanyName            = 'NordPay.PowerShell'
@@ -20,14 +20,20 @@
             ProjectUri   = 'https://github.com/nordpay-powershell/NordPay.PowerShell'
             LicenseUri   = 'https://github.com/nordpay-powershell/NordPay.PowerShell/blob/main/LICENSE'
             ReleaseNotes = @'
+0.2.0
+- Breaking: the output types moved to the NordPay.Models namespace (for example [NordPay.Models.NordPayWithdrawRequest]).
+- A confirm that may have reached NordPay is paid (proved) or in doubt, never failed; amounts compare by value (2.5 = 2.50);
+  paths resolve through PowerShell's location and ~; reconciliation never claims a withdrawal twice; -SettleInDoubt, -SettleReference.
+- The batch commits its journal once per window of rows; rate limits (429) pace every worker of a session together.
+- Addresses checked for their currency's network before anything is sent (EIP-55, base58check, bech32/bech32m); Test-NordPayAddress.
+- Set-NordPayPolicy, Get-NordPayPolicy, Remove-NordPayPolicy: limits per payout, run and day, and an address book, enforced before any payout.
+- Get-NordPayJournal and Compare-NordPayJournal: a journal's rows (also while a run holds it) and its discrepancies with the withdraw history; Invoke-NordPayPayout -ReportPath; a scheduled job with exit codes in examples/scheduled.
+
 0.1.0
 - New-NordPayWithdrawRequest and Confirm-NordPayWithdraw: the two-step payout, exact culture-proof amounts, -WhatIf/-Confirm/-Force.
 - Invoke-NordPayPayout: journaled batches paid exactly once across crashes and re-runs, preflight, -ThrottleLimit, multiple withdraws.
 - Keys per session, NORDPAY_API_KEY, persisted profiles (DPAPI, SecretManagement vault, owner-only file); one redactor.
 - Retries, timeouts, proxies and Ctrl+C that never pay twice; Get-NordPayCurrency, Get-NordPayBalance, Get-NordPayWithdrawal.
-- Addresses checked for their currency's network before anything is sent (EIP-55, base58check, bech32/bech32m); Test-NordPayAddress.
-- Set-NordPayPolicy, Get-NordPayPolicy, Remove-NordPayPolicy: limits per payout, run and day, and an address book, enforced before any payout.
-- Get-NordPayJournal and Compare-NordPayJournal: a journal's rows (also while a run holds it) and its discrepancies with the withdraw history; Invoke-NordPayPayout -ReportPath; a scheduled job with exit codes in examples/scheduled.
 '@
         }
     }
