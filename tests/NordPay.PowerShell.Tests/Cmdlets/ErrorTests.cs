@@ -246,7 +246,8 @@ public class ErrorTests
         using (var sandbox = Sandboxes.Start())
         using (var ps = PowerShellSession.For(sandbox))
         {
-            var call = command + " -MaximumRetryCount 0 -TimeoutSec 0.5";
+            // Two seconds: a first call on a busy machine must not time out where an answer is expected.
+            var call = command + " -MaximumRetryCount 0 -TimeoutSec 2";
             sandbox.State.Faults.Add(FaultRule.Answer(path, 401, """{"detail":"Invalid API key"}""", times: 1));
             AssertStops(ps.Run(call), "ApiKeyRejected", ErrorCategory.AuthenticationError);
             sandbox.State.Faults.Add(FaultRule.Answer(path, 503, """{"detail":"Service Unavailable"}""", times: 1));
