@@ -109,6 +109,7 @@ namespace NordPay.Batch
             {
                 var (row, rowRecord) = rows[i];
                 rowRecord.State = PayoutState.Confirmed;
+                rowRecord.WithdrawalId = match.Withdrawals[i].Id;
                 _report(new PayoutEvent(row, Result(row, "Paid", Amount.ReadServer(rowRecord.ServiceFee), rowRecord.Identifier, match.Withdrawals[i].Id, true, rowRecord.BatchId), null));
             }
         }

@@ -263,6 +263,30 @@ public class BatchTests
     }
 
     [Fact]
+    public void A_row_settled_as_not_paid_that_the_history_shows_paid_is_not_paid_again()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = Batch(2);
+        var journal = NewJournal();
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Drop = Drop.AfterProcessing, Times = 1 });
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "balance/withdraws", Status = 503, Times = 4 });
+        var first = ps.Run(Pay, rows, journal);
+        var reference = (string)((PSObject)Assert.Single(first.Errors).TargetObject).Properties["PayoutId"].Value;
+        AssertPaidOnce(sandbox, rows);
+
+        // Settled too soon, or the wrong row: the history, readable now, proves it paid, and it wins over the operator's word.
+        var settled = ps.Run(Pay + " -SettleInDoubt NotPaid -SettleReference $args[2]", rows, journal, reference);
+        Assert.Empty(settled.Errors);
+        var reconciled = Assert.Single(settled.Objects<NordPayPayoutResult>(), r => r.State == "Paid");
+        Assert.Equal((reference, true), (reconciled.Reference, reconciled.Reconciled));
+        Assert.Contains(settled.Warnings, w => w.Contains(reference, StringComparison.Ordinal) && w.Contains("withdraw history", StringComparison.Ordinal));
+        Assert.Equal(1, Assert.Single(settled.Objects<NordPayPayoutSummary>()).Paid);
+        AssertPaidOnce(sandbox, rows);
+        Assert.DoesNotContain(File.ReadAllLines(journal), l => l.Contains("\"event\":\"settled\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ThrottleLimit_pays_rows_concurrently_with_output_progress_and_audit_on_the_pipeline_thread()
     {
         using var sandbox = Sandboxes.Start(new SandboxOptions { Faults = new[] { new FaultRule { Latency = TimeSpan.FromMilliseconds(20) } } });
