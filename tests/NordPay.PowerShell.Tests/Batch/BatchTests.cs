@@ -257,6 +257,7 @@ public class BatchTests
         var first = ps.Run(Pay, rows, journal);
         var doubt = Assert.Single(first.Errors);
         Assert.Equal("PayoutInDoubt", doubt.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Contains("It was not sent again. It is not paid again automatically.", doubt.Exception.Message, StringComparison.Ordinal);
         var reference = (string)((PSObject)doubt.TargetObject).Properties["PayoutId"].Value;
         AssertPaidOnce(sandbox, rows);
 
