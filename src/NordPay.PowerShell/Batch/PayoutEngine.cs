@@ -109,6 +109,7 @@ namespace NordPay.Batch
             {
                 var (row, rowRecord) = rows[i];
                 rowRecord.State = PayoutState.Confirmed;
+                rowRecord.WithdrawalId = match.Withdrawals[i].Id;
                 _report(new PayoutEvent(row, Result(row, "Paid", Amount.ReadServer(rowRecord.ServiceFee), rowRecord.Identifier, match.Withdrawals[i].Id, true, rowRecord.BatchId), null));
             }
         }
@@ -337,7 +338,7 @@ namespace NordPay.Batch
 
         private static NordPayException InDoubtError(PayoutRow row, string why, IReadOnlyList<NordPayWithdrawal>? candidates = null) =>
             new NordPayException("PayoutInDoubt", ErrorKind.InvalidResult,
-                $"Whether {Amount.Format(row.Amount)} {row.Currency} to {row.Address} was paid is unknown: {why}. It is not paid again automatically."
+                $"Whether {Amount.Format(row.Amount)} {row.Currency} to {row.Address} was paid is unknown: {why.TrimEnd('.')}. It is not paid again automatically."
                 + (candidates is { Count: > 0 } ? $" Withdrawals in the history that could be it: {string.Join(", ", candidates.Select(c => $"{c.Id} ({c.Status}, {c.CreatedAt:u})"))}." : string.Empty),
                 "Reference", recommendedAction: $"Look for it in the NordPay withdraw history, then run the batch again with -SettleInDoubt Paid or NotPaid -SettleReference {row.Reference}.");
     }

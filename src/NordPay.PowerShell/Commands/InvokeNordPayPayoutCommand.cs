@@ -204,16 +204,24 @@ namespace NordPay.Commands
             // The client is made here, on the pipeline thread: it reads the session, which workers cannot.
             var client = Client;
             PayoutEngine.Remember(client, records.Values);
-            var settled = Settle(journal!, plan);
-            // Rows settled as not paid are paid now: the batch's totals are checked again with them.
-            if (settled.Count > 0) StopOnProblems(plan.Problems(days), journalPath);
+            // Every row in doubt is looked up in the withdraw history first, those to settle too: a confirm can land after
+            // the operator looked, and what the history proves wins over -SettleInDoubt.
+            var settling = Settling(plan);
             var resolved = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var group in plan.InDoubt.Where(r => !settled.Contains(r.Row.Reference)).GroupBy(r => r.Record.Identifier))
+            foreach (var group in plan.InDoubt.GroupBy(r => r.Record.Identifier))
             {
                 var rows = group.ToList();
-                resolved.UnionWith(rows.Select(r => r.Row.Reference));
-                new EventPump<PayoutEvent>(report => new PayoutEngine(client, journal!, report).ResolveAsync(rows, Cancellation), Write).WriteUntilDone(Cancellation);
+                new EventPump<PayoutEvent>(report => new PayoutEngine(client, journal!, report).ResolveAsync(rows, Cancellation), e =>
+                {
+                    // Still in doubt and about to be settled: the settlement says what becomes of it.
+                    if (e.InDoubt && settling.Contains(e.Row.Reference)) return;
+                    resolved.Add(e.Row.Reference);
+                    Write(e);
+                }).WriteUntilDone(Cancellation);
             }
+            var settled = Settle(journal!, plan, settling);
+            // Rows settled as not paid are paid now: the batch's totals are checked again with them.
+            if (settled.Count > 0) StopOnProblems(plan.Problems(days), journalPath);
             FlushLog();
             _total = plan.ToPay;
             var batch = plan.Describe(journalPath, plan.AlreadyPaid);
@@ -303,17 +311,26 @@ namespace NordPay.Commands
             return days;
         }
 
-        // Settles the rows in doubt the operator checked; returns their references.
-        private HashSet<string> Settle(Journal journal, BatchPlan plan)
+        // The references of the rows in doubt that -SettleInDoubt (and -SettleReference) names.
+        private HashSet<string> Settling(BatchPlan plan) =>
+            new HashSet<string>(SettleInDoubt == null ? Enumerable.Empty<string>()
+                : plan.InDoubt.Select(r => r.Row.Reference).Where(r => SettleReference == null || SettleReference.Contains(r, StringComparer.Ordinal)), StringComparer.Ordinal);
+
+        // Settles the rows in doubt the operator checked, unless the withdraw history proved them paid meanwhile; returns their references.
+        private HashSet<string> Settle(Journal journal, BatchPlan plan, HashSet<string> settling)
         {
             var settled = new HashSet<string>(StringComparer.Ordinal);
             if (SettleInDoubt == null) return settled;
             var paid = SettleInDoubt == NordPaySettlement.Paid;
             foreach (var (row, record) in plan.InDoubt)
             {
-                if ((SettleReference != null && !SettleReference.Contains(row.Reference, StringComparer.Ordinal))
-                    || !ShouldProceed(Target(row), $"Settle as {SettleInDoubt} (checked in the withdraw history)", Force))
+                if (!settling.Contains(row.Reference)) continue;
+                if (record.State == PayoutState.Confirmed)
+                {
+                    if (!paid) WriteWarning($"Row {row.Row} ({row.Reference}) was not settled as NotPaid: the withdraw history shows it paid (withdrawal {record.WithdrawalId}), so it is not paid again.");
                     continue;
+                }
+                if (!ShouldProceed(Target(row), $"Settle as {SettleInDoubt} (checked in the withdraw history)", Force)) continue;
                 var entry = new JournalEntry(JournalEvent.Settled, DateTimeOffset.UtcNow) { References = new[] { row.Reference }, Outcome = SettleInDoubt.ToString(), Message = $"by {Environment.UserName}" };
                 journal.Append(entry);
                 record.Apply(entry);

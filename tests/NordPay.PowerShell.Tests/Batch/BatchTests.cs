@@ -242,8 +242,11 @@ public class BatchTests
         Assert.Contains(File.ReadAllLines(journal), l => l.Contains("\"event\":\"settled\"", StringComparison.Ordinal) && l.Contains("NotPaid", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void A_row_in_doubt_that_was_paid_is_found_in_the_history_on_the_rerun()
+    // Settled as not paid too soon, or the wrong row: the history, readable again, proves it paid, and wins over the operator's word.
+    [Theory]
+    [InlineData("")]
+    [InlineData(" -SettleInDoubt NotPaid -SettleReference $args[2]")]
+    public void A_row_in_doubt_that_was_paid_is_found_in_the_history_on_the_rerun(string settle)
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
@@ -252,14 +255,21 @@ public class BatchTests
         sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Drop = Drop.AfterProcessing, Times = 1 });
         sandbox.State.Faults.Add(new FaultRule { PathSuffix = "balance/withdraws", Status = 503, Times = 4 });
         var first = ps.Run(Pay, rows, journal);
-        Assert.Equal("PayoutInDoubt", Assert.Single(first.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        var doubt = Assert.Single(first.Errors);
+        Assert.Equal("PayoutInDoubt", doubt.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Contains("It was not sent again. It is not paid again automatically.", doubt.Exception.Message, StringComparison.Ordinal);
+        var reference = (string)((PSObject)doubt.TargetObject).Properties["PayoutId"].Value;
         AssertPaidOnce(sandbox, rows);
 
-        var again = ps.Run(Pay, rows, journal);
+        var again = ps.Run(Pay + settle, rows, journal, reference);
         Assert.Empty(again.Errors);
         var reconciled = Assert.Single(again.Objects<NordPayPayoutResult>(), r => r.State == "Paid");
-        Assert.True(reconciled.Reconciled);
+        Assert.Equal((reference, true), (reconciled.Reference, reconciled.Reconciled));
+        Assert.Equal(1, Assert.Single(again.Objects<NordPayPayoutSummary>()).Paid);
         AssertPaidOnce(sandbox, rows);
+        Assert.DoesNotContain(File.ReadAllLines(journal), l => l.Contains("\"event\":\"settled\"", StringComparison.Ordinal));
+        if (settle.Length > 0)
+            Assert.Contains(again.Warnings, w => w.Contains(reference, StringComparison.Ordinal) && w.Contains("withdraw history shows it paid", StringComparison.Ordinal));
     }
 
     [Fact]
