@@ -38,6 +38,9 @@ namespace NordPay.Core
                 case byte or sbyte or short or ushort or int or uint or long or ulong:
                     var integer = Convert.ToDecimal(value, CultureInfo.InvariantCulture);
                     return RequirePositive(integer, integer.ToString(CultureInfo.InvariantCulture));
+                case System.Collections.IEnumerable:
+                    throw Invalid("InvalidAmountFormat", "A list of values is not an amount: to PowerShell, an unquoted 1,5 is the two numbers 1 and 5.",
+                        "Give one amount, quoted, with a point for decimals, such as '1.5'.");
                 default:
                     throw Invalid("InvalidAmountFormat", $"A value of type {value.GetType().Name} is not an amount.",
                         "Give the amount as a string or a number.");

@@ -81,6 +81,15 @@ public class AmountTests
         Assert.Equal("0.123456789012345678", Amount.Format(Amount.ParseInput(0.123456789012345678m)));
     }
 
+    [Fact]
+    public void An_unquoted_amount_with_a_comma_is_a_list_and_refused_as_such()
+    {
+        var error = Assert.Throws<NordPayException>(() => Amount.ParseInput(new object[] { 1, 5 }));
+        Assert.Equal("InvalidAmountFormat", error.ErrorId);
+        Assert.Contains("unquoted 1,5 is the two numbers 1 and 5", error.Message);
+        Assert.Contains("'1.5'", error.RecommendedAction);
+    }
+
     [Theory]
     // What PowerShell makes of an unquoted -Amount, a JSON number or a calculation: the typed digits may already be gone.
     [InlineData(2.000000000000000001d)]
