@@ -50,6 +50,15 @@ Describe 'The NordPay module' {
         Get-SandboxRequestBody $sandbox 'balance/withdraw/request' | Should -BeNullOrEmpty
     }
 
+    It 'refuses a relative NORDPAY_CONFIG_DIR in a job instead of storing keys under whatever folder it starts in' {
+        $folder = New-TestFolder
+        $environment = @{ NORDPAY_CONFIG_DIR = 'nordpay-config'; NORDPAY_API_KEY = ''; PSModulePath = [IO.Path]::Combine($RepoRoot, 'out') + [IO.Path]::PathSeparator + $env:PSModulePath }
+        $run = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command', 'try { Get-NordPayApiKey -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }' `
+            -WorkingDirectory $folder -Environment $environment
+        $run.Output | Should -BeLike 'InvalidConfigDirectory,*'
+        Test-Path -LiteralPath ([IO.Path]::Combine($folder, 'nordpay-config')) | Should -Be $false
+    }
+
     It 'completes -Currency with Tab from the session''s currency list' {
         $line = 'New-NordPayWithdrawRequest -Currency usdtt'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'USDTTRC20'

@@ -32,6 +32,22 @@ public class ReconciliationTests
     }
 
     [Fact]
+    public void A_lost_confirm_never_claims_a_withdrawal_a_multiple_withdraw_of_the_session_made()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = new[] { Rows.Referenced("M-1", "USDTBEP20", Rows.Evm(1), "5"), Rows.Referenced("M-2", "USDTBEP20", Rows.Evm(2), "5") };
+        Assert.Empty(ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -UseMultipleWithdraw -Force", rows, Journals.New()).Errors);
+        var paid = sandbox.State.Ledger.Count;
+
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Drop = Drop.BeforeProcessing, Times = 1 });
+        var second = ps.Run(TwoStep, Rows.Payout("USDTBEP20", Rows.Evm(1), "5"));
+        Assert.Equal("OutcomeUnknown", Assert.Single(second.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Empty(second.Objects<NordPayWithdrawConfirmation>());
+        Assert.Equal(paid, sandbox.State.Ledger.Count);
+    }
+
+    [Fact]
     public void A_lost_confirm_in_a_batch_never_claims_the_withdrawal_the_journal_holds_for_another_row()
     {
         using var sandbox = Sandboxes.Start();
