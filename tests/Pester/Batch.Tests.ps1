@@ -84,12 +84,16 @@ Describe 'Invoke-NordPayPayout from Import-Csv' {
         $child.Process.WaitForExit()
         Format-Payout (Get-SandboxLedger $sandbox) | Should -Be (Format-Payout $rows[0, 1]) -Because 'two rows were paid before the kill'
 
-        # Run again: the rows whose confirms were announced (one forced journal write covers a window of rows) and
-        # not answered are in doubt, the third's sent, the others' not sent before the kill: none is paid twice.
+        # Run again: the rows whose confirms were announced with the third's (one forced journal write covers a window
+        # of rows) and not answered are in doubt and not sent again; rows the killed run had not yet taken into a
+        # window (how many depends on how fast Import-Csv fed it) are paid now. None is paid twice.
         $again = Invoke-Job $paths
         $again.ExitCode | Should -Be 1 -Because 'rows in doubt leave the batch incomplete'
         Join-Wrapped $again.Errors | Should -BeLike "*Row 3 ($($rows[2].Amount) USDTBEP20 to*was paid is unknown*It is not paid*-SettleInDoubt Paid or NotPaid*"
-        Format-Payout (Get-SandboxLedger $sandbox) | Should -Be (Format-Payout $rows[0, 1])
+        $paid = Format-Payout (Get-SandboxLedger $sandbox)
+        $paid | Should -Not -Contain (Format-Payout $rows[2]) -Because 'the third confirm was cut off unanswered and a row in doubt is never sent again'
+        $paid | Should -Be @($paid | Sort-Object -Unique) -Because 'no row is paid twice'
+        Format-Payout $rows[0, 1] | ForEach-Object { $paid | Should -Contain $_ }
 
         # The operator checked the withdraw history (the ledger has no such payouts) and settles them as not paid.
         $settle = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command',
