@@ -15,8 +15,8 @@
       1  rows failed (see the report): the others are paid; a re-run tries the failed rows again.
       2  rows are in doubt: a confirm's outcome is unknown, and they are never paid again automatically. A person checks
          Compare-NordPayJournal and settles them: Invoke-NordPayPayout -SettleInDoubt Paid or NotPaid.
-      3  nothing could start: no key, no file or a file with no row that can be paid (the batch refused as a whole
-         included), or another run holds the journal.
+      3  nothing could start: no key, no file, a file with no row (its header only, or empty) or with no row that can be
+         paid (the batch refused as a whole included), or another run holds the journal.
 
 .EXAMPLE
     pwsh -NoProfile -NonInteractive -File ./Invoke-ScheduledPayout.ps1 -Folder /srv/payouts
@@ -90,6 +90,8 @@ if ($stopped -and $stopped.FullyQualifiedErrorId -like 'JournalLocked,*') { Exit
 $counts = if ($summary) { "$summary; report $report" } else { "stopped ($($stopped.FullyQualifiedErrorId -replace ',.*'))" }
 $inDoubt = @(if ([IO.File]::Exists($journal)) { Get-NordPayJournal -Path ([WildcardPattern]::Escape($journal)) -State InDoubt, ConfirmSent })
 if ($inDoubt.Count -gt 0) { Exit-Job 2 "$counts; $($inDoubt.Count) in doubt ($($inDoubt.Reference -join ', ')): check Compare-NordPayJournal, then settle with -SettleInDoubt" }
+# "Complete" over no row at all is an export that failed, not a day paid.
+if ($summary -and $summary.Rows -eq 0) { Exit-Job 3 "$counts; the file has no row" }
 if ($summary -and $summary.Complete) { Exit-Job 0 $counts }
 if ((-not $summary -or $summary.Paid + $summary.AlreadyPaid -eq 0) -and (Get-JournalState) -eq $before) { Exit-Job 3 "$counts; nothing could be paid" }
 Exit-Job 1 "$counts; a re-run tries the failed rows again"

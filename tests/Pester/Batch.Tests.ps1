@@ -241,6 +241,15 @@ Describe 'The example scheduled job: pwsh -NonInteractive -File examples/schedul
         $run.ExitCode | Should -Be 3
         $run.Output | Should -BeLike '*there is no file*(exit 3)*'
 
+        # A file with its header only, or nothing at all (an export that failed), is no day paid.
+        foreach ($content in 'Currency,Address,Amount', '') {
+            $folder = New-PayoutFolder @()
+            [IO.File]::WriteAllText((Get-DayFile $folder '.csv'), $content)
+            $run = Invoke-ScheduledJob $folder
+            $run.ExitCode | Should -Be 3 -Because "the file holds '$content'"
+            $run.Output | Should -BeLike '*0 rows*the file has no row (exit 3)*'
+        }
+
         # Exported with ';' by a spreadsheet: read with ',' no row has its columns.
         $folder = New-PayoutFolder @()
         $rows | Export-Csv -LiteralPath (Get-DayFile $folder '.csv') -Delimiter ';' -NoTypeInformation

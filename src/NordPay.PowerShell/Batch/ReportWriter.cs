@@ -101,7 +101,7 @@ namespace NordPay.Batch
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw Invalid(path, ex.Message, ex);
+                throw Invalid(path, ex.Message.TrimEnd('.'), ex);
             }
         }
 

@@ -49,7 +49,8 @@ namespace NordPay.Commands
             {
                 identifier = request?.Identifier ?? ParseIdentifier(Identifier);
                 RequireConfirmable(identifier, request);
-                if (request == null && AppliedPolicy is { } policy) throw PolicyRules.NeedsRequest(policy, identifier);
+                if (AppliedPolicy is { } policy && request?.IsNordPaysAnswer != true)
+                    throw request == null ? PolicyRules.NeedsRequest(policy, identifier) : PolicyRules.BuiltRequest(policy, identifier);
             }
             catch (NordPayException ex)
             {

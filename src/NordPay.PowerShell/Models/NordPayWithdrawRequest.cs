@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using NordPay.Core;
 
 namespace NordPay.Models
@@ -6,6 +7,9 @@ namespace NordPay.Models
     /// <summary>A withdraw request created by NordPay: step one of a payout, to be confirmed before it expires.</summary>
     public sealed record NordPayWithdrawRequest
     {
+        // The objects made from NordPay's answers, by reference: PowerShell can build one with any amount by its constructor.
+        private static readonly ConditionalWeakTable<NordPayWithdrawRequest, object> Answered = new ConditionalWeakTable<NordPayWithdrawRequest, object>();
+
         public NordPayWithdrawRequest(Guid identifier, string currency, string address, decimal amount,
             decimal? amountUsd, decimal? serviceFee, decimal? serviceFeeUsd, DateTimeOffset expiresAt)
         {
@@ -29,10 +33,17 @@ namespace NordPay.Models
         public DateTimeOffset ExpiresAt { get; }
 
         /// <summary>A request as NordPay answers it; fields it does not echo are what was asked.</summary>
-        internal static NordPayWithdrawRequest Read(JsonPayload payload, string askedCurrency, string askedAddress) =>
-            new NordPayWithdrawRequest(payload.Guid("identifier"), payload.OptionalString("currency") ?? askedCurrency,
+        internal static NordPayWithdrawRequest Read(JsonPayload payload, string askedCurrency, string askedAddress)
+        {
+            var request = new NordPayWithdrawRequest(payload.Guid("identifier"), payload.OptionalString("currency") ?? askedCurrency,
                 payload.OptionalString("address") ?? askedAddress, payload.Decimal("amount"), payload.OptionalDecimal("amount_usd"),
                 payload.OptionalDecimal("service_fee"), payload.OptionalDecimal("service_fee_usd"), payload.Timestamp("expires_at"));
+            Answered.Add(request, Answered);
+            return request;
+        }
+
+        /// <summary>True for this very object as read from NordPay's answer; false for one built by hand, whose details may not be what NordPay pays.</summary>
+        internal bool IsNordPaysAnswer => Answered.TryGetValue(this, out _);
 
         public bool IsExpired(DateTimeOffset now) => now >= ExpiresAt;
 

@@ -78,5 +78,12 @@ namespace NordPay.Policy
                 $"Withdraw request {identifier} was not confirmed: policy {policy.Name} applies, and an identifier alone carries no currency, address or " +
                 "amount to check against it (NordPay has no call that reads a request back).", "Identifier",
                 recommendedAction: "Pipe the request objects from New-NordPayWithdrawRequest into Confirm-NordPayWithdraw, which are checked against the policy.");
+
+        /// <summary>A confirm under a policy of a request object built by hand: NordPay pays what it was asked, whatever the object says.</summary>
+        public static NordPayException BuiltRequest(NordPayPolicy policy, Guid identifier) =>
+            new NordPayException("PolicyNeedsRequest", ErrorKind.SecurityError,
+                $"Withdraw request {identifier} was not confirmed: policy {policy.Name} applies, and this request object was built by hand, not read from " +
+                "NordPay's answer to New-NordPayWithdrawRequest, so its currency, address and amount may not be the ones NordPay would pay.", "Identifier",
+                recommendedAction: "Pipe the request objects from New-NordPayWithdrawRequest into Confirm-NordPayWithdraw, as they are.");
     }
 }

@@ -30,8 +30,12 @@ namespace NordPay.Session
             var session = SessionSettings.Key(profile);
             if (explicitKey != null)
             {
+                var persistedUri = SessionSettings.Store.Find(profile)?.BaseUri;
+                // A named profile with neither a key nor a policy is a typo: taken as a new one, it would pay without its policy.
+                if (namedProfile != null && session == null && persistedUri == null && SessionSettings.ApplyingPolicy(profile) == null)
+                    throw ProfileNotFound(namedProfile);
                 var baseUri = session?.Connection.BaseUri ?? (namedProfile == null ? EnvironmentBaseUri() : null)
-                              ?? SessionSettings.Store.Find(profile)?.BaseUri ?? NordPayConnection.DefaultBaseUri;
+                              ?? persistedUri ?? NordPayConnection.DefaultBaseUri;
                 var connection = new NordPayConnection(baseUri, explicitKey);
                 return (connection, Describe("Call", profile, connection, null, null));
             }

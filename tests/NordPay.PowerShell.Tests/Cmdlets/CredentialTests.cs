@@ -258,6 +258,27 @@ public class CredentialTests
     }
 
     [Fact]
+    public void An_ApiKey_on_the_call_with_a_profile_that_exists_nowhere_is_ProfileNotFound_not_a_profile_without_a_policy()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var key = PowerShellSession.Secure(sandbox.ApiKey);
+        // A job's policy is set for 'prod' (its key comes from a vault on each call); the job names 'Prod'.
+        Assert.Empty(ps.Run("Set-NordPayPolicy -Profile prod -Currency USDTBEP20 -MaxPerPayout 1 -MaxPerRun 1 -Confirm:$false").Errors);
+        // The proxy keeps any call on loopback: with no such profile, nothing says where else to send it.
+        const string pay = "$args[1] | New-NordPayWithdrawRequest -ApiKey $args[0] -Profile {0} -Proxy http://127.0.0.1:1/ -MaximumRetryCount 0";
+
+        var typo = ps.Run(string.Format(System.Globalization.CultureInfo.InvariantCulture, pay, "Prod"), key, OneRow);
+        Assert.Equal("ProfileNotFound,NordPay.Commands.NewNordPayWithdrawRequestCommand", typo.TerminatingRecord?.FullyQualifiedErrorId);
+        Assert.Empty(typo.Errors);
+
+        // The profile of the policy exists: its policy applies to the call's key (-WhatIf: checked before any call).
+        var named = ps.Run(string.Format(System.Globalization.CultureInfo.InvariantCulture, pay, "prod") + " -WhatIf", key, OneRow);
+        Assert.Equal("PolicyPayoutLimitExceeded", Assert.Single(named.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(0, sandbox.Posts("withdraw/request"));
+    }
+
+    [Fact]
     public void Get_shows_where_each_key_comes_from_and_Remove_forgets_by_scope()
     {
         using var sandbox = Sandboxes.Start();

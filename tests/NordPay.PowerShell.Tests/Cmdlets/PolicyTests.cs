@@ -204,6 +204,29 @@ public class PolicyTests
     }
 
     [Fact]
+    public void Confirm_NordPayWithdraw_refuses_under_a_policy_a_request_object_built_by_hand_whose_details_are_not_NordPays()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var request = Assert.Single(ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "8"))).Objects<NordPayWithdrawRequest>());
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 1 -MaxPerRun 1");
+
+        // The request for 8 "edited" to 1 (PowerShell can only rebuild it): NordPay would pay the 8 it was asked for.
+        var result = ps.Run("""
+            $r = $args[0]
+            [NordPay.Models.NordPayWithdrawRequest]::new($r.Identifier, $r.Currency, $r.Address, [decimal]1, $null, $null, $null, $r.ExpiresAt) |
+                Confirm-NordPayWithdraw -Force
+            """, request);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("PolicyNeedsRequest", ErrorCategory.SecurityError), (ErrorId(error), error.CategoryInfo.Category));
+        Assert.IsType<NordPayWithdrawRequest>(error.TargetObject);
+        Assert.Contains(request.Identifier.ToString(), error.ErrorDetails.Message);
+        Assert.Equal(0, sandbox.Posts("withdraw/confirm"));
+        Assert.Empty(sandbox.State.Ledger);
+    }
+
+    [Fact]
     public void A_day_counts_what_the_history_shows_on_NordPays_UTC_day_across_calls_but_not_cancelled_withdrawals()
     {
         using var sandbox = Sandboxes.Start();

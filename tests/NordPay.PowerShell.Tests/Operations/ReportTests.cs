@@ -206,6 +206,11 @@ public class ReportTests
             Assert.Equal("JournalLocked", ps.Run(Report, rows, journal, report).TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Equal(kept, File.ReadAllText(report));
         Assert.Equal("ReportPathInvalid", ps.Run(Report, rows, journal, journal).TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+        // A folder: the system's reason ends in a full stop of its own, and the message reads as one sentence after it.
+        var folderRefused = ps.Run(Report, rows, journal, folder).TerminatingRecord!;
+        Assert.Equal("ReportPathInvalid", folderRefused.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.DoesNotContain("..", folderRefused.Exception.Message);
+        Assert.EndsWith(". Nothing was paid.", folderRefused.Exception.Message);
         Assert.Equal(0, sandbox.State.PostsReceived);
     }
 }
