@@ -26,7 +26,7 @@ namespace NordPay.Models
             Limits = _limits.Values.OrderBy(l => l.Currency, StringComparer.Ordinal).ToList();
             AddressBook = addressBook;
             AddressBookPath = addressBook == null ? null : addressBookPath;
-            _book = addressBook == null ? null : new HashSet<string>(addressBook.Select(e => BookKey(e.Currency, e.Address)), StringComparer.Ordinal);
+            _book = addressBook == null ? null : new HashSet<string>(addressBook.Select(e => BookKey(e.Currency, InputText.Wallet(e.Address))), StringComparer.Ordinal);
             SetAt = setAt;
             SetBy = setBy;
             Fingerprint = Hash(Limits, addressBook);
@@ -44,7 +44,7 @@ namespace NordPay.Models
         /// <summary>How the batch summary and the audit records name the policy.</summary>
         public string Name => $"{Profile} ({Scope}, {Fingerprint})";
         public IReadOnlyList<NordPayCurrencyLimit> Limits { get; }
-        /// <summary>Null: any address (within the limits). Otherwise only these, matched exactly (case-sensitive) for their currency.</summary>
+        /// <summary>Null: any address (within the limits). Otherwise only these for their currency, matched exactly (case-sensitive) but for an EVM address's letter case, which is only its checksum.</summary>
         public IReadOnlyList<NordPayAddressBookEntry>? AddressBook { get; }
         /// <summary>The file the address book was imported from; changing the file changes nothing until it is imported again.</summary>
         public string? AddressBookPath { get; }
@@ -54,8 +54,8 @@ namespace NordPay.Models
         /// <summary>The currency's limits (names are case-sensitive); null when the policy sets none, and then nothing is paid in it.</summary>
         public NordPayCurrencyLimit? LimitOf(string currency) => _limits.TryGetValue(currency, out var limit) ? limit : null;
 
-        /// <summary>True when there is no address book, or it lists the address, exactly, for the currency.</summary>
-        public bool AllowsAddress(string currency, string address) => _book == null || _book.Contains(BookKey(currency, address));
+        /// <summary>True when there is no address book, or it lists the address's wallet for the currency.</summary>
+        public bool AllowsAddress(string currency, string address) => _book == null || _book.Contains(BookKey(currency, InputText.Wallet(address)));
 
         /// <summary>The same policy with the currency's limits replaced.</summary>
         public NordPayPolicy WithLimit(NordPayCurrencyLimit limit) =>

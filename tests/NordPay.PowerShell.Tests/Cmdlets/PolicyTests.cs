@@ -172,6 +172,22 @@ public class PolicyTests
     }
 
     [Fact]
+    public void An_EVM_address_matches_the_address_book_in_any_letter_case_and_other_addresses_exactly()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        // A book written in lower case (as many exports do), and one entry checksummed.
+        var book = WriteBook(("USDTBEP20", Rows.Evm(1).ToLowerInvariant()), ("USDTBEP20", Rows.Evm(2)), ("USDTTRC20", Rows.Tron(3)));
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20");
+        SetPolicy(ps, "USDTTRC20 -MaxPerPayout 10 -MaxPerRun 20");
+        SetPolicy(ps, "-AddressBook $args[0]", book);
+        var rows = Rows.Payouts(("USDTBEP20", Rows.Evm(1), "1"), ("USDTBEP20", Rows.Evm(2).ToLowerInvariant(), "1"), ("USDTTRC20", Rows.Tron(4), "1"));
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)rows);
+        Assert.Equal(new[] { (3, "PolicyAddressNotInBook", "Address") }, Refusals(result));
+        Assert.Equal(new[] { Rows.Evm(1), Rows.Evm(2).ToLowerInvariant() }, result.Objects<NordPayWithdrawRequest>().Select(r => r.Address));
+    }
+
+    [Fact]
     public void Confirm_NordPayWithdraw_checks_piped_requests_again_whatever_Force_says_and_refuses_a_bare_identifier()
     {
         using var sandbox = Sandboxes.Start();
