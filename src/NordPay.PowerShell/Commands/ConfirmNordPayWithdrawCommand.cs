@@ -94,7 +94,8 @@ namespace NordPay.Commands
                 throw new NordPayException("AlreadyConfirmed", ErrorKind.ResourceExists,
                     $"Withdraw request {identifier} was already confirmed in this pipeline; it is not sent twice.", "Identifier",
                     recommendedAction: "Remove the duplicate row.");
-            if (request != null && request.IsExpired(DateTimeOffset.UtcNow))
+            // ExpiresAt is on NordPay's clock: on this machine's, a clock running ahead would refuse every fresh request.
+            if (request != null && request.IsExpired(Client.ServerEarliest(DateTimeOffset.UtcNow) ?? DateTimeOffset.UtcNow))
                 throw new NordPayException("RequestExpiredBeforeConfirm", ErrorKind.InvalidOperation,
                     $"Withdraw request {identifier} expired at {request.ExpiresAt:u}; it was not sent.", "ExpiresAt",
                     recommendedAction: "Create a new withdraw request with New-NordPayWithdrawRequest and confirm it before it expires.");
