@@ -26,7 +26,9 @@ namespace NordPay.Commands
         // Each identifier is confirmed at most once per call, even when piped twice.
         private readonly HashSet<Guid> _sent = new HashSet<Guid>();
 
+        /// <summary>Null allowed: a $null in the pipeline is a row of its own (IdentifierMissing), so the rows after it keep their numbers.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [AllowNull]
         public NordPayWithdrawRequest InputObject { get; set; } = null!;
 
         /// <summary>By value, a piped Guid or string; by property name, a CSV column.</summary>
