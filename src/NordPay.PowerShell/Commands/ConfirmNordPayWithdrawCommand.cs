@@ -26,7 +26,9 @@ namespace NordPay.Commands
         // Each identifier is confirmed at most once per call, even when piped twice.
         private readonly HashSet<Guid> _sent = new HashSet<Guid>();
 
+        /// <summary>Null allowed: a $null in the pipeline is a row of its own (IdentifierMissing), so the rows after it keep their numbers.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
+        [AllowNull]
         public NordPayWithdrawRequest InputObject { get; set; } = null!;
 
         /// <summary>By value, a piped Guid or string; by property name, a CSV column.</summary>
@@ -94,7 +96,8 @@ namespace NordPay.Commands
                 throw new NordPayException("AlreadyConfirmed", ErrorKind.ResourceExists,
                     $"Withdraw request {identifier} was already confirmed in this pipeline; it is not sent twice.", "Identifier",
                     recommendedAction: "Remove the duplicate row.");
-            if (request != null && request.IsExpired(DateTimeOffset.UtcNow))
+            // ExpiresAt is on NordPay's clock: on this machine's, a clock running ahead would refuse every fresh request.
+            if (request != null && request.IsExpired(Client.ServerEarliest(DateTimeOffset.UtcNow) ?? DateTimeOffset.UtcNow))
                 throw new NordPayException("RequestExpiredBeforeConfirm", ErrorKind.InvalidOperation,
                     $"Withdraw request {identifier} expired at {request.ExpiresAt:u}; it was not sent.", "ExpiresAt",
                     recommendedAction: "Create a new withdraw request with New-NordPayWithdrawRequest and confirm it before it expires.");

@@ -268,12 +268,8 @@ namespace NordPay.Security
                 w.WriteEndObject();
                 w.WriteEndObject();
             }
-            // Write then rename, so a crash never leaves half a file.
-            var path = Path.Combine(Directory, FileName);
-            var temporary = path + ".tmp";
-            File.WriteAllBytes(temporary, stream.ToArray());
-            if (File.Exists(path)) File.Replace(temporary, path, null);
-            else File.Move(temporary, path);
+            // Owner-only, written then renamed, so a crash never leaves half a file.
+            PrivateFiles.Write(Path.Combine(Directory, FileName), stream.ToArray());
         }
 
         private void EnsureDirectory()

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 
@@ -27,7 +29,8 @@ namespace NordPay.Security
 
         private readonly string? _secret;
 
-        // The key in any letter case, each character plain or JSON-escaped (\u0063, \u0043, \/ ...).
+        // The key in any letter case, each character plain, JSON-escaped (\u0063, \u0043, \/ ...), percent-encoded (%2B) or an
+        // HTML character reference (&#43;, &#x2b;, &amp;): as a server, a proxy or an error page may echo it.
         private readonly Lazy<Regex>? _spelledSecret;
 
         public Redactor(string? secret)
@@ -44,7 +47,7 @@ namespace NordPay.Security
             if (string.IsNullOrEmpty(text)) return text ?? string.Empty;
             var result = text!;
             // Only an escape or the key itself can spell the key: most texts skip the pattern.
-            if (_spelledSecret != null && (result.IndexOf('\\') >= 0 || result.IndexOf(_secret!, StringComparison.OrdinalIgnoreCase) >= 0))
+            if (_spelledSecret != null && (result.IndexOfAny(EscapeStarts) >= 0 || result.IndexOf(_secret!, StringComparison.OrdinalIgnoreCase) >= 0))
                 result = _spelledSecret.Value.Replace(result, Mask);
             if (result.IndexOf('"') >= 0 && MayMatch(result, SecretFieldWords))
                 result = Patterns.SecretField.Replace(result, m => m.Groups[1].Value + Mask + m.Groups[3].Value);
@@ -54,6 +57,8 @@ namespace NordPay.Security
         // A word each match of a pattern contains: a text without any of them is left as it is, unscanned (every journal
         // entry, most log lines). Only in ASCII text is that certain: case folding maps other letters onto these (the
         // Kelvin sign onto k), so a text with any other character is always scanned.
+        private static readonly char[] EscapeStarts = { '\\', '%', '&' };
+
         private static readonly string[] SecretFieldWords = { "key", "secret", "token", "password", "signature", "authorization" };
         private static readonly string[] KeyHeaderWords = { "x-api-key", "authorization" };
 
@@ -70,12 +75,26 @@ namespace NordPay.Security
         public static string Hint(string key) =>
             key.Length >= 12 ? "..." + key.Substring(key.Length - 4) : Mask;
 
+        private static readonly Dictionary<char, string> NamedReferences = new Dictionary<char, string>
+        {
+            ['&'] = "amp", ['<'] = "lt", ['>'] = "gt", ['"'] = "quot", ['\''] = "apos",
+        };
+
         private static string AnySpelling(char c)
         {
             var spellings = new[] { c, char.ToLowerInvariant(c), char.ToUpperInvariant(c) }.Distinct()
-                .Select(v => @"\\u" + ((int)v).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                .Select(v => @"\\u" + ((int)v).ToString("x4", CultureInfo.InvariantCulture)).ToList();
             spellings.Add(Regex.Escape(c.ToString()));
             if (c == '"' || c == '\\' || c == '/') spellings.Add(@"\\" + Regex.Escape(c.ToString()));
+            // A key is printable ASCII (NordPayConnection.NormalizeKey): one byte, so one %XX, and one character reference.
+            if (c <= '\u007f')
+            {
+                var code = (int)c;
+                spellings.Add("%" + code.ToString("x2", CultureInfo.InvariantCulture));
+                spellings.Add("&\\#0*" + code.ToString(CultureInfo.InvariantCulture) + ";");
+                spellings.Add("&\\#x0*" + code.ToString("x", CultureInfo.InvariantCulture) + ";");
+                if (NamedReferences.TryGetValue(c, out var name)) spellings.Add("&" + name + ";");
+            }
             return "(?:" + string.Join("|", spellings) + ")";
         }
     }

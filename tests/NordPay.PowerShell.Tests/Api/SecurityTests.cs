@@ -51,6 +51,19 @@ public class SecurityTests
         Assert.Equal(expected, new Redactor("np_secret_value_123").Redact(text));
     }
 
+    // A key with URL or HTML special characters (a base64 key's + / =), echoed by a server, a proxy or a WAF page as a URL
+    // or an HTML page writes it: percent-encoded, or as character references, in part or whole.
+    [Theory]
+    [InlineData("Invalid API key np%2BLive%2FKey%3D0123%26%3CAbCd%3E%22xy")]
+    [InlineData("Invalid API key %6E%70%2b%4C%69%76%65%2F%4B%65%79%3D%30%31%32%33%26%3C%41%62%43%64%3E%22%78%79")]
+    [InlineData("Invalid API key np+Live/Key=0123&amp;&lt;AbCd&gt;&quot;xy")]
+    [InlineData("Invalid API key &#110;&#112;&#43;&#76;ive/Key=0123&#x26;&#X3c;AbCd&#062;&#34;xy")]
+    public void The_redactor_masks_the_key_percent_encoded_or_as_HTML_character_references(string text)
+    {
+        var redacted = new Redactor("np+Live/Key=0123&<AbCd>\"xy").Redact(text);
+        Assert.Equal("Invalid API key ***", redacted);
+    }
+
     [Fact]
     public void A_short_key_shows_no_hint_at_all()
     {

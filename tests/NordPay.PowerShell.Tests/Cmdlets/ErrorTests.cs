@@ -186,6 +186,18 @@ public class ErrorTests
     }
 
     [Fact]
+    public void A_null_piped_to_Confirm_is_a_row_of_its_own_and_the_rows_after_it_keep_their_numbers()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var good = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"))).Output.Single();
+        var result = ps.Run("@($null, 'not-a-guid', $args[0]) | Confirm-NordPayWithdraw -Force", good);
+        Assert.Equal(new[] { "IdentifierMissing", "InvalidIdentifier" }, result.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.Equal(new[] { "Row 1", "Row 2" }, result.Errors.Select(e => e.ErrorDetails.Message[..5]));
+        Assert.Single(result.Objects<NordPayWithdrawConfirmation>());
+    }
+
+    [Fact]
     public void An_expired_request_confirmed_on_the_server_maps_to_WithdrawRequestExpired()
     {
         using var sandbox = Sandboxes.Start();

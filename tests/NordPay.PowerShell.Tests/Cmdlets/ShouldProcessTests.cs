@@ -153,4 +153,19 @@ public class ShouldProcessTests
         Assert.DoesNotContain(sandbox.State.Received, r => r.Path.EndsWith("confirm", StringComparison.Ordinal));
         Assert.Empty(sandbox.State.Ledger);
     }
+
+    [Fact]
+    public void A_request_is_expired_by_NordPays_clock_not_by_a_machine_clock_running_ahead_of_it()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        // NordPay's clock an hour behind this machine's: its requests expire, by this machine's clock, 45 minutes ago.
+        sandbox.State.AdvanceClock(TimeSpan.FromHours(-1));
+
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", Three);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(3, result.Output.Count);
+        Assert.Equal(3, sandbox.State.Ledger.Count);
+    }
 }
