@@ -15,6 +15,9 @@ public sealed class SandboxState
     private readonly Dictionary<Guid, WithdrawRequest> _requests = new();
     private readonly Dictionary<Guid, MultipleWithdrawRequest> _multipleRequests = new();
     private long _batches;
+    // NordPay's withdrawal ids are unique across its merchants and time; a sandbox's start where no other's did, so that a
+    // process which met an earlier sandbox at the same address never takes a new withdrawal for one it knows.
+    private readonly long _firstId = Random.Shared.NextInt64(1, 1_000_000) * 1_000_000;
     private readonly List<Withdrawal> _ledger = new();
     private readonly List<ReceivedRequest> _received = new();
     private TimeSpan _clockOffset;
@@ -189,7 +192,7 @@ public sealed class SandboxState
     private Withdrawal Pay(WithdrawRequest request)
     {
         _balances[request.Currency] -= request.Amount + request.ServiceFee;
-        var withdrawal = new Withdrawal(_ledger.Count + 1, request.Identifier, request.Currency, request.Address, request.Amount,
+        var withdrawal = new Withdrawal(_firstId + _ledger.Count, request.Identifier, request.Currency, request.Address, request.Amount,
             request.ServiceFee, request.AmountUsd, request.ServiceFeeUsd, "pending", DateTimeOffset.UtcNow + _clockOffset);
         _ledger.Add(withdrawal);
         return withdrawal;

@@ -1,9 +1,9 @@
 namespace NordPay.Api
 {
     /// <summary>
-    /// What a session has learned of one merchant's NordPay (one base URI and key): its clock, which withdrawals
-    /// of its history are accounted for, and how fast it may be called. Shared by every call of the session, so no two
-    /// calls claim one withdrawal and all of them heed one rate limit.
+    /// What a process has learned of one merchant's NordPay (one base URI and key): its clock, which withdrawals
+    /// of its history are accounted for, and how fast it may be called. Shared by every call of every runspace of the
+    /// process, so no two calls claim one withdrawal and all of them heed one rate limit.
     /// </summary>
     public sealed class MerchantState
     {

@@ -37,11 +37,14 @@ namespace NordPay.Session
             public NordPayClientOptions Options { get; set; } = NordPayClientOptions.Default;
             public KeyStore? Store { get; set; }
             public IReadOnlyList<NordPayCurrency>? Currencies { get; set; }
-            public Dictionary<string, MerchantState> Merchants { get; } = new Dictionary<string, MerchantState>(StringComparer.Ordinal);
             public Dictionary<string, NordPayPolicy> Policies { get; } = new Dictionary<string, NordPayPolicy>(StringComparer.Ordinal);
         }
 
         private static readonly ConditionalWeakTable<Runspace, Entry> Sessions = new ConditionalWeakTable<Runspace, Entry>();
+
+        // Per process, not per runspace: runspaces of one process (ForEach-Object -Parallel, jobs in threads) paying one
+        // merchant must see each other's claimed withdrawals, or a lost confirm in one takes another's payout for its own.
+        private static readonly Dictionary<string, MerchantState> Merchants = new Dictionary<string, MerchantState>(StringComparer.Ordinal);
 
         public static SessionKey SetKey(string profile, SecureString apiKey, Uri baseUri)
         {
@@ -62,14 +65,13 @@ namespace NordPay.Session
             set => Current().Options = value;
         }
 
-        /// <summary>What this session learned of the merchant a connection reaches: NordPay's clock and the withdrawals claimed.</summary>
+        /// <summary>What this process learned of the merchant a connection reaches: NordPay's clock, the withdrawals claimed, its rate.</summary>
         public static MerchantState Merchant(NordPayConnection connection)
         {
-            var merchants = Current().Merchants;
-            lock (merchants)
+            lock (Merchants)
             {
                 var account = connection.Account;
-                return merchants.TryGetValue(account, out var state) ? state : merchants[account] = new MerchantState();
+                return Merchants.TryGetValue(account, out var state) ? state : Merchants[account] = new MerchantState();
             }
         }
 

@@ -75,7 +75,7 @@ public class SandboxTests
         Assert.Equal(2, page.GetProperty("total").GetInt32());
         Assert.Equal(2, page.GetProperty("total_pages").GetInt32());
         var newest = Assert.Single(page.GetProperty("items").EnumerateArray());
-        Assert.Equal(3, newest.GetProperty("id").GetInt64());
+        Assert.Equal(sandbox.State.Ledger[^1].Id, newest.GetProperty("id").GetInt64());
         Assert.Equal("33.000000000000000000", newest.GetProperty("amount").GetString());
         Assert.Equal("pending", newest.GetProperty("status").GetString());
     }

@@ -32,6 +32,23 @@ public class ReconciliationTests
     }
 
     [Fact]
+    public void A_lost_confirm_never_claims_a_withdrawal_another_runspace_of_the_process_made()
+    {
+        // As ForEach-Object -Parallel pays: runspaces of one process, one merchant.
+        using var sandbox = Sandboxes.Start();
+        using var first = PowerShellSession.For(sandbox);
+        using var second = PowerShellSession.For(sandbox);
+        var weekly = Rows.Payout("USDTBEP20", Rows.Evm(1), "5");
+        var paid = Assert.Single(first.Run(TwoStep, weekly).Objects<NordPayWithdrawConfirmation>());
+
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Drop = Drop.BeforeProcessing, Times = 1 });
+        var lost = second.Run(TwoStep, weekly);
+        Assert.Equal("OutcomeUnknown", Assert.Single(lost.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Empty(lost.Objects<NordPayWithdrawConfirmation>());
+        Assert.Equal(paid.Id, Assert.Single(sandbox.State.Ledger).Id);
+    }
+
+    [Fact]
     public void A_lost_confirm_never_claims_a_withdrawal_a_multiple_withdraw_of_the_session_made()
     {
         using var sandbox = Sandboxes.Start();
@@ -51,12 +68,12 @@ public class ReconciliationTests
     public void A_lost_confirm_in_a_batch_never_claims_the_withdrawal_the_journal_holds_for_another_row()
     {
         using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
         var journal = Journals.New();
         var sameWallet = new[] { Rows.Referenced("WEEK-1", "USDTBEP20", Rows.Evm(1), "5"), Rows.Referenced("WEEK-2", "USDTBEP20", Rows.Evm(1), "5") };
-        Assert.Empty(ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", sameWallet.Take(1).ToArray(), journal).Errors);
+        // WEEK-1 is paid by another process (which never reaches a second confirmed write): only the journal knows its withdrawal.
+        Assert.False(ChildBatch.Run(sandbox, sameWallet.Take(1).ToArray(), journal, throttle: 1, multiple: false, "after-write:confirmed", 2));
+        Assert.Single(sandbox.State.Ledger);
 
-        // A new session: only the journal knows WEEK-1's withdrawal.
         using var later = PowerShellSession.For(sandbox);
         sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Drop = Drop.BeforeProcessing, Times = 1 });
         var result = later.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", sameWallet, journal);
