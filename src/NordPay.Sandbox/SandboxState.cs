@@ -17,7 +17,8 @@ public sealed class SandboxState
     private long _batches;
     // NordPay's withdrawal ids are unique across its merchants and time; a sandbox's start where no other's did, so that a
     // process which met an earlier sandbox at the same address never takes a new withdrawal for one it knows.
-    private readonly long _firstId = Random.Shared.NextInt64(1, 1_000_000) * 1_000_000;
+    // Up to 8 digits, as the views show them whole.
+    private readonly long _firstId = Random.Shared.Next(1, 10_000) * 10_000L;
     private readonly List<Withdrawal> _ledger = new();
     private readonly List<ReceivedRequest> _received = new();
     private TimeSpan _clockOffset;

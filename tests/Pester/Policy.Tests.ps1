@@ -65,20 +65,22 @@ Describe 'A policy in this session' {
         @((Get-NordPayPolicy).AddressBook | ForEach-Object Address) | Should -Be @($TronAddress, $EvmAddress)
 
         $csv = [IO.Path]::Combine($folder, 'payouts.csv')
+        $notInBook = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'
         Write-Csv $csv @(
             [pscustomobject]@{ Currency = 'USDTBEP20'; Address = $EvmAddress; Amount = '5' }
-            [pscustomobject]@{ Currency = 'USDTBEP20'; Address = $EvmAddress.ToLowerInvariant(); Amount = '5' }
+            [pscustomobject]@{ Currency = 'USDTBEP20'; Address = $notInBook; Amount = '5' }
             [pscustomobject]@{ Currency = 'USDTTRC20'; Address = $EvmAddress; Amount = '30' }
             [pscustomobject]@{ Currency = 'USDTTRC20'; Address = $TronAddress; Amount = '30' }
+            [pscustomobject]@{ Currency = 'USDTBEP20'; Address = $EvmAddress.ToLowerInvariant(); Amount = '6' }
         )
         $confirmed = @(Import-Csv $csv | New-NordPayWithdrawRequest -ErrorVariable refused -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Confirm-NordPayWithdraw -Force)
 
         Get-ErrorId $refused | Should -Be @('PolicyAddressNotInBook', 'AddressWrongNetwork')
         $refused[0].ErrorDetails.Message | Should -BeLike 'Row 2 *, Address: *is not in the address book of policy default (Process, *) for USDTBEP20*'
-        $refused[0].TargetObject.Address | Should -BeExactly $EvmAddress.ToLowerInvariant()
-        @($confirmed | ForEach-Object Address) | Should -Be @($EvmAddress, $TronAddress)
+        $refused[0].TargetObject.Address | Should -BeExactly $notInBook
+        @($confirmed | ForEach-Object Address) | Should -Be @($EvmAddress, $TronAddress, $EvmAddress.ToLowerInvariant()) -Because 'an EVM address in the book matches in any letter case'
         $requested = @(Get-SandboxRequestBody $sandbox 'balance/withdraw/request' | ConvertFrom-Json | ForEach-Object address)
-        $requested -ccontains $EvmAddress.ToLowerInvariant() | Should -BeFalse -Because 'nothing is sent for a refused row'
+        $requested -contains $notInBook | Should -BeFalse -Because 'nothing is sent for a refused row'
     }
 
     It 'reads limits exactly in any culture, and refuses an amount PowerShell read as a list or as a floating-point number' {

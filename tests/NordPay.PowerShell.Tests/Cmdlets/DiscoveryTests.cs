@@ -40,7 +40,7 @@ public class DiscoveryTests
         Assert.Equal(new[] { "USDTBEP20", "USDTERC20", "USDTTRC20" }, ps.Run("Get-NordPayBalance USDT*20").Objects<NordPayBalance>().Select(b => b.Currency));
     }
 
-    // Five payouts, four in USDTBEP20 and one in USDTTRC20, confirmed: withdrawals 1 to 5, all pending.
+    // Five payouts, four in USDTBEP20 and one in USDTTRC20, confirmed: withdrawals W(1) to W(5), all pending.
     private static (SandboxServer Sandbox, PowerShellSession Session, List<NordPayWithdrawConfirmation> Confirmed) FiveWithdrawals()
     {
         var sandbox = Sandboxes.Start();
@@ -51,6 +51,9 @@ public class DiscoveryTests
         return (sandbox, ps, confirmed);
     }
 
+    // The id of the nth withdrawal the sandbox made (its ids start where no other sandbox's do).
+    private static long W(SandboxServer sandbox, int n) => sandbox.State.Ledger[n - 1].Id;
+
     [Fact]
     public void Withdrawals_are_listed_newest_first_and_paged_with_First_Skip_and_IncludeTotalCount()
     {
@@ -58,8 +61,8 @@ public class DiscoveryTests
         using (sandbox)
         using (ps)
         {
-            Assert.Equal(new long[] { 5, 4, 3, 2, 1 }, ps.Run("Get-NordPayWithdrawal").Objects<NordPayWithdrawal>().Select(w => w.Id));
-            Assert.Equal(new long[] { 3, 2 }, ps.Run("Get-NordPayWithdrawal -Skip 1 -First 2 -Currency USDTBEP20").Objects<NordPayWithdrawal>().Select(w => w.Id));
+            Assert.Equal(new[] { W(sandbox, 5), W(sandbox, 4), W(sandbox, 3), W(sandbox, 2), W(sandbox, 1) }, ps.Run("Get-NordPayWithdrawal").Objects<NordPayWithdrawal>().Select(w => w.Id));
+            Assert.Equal(new[] { W(sandbox, 3), W(sandbox, 2) }, ps.Run("Get-NordPayWithdrawal -Skip 1 -First 2 -Currency USDTBEP20").Objects<NordPayWithdrawal>().Select(w => w.Id));
             var counted = ps.Run("Get-NordPayWithdrawal -First 1 -IncludeTotalCount").Output;
             Assert.Single(counted, o => o.BaseObject is NordPayWithdrawal);
             Assert.Single(counted, o => o.BaseObject is ulong);
@@ -73,8 +76,8 @@ public class DiscoveryTests
         using (sandbox)
         using (ps)
         {
-            sandbox.State.SetStatus(2, "cancelled");
-            Assert.Equal(new long[] { 2 }, ps.Run("Get-NordPayWithdrawal -Status cancelled").Objects<NordPayWithdrawal>().Select(w => w.Id));
+            sandbox.State.SetStatus(W(sandbox, 2), "cancelled");
+            Assert.Equal(new[] { W(sandbox, 2) }, ps.Run("Get-NordPayWithdrawal -Status cancelled").Objects<NordPayWithdrawal>().Select(w => w.Id));
         }
     }
 
@@ -86,8 +89,8 @@ public class DiscoveryTests
         using (ps)
         {
             var byId = ps.Run("$args[0] | Get-NordPayWithdrawal", (object)confirmed.Skip(3).ToArray()).Objects<NordPayWithdrawal>().ToList();
-            Assert.Equal(new long[] { 5, 4 }, byId.Select(w => w.Id));
-            Assert.Equal("WithdrawalNotFound", Assert.Single(ps.Run("Get-NordPayWithdrawal -Id 99").Errors).FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Equal(new[] { W(sandbox, 5), W(sandbox, 4) }, byId.Select(w => w.Id));
+            Assert.Equal("WithdrawalNotFound", Assert.Single(ps.Run("Get-NordPayWithdrawal -Id $args[0]", W(sandbox, 5) + 1).Errors).FullyQualifiedErrorId.Split(',')[0]);
         }
     }
 
@@ -98,17 +101,17 @@ public class DiscoveryTests
         using (sandbox)
         using (ps)
         {
-            var (shell, running) = ps.Begin("Get-NordPayWithdrawal -Id 3, 4 -Wait -PollIntervalSec 0.05 -WaitTimeoutSec 30");
+            var (shell, running) = ps.Begin("Get-NordPayWithdrawal -Id $args[0], $args[1] -Wait -PollIntervalSec 0.05 -WaitTimeoutSec 30", W(sandbox, 3), W(sandbox, 4));
             using (shell)
             {
                 Thread.Sleep(200);
                 Assert.False(running.IsCompleted);
-                sandbox.State.SetStatus(3, "processed");
-                sandbox.State.SetStatus(4, "cancelled");
+                sandbox.State.SetStatus(W(sandbox, 3), "processed");
+                sandbox.State.SetStatus(W(sandbox, 4), "cancelled");
                 var waited = shell.EndInvoke(running).Select(o => (NordPayWithdrawal)o.BaseObject).ToList();
                 Assert.Equal(new[] { "cancelled", "processed" }, waited.Select(w => w.Status));
-                Assert.NotNull(waited.Single(w => w.Id == 3).TxHash);
-                Assert.Null(waited.Single(w => w.Id == 4).TxHash);
+                Assert.NotNull(waited.Single(w => w.Id == W(sandbox, 3)).TxHash);
+                Assert.Null(waited.Single(w => w.Id == W(sandbox, 4)).TxHash);
             }
         }
     }
@@ -120,7 +123,7 @@ public class DiscoveryTests
         using (sandbox)
         using (ps)
         {
-            var timedOut = ps.Run("Get-NordPayWithdrawal -Id 5 -Wait -PollIntervalSec 0.05 -WaitTimeoutSec 1");
+            var timedOut = ps.Run("Get-NordPayWithdrawal -Id $args[0] -Wait -PollIntervalSec 0.05 -WaitTimeoutSec 1", W(sandbox, 5));
             Assert.Equal("WaitTimedOut", Assert.Single(timedOut.Errors).FullyQualifiedErrorId.Split(',')[0]);
             Assert.Equal("pending", Assert.Single(timedOut.Objects<NordPayWithdrawal>()).Status);
         }

@@ -263,7 +263,7 @@ public class PolicyTests
         Assert.Equal("PolicyDayLimitExceeded", Refusals(Pay("0.000001")).Single().ErrorId);
 
         // A cancelled withdrawal paid nothing.
-        sandbox.State.SetStatus(1, "cancelled");
+        sandbox.State.SetStatus(sandbox.State.Ledger[0].Id, "cancelled");
         Assert.Empty(Pay("15").Errors);
         Assert.Equal("PolicyDayLimitExceeded", Refusals(Pay("5.000001")).Single().ErrorId);
 
