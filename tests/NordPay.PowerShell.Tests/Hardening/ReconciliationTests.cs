@@ -15,34 +15,20 @@ public class ReconciliationTests
 {
     private const string TwoStep = "$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force";
 
-    [Fact]
-    public void A_lost_confirm_never_claims_a_withdrawal_an_earlier_call_of_the_session_made()
+    [Theory]
+    [InlineData(false)]
+    // As ForEach-Object -Parallel pays: runspaces of one process, one merchant.
+    [InlineData(true)]
+    public void A_lost_confirm_never_claims_a_withdrawal_an_earlier_call_of_the_session_or_of_another_runspace_made(bool anotherRunspace)
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
-        var weekly = Rows.Payout("USDTBEP20", Rows.Evm(1), "5");
-        var first = ps.Run(TwoStep, weekly);
-        var paid = Assert.Single(first.Objects<NordPayWithdrawConfirmation>());
-
-        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Drop = Drop.BeforeProcessing, Times = 1 });
-        var second = ps.Run(TwoStep, weekly);
-        Assert.Equal("OutcomeUnknown", Assert.Single(second.Errors).FullyQualifiedErrorId.Split(',')[0]);
-        Assert.Empty(second.Objects<NordPayWithdrawConfirmation>());
-        Assert.Equal(paid.Id, Assert.Single(sandbox.State.Ledger).Id);
-    }
-
-    [Fact]
-    public void A_lost_confirm_never_claims_a_withdrawal_another_runspace_of_the_process_made()
-    {
-        // As ForEach-Object -Parallel pays: runspaces of one process, one merchant.
         using var sandbox = Sandboxes.Start();
         using var first = PowerShellSession.For(sandbox);
-        using var second = PowerShellSession.For(sandbox);
+        using var other = anotherRunspace ? PowerShellSession.For(sandbox) : null;
         var weekly = Rows.Payout("USDTBEP20", Rows.Evm(1), "5");
         var paid = Assert.Single(first.Run(TwoStep, weekly).Objects<NordPayWithdrawConfirmation>());
 
         sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Drop = Drop.BeforeProcessing, Times = 1 });
-        var lost = second.Run(TwoStep, weekly);
+        var lost = (other ?? first).Run(TwoStep, weekly);
         Assert.Equal("OutcomeUnknown", Assert.Single(lost.Errors).FullyQualifiedErrorId.Split(',')[0]);
         Assert.Empty(lost.Objects<NordPayWithdrawConfirmation>());
         Assert.Equal(paid.Id, Assert.Single(sandbox.State.Ledger).Id);
