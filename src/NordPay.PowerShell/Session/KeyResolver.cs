@@ -30,13 +30,14 @@ namespace NordPay.Session
             var session = SessionSettings.Key(profile);
             if (explicitKey != null)
             {
-                var persistedUri = SessionSettings.Store.Find(profile)?.BaseUri;
-                // A named profile with neither a key nor a policy is a typo: taken as a new one, it would pay without its policy.
-                if (namedProfile != null && session == null && persistedUri == null && SessionSettings.ApplyingPolicy(profile) == null)
-                    throw ProfileNotFound(namedProfile);
-                var baseUri = session?.Connection.BaseUri ?? (namedProfile == null ? EnvironmentBaseUri() : null)
-                              ?? persistedUri ?? NordPayConnection.DefaultBaseUri;
-                var connection = new NordPayConnection(baseUri, explicitKey);
+                var baseUri = session?.Connection.BaseUri ?? (namedProfile == null ? EnvironmentBaseUri() : null);
+                if (baseUri == null)
+                {
+                    baseUri = SessionSettings.Store.Find(profile)?.BaseUri;
+                    // A named profile with neither a key nor a policy is a typo: taken as a new one, it would pay without its policy.
+                    if (baseUri == null && namedProfile != null && SessionSettings.ApplyingPolicy(profile) == null) throw ProfileNotFound(namedProfile);
+                }
+                var connection = new NordPayConnection(baseUri ?? NordPayConnection.DefaultBaseUri, explicitKey);
                 return (connection, Describe("Call", profile, connection, null, null));
             }
             if (session != null) return (session.Connection, Describe("Session", profile, session.Connection, session.SetAt, null));
