@@ -61,6 +61,11 @@ namespace NordPay.Api
             lock (_gate) _claimed.UnionWith(ids);
         }
 
+        public bool IsClaimed(long id)
+        {
+            lock (_gate) return _claimed.Contains(id);
+        }
+
         /// <summary>Claims a withdrawal a confirm answered with; false when another payout already owns it.</summary>
         public bool TryClaim(long id)
         {

@@ -19,8 +19,8 @@ namespace NordPay.Batch
             Result = result;
             Error = error;
             InDoubt = inDoubt;
-            Identifier = identifier ?? result?.Identifier;
-            ServiceFee = serviceFee ?? result?.ServiceFee;
+            Identifier = identifier;
+            ServiceFee = serviceFee;
         }
 
         public PayoutRow Row { get; }
@@ -63,9 +63,8 @@ namespace NordPay.Batch
             var claims = client.Merchant.Claims;
             foreach (var record in records)
             {
-                if (record.WithdrawalId is { } id && id > 0) claims.Claim(new[] { id });
-                else if (record.MayBePaid && record.Key is { } key)
-                    claims.Unexplained(key, record.ConfirmWindow(client), record.ConfirmOwner);
+                if (record.OwnWithdrawalId is { } id) claims.Claim(new[] { id });
+                else if (record.Unexplained) claims.Unexplained(record.Key!, record.ConfirmWindow(client), record.ConfirmOwner);
             }
         }
 

@@ -34,12 +34,10 @@ namespace NordPay.Batch
 
             var found = new List<NordPayJournalDiscrepancy>();
             var claims = new WithdrawalClaims();
-            var claimed = new HashSet<long>();
             var shown = new HashSet<long>();
             foreach (var row in rows.Where(r => r.WithdrawalId != null))
             {
                 claims.Claim(new[] { row.WithdrawalId!.Value });
-                claimed.Add(row.WithdrawalId.Value);
                 if (!byId.TryGetValue(row.WithdrawalId.Value, out var withdrawal))
                     found.Add(row.Discrepancy(NordPayDiscrepancyKind.Missing, null, Array.Empty<NordPayWithdrawal>(),
                         $"The journal records withdrawal {row.WithdrawalId} for it, which is not in the {row.Record.Currency} withdraw history since {span.From:u}."));
@@ -48,7 +46,7 @@ namespace NordPay.Batch
             }
 
             // Payouts that may exist under no known withdrawal id, by the confirm that sent them: found all together, or not at all.
-            var unexplained = rows.Where(r => r.WithdrawalId == null && r.Record.MayBePaid && r.Record.Key != null)
+            var unexplained = rows.Where(r => r.Record.Unexplained)
                 .GroupBy(r => r.Owner).OrderBy(g => g.First().Record.ConfirmSentAt ?? g.First().Record.ChangedAt).ToList();
             foreach (var group in unexplained)
                 foreach (var row in group)
@@ -57,7 +55,6 @@ namespace NordPay.Batch
             {
                 var members = group.ToList();
                 var match = claims.Match(members.Select(m => m.Record.Key!).ToList(), members[0].Record.ConfirmWindow(client), history, group.Key);
-                if (match.Withdrawals != null) claimed.UnionWith(match.Withdrawals.Select(w => w.Id));
                 for (var i = 0; i < members.Count; i++)
                 {
                     var row = members[i];
@@ -83,8 +80,9 @@ namespace NordPay.Batch
                 }
             }
 
-            foreach (var withdrawal in history.Where(w => span.Contains(w.CreatedAt) && !claimed.Contains(w.Id) && !shown.Contains(w.Id)).OrderBy(w => w.CreatedAt))
-                found.Add(Unclaimed(withdrawal, rows.FirstOrDefault(r => r.Record.Key == new PayoutKey(withdrawal.Currency, withdrawal.Address, withdrawal.Amount))));
+            var rowOf = rows.Where(r => r.Record.Key != null).GroupBy(r => r.Record.Key!).ToDictionary(g => g.Key, g => g.First());
+            foreach (var withdrawal in history.Where(w => span.Contains(w.CreatedAt) && !claims.IsClaimed(w.Id) && !shown.Contains(w.Id)).OrderBy(w => w.CreatedAt))
+                found.Add(Unclaimed(withdrawal, rowOf.TryGetValue(new PayoutKey(withdrawal.Currency, withdrawal.Address, withdrawal.Amount), out var lookalike) ? lookalike : null));
             return found;
         }
 
@@ -124,7 +122,7 @@ namespace NordPay.Batch
             public RowRecord Record { get; }
 
             /// <summary>The row's own withdrawal, when the journal knows it.</summary>
-            public long? WithdrawalId => Record.WithdrawalId is { } id && id > 0 ? id : (long?)null;
+            public long? WithdrawalId => Record.OwnWithdrawalId;
 
             // Two journals may use the same reference; a request's identifier is unique anyway.
             public object Owner => (Path, Record.ConfirmOwner);

@@ -48,6 +48,12 @@ namespace NordPay.Batch
         /// <summary>True when a payout may exist: confirmed, or a confirm whose outcome is unknown.</summary>
         public bool MayBePaid => State == PayoutState.Confirmed || State == PayoutState.ConfirmSending || State == PayoutState.InDoubt;
 
+        /// <summary>The withdrawal the row owns, when the journal knows it (0 is a 0.1 reconciled multiple confirm's: none).</summary>
+        public long? OwnWithdrawalId => WithdrawalId is { } id && id > 0 ? id : (long?)null;
+
+        /// <summary>A payout that may exist under no withdrawal id the journal knows (a lost answer, a row settled paid).</summary>
+        public bool Unexplained => OwnWithdrawalId == null && MayBePaid && Key != null;
+
         /// <summary>The payout as the journal planned it, once it has a planned entry.</summary>
         public PayoutKey? Key =>
             Currency != null && Address != null && Amount != null && Core.Amount.TryParseServer(Amount, out var amount)
