@@ -258,7 +258,8 @@ namespace NordPay.Api
             return match.Withdrawals ?? throw OutcomeUnknown(identifier, lost, match.Reason);
         }
 
-        private DateTimeOffset ServerNow() => Merchant.Clock.Earliest(DateTimeOffset.UtcNow) ?? DateTimeOffset.UtcNow;
+        /// <summary>Now on NordPay's clock as its answers showed it (this machine's until one did): what request expiries are read against.</summary>
+        internal DateTimeOffset ServerNow() => Merchant.Clock.Earliest(DateTimeOffset.UtcNow) ?? DateTimeOffset.UtcNow;
 
         private NordPayException OutcomeUnknown(Guid identifier, string reason, string check) =>
             new NordPayException("OutcomeUnknown", ErrorKind.InvalidResult,

@@ -97,7 +97,7 @@ namespace NordPay.Commands
                     $"Withdraw request {identifier} was already confirmed in this pipeline; it is not sent twice.", "Identifier",
                     recommendedAction: "Remove the duplicate row.");
             // ExpiresAt is on NordPay's clock: on this machine's, a clock running ahead would refuse every fresh request.
-            if (request != null && request.IsExpired(Client.ServerEarliest(DateTimeOffset.UtcNow) ?? DateTimeOffset.UtcNow))
+            if (request != null && request.IsExpired(Client.ServerNow()))
                 throw new NordPayException("RequestExpiredBeforeConfirm", ErrorKind.InvalidOperation,
                     $"Withdraw request {identifier} expired at {request.ExpiresAt:u}; it was not sent.", "ExpiresAt",
                     recommendedAction: "Create a new withdraw request with New-NordPayWithdrawRequest and confirm it before it expires.");

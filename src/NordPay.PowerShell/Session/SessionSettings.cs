@@ -68,9 +68,10 @@ namespace NordPay.Session
         /// <summary>What this process learned of the merchant a connection reaches: NordPay's clock, the withdrawals claimed, its rate.</summary>
         public static MerchantState Merchant(NordPayConnection connection)
         {
+            // Named outside the lock: it hashes the key, and every runspace of the process takes this lock.
+            var account = connection.Account;
             lock (Merchants)
             {
-                var account = connection.Account;
                 return Merchants.TryGetValue(account, out var state) ? state : Merchants[account] = new MerchantState();
             }
         }
