@@ -220,7 +220,7 @@ namespace NordPay.Api
                         await _transport.SendAsync(HttpMethod.Post, path, body, Repeat.OnlyIfNotReceived, cancellation).ConfigureAwait(false), Redactor);
                     // Claimed before it stops being in flight, so no search in between can take it. An id another payout owns
                     // proves nothing of this one. A multiple confirm's id is its batch's.
-                    if (path == ConfirmPath && !claims.TryClaim(confirmed.Id))
+                    if (path == ConfirmPath && !claims.TryClaim(confirmed.Id, identifier))
                         throw new OutcomeUnknownException($"NordPay answered with withdrawal {confirmed.Id}, which is another payout's");
                     return (confirmed, string.Empty, _history.ConfirmWindow(sentAt, null, expiresAt));
                 }

@@ -51,25 +51,36 @@ namespace NordPay.Api
     public sealed class WithdrawalClaims
     {
         private readonly object _gate = new object();
-        private readonly HashSet<long> _claimed = new HashSet<long>();
+        // Each claimed withdrawal and the confirm that owns it (its request identifier), or null where no run says which.
+        private readonly Dictionary<long, object?> _claimed = new Dictionary<long, object?>();
         private readonly Dictionary<PayoutKey, int> _inFlight = new Dictionary<PayoutKey, int>();
         private readonly List<(PayoutKey Key, TimeWindow Window, object Owner)> _unexplained = new List<(PayoutKey, TimeWindow, object)>();
 
-        /// <summary>Records withdrawals known to be some payout's (a confirm's answer, a journal).</summary>
+        /// <summary>Records withdrawals known to be some payout's (a journal, a reconciliation).</summary>
         public void Claim(IEnumerable<long> ids)
         {
-            lock (_gate) _claimed.UnionWith(ids);
+            lock (_gate)
+                foreach (var id in ids)
+                    if (!_claimed.ContainsKey(id)) _claimed[id] = null;
         }
 
         public bool IsClaimed(long id)
         {
-            lock (_gate) return _claimed.Contains(id);
+            lock (_gate) return _claimed.ContainsKey(id);
         }
 
-        /// <summary>Claims a withdrawal a confirm answered with; false when another payout already owns it.</summary>
-        public bool TryClaim(long id)
+        /// <summary>
+        /// Claims a withdrawal a confirm (<paramref name="owner"/>, its request identifier) answered with; false when
+        /// another payout already owns it. The same confirm's claim again is its own.
+        /// </summary>
+        public bool TryClaim(long id, object owner)
         {
-            lock (_gate) return _claimed.Add(id);
+            lock (_gate)
+            {
+                if (_claimed.TryGetValue(id, out var by)) return Equals(by, owner);
+                _claimed[id] = owner;
+                return true;
+            }
         }
 
         /// <summary>Marks confirms as sent and unanswered until the returned handle is disposed.</summary>
@@ -117,7 +128,9 @@ namespace NordPay.Api
                 foreach (var group in payouts.Select((key, index) => (key, index)).GroupBy(p => p.key))
                 {
                     var key = group.Key;
-                    var fits = items.Where(w => key.Equals(new PayoutKey(w.Currency, w.Address, w.Amount)) && window.Contains(w.CreatedAt) && !_claimed.Contains(w.Id))
+                    // A withdrawal this very confirm claimed (its answer came, its journal entry did not) is its own.
+                    var fits = items.Where(w => key.Equals(new PayoutKey(w.Currency, w.Address, w.Amount)) && window.Contains(w.CreatedAt)
+                                                && (!_claimed.TryGetValue(w.Id, out var by) || Equals(by, owner)))
                         .OrderBy(w => w.CreatedAt).ThenBy(w => w.Id).ToList();
                     candidates.AddRange(fits);
                     var wanted = group.Count();
@@ -136,7 +149,7 @@ namespace NordPay.Api
                 }
                 if (reason != null) return HistoryMatch.Unproved(reason, candidates);
                 var found = chosen.Select(w => w!).ToList();
-                _claimed.UnionWith(found.Select(w => w.Id));
+                foreach (var withdrawal in found) _claimed[withdrawal.Id] = owner;
                 _unexplained.RemoveAll(u => Equals(u.Owner, owner));
                 return HistoryMatch.Found(found);
             }

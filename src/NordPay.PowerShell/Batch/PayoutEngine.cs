@@ -23,7 +23,11 @@ namespace NordPay.Batch
             ServiceFee = serviceFee;
         }
 
+        /// <summary>A row the batch stopped before sending anything that could pay it: what stopped the run says why.</summary>
+        public static PayoutEvent Unsent(PayoutRow row) => new PayoutEvent(row, null, null) { NotSent = true };
+
         public PayoutRow Row { get; }
+        public bool NotSent { get; private set; }
         public NordPayPayoutResult? Result { get; }
         public NordPayException? Error { get; }
         public bool InDoubt { get; }
@@ -124,41 +128,48 @@ namespace NordPay.Batch
 
         /// <summary>
         /// Pays the rows taken from <paramref name="rows"/> as they come, up to <paramref name="throttleLimit"/> windows at
-        /// a time; stops early on a failure no row can get past.
+        /// a time, until the rows run out, <paramref name="leaving"/> is cancelled (the pipeline thread left) or a worker
+        /// fails; every row taken is reported exactly once. Throws what stopped the batch.
         /// </summary>
-        public async Task PayAsync(BlockingCollection<(PayoutRow Row, RowRecord? Record)> rows, int throttleLimit, CancellationToken cancellation)
+        /// <remarks>
+        /// No wait without a way out: a worker waits only for a row (TryTake), and that wait ends when the producer
+        /// completes the rows, when the pipeline thread leaves, and when any worker fails, for a failure of any kind cancels
+        /// <c>stopBatch</c>. So the workers always end, and with them the pump's reports.
+        /// </remarks>
+        public async Task PayAsync(BlockingCollection<(PayoutRow Row, RowRecord? Record)> rows, int throttleLimit, CancellationToken leaving, CancellationToken cancellation)
         {
-            using var stopBatch = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            NordPayException? stopping = null;
+            using var stopBatch = CancellationTokenSource.CreateLinkedTokenSource(cancellation, leaving);
+            Exception? stopping = null;
             var size = Window(throttleLimit);
             // A few workers take the rows in turn: memory stays the same whatever the number of rows.
             async Task Work()
             {
                 var window = new List<(PayoutRow Row, RowRecord? Record)>(size);
-                while (rows.TryTake(out var first, Timeout.Infinite, stopBatch.Token))
+                try
                 {
-                    window.Clear();
-                    window.Add(first);
-                    while (window.Count < size && rows.TryTake(out var next)) window.Add(next);
-                    try
+                    while (rows.TryTake(out var first, Timeout.Infinite, stopBatch.Token))
                     {
+                        window.Clear();
+                        window.Add(first);
+                        while (window.Count < size && rows.TryTake(out var next)) window.Add(next);
                         await PayWindowAsync(window, stopBatch.Token, cancellation).ConfigureAwait(false);
                     }
-                    catch (NordPayException ex) when (ex.StopsBatch)
-                    {
-                        Interlocked.CompareExchange(ref stopping, ex, null);
-                        stopBatch.Cancel();
-                    }
+                }
+                catch (OperationCanceledException) when (stopBatch.IsCancellationRequested)
+                {
+                }
+                catch (Exception ex)
+                {
+                    Interlocked.CompareExchange(ref stopping, ex, null);
+                    stopBatch.Cancel();
                 }
             }
-            try
-            {
-                await Task.WhenAll(Enumerable.Range(0, throttleLimit).Select(_ => Task.Run(Work))).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stopping != null && !cancellation.IsCancellationRequested)
-            {
-            }
-            if (stopping != null) throw stopping;
+            await Task.WhenAll(Enumerable.Range(0, throttleLimit).Select(_ => Task.Run(Work))).ConfigureAwait(false);
+            if (stopping is NordPayException known) throw known;
+            if (stopping != null)
+                throw new NordPayException("BatchFault", ErrorKind.InvalidOperation,
+                    $"The batch stopped on a fault of its own ({stopping.GetType().Name}: {stopping.Message.TrimEnd('.')}): every row it held is reported, the journal has the rest.",
+                    null, inner: stopping, recommendedAction: "Run the batch again with the same journal: it finds out what became of each row, and pays each once.");
             cancellation.ThrowIfCancellationRequested();
         }
 
@@ -173,45 +184,89 @@ namespace NordPay.Batch
         }
 
         // Requests each row of the window, announces all their confirms in one forced write, then confirms them one by one.
-        // A confirm announced but never sent (the batch stopped first) is journaled as failed: it is known not to be paid.
-        // A batch stopped by another worker's failure sends nothing more, but lets the call in flight be answered: cut
-        // off, a confirm would be in doubt for nothing. Only the operator's Ctrl+C (cancellation) cuts a call.
+        // Every row of the window is reported exactly once, whatever stops the window: a row whose confirm was under way
+        // is in doubt, one whose confirm was never sent is failed (it is known not to be paid; a re-run pays it). A batch
+        // stopped by another worker sends nothing more, but lets the call in flight be answered: cut off, a confirm would
+        // be in doubt for nothing. Only the operator's Ctrl+C (cancellation) cuts a call.
         private async Task PayWindowAsync(IReadOnlyList<(PayoutRow Row, RowRecord? Record)> window, CancellationToken stopTaking, CancellationToken cancellation)
         {
-            var requested = new List<(PayoutRow Row, NordPayWithdrawRequest Request)>(window.Count);
-            foreach (var (row, record) in window)
+            var owed = new HashSet<PayoutRow>(window.Select(w => w.Row));
+            void Report(PayoutEvent e)
             {
-                if (stopTaking.IsCancellationRequested) return;
-                if (await RequestAsync(row, record, cancellation).ConfigureAwait(false) is { } request) requested.Add((row, request));
+                owed.Remove(e.Row);
+                _report(e);
             }
-            if (requested.Count == 0 || stopTaking.IsCancellationRequested) return;
-
-            var sending = DateTimeOffset.UtcNow;
-            var serverAt = _client.ServerEarliest(sending);
-            var announced = 0L;
-            foreach (var (row, request) in requested)
-                announced = _journal.Append(new JournalEntry(JournalEvent.ConfirmSending, sending) { References = new[] { row.Reference }, Identifier = request.Identifier, ServerAt = serverAt });
-            _journal.Force(announced);
-
-            var unsent = 0;
+            var requested = new List<(PayoutRow Row, NordPayWithdrawRequest Request)>(window.Count);
+            // The row whose call is under way, and whether that call is its confirm.
+            PayoutRow? current = null;
+            var confirming = false;
+            Exception? fault = null;
             try
             {
-                while (unsent < requested.Count && !stopTaking.IsCancellationRequested)
+                foreach (var (row, record) in window)
                 {
-                    var (row, request) = requested[unsent++];
-                    await ConfirmAsync(row, request, cancellation).ConfigureAwait(false);
+                    if (stopTaking.IsCancellationRequested) return;
+                    current = row;
+                    if (await RequestAsync(row, record, Report, cancellation).ConfigureAwait(false) is { } request) requested.Add((row, request));
                 }
+                current = null;
+                if (requested.Count == 0 || stopTaking.IsCancellationRequested) return;
+
+                var sending = DateTimeOffset.UtcNow;
+                var serverAt = _client.ServerEarliest(sending);
+                var announced = 0L;
+                foreach (var (row, request) in requested)
+                    announced = _journal.Append(new JournalEntry(JournalEvent.ConfirmSending, sending) { References = new[] { row.Reference }, Identifier = request.Identifier, ServerAt = serverAt });
+                _journal.Force(announced);
+
+                foreach (var (row, request) in requested)
+                {
+                    if (stopTaking.IsCancellationRequested) return;
+                    (current, confirming) = (row, true);
+                    await ConfirmAsync(row, request, Report, cancellation).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                fault = ex;
+                throw;
             }
             finally
             {
-                // When the batch stops, the confirm being sent may have been received (it stays in doubt); those after it were not sent.
-                foreach (var (row, request) in requested.Skip(unsent))
-                    _journal.Append(Entry(JournalEvent.Failed, row) with { Stage = "confirm", Identifier = request.Identifier, ErrorId = "ConfirmNotSent", Message = "The batch stopped before this confirm was sent." });
+                foreach (var row in window.Select(w => w.Row).Where(owed.Contains))
+                {
+                    // A refusal that stops the batch (the key) was journaled as the row's failure and proves its call did nothing.
+                    var refused = row == current && fault is NordPayException { StopsBatch: true };
+                    Unfinished(row, requested.FirstOrDefault(r => r.Row == row).Request, row == current && confirming && !refused, refused, fault);
+                }
             }
         }
 
+        // A row of a window that stopped before the row's outcome was known: in doubt when its confirm was under way,
+        // otherwise never sent (its announced confirm, if any, journaled as not sent unless its refusal was).
+        // The journal is written if it can be: a journal that cannot be written is the fault that stopped the window.
+        private void Unfinished(PayoutRow row, NordPayWithdrawRequest? request, bool confirmUnderWay, bool refused, Exception? fault)
+        {
+            try
+            {
+                if (confirmUnderWay)
+                    _journal.Append(Entry(JournalEvent.InDoubt, row) with { Identifier = request?.Identifier, ErrorId = "OutcomeUnknown", Message = Stopped(fault) });
+                else if (request != null && !refused)
+                    _journal.Append(Entry(JournalEvent.Failed, row) with { Stage = "confirm", Identifier = request.Identifier, ErrorId = "ConfirmNotSent", Message = "The batch stopped before this confirm was sent." });
+            }
+            catch (Exception) when (fault != null)
+            {
+            }
+            _report(confirmUnderWay
+                ? new PayoutEvent(row, null, InDoubtError(row, Stopped(fault) + " while its confirm was being sent"), true, request?.Identifier, request?.ServiceFee)
+                : PayoutEvent.Unsent(row));
+        }
+
+        private static string Stopped(Exception? fault) =>
+            fault == null ? "the batch stopped" : $"the batch stopped on {(fault is NordPayException ? "an error" : "a fault")} ({fault.Message.TrimEnd('.')})";
+
         // The row's request: the unexpired one an earlier run made, else a new one, journaled; null when NordPay refused it.
-        private async Task<NordPayWithdrawRequest?> RequestAsync(PayoutRow row, RowRecord? record, CancellationToken cancellation)
+        private async Task<NordPayWithdrawRequest?> RequestAsync(PayoutRow row, RowRecord? record, Action<PayoutEvent> report, CancellationToken cancellation)
         {
             if (record is { State: PayoutState.Requested, Multiple: false, Identifier: { } identifier, ExpiresAt: { } expires }
                 && expires - ExpiryMargin > (_client.Merchant.Clock.Latest(DateTimeOffset.UtcNow) ?? DateTimeOffset.UtcNow))
@@ -227,7 +282,7 @@ namespace NordPay.Batch
             }
             catch (NordPayException ex)
             {
-                Fail(row, "request", ex);
+                Fail(row, "request", ex, report);
                 return null;
             }
             CrashPoints.At("after-request");
@@ -241,7 +296,7 @@ namespace NordPay.Batch
         }
 
         // Sends one announced confirm and journals what its answer proves.
-        private async Task ConfirmAsync(PayoutRow row, NordPayWithdrawRequest request, CancellationToken cancellation)
+        private async Task ConfirmAsync(PayoutRow row, NordPayWithdrawRequest request, Action<PayoutEvent> report, CancellationToken cancellation)
         {
             CrashPoints.At("before-confirm");
             WithdrawConfirmResult confirmed;
@@ -251,13 +306,13 @@ namespace NordPay.Batch
             }
             catch (NordPayException ex) when (ConfirmEvidence.ProvesNotPaid(ex))
             {
-                Fail(row, "confirm", ex, request.Identifier);
+                Fail(row, "confirm", ex, report, request.Identifier);
                 return;
             }
             catch (NordPayException ex)
             {
                 _journal.Append(Entry(JournalEvent.InDoubt, row) with { Identifier = request.Identifier, ErrorId = ex.ErrorId, Message = ex.Message });
-                _report(new PayoutEvent(row, null, InDoubtError(row, ex.Message), true, request.Identifier, request.ServiceFee));
+                report(new PayoutEvent(row, null, InDoubtError(row, ex.Message), true, request.Identifier, request.ServiceFee));
                 return;
             }
             CrashPoints.At("after-confirm");
@@ -268,7 +323,7 @@ namespace NordPay.Batch
                 Status = confirmed.Status,
                 Reconciled = confirmed.Reconciled,
             });
-            _report(new PayoutEvent(row, Result(row, "Paid", request.ServiceFee, request.Identifier, confirmed.Id, confirmed.Reconciled, null), null));
+            report(new PayoutEvent(row, Result(row, "Paid", request.ServiceFee, request.Identifier, confirmed.Id, confirmed.Reconciled, null), null));
         }
 
         private async Task PayGroupAsync(string currency, IReadOnlyList<PayoutRow> rows, CancellationToken cancellation)
@@ -283,7 +338,7 @@ namespace NordPay.Batch
             }
             catch (NordPayException ex)
             {
-                foreach (var row in rows) Fail(row, "request", ex);
+                foreach (var row in rows) Fail(row, "request", ex, _report);
                 return;
             }
             CrashPoints.At("after-request");
@@ -298,7 +353,7 @@ namespace NordPay.Batch
             }
             catch (NordPayException ex) when (ConfirmEvidence.ProvesNotPaid(ex))
             {
-                foreach (var row in rows) Fail(row, "confirm", ex, request.Identifier);
+                foreach (var row in rows) Fail(row, "confirm", ex, _report, request.Identifier);
                 return;
             }
             catch (NordPayException ex)
@@ -318,11 +373,12 @@ namespace NordPay.Batch
                 _report(new PayoutEvent(rows[i], Result(rows[i], "Paid", null, request.Identifier, ids[i], confirmed.Reconciled, confirmed.BatchId), null));
         }
 
-        private void Fail(PayoutRow row, string stage, NordPayException error, Guid? identifier = null)
+        // A row NordPay refused. A refusal no row can get past (the key) stops the batch; the row is reported as not sent.
+        private void Fail(PayoutRow row, string stage, NordPayException error, Action<PayoutEvent> report, Guid? identifier = null)
         {
             _journal.Append(Entry(JournalEvent.Failed, row) with { Stage = stage, Identifier = identifier, ErrorId = error.ErrorId, Message = error.Message });
             if (error.StopsBatch) throw error;
-            _report(new PayoutEvent(row, null, error, identifier: identifier));
+            report(new PayoutEvent(row, null, error, identifier: identifier));
         }
 
         private static JournalEntry Entry(string @event, PayoutRow row) =>

@@ -211,13 +211,14 @@ namespace NordPay.Commands
             foreach (var group in plan.InDoubt.GroupBy(r => r.Record.Identifier))
             {
                 var rows = group.ToList();
-                new EventPump<PayoutEvent>(report => new PayoutEngine(client, journal!, report).ResolveAsync(rows, Cancellation), e =>
+                using var resolving = new EventPump<PayoutEvent>((report, _) => new PayoutEngine(client, journal!, report).ResolveAsync(rows, Cancellation), e =>
                 {
                     // Still in doubt and about to be settled: the settlement says what becomes of it.
                     if (e.InDoubt && settling.Contains(e.Row.Reference)) return;
                     resolved.Add(e.Row.Reference);
                     Write(e);
-                }).WriteUntilDone(Cancellation);
+                }, Account);
+                resolving.WriteUntilDone(Cancellation);
             }
             var settled = Settle(journal!, plan, settling);
             // Rows settled as not paid are paid now: the batch's totals are checked again with them.
@@ -231,61 +232,69 @@ namespace NordPay.Commands
 
             // Second pass: each row is approved here and handed to the workers as it goes.
             // Room for every worker's next window while it confirms its current one.
-            var queue = new BlockingCollection<(PayoutRow Row, RowRecord? Record)>(2 * PayoutEngine.Window(ThrottleLimit) * ThrottleLimit);
+            using var queue = new BlockingCollection<(PayoutRow Row, RowRecord? Record)>(2 * PayoutEngine.Window(ThrottleLimit) * ThrottleLimit);
             var gathered = new List<PayoutRow>();
             var streaming = UseMultipleWithdraw ? null
-                : new EventPump<PayoutEvent>(report => new PayoutEngine(client, journal!, report).PayAsync(queue, ThrottleLimit, Cancellation), Write);
+                : new EventPump<PayoutEvent>((report, leaving) => new PayoutEngine(client, journal!, report).PayAsync(queue, ThrottleLimit, leaving, Cancellation), Write, Account);
             try
             {
-                foreach (var (row, index) in _spill.Read(_report == null ? null : _report.Refused).Select((r, i) => (r, i)))
+                try
                 {
-                    var stage = plan.StageAt(index);
-                    var record = plan.Record(row);
-                    if (stage == RowStage.AlreadyPaid && !resolved.Contains(row.Reference))
+                    foreach (var (row, index) in _spill.Read(_report == null ? null : _report.Refused).Select((r, i) => (r, i)))
                     {
-                        _tally.CountAlreadyPaid();
-                        WriteObject(PayoutEngine.AlreadyPaid(row, record!));
-                    }
-                    if (stage != RowStage.ToPay || !go || !ShouldProceed(Target(row), "Pay", Force))
-                    {
-                        _report?.NotSent(row, index);
-                        continue;
-                    }
-                    if (record?.Currency == null)
-                        journal!.Append(new JournalEntry(JournalEvent.Planned, DateTimeOffset.UtcNow)
+                        var stage = plan.StageAt(index);
+                        var record = plan.Record(row);
+                        if (stage == RowStage.AlreadyPaid && !resolved.Contains(row.Reference))
                         {
-                            References = new[] { row.Reference }, Row = row.Row, Currency = row.Currency, Address = row.Address, Amount = Core.Amount.Format(row.Amount),
-                        });
-                    if (streaming != null)
-                    {
-                        var queued = false;
-                        while (!(queued = queue.TryAdd((row, record), 20, Cancellation)) && !streaming.Ended) WriteAvailable(streaming);
-                        // The workers stopped on a failure no row can get past: WriteUntilDone below says which.
-                        if (!queued) break;
-                        _report?.Handed(row);
-                        WriteAvailable(streaming);
-                        // Rows done after one still being paid wait for it in the report: a few only.
-                        while (_report?.Waiting > ReportBacklog && streaming.WriteNext(Cancellation)) FlushLog();
-                    }
-                    else
-                    {
-                        // One request per currency needs its rows together.
-                        _report?.Handed(row);
-                        gathered.Add(row);
+                            _tally.CountAlreadyPaid();
+                            WriteObject(PayoutEngine.AlreadyPaid(row, record!));
+                        }
+                        if (stage != RowStage.ToPay || !go || !ShouldProceed(Target(row), "Pay", Force))
+                        {
+                            _report?.NotSent(row, index);
+                            continue;
+                        }
+                        if (record?.Currency == null)
+                            journal!.Append(new JournalEntry(JournalEvent.Planned, DateTimeOffset.UtcNow)
+                            {
+                                References = new[] { row.Reference }, Row = row.Row, Currency = row.Currency, Address = row.Address, Amount = Core.Amount.Format(row.Amount),
+                            });
+                        if (streaming != null)
+                        {
+                            var queued = false;
+                            while (!(queued = queue.TryAdd((row, record), 20, Cancellation)) && !streaming.Ended) WriteAvailable(streaming);
+                            // The workers stopped on a failure no row can get past: WriteUntilDone below says which.
+                            if (!queued) break;
+                            _report?.Handed(row);
+                            WriteAvailable(streaming);
+                            // Rows done after one still being paid wait for it in the report: a few only. The wait is for a row
+                            // a worker holds, which is reported exactly once, or for the work's end, which ends WriteNext.
+                            while (_report is { Waiting: > ReportBacklog, Outstanding: > 0 } && streaming.WriteNext(Cancellation)) FlushLog();
+                        }
+                        else
+                        {
+                            // One request per currency needs its rows together.
+                            _report?.Handed(row);
+                            gathered.Add(row);
+                        }
                     }
                 }
+                finally
+                {
+                    // Ends the workers' wait for rows once they took the last one.
+                    queue.CompleteAdding();
+                }
+                using var multiple = streaming == null
+                    ? new EventPump<PayoutEvent>((report, _) => new PayoutEngine(client, journal!, report).PayMultipleAsync(gathered, Cancellation), Write, Account)
+                    : null;
+                (streaming ?? multiple!).WriteUntilDone(Cancellation);
             }
             finally
             {
-                queue.CompleteAdding();
-            }
-            try
-            {
-                (streaming ?? new EventPump<PayoutEvent>(report => new PayoutEngine(client, journal!, report).PayMultipleAsync(gathered, Cancellation), Write))
-                    .WriteUntilDone(Cancellation);
-            }
-            finally
-            {
+                // However this run is left, the workers are stopped and waited for before the journal closes; then the rows
+                // none of them took (the batch stopped) are known never sent, whatever the report would guess.
+                streaming?.Dispose();
+                while (queue.TryTake(out var untaken)) _report?.Finished(PayoutEvent.Unsent(untaken.Row));
                 FlushLog();
                 if (_total > 0) WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", "Done") { RecordType = ProgressRecordType.Completed });
             }
@@ -361,10 +370,15 @@ namespace NordPay.Commands
             FlushLog();
         }
 
+        // What a worker reported after the pipeline thread left: the report records it; the journal has it anyway.
+        private void Account(PayoutEvent e) => _report?.Finished(e);
+
         private void Write(PayoutEvent e)
         {
             var row = e.Row;
             _report?.Finished(e);
+            // Not sent because the batch stopped: the error that stopped it is the run's, and the report names it.
+            if (e.NotSent) return;
             if (e.Result != null)
             {
                 _tally.CountPaid(row);

@@ -92,9 +92,11 @@ namespace NordPay.Commands
                 KeyInfo = info;
                 WriteVerbose($"Using the API key {info.KeyHint} of profile '{info.Profile}' from {Describe(info)} for {info.BaseUri}.");
                 if (Tls.EnsureTls12()) WriteVerbose("Added TLS 1.2 to the protocols this process may use.");
+                // Read here, on the pipeline thread, and handed to the client as plain values: it logs from worker threads.
+                var debug = Wants("Debug", "DebugPreference");
+                var verbose = Wants("Verbose", "VerbosePreference");
                 _client = new NordPayClient(connection, options, (level, text) => _log.Enqueue((level, text)),
-                    level => level == LogLevel.Debug ? Wants("Debug", "DebugPreference") : Wants("Verbose", "VerbosePreference"),
-                    SessionSettings.Merchant(connection));
+                    level => level == LogLevel.Debug ? debug : verbose, SessionSettings.Merchant(connection));
                 return _client;
             }
         }

@@ -15,7 +15,7 @@ namespace NordPay.Commands
     /// Shared base of every NordPay cmdlet: row-numbered errors with stable ids, terminating errors for
     /// what no row can get past, and ShouldProcess with -Force done right.
     /// </summary>
-    public abstract class NordPayCmdlet : PSCmdlet
+    public abstract partial class NordPayCmdlet : PSCmdlet
     {
         /// <summary>The 1-based number of the input row being processed.</summary>
         protected int Row { get; private set; }

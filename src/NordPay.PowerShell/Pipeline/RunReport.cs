@@ -47,10 +47,14 @@ namespace NordPay.Pipeline
         /// <summary>A row given to the workers: its line waits for its outcome.</summary>
         public void Handed(PayoutRow row) => _handed.Add(row.Row);
 
-        /// <summary>What a worker reported for a row.</summary>
+        /// <summary>Rows handed to the workers whose outcome is not reported yet.</summary>
+        public int Outstanding => _handed.Count;
+
+        /// <summary>What a worker reported for a row. A row not sent gets its line when the run ends, which says why it stopped.</summary>
         public void Finished(PayoutEvent e)
         {
             _handed.Remove(e.Row.Row);
+            if (e.NotSent) return;
             var error = e.Error;
             _writer.Add(e.Row.Row, Columns(e.Row),
                 e.Result != null ? RowOutcome.Of(e.Result)
