@@ -42,6 +42,6 @@ internal static class HostedSession
         // Rows paid, as the module reports them; the first gap includes the run's start-up (preflight), so it is left out.
         var rows = output.Count(o => o?.BaseObject.GetType().Name is "NordPayWithdrawConfirmation" or "NordPayPayoutResult");
         var gaps = stamps.Zip(stamps.Skip(1), (a, b) => b - a).ToList();
-        return new Measurement(rows, clock.Elapsed.TotalSeconds, gaps);
+        return new Measurement(rows, clock.Elapsed.TotalSeconds, gaps) { Summary = output.Select(o => o?.BaseObject).OfType<NordPay.Models.NordPayPayoutSummary>().LastOrDefault() };
     }
 }

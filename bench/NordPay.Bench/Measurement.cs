@@ -1,3 +1,5 @@
+using NordPay.Models;
+
 namespace NordPay.Bench;
 
 /// <summary>Rows measured: how long they took, each row's latency, and what the garbage collector did meanwhile.</summary>
@@ -13,6 +15,9 @@ internal sealed record Measurement(int Rows, double Seconds, List<double> Latenc
             GcPause = TimeSpan.FromTicks(list.Sum(r => r.GcPause.Ticks)),
         };
     }
+
+    /// <summary>A batch run's summary, when the run wrote one.</summary>
+    public NordPayPayoutSummary? Summary { get; init; }
 
     /// <summary>Bytes allocated in the whole process while the rows ran (only one path runs at a time).</summary>
     public long AllocatedBytes { get; init; }

@@ -46,6 +46,15 @@ internal sealed class SandboxProcess : IDisposable
         return answer.RootElement.GetProperty("count").GetInt32();
     }
 
+    /// <summary>The sandbox's ledger: each withdrawal's currency, address and amount as the exact text of its JSON number.</summary>
+    public List<(string Currency, string Address, string Amount)> Ledger()
+    {
+        using var http = new HttpClient();
+        using var ledger = System.Text.Json.JsonDocument.Parse(http.GetStringAsync(new Uri(BaseUri, "_sandbox/ledger")).GetAwaiter().GetResult());
+        return ledger.RootElement.EnumerateArray()
+            .Select(w => (w.GetProperty("Currency").GetString()!, w.GetProperty("Address").GetString()!, w.GetProperty("Amount").GetRawText())).ToList();
+    }
+
     public void Dispose()
     {
         _server.Kill();

@@ -138,8 +138,9 @@ Describe 'The example scheduled job on 3,000 rows' {
         $again.ExitCode | Should -BeIn 0, 2
         $ledger = Format-Payout (Get-SandboxLedger $sandbox)
         $ledger | Should -Be @($ledger | Sort-Object -Unique) -Because 'no row is paid twice'
-        $inDoubt = @(Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command', "Get-NordPayJournal -Path payouts-$day.journal -State InDoubt, ConfirmSent | ForEach-Object Amount" `
-                -WorkingDirectory $folder -Environment (Get-SandboxEnvironment $sandbox)).Output -split "`r?`n" | Where-Object { $_ }
+        $journalRead = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command', "Get-NordPayJournal -Path payouts-$day.journal -State InDoubt, ConfirmSent | ForEach-Object Amount" `
+            -WorkingDirectory $folder -Environment (Get-SandboxEnvironment $sandbox)
+        $inDoubt = @($journalRead.Output -split "`r?`n" | Where-Object { $_ })
         $ledger.Count + $inDoubt.Count | Should -Be $rows.Count -Because 'every row is paid or in doubt'
 
         # The operator finds the rows in doubt absent from the withdraw history and settles them as not paid.
