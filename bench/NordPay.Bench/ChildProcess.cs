@@ -15,14 +15,13 @@ internal static class ChildProcess
     public static (string Output, double Seconds) Pwsh(IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
         Run("dotnet", new[] { PwshDll.Value, "-NoProfile", "-NonInteractive" }.Concat(arguments), environment);
 
+    /// <summary>Starts the pinned pwsh without waiting for it, as a process to kill.</summary>
+    public static Process StartPwsh(IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        Process.Start(StartInfo("dotnet", new[] { PwshDll.Value, "-NoProfile", "-NonInteractive" }.Concat(arguments), environment))!;
+
     public static (string Output, double Seconds) Run(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = ModuleLayout.RepoRoot,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        var start = StartInfo(fileName, arguments, environment);
         var clock = Stopwatch.StartNew();
         using var child = Process.Start(start)!;
         var error = child.StandardError.ReadToEndAsync();
@@ -31,6 +30,17 @@ internal static class ChildProcess
         var seconds = clock.Elapsed.TotalSeconds;
         if (child.ExitCode != 0) throw new InvalidOperationException($"{fileName} {string.Join(' ', start.ArgumentList)} failed ({child.ExitCode}): {error.Result}{output}");
         return (output.Trim(), seconds);
+    }
+
+    private static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = ModuleLayout.RepoRoot,
+        };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        return start;
     }
 
     private static string FindPinnedPwsh()

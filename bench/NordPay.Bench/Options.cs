@@ -20,6 +20,7 @@ internal sealed class Options
     public int RateLimitRows { get; private set; } = 200;
     public int SoakRows { get; private set; } = 50_000;
     public int SoakThrottle { get; private set; } = 16;
+    public int KillTrials { get; private set; } = 20;
     /// <summary>Draws the soak's faults; a new one each run unless given, and printed, so a failing soak can be repeated.</summary>
     public int Seed { get; private set; } = Random.Shared.Next();
     public string? Only { get; private set; }
@@ -50,13 +51,14 @@ internal sealed class Options
                 case "--rate-limit-rows": o.RateLimitRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--soak-rows": o.SoakRows = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--soak-throttle": o.SoakThrottle = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--kill-trials": o.KillTrials = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--seed": o.Seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--only": o.Only = args[++i]; break;
                 case "--import-child": o.ImportChild = true; break;
                 case "--module": o.ModuleDirectory = args[++i]; break;
                 default: throw new ArgumentException("Options: --rows N, --chunk N, --warmup-rows N, --batch-rows N, --scaling-rows N, --memory-rows N, --batch-memory-rows N, " +
                                                      "--fresh-rows N, --rounds N, --latency-rows N, --latency-pipeline-rows N, --rate-limit N, --rate-limit-rows N, " +
-                                                     "--soak-rows N, --soak-throttle N, --seed N, --only throughput|scaling|import|memory|fresh|limits|soak");
+                                                     "--soak-rows N, --soak-throttle N, --kill-trials N, --seed N, --only throughput|scaling|import|memory|fresh|limits|soak|kills");
             }
         }
         return o;

@@ -22,6 +22,7 @@ if (options.Runs("memory")) Memory.Run(options, results);
 if (options.Runs("fresh")) await FreshProcesses.Run(options, results);
 if (options.Runs("limits")) Limits.Run(options, results);
 if (options.Runs("soak")) Soak.Run(options, results);
+if (options.Runs("kills")) KillTrials.Run(options, results);
 // Only a run of every part replaces the recorded results.
 if (options.Only == null) results.Write();
 if (!Completion.AllComplete) Console.Error.WriteLine("A measured run did not complete (INCOMPLETE above): its figures stand for a run that broke.");

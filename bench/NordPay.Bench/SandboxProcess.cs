@@ -46,6 +46,14 @@ internal sealed class SandboxProcess : IDisposable
         return answer.RootElement.GetProperty("count").GetInt32();
     }
 
+    /// <summary>Moves the sandbox's clock (its Date headers, request expiries, withdrawals' created_at) on.</summary>
+    public void AdvanceClock(TimeSpan by)
+    {
+        using var http = new HttpClient();
+        using var answer = http.PostAsync(new Uri(BaseUri, $"_sandbox/clock/advance?seconds={by.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}"), null).GetAwaiter().GetResult();
+        answer.EnsureSuccessStatusCode();
+    }
+
     /// <summary>The sandbox's ledger: each withdrawal's currency, address and amount as the exact text of its JSON number.</summary>
     public List<(string Currency, string Address, string Amount)> Ledger()
     {

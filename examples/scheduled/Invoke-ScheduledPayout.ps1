@@ -13,8 +13,10 @@
     Exit codes, for Task Scheduler's Last Run Result, systemd's unit state or cron's mail:
       0  complete: every row is paid, by this run or an earlier one.
       1  rows failed (see the report): the others are paid; a re-run tries the failed rows again.
-      2  rows are in doubt: a confirm's outcome is unknown, and they are never paid again automatically. A person checks
-         Compare-NordPayJournal and settles them: Invoke-NordPayPayout -SettleInDoubt Paid or NotPaid.
+      2  rows are in doubt (a confirm's outcome is unknown and the withdraw history cannot settle it yet), or NordPay
+         reports their withdrawal failed: they are never paid again automatically. A person checks Compare-NordPayJournal
+         and settles them: Invoke-NordPayPayout -SettleInDoubt Paid or NotPaid. Rows in doubt whose requests expired
+         settle themselves at the next run, from the history.
       3  nothing could start: no key, no file, a file with no row (its header only, or empty) or with no row that can be
          paid (the batch refused as a whole included), or another run holds the journal.
 
@@ -88,8 +90,8 @@ catch {
 
 if ($stopped -and $stopped.FullyQualifiedErrorId -like 'JournalLocked,*') { Exit-Job 3 "another run holds $journal" }
 $counts = if ($summary) { "$summary; report $report" } else { "stopped ($($stopped.FullyQualifiedErrorId -replace ',.*'))" }
-$inDoubt = @(if ([IO.File]::Exists($journal)) { Get-NordPayJournal -Path ([WildcardPattern]::Escape($journal)) -State InDoubt, ConfirmSent })
-if ($inDoubt.Count -gt 0) { Exit-Job 2 "$counts; $($inDoubt.Count) in doubt ($($inDoubt.Reference -join ', ')): check Compare-NordPayJournal, then settle with -SettleInDoubt" }
+$inDoubt = @(if ([IO.File]::Exists($journal)) { Get-NordPayJournal -Path ([WildcardPattern]::Escape($journal)) -State InDoubt, ConfirmSent, WithdrawalFailed })
+if ($inDoubt.Count -gt 0) { Exit-Job 2 "$counts; $($inDoubt.Count) in doubt or failed at NordPay ($($inDoubt.Reference -join ', ')): check Compare-NordPayJournal, then settle with -SettleInDoubt" }
 # "Complete" over no row at all is an export that failed, not a day paid.
 if ($summary -and $summary.Rows -eq 0) { Exit-Job 3 "$counts; the file has no row" }
 if ($summary -and $summary.Complete) { Exit-Job 0 $counts }

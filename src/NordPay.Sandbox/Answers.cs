@@ -35,12 +35,15 @@ internal static class Answers
     });
 
     /// <summary>One page of the ledger, newest first.</summary>
-    public static IResult History(Wire wire, SandboxState state, int offset, int limit, string? currency, string? status) => wire.Ok(w =>
+    public static IResult History(Wire wire, SandboxState state, HistoryPaging paging, int offset, int limit, string? currency, string? status, string? sort) => wire.Ok(w =>
     {
-        var matching = state.Ledger.Reverse()
+        var oldestFirst = paging.SortIgnored || sort == "created_at:asc";
+        var matching = (oldestFirst ? state.Ledger : state.Ledger.Reverse())
             .Where(x => currency == null || x.Currency == currency)
             .Where(x => status == null || x.Status == status)
             .ToList();
+        if (paging.OffsetIgnored) offset = 0;
+        if (paging.PageCap is { } cap) limit = Math.Min(limit, cap);
         w.WriteStartObject();
         w.WriteStartArray("items");
         foreach (var x in matching.Skip(offset).Take(limit))

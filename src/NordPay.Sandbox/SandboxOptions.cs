@@ -20,6 +20,10 @@ public sealed record SandboxOptions
     public int? RateLimit { get; init; }
     /// <summary>Added to every API call, as a distant server adds it; faults and the rate limit hold alongside.</summary>
     public TimeSpan Latency { get; init; }
+    /// <summary>How the withdraw history pages, where NordPay's documentation is silent (see <see cref="HistoryPaging"/>).</summary>
+    public HistoryPaging History { get; init; } = new HistoryPaging();
+    /// <summary>The status a confirmed withdrawal starts with: pending, as NordPay answers, or another (failed) to try the module on.</summary>
+    public string ConfirmStatus { get; init; } = "pending";
 
     public static SandboxOptions FromArgs(string[] args)
     {
@@ -29,6 +33,9 @@ public sealed record SandboxOptions
         var balances = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
         int? rateLimit = null;
         var latency = TimeSpan.Zero;
+        var history = new HistoryPaging();
+        var lifetime = new SandboxOptions().RequestLifetime;
+        var confirmStatus = "pending";
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -40,13 +47,24 @@ public sealed record SandboxOptions
                 case "--fault": faults.Add(FaultRule.Parse(Next())); break;
                 case "--balance": AddBalance(balances, Next()); break;
                 case "--rate-limit": rateLimit = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--history-sort": history = history with { SortIgnored = Next() == "ignored" }; break;
+                case "--history-page-cap": history = history with { PageCap = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) }; break;
+                case "--history-ignore-offset": history = history with { OffsetIgnored = true }; break;
+                case "--request-ttl": lifetime = TimeSpan.FromSeconds(double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture)); break;
+                case "--confirm-status": confirmStatus = Next(); break;
                 default:
                     throw new ArgumentException($"Unknown option {args[i]}. Options: --port N (0 = any free port), --api-key KEY, " +
                                                 "--latency-ms N (every call), --fault SPEC (repeatable, e.g. path=withdraw/confirm,drop=after,times=1), " +
-                                                "--balance CURRENCY=AMOUNT (repeatable, e.g. USDTBEP20=1000000), --rate-limit N (calls per second per key).");
+                                                "--balance CURRENCY=AMOUNT (repeatable, e.g. USDTBEP20=1000000), --rate-limit N (calls per second per key), " +
+                                                "--history-sort honoured|ignored (ignored: oldest first whatever is asked), --history-page-cap N, --history-ignore-offset, " +
+                                                "--request-ttl SECONDS, --confirm-status STATUS (e.g. failed).");
             }
         }
-        return new SandboxOptions { Port = port, ApiKey = key, Faults = faults, Balances = balances, RateLimit = rateLimit, Latency = latency };
+        return new SandboxOptions
+        {
+            Port = port, ApiKey = key, Faults = faults, Balances = balances, RateLimit = rateLimit, Latency = latency, History = history,
+            RequestLifetime = lifetime, ConfirmStatus = confirmStatus,
+        };
     }
 
     private static void AddBalance(Dictionary<string, decimal> balances, string spec)
@@ -57,4 +75,18 @@ public sealed record SandboxOptions
             throw new ArgumentException($"--balance takes CURRENCY=AMOUNT, not '{spec}'.");
         balances[parts[0]] = amount;
     }
+}
+
+/// <summary>
+/// How the sandbox pages its withdraw history where NordPay documents nothing: by default it honours <c>sort</c>
+/// (<c>created_at:desc</c> or <c>:asc</c>; newest first when none is given), <c>offset</c> and <c>limit</c> up to 200.
+/// </summary>
+public sealed record HistoryPaging
+{
+    /// <summary>Oldest first, whatever <c>sort</c> asks.</summary>
+    public bool SortIgnored { get; init; }
+    /// <summary>At most this many items a page, whatever <c>limit</c> asks.</summary>
+    public int? PageCap { get; init; }
+    /// <summary>The first page for every <c>offset</c>.</summary>
+    public bool OffsetIgnored { get; init; }
 }

@@ -194,7 +194,7 @@ public sealed class SandboxState
     {
         _balances[request.Currency] -= request.Amount + request.ServiceFee;
         var withdrawal = new Withdrawal(_firstId + _ledger.Count, request.Identifier, request.Currency, request.Address, request.Amount,
-            request.ServiceFee, request.AmountUsd, request.ServiceFeeUsd, "pending", DateTimeOffset.UtcNow + _clockOffset);
+            request.ServiceFee, request.AmountUsd, request.ServiceFeeUsd, _options.ConfirmStatus, DateTimeOffset.UtcNow + _clockOffset);
         _ledger.Add(withdrawal);
         return withdrawal;
     }

@@ -14,7 +14,8 @@ namespace NordPay.Api
     internal static class AnswerChecks
     {
         // NordPay documents no lifetime (the sandbox and the live examples show 15 minutes); a day is far past any.
-        private static readonly TimeSpan LongestLifetime = TimeSpan.FromDays(1);
+        /// <summary>The longest a request may live: one that expires later is refused, so every request confirmed was made at most this long before its expiry.</summary>
+        internal static readonly TimeSpan LongestLifetime = TimeSpan.FromDays(1);
 
         public static void RequireRequest(NordPayWithdrawRequest request, string currency, string address, decimal amount, DateTimeOffset serverNow,
             Redactor redactor)

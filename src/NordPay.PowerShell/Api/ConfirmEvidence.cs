@@ -24,8 +24,11 @@ namespace NordPay.Api
         public static bool ProvesNotPaid(NordPayException error) =>
             Refusals.Contains(error.ErrorId) && (error.StatusCode == null ? error.ErrorId == "ConnectionFailed" : error.StatusCode >= 400 && error.StatusCode < 500);
 
-        /// <summary>Reads a confirm's answer by the rule; throws the refusal, or an OutcomeUnknownException.</summary>
-        internal static WithdrawConfirmResult Judge(Answer answer, Security.Redactor redactor)
+        /// <summary>
+        /// Reads a confirm's answer by the rule; throws the refusal, or an OutcomeUnknownException. "Not found" for a
+        /// request known to exist (<paramref name="known"/>) may mean it was confirmed already: it proves nothing.
+        /// </summary>
+        internal static WithdrawConfirmResult Judge(Answer answer, Security.Redactor redactor, bool known)
         {
             NordPayException error;
             if (answer.IsSuccess)
@@ -43,9 +46,9 @@ namespace NordPay.Api
             {
                 error = ApiError.FromResponse(answer.Status, answer.Text, redactor);
             }
-            // Sent again after a 429, "not found" may be the request an earlier attempt consumed, should a server have
-            // processed a call it answered 429: only a first attempt's refusal proves nothing was paid.
-            if (ProvesNotPaid(error) && !(answer.Attempts > 1 && error.ErrorId == "WithdrawRequestNotFound")) throw error;
+            // "Not found" may be the request an earlier attempt (a server processing a call it answered 429), another run or
+            // a person consumed: it proves nothing paid only for a request never known to exist, on its first attempt.
+            if (ProvesNotPaid(error) && !(error.ErrorId == "WithdrawRequestNotFound" && (known || answer.Attempts > 1))) throw error;
             throw new OutcomeUnknownException(answer.IsSuccess
                 ? $"NordPay answered HTTP {answer.Status}, but {error.Message}"
                 : $"NordPay answered HTTP {answer.Status}{(string.IsNullOrEmpty(error.ApiDetail) ? string.Empty : " (" + error.ApiDetail + ")")}");

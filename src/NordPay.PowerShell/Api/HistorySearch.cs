@@ -13,8 +13,6 @@ namespace NordPay.Api
     /// </summary>
     internal sealed class HistorySearch
     {
-        private const int PageSize = 100;
-
         // How far apart NordPay's own clocks (its servers) may be, beyond what the Date headers bound.
         private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
 
@@ -22,12 +20,12 @@ namespace NordPay.Api
         internal static readonly TimeSpan UnknownClockSkew = TimeSpan.FromMinutes(2);
 
         private readonly MerchantState _merchant;
-        private readonly Func<string, int, int, CancellationToken, Task<IReadOnlyList<NordPayWithdrawal>>> _page;
+        private readonly HistoryReader _reader;
 
-        public HistorySearch(MerchantState merchant, Func<string, int, int, CancellationToken, Task<IReadOnlyList<NordPayWithdrawal>>> page)
+        public HistorySearch(MerchantState merchant, HistoryReader reader)
         {
             _merchant = merchant;
-            _page = page;
+            _reader = reader;
         }
 
         /// <summary>
@@ -49,23 +47,6 @@ namespace NordPay.Api
             return new TimeWindow((clock.Earliest(fromLocal) ?? fromLocal - UnknownClockSkew) - Slack, (clock.Latest(toLocal) ?? toLocal + UnknownClockSkew) + Slack);
         }
 
-        /// <summary>The withdrawals of these currencies, newest first, back to the first one created before <paramref name="from"/> (NordPay's clock).</summary>
-        public async Task<IReadOnlyList<NordPayWithdrawal>> SinceAsync(IEnumerable<string> currencies, DateTimeOffset from, CancellationToken cancellation)
-        {
-            var history = new List<NordPayWithdrawal>();
-            foreach (var currency in currencies.Distinct(StringComparer.Ordinal))
-            {
-                for (var offset = 0; ; offset += PageSize)
-                {
-                    var page = await _page(currency, offset, PageSize, cancellation).ConfigureAwait(false);
-                    history.AddRange(page);
-                    // Newest first: once a page reaches past the start, older pages hold nothing created since.
-                    if (page.Count < PageSize || page.Any(w => w.CreatedAt < from)) break;
-                }
-            }
-            return history;
-        }
-
         /// <summary>
         /// The withdrawals a lost confirm created, one per payout, once every other confirm of the same payouts has
         /// landed. Until found, <paramref name="owner"/>'s payouts count as unexplained for every other search.
@@ -75,8 +56,17 @@ namespace NordPay.Api
             var claims = _merchant.Claims;
             foreach (var key in payouts) claims.Unexplained(key, window, owner);
             await claims.WhenLandedAsync(payouts.Distinct().ToList(), cancellation).ConfigureAwait(false);
-            var history = await SinceAsync(payouts.Select(p => p.Currency), window.From, cancellation).ConfigureAwait(false);
+            var history = await _reader.SinceAsync(payouts.Select(p => p.Currency), window.From, cancellation).ConfigureAwait(false);
             return claims.Match(payouts, window, history, owner);
+        }
+
+        /// <summary>Lookalike payouts whose requests expired, by count (see <see cref="WithdrawalClaims.Count"/>).</summary>
+        public async Task<HistoryMatch> CountAsync(PayoutKey key, IReadOnlyList<object> owners, TimeWindow window, CancellationToken cancellation)
+        {
+            var claims = _merchant.Claims;
+            await claims.WhenLandedAsync(new[] { key }, cancellation).ConfigureAwait(false);
+            var history = await _reader.SinceAsync(key.Currency, window.From, cancellation).ConfigureAwait(false);
+            return claims.Count(key, owners, window, history);
         }
     }
 }

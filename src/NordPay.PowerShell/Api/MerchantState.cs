@@ -9,6 +9,7 @@ namespace NordPay.Api
     {
         public ServerClock Clock { get; } = new ServerClock();
         public WithdrawalClaims Claims { get; } = new WithdrawalClaims();
+        public KnownRequests Requests { get; } = new KnownRequests();
         internal CallPacer Pacer { get; } = new CallPacer();
     }
 }

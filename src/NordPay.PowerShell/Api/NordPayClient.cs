@@ -27,9 +27,8 @@ namespace NordPay.Api
         private const string MultipleRequestPath = "balance/withdraw/multiple/request";
         private const string MultipleConfirmPath = "balance/withdraw/multiple/confirm";
         // The most NordPay returns in one page of the withdraw history.
-        private const int HistoryPageSize = 200;
-
         private readonly Transport _transport;
+        private readonly HistoryReader _reader;
         private readonly HistorySearch _history;
 
         /// <param name="logs">Which levels are wanted: lines nobody reads (request bodies above all) are never built.</param>
@@ -40,7 +39,8 @@ namespace NordPay.Api
             Merchant = merchant ?? new MerchantState();
             _transport = new Transport(connection, options ?? NordPayClientOptions.Default, Merchant, log ?? ((_, _) => { }),
                 log == null ? _ => false : logs ?? (_ => true));
-            _history = new HistorySearch(Merchant, GetWithdrawalsAsync);
+            _reader = new HistoryReader(GetWithdrawalsAsync);
+            _history = new HistorySearch(Merchant, _reader);
         }
 
         public Redactor Redactor => _transport.Redactor;
@@ -61,6 +61,7 @@ namespace NordPay.Api
             var answer = await _transport.SendAsync(HttpMethod.Post, RequestPath, body, Repeat.Safely, cancellation).ConfigureAwait(false);
             var request = NordPayWithdrawRequest.Read(answer.Payload(Redactor), currency, address);
             AnswerChecks.RequireRequest(request, currency, address, amount, ServerNow(), Redactor);
+            Merchant.Requests.Add(request.Identifier);
             return request;
         }
 
@@ -105,6 +106,7 @@ namespace NordPay.Api
             var answer = await _transport.SendAsync(HttpMethod.Post, MultipleRequestPath, body, Repeat.Safely, cancellation).ConfigureAwait(false);
             var request = NordPayMultipleWithdrawRequest.Read(answer.Payload(Redactor), currency);
             AnswerChecks.RequireMultipleRequest(request, currency, addressesAndAmounts, ServerNow());
+            Merchant.Requests.Add(request.Identifier);
             return request;
         }
 
@@ -155,33 +157,34 @@ namespace NordPay.Api
             return balances;
         }
 
-        /// <summary>One page of the withdraw history, newest first.</summary>
-        public async Task<IReadOnlyList<NordPayWithdrawal>> GetWithdrawalsAsync(string? currency, int offset, int limit,
+        // One page of the history, asked newest first; only the HistoryReader reads pages, and checks them.
+        private async Task<IReadOnlyList<NordPayWithdrawal>> GetWithdrawalsAsync(string? currency, int offset, int limit,
             CancellationToken cancellation)
         {
-            var query = $"{HistoryPath}?offset={offset.ToString(CultureInfo.InvariantCulture)}&limit={limit.ToString(CultureInfo.InvariantCulture)}"
+            var query = $"{HistoryPath}?offset={offset.ToString(CultureInfo.InvariantCulture)}&limit={limit.ToString(CultureInfo.InvariantCulture)}&sort={HistoryReader.NewestFirst}"
                         + (currency == null ? string.Empty : "&currency=" + Uri.EscapeDataString(currency));
             var answer = await _transport.SendAsync(HttpMethod.Get, query, null, Repeat.Safely, cancellation).ConfigureAwait(false);
             return answer.Payload(Redactor).Array("items").Select(NordPayWithdrawal.Read).ToList();
         }
 
+        /// <summary>
+        /// The withdraw history (of a currency, or of all) newest first, read until <paramref name="enough"/> says what
+        /// was read answers the question, or to its end; HistoryUnreliable when it cannot be read with certainty.
+        /// </summary>
+        public Task<IReadOnlyList<NordPayWithdrawal>> ReadHistoryAsync(string? currency, Func<IReadOnlyList<NordPayWithdrawal>, bool> enough, CancellationToken cancellation) =>
+            _reader.ReadAsync(currency, enough, cancellation);
+
         /// <summary>Withdrawals by id, read from the history (of one currency, or of all): NordPay has no call for one withdrawal. Ids not there are left out.</summary>
         public async Task<IReadOnlyList<NordPayWithdrawal>> FindWithdrawalsAsync(string? currency, IReadOnlyCollection<long> ids, CancellationToken cancellation)
         {
             var wanted = new HashSet<long>(ids);
-            var found = new List<NordPayWithdrawal>();
-            for (var offset = 0; wanted.Count > 0; offset += HistoryPageSize)
-            {
-                var page = await GetWithdrawalsAsync(currency, offset, HistoryPageSize, cancellation).ConfigureAwait(false);
-                found.AddRange(page.Where(w => wanted.Remove(w.Id)));
-                if (page.Count < HistoryPageSize) break;
-            }
-            return found;
+            var read = await _reader.ReadAsync(currency, history => wanted.IsSubsetOf(history.Select(w => w.Id)), cancellation).ConfigureAwait(false);
+            return read.Where(w => wanted.Contains(w.Id)).ToList();
         }
 
-        /// <summary>The withdrawals of these currencies, newest first, back to the first one created before <paramref name="from"/> (NordPay's clock).</summary>
+        /// <summary>The withdrawals of these currencies created at or after <paramref name="from"/> (NordPay's clock), newest first within each currency.</summary>
         public Task<IReadOnlyList<NordPayWithdrawal>> GetHistoryAsync(IEnumerable<string> currencies, DateTimeOffset from, CancellationToken cancellation) =>
-            _history.SinceAsync(currencies, from, cancellation);
+            _reader.SinceAsync(currencies, from, cancellation);
 
         /// <summary>When, on NordPay's clock, withdrawals made between two instants of this machine's clock can have been created.</summary>
         public TimeWindow Span(DateTimeOffset fromLocal, DateTimeOffset toLocal) => _history.Span(fromLocal, toLocal);
@@ -204,6 +207,13 @@ namespace NordPay.Api
         public Task<HistoryMatch> FindInHistoryAsync(IReadOnlyList<PayoutKey> payouts, TimeWindow window, object owner, CancellationToken cancellation) =>
             _history.FindAsync(payouts, window, owner, cancellation);
 
+        /// <summary>
+        /// Lookalike payouts whose requests expired (no confirm can land any more), each named by its confirm (<paramref name="owners"/>):
+        /// the withdrawals of theirs the history holds, fewer than the payouts when some were not paid; otherwise why it proves nothing.
+        /// </summary>
+        public Task<HistoryMatch> CountInHistoryAsync(PayoutKey key, IReadOnlyList<object> owners, TimeWindow window, CancellationToken cancellation) =>
+            _history.CountAsync(key, owners, window, cancellation);
+
         // Sends a confirm and judges its answer; a confirm that may have paid with no proof returns why, and the window
         // in which its withdrawal would have been created.
         private async Task<(WithdrawConfirmResult? Confirmed, string Lost, TimeWindow Window)> ConfirmAsync(string path, Guid identifier,
@@ -217,7 +227,8 @@ namespace NordPay.Api
                 using (claims.InFlight(keys))
                 {
                     var confirmed = ConfirmEvidence.Judge(
-                        await _transport.SendAsync(HttpMethod.Post, path, body, Repeat.OnlyIfNotReceived, cancellation).ConfigureAwait(false), Redactor);
+                        await _transport.SendAsync(HttpMethod.Post, path, body, Repeat.OnlyIfNotReceived, cancellation).ConfigureAwait(false), Redactor,
+                        Merchant.Requests.Contains(identifier));
                     // Claimed before it stops being in flight, so no search in between can take it. An id another payout owns
                     // proves nothing of this one. A multiple confirm's id is its batch's.
                     if (path == ConfirmPath && !claims.TryClaim(confirmed.Id, identifier))

@@ -28,8 +28,14 @@ namespace NordPay.Api
             Candidates = candidates;
         }
 
-        /// <summary>One withdrawal per payout, in the payouts' order; null when the history proves nothing.</summary>
+        /// <summary>
+        /// One withdrawal per payout, in the payouts' order; null when the history proves nothing. Counted lookalikes
+        /// (<see cref="WithdrawalClaims.Count"/>) get fewer: the payouts past them have none.
+        /// </summary>
         public IReadOnlyList<NordPayWithdrawal>? Withdrawals { get; }
+
+        /// <summary>Nothing in the history could be these payouts': once no confirm can land any more, they were not paid.</summary>
+        public bool Absent => Withdrawals == null && Candidates.Count == 0;
 
         /// <summary>Why nothing was proved.</summary>
         public string Reason { get; }
@@ -152,6 +158,31 @@ namespace NordPay.Api
                 foreach (var withdrawal in found) _claimed[withdrawal.Id] = owner;
                 _unexplained.RemoveAll(u => Equals(u.Owner, owner));
                 return HistoryMatch.Found(found);
+            }
+        }
+
+        /// <summary>
+        /// Lookalike payouts (one currency, address and amount) of one batch whose requests expired, so that no confirm
+        /// can land any more: the withdrawals of the history that fit their window and no one else's claim are theirs, one
+        /// each in order, and the payouts past them were not paid. Unproved when more withdrawals fit than there are
+        /// payouts, or when another unexplained payout could own one of them.
+        /// </summary>
+        public HistoryMatch Count(PayoutKey key, IReadOnlyList<object> owners, TimeWindow window, IEnumerable<NordPayWithdrawal> history)
+        {
+            var ours = new HashSet<object>(owners);
+            lock (_gate)
+            {
+                var fits = history.Where(w => key.Equals(new PayoutKey(w.Currency, w.Address, w.Amount)) && window.Contains(w.CreatedAt)
+                                              && (!_claimed.TryGetValue(w.Id, out var by) || (by != null && ours.Contains(by))))
+                    .OrderBy(w => w.CreatedAt).ThenBy(w => w.Id).ToList();
+                var what = $"{Amount.Format(key.Amount)} {key.Currency} to {key.Address}";
+                if (fits.Count > owners.Count)
+                    return HistoryMatch.Unproved($"{fits.Count} withdrawals (ids {string.Join(", ", fits.Select(f => f.Id))}) could be the {owners.Count} of {what}", fits);
+                if (fits.Count > 0 && _unexplained.Any(u => !ours.Contains(u.Owner) && u.Key == key && u.Window.Overlaps(window)))
+                    return HistoryMatch.Unproved($"another payout of {what} whose outcome is unknown could be withdrawal {string.Join(", ", fits.Select(f => f.Id))}", fits);
+                for (var i = 0; i < fits.Count; i++) _claimed[fits[i].Id] = owners[i];
+                _unexplained.RemoveAll(u => ours.Contains(u.Owner));
+                return HistoryMatch.Found(fits);
             }
         }
 

@@ -80,7 +80,7 @@ namespace NordPay.Batch
 
             RowCheck? check = null;
             var stage = record?.State == PayoutState.Confirmed ? RowStage.AlreadyPaid
-                : record is { State: PayoutState.ConfirmSending or PayoutState.InDoubt } ? RowStage.InDoubt
+                : record is { State: PayoutState.ConfirmSending or PayoutState.InDoubt or PayoutState.WithdrawalFailed } ? RowStage.InDoubt
                 : (check = Check(row)).Problem != null ? RowStage.Invalid
                 : RowStage.ToPay;
             if (stage == RowStage.InDoubt)

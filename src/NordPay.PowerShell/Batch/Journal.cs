@@ -175,11 +175,30 @@ namespace NordPay.Batch
             var bytes = Encoding.UTF8.GetBytes(_redactor.Redact(Serialize(entry)) + "\n");
             lock (_gate)
             {
-                CrashPoints.At("before-write:" + entry.Event);
-                _stream.Write(bytes, 0, bytes.Length);
-                _stream.Flush(false);
+                Writing(() =>
+                {
+                    CrashPoints.At("before-write:" + entry.Event);
+                    _stream.Write(bytes, 0, bytes.Length);
+                    _stream.Flush(false);
+                });
                 CrashPoints.At("after-write:" + entry.Event);
                 return ++_written;
+            }
+        }
+
+        // A journal that cannot be written (a full disk, a lost share) stops the batch with an error of its own: no call
+        // is made that the journal cannot announce.
+        private void Writing(Action write)
+        {
+            try
+            {
+                write();
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new NordPayException("JournalWriteFailed", ErrorKind.ResourceUnavailable,
+                    $"The journal {Path} could not be written ({ex.Message.TrimEnd('.')}): the batch stopped, and no call it could not record was made.", "JournalPath",
+                    inner: ex, recommendedAction: "Free space or restore access to the journal's folder, then run the batch again with the same journal.");
             }
         }
 
@@ -197,7 +216,7 @@ namespace NordPay.Batch
                 lock (_gate)
                 {
                     written = _written;
-                    _stream.Flush(true);
+                    Writing(() => _stream.Flush(true));
                 }
                 _forced = written;
             }
@@ -305,6 +324,7 @@ namespace NordPay.Batch
                 }
                 if (e.BatchId != null) w.WriteNumber("batchId", e.BatchId.Value);
                 if (e.ServerAt != null) w.WriteString("serverAt", e.ServerAt.Value.ToString("o", CultureInfo.InvariantCulture));
+                if (e.Boot != null) w.WriteString("boot", e.Boot);
                 if (e.Status != null) w.WriteString("status", e.Status);
                 if (e.Reconciled) w.WriteBoolean("reconciled", true);
                 if (e.Stage != null) w.WriteString("stage", e.Stage);
@@ -343,6 +363,7 @@ namespace NordPay.Batch
                     : null,
                 BatchId = root.TryGetProperty("batchId", out var batch) ? batch.GetInt64() : (long?)null,
                 ServerAt = Time("serverAt"),
+                Boot = Text("boot"),
                 Status = Text("status"),
                 Reconciled = root.TryGetProperty("reconciled", out var rec) && rec.GetBoolean(),
                 Stage = Text("stage"),

@@ -12,6 +12,8 @@ namespace NordPay.Batch
         public const string Requested = "requested";
         /// <summary>Flushed before the confirm is sent: from here until an outcome, the payout may have happened.</summary>
         public const string ConfirmSending = "confirm-sending";
+        /// <summary>Written (not flushed to the disk) as each announced confirm leaves: without it, on the same boot, it never left.</summary>
+        public const string ConfirmSent = "confirm-sent";
         public const string Confirmed = "confirmed";
         public const string Failed = "failed";
         public const string InDoubt = "in-doubt";
@@ -36,8 +38,10 @@ namespace NordPay.Batch
         public IReadOnlyList<long?>? WithdrawalIds { get; init; }
         /// <summary>For a multiple confirm: the id its answer carried, which names the batch, not a withdrawal.</summary>
         public long? BatchId { get; init; }
-        /// <summary>For confirm-sending: the earliest NordPay's clock read when the confirm was sent, to place its withdrawal in the history.</summary>
+        /// <summary>For confirm-sending and requested: the earliest NordPay's clock read when the call was made, to place a withdrawal in the history.</summary>
         public DateTimeOffset? ServerAt { get; init; }
+        /// <summary>For confirm-sending: the operating system's boot it was written on (see <see cref="BootIdentity"/>).</summary>
+        public string? Boot { get; init; }
         public string? Status { get; init; }
         public bool Reconciled { get; init; }
         public string? Stage { get; init; }

@@ -22,7 +22,10 @@ namespace NordPay.Batch
         private static NordPayJournalRow Describe(string path, RowRecord record, bool paidEarlier) =>
             new NordPayJournalRow(path, record.Reference, record.Row, State(record.State, paidEarlier), record.Currency, record.Address,
                 Amount.ReadServer(record.Amount), Amount.ReadServer(record.ServiceFee), record.Identifier, record.WithdrawalId, record.BatchId, record.Reconciled,
-                record.ErrorId, record.Message, record.ChangedAt);
+                record.ErrorId, record.Message, record.ChangedAt)
+            {
+                SettlesAfter = record.State is PayoutState.ConfirmSending or PayoutState.InDoubt ? record.ExpiresAt + PayoutEngine.SettleMargin : null,
+            };
 
         private static NordPayJournalState State(PayoutState state, bool paidEarlier) => state switch
         {
@@ -31,6 +34,7 @@ namespace NordPay.Batch
             PayoutState.ConfirmSending => NordPayJournalState.ConfirmSent,
             PayoutState.Confirmed => paidEarlier ? NordPayJournalState.AlreadyPaid : NordPayJournalState.Paid,
             PayoutState.InDoubt => NordPayJournalState.InDoubt,
+            PayoutState.WithdrawalFailed => NordPayJournalState.WithdrawalFailed,
             _ => NordPayJournalState.Failed,
         };
 

@@ -26,8 +26,12 @@ namespace NordPay.Batch
         /// <summary>A row the batch stopped before sending anything that could pay it: what stopped the run says why.</summary>
         public static PayoutEvent Unsent(PayoutRow row) => new PayoutEvent(row, null, null) { NotSent = true };
 
+        /// <summary>A row in doubt the withdraw history proved not paid once its request expired: this run pays it anew.</summary>
+        public static PayoutEvent SettledNotPaid(PayoutRow row) => new PayoutEvent(row, null, null) { NotPaidByHistory = true };
+
         public PayoutRow Row { get; }
         public bool NotSent { get; private set; }
+        public bool NotPaidByHistory { get; private set; }
         public NordPayPayoutResult? Result { get; }
         public NordPayException? Error { get; }
         public bool InDoubt { get; }
@@ -44,6 +48,9 @@ namespace NordPay.Batch
     {
         // A request this close to its expiry is not confirmed; a new one is made instead.
         private static readonly TimeSpan ExpiryMargin = TimeSpan.FromSeconds(30);
+
+        /// <summary>How long past its request's expiry (on NordPay's clock) a row in doubt waits before the history settles it.</summary>
+        public static readonly TimeSpan SettleMargin = TimeSpan.FromSeconds(60);
         private const int MultipleChunk = 100;
 
         private readonly NordPayClient _client;
@@ -67,23 +74,30 @@ namespace NordPay.Batch
             var claims = client.Merchant.Claims;
             foreach (var record in records)
             {
+                if (record.Identifier is { } identifier) client.Merchant.Requests.Add(identifier);
                 if (record.OwnWithdrawalId is { } id) claims.Claim(new[] { id });
                 else if (record.Unexplained) claims.Unexplained(record.Key!, record.ConfirmWindow(client), record.ConfirmOwner);
             }
         }
 
         /// <summary>
-        /// Rows whose confirm's outcome is unknown, all sent under one request: found together in the withdraw history,
-        /// they are confirmed; otherwise they stay in doubt and are never paid again automatically.
+        /// Rows whose confirm's outcome is unknown, sent under one request, or lookalikes whose requests all expired
+        /// (<paramref name="expired"/>): what the withdraw history shows of theirs is confirmed. Once no confirm can land
+        /// any more, what it lacks was not paid: those rows are settled NotPaid, and the run pays them anew. Anything the
+        /// history cannot prove leaves them in doubt, never paid again automatically.
         /// </summary>
-        public async Task ResolveAsync(IReadOnlyList<(PayoutRow Row, RowRecord Record)> rows, CancellationToken cancellation)
+        public async Task ResolveAsync(IReadOnlyList<(PayoutRow Row, RowRecord Record)> rows, bool expired, CancellationToken cancellation)
         {
             var record = rows[0].Record;
-            var window = record.ConfirmWindow(_client);
+            // Proof of absence must cover the requests' whole lives: someone else may have confirmed one (a person, a copy of the journal).
+            var window = rows.Select(r => expired ? r.Record.RequestWindow(_client) : r.Record.ConfirmWindow(_client))
+                .Aggregate((a, b) => new TimeWindow(a.From < b.From ? a.From : b.From, a.To > b.To ? a.To : b.To));
             HistoryMatch match;
             try
             {
-                match = await _client.FindInHistoryAsync(rows.Select(r => r.Row.Key).ToList(), window, record.ConfirmOwner, cancellation).ConfigureAwait(false);
+                match = expired && !record.Multiple
+                    ? await _client.CountInHistoryAsync(rows[0].Row.Key, rows.Select(r => r.Record.ConfirmOwner).ToList(), window, cancellation).ConfigureAwait(false)
+                    : await _client.FindInHistoryAsync(rows.Select(r => r.Row.Key).ToList(), window, record.ConfirmOwner, cancellation).ConfigureAwait(false);
             }
             catch (NordPayException ex) when (!ex.StopsBatch)
             {
@@ -91,7 +105,7 @@ namespace NordPay.Batch
                     _report(new PayoutEvent(row, null, InDoubtError(row, "the withdraw history could not be read: " + ex.Message), true, rowRecord.Identifier, Amount.ReadServer(rowRecord.ServiceFee)));
                 return;
             }
-            if (match.Withdrawals == null)
+            if (match.Withdrawals == null && !(expired && match.Absent))
             {
                 var references = rows.Where(r => r.Record.State != PayoutState.InDoubt).Select(r => r.Row.Reference).ToArray();
                 if (references.Length > 0)
@@ -103,17 +117,33 @@ namespace NordPay.Batch
                 }
                 return;
             }
-            _journal.Append(new JournalEntry(JournalEvent.Confirmed, DateTimeOffset.UtcNow)
+            var found = match.Withdrawals ?? Array.Empty<NordPayWithdrawal>();
+            foreach (var (row, rowRecord) in rows.Skip(found.Count))
             {
-                References = rows.Select(r => r.Row.Reference).ToArray(), Identifier = record.Identifier, Multiple = record.Multiple,
-                WithdrawalIds = match.Withdrawals.Select(w => (long?)w.Id).ToArray(), Status = match.Withdrawals[0].Status, Reconciled = true,
-            });
-            for (var i = 0; i < rows.Count; i++)
+                var settled = new JournalEntry(JournalEvent.Settled, DateTimeOffset.UtcNow)
+                {
+                    References = new[] { row.Reference }, Outcome = "NotPaid",
+                    Message = $"by the withdraw history: request {rowRecord.Identifier} expired at {rowRecord.ExpiresAt:u} and no withdrawal of it was created between {window}",
+                };
+                _journal.Append(settled);
+                rowRecord.Apply(settled);
+                _report(PayoutEvent.SettledNotPaid(row));
+            }
+            for (var i = 0; i < found.Count; i++)
             {
                 var (row, rowRecord) = rows[i];
-                rowRecord.State = PayoutState.Confirmed;
-                rowRecord.WithdrawalId = match.Withdrawals[i].Id;
-                _report(new PayoutEvent(row, Result(row, "Paid", Amount.ReadServer(rowRecord.ServiceFee), rowRecord.Identifier, match.Withdrawals[i].Id, true, rowRecord.BatchId), null));
+                var withdrawal = found[i];
+                // Each row with its own withdrawal's status: only a status that pays makes it paid.
+                var entry = new JournalEntry(JournalEvent.Confirmed, DateTimeOffset.UtcNow)
+                {
+                    References = new[] { row.Reference }, Identifier = record.Identifier, Multiple = record.Multiple,
+                    WithdrawalIds = new long?[] { withdrawal.Id }, Status = withdrawal.Status, Reconciled = true,
+                };
+                _journal.Append(entry);
+                rowRecord.Apply(entry);
+                _report(WithdrawalStatus.Pays(withdrawal.Status)
+                    ? new PayoutEvent(row, Result(row, "Paid", Amount.ReadServer(rowRecord.ServiceFee), rowRecord.Identifier, withdrawal.Id, true, rowRecord.BatchId), null)
+                    : new PayoutEvent(row, null, WithdrawalStatus.NotPaid(withdrawal.Id, withdrawal.Status, Target(row)), identifier: rowRecord.Identifier));
             }
         }
 
@@ -216,13 +246,18 @@ namespace NordPay.Batch
                 var serverAt = _client.ServerEarliest(sending);
                 var announced = 0L;
                 foreach (var (row, request) in requested)
-                    announced = _journal.Append(new JournalEntry(JournalEvent.ConfirmSending, sending) { References = new[] { row.Reference }, Identifier = request.Identifier, ServerAt = serverAt });
+                    announced = _journal.Append(new JournalEntry(JournalEvent.ConfirmSending, sending) { References = new[] { row.Reference }, Identifier = request.Identifier, ServerAt = serverAt, Boot = BootIdentity.Current });
                 _journal.Force(announced);
 
                 foreach (var (row, request) in requested)
                 {
                     if (stopTaking.IsCancellationRequested) return;
-                    (current, confirming) = (row, true);
+                    (current, confirming) = (row, false);
+                    CrashPoints.At("before-confirm");
+                    // Reaches the operating system before the confirm leaves: a killed process keeps it, so on the same
+                    // boot a confirm without it never left.
+                    _journal.Append(Entry(JournalEvent.ConfirmSent, row) with { Identifier = request.Identifier });
+                    confirming = true;
                     await ConfirmAsync(row, request, Report, cancellation).ConfigureAwait(false);
                 }
             }
@@ -275,6 +310,7 @@ namespace NordPay.Batch
                 return new NordPayWithdrawRequest(identifier, row.Currency, row.Address, row.Amount, null, null, Amount.ReadServer(record.ServiceFee), expires);
             }
             CrashPoints.At("before-request");
+            var asked = DateTimeOffset.UtcNow;
             NordPayWithdrawRequest request;
             try
             {
@@ -290,6 +326,7 @@ namespace NordPay.Batch
             {
                 Identifier = request.Identifier,
                 ExpiresAt = request.ExpiresAt,
+                ServerAt = _client.ServerEarliest(asked),
                 ServiceFee = request.ServiceFee is { } fee ? Amount.Format(fee) : null,
             });
             return request;
@@ -298,7 +335,6 @@ namespace NordPay.Batch
         // Sends one announced confirm and journals what its answer proves.
         private async Task ConfirmAsync(PayoutRow row, NordPayWithdrawRequest request, Action<PayoutEvent> report, CancellationToken cancellation)
         {
-            CrashPoints.At("before-confirm");
             WithdrawConfirmResult confirmed;
             try
             {
@@ -323,7 +359,9 @@ namespace NordPay.Batch
                 Status = confirmed.Status,
                 Reconciled = confirmed.Reconciled,
             });
-            report(new PayoutEvent(row, Result(row, "Paid", request.ServiceFee, request.Identifier, confirmed.Id, confirmed.Reconciled, null), null));
+            report(WithdrawalStatus.Pays(confirmed.Status)
+                ? new PayoutEvent(row, Result(row, "Paid", request.ServiceFee, request.Identifier, confirmed.Id, confirmed.Reconciled, null), null)
+                : new PayoutEvent(row, null, WithdrawalStatus.NotPaid(confirmed.Id, confirmed.Status, Target(row)), identifier: request.Identifier, serviceFee: request.ServiceFee));
         }
 
         private async Task PayGroupAsync(string currency, IReadOnlyList<PayoutRow> rows, CancellationToken cancellation)
@@ -332,6 +370,7 @@ namespace NordPay.Batch
             var references = rows.Select(r => r.Reference).ToArray();
             NordPayMultipleWithdrawRequest request;
             CrashPoints.At("before-request");
+            var asked = DateTimeOffset.UtcNow;
             try
             {
                 request = await _client.RequestMultipleWithdrawAsync(currency, pairs, cancellation).ConfigureAwait(false);
@@ -342,7 +381,7 @@ namespace NordPay.Batch
                 return;
             }
             CrashPoints.At("after-request");
-            _journal.Append(new JournalEntry(JournalEvent.Requested, DateTimeOffset.UtcNow) { References = references, Identifier = request.Identifier, Multiple = true, ExpiresAt = request.ExpiresAt });
+            _journal.Append(new JournalEntry(JournalEvent.Requested, DateTimeOffset.UtcNow) { References = references, Identifier = request.Identifier, Multiple = true, ExpiresAt = request.ExpiresAt, ServerAt = _client.ServerEarliest(asked) });
             var sending = DateTimeOffset.UtcNow;
             _journal.Force(_journal.Append(new JournalEntry(JournalEvent.ConfirmSending, sending) { References = references, Identifier = request.Identifier, Multiple = true, ServerAt = _client.ServerEarliest(sending) }));
             CrashPoints.At("before-confirm");
@@ -370,7 +409,9 @@ namespace NordPay.Batch
                 Status = confirmed.Status, Reconciled = confirmed.Reconciled,
             });
             for (var i = 0; i < rows.Count; i++)
-                _report(new PayoutEvent(rows[i], Result(rows[i], "Paid", null, request.Identifier, ids[i], confirmed.Reconciled, confirmed.BatchId), null));
+                _report(WithdrawalStatus.Pays(confirmed.Status)
+                    ? new PayoutEvent(rows[i], Result(rows[i], "Paid", null, request.Identifier, ids[i], confirmed.Reconciled, confirmed.BatchId), null)
+                    : new PayoutEvent(rows[i], null, WithdrawalStatus.NotPaid(confirmed.BatchId ?? 0, confirmed.Status, Target(rows[i])), identifier: request.Identifier));
         }
 
         // A row NordPay refused. A refusal no row can get past (the key) stops the batch; the row is reported as not sent.
@@ -380,6 +421,8 @@ namespace NordPay.Batch
             if (error.StopsBatch) throw error;
             report(new PayoutEvent(row, null, error, identifier: identifier));
         }
+
+        private static string Target(PayoutRow row) => $"{Amount.Format(row.Amount)} {row.Currency} to {row.Address}";
 
         private static JournalEntry Entry(string @event, PayoutRow row) =>
             new JournalEntry(@event, DateTimeOffset.UtcNow) { References = new[] { row.Reference } };
@@ -393,7 +436,7 @@ namespace NordPay.Batch
 
         private static NordPayException InDoubtError(PayoutRow row, string why, IReadOnlyList<NordPayWithdrawal>? candidates = null) =>
             new NordPayException("PayoutInDoubt", ErrorKind.InvalidResult,
-                $"Whether {Amount.Format(row.Amount)} {row.Currency} to {row.Address} was paid is unknown: {why.TrimEnd('.')}. It is not paid again automatically."
+                $"Whether {Target(row)} was paid is unknown: {why.TrimEnd('.')}. It is not paid again automatically."
                 + (candidates is { Count: > 0 } ? $" Withdrawals in the history that could be it: {string.Join(", ", candidates.Select(c => $"{c.Id} ({c.Status}, {c.CreatedAt:u})"))}." : string.Empty),
                 "Reference", recommendedAction: $"Look for it in the NordPay withdraw history, then run the batch again with -SettleInDoubt Paid or NotPaid -SettleReference {row.Reference}.");
     }

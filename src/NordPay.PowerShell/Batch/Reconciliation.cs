@@ -17,7 +17,6 @@ namespace NordPay.Batch
     /// </summary>
     public static class Reconciliation
     {
-        private const string Cancelled = "cancelled";
 
         public static async Task<IReadOnlyList<NordPayJournalDiscrepancy>> CompareAsync(NordPayClient client,
             IReadOnlyList<(string Path, IReadOnlyList<JournalEntry> Entries)> journals, CancellationToken cancellation)
@@ -41,7 +40,7 @@ namespace NordPay.Batch
                 if (!byId.TryGetValue(row.WithdrawalId.Value, out var withdrawal))
                     found.Add(row.Discrepancy(NordPayDiscrepancyKind.Missing, null, Array.Empty<NordPayWithdrawal>(),
                         $"The journal records withdrawal {row.WithdrawalId} for it, which is not in the {row.Record.Currency} withdraw history since {span.From:u}."));
-                else if (IsCancelled(withdrawal))
+                else if (PaysNothing(withdrawal))
                     found.Add(CancelledRow(row, withdrawal));
             }
 
@@ -67,7 +66,7 @@ namespace NordPay.Batch
                             found.Add(row.Discrepancy(NordPayDiscrepancyKind.Missing, null, match.Candidates,
                                 $"The journal records it as paid with no withdrawal id, and its withdrawal is not in the history: {match.Reason}."));
                         }
-                        else if (IsCancelled(own))
+                        else if (PaysNothing(own))
                             found.Add(CancelledRow(row, own));
                         continue;
                     }
@@ -86,11 +85,12 @@ namespace NordPay.Batch
             return found;
         }
 
-        private static bool IsCancelled(NordPayWithdrawal withdrawal) => string.Equals(withdrawal.Status, Cancelled, StringComparison.OrdinalIgnoreCase);
+        private static bool PaysNothing(NordPayWithdrawal withdrawal) => !WithdrawalStatus.Pays(withdrawal.Status);
 
         private static NordPayJournalDiscrepancy CancelledRow(JournalRecord row, NordPayWithdrawal withdrawal) =>
             row.Discrepancy(NordPayDiscrepancyKind.Cancelled, withdrawal, Array.Empty<NordPayWithdrawal>(),
-                $"The journal records it as paid, but the merchant's admin cancelled withdrawal {withdrawal.Id}: nothing was paid. Pay it again in a new batch (a new journal) if it is still owed.");
+                (row.Record.State == PayoutState.Confirmed ? "The journal records it as paid, but " : string.Empty)
+                + $"NordPay reports withdrawal {withdrawal.Id} as '{withdrawal.Status}': nothing was paid. Pay it again with -SettleInDoubt NotPaid, or in a new batch, if it is still owed.");
 
         private static NordPayJournalDiscrepancy Unclaimed(NordPayWithdrawal withdrawal, JournalRecord? lookalike)
         {
@@ -102,7 +102,7 @@ namespace NordPay.Batch
                     : $", as row {lookalike.Record.Row} ({lookalike.Record.Reference}) of {lookalike.Path} does, which the journal records as {lookalike.Record.State}: paid outside the module?";
             return new NordPayJournalDiscrepancy(NordPayDiscrepancyKind.Unclaimed, lookalike?.Path, lookalike?.Record.Reference, lookalike?.Record.Row,
                 withdrawal.Currency, withdrawal.Address, withdrawal.Amount, withdrawal.Id, withdrawal.Status, withdrawal.CreatedAt, Array.Empty<NordPayWithdrawal>(),
-                what + why + (IsCancelled(withdrawal) ? " It was cancelled: nothing was paid." : " No journal claims it."));
+                what + why + (PaysNothing(withdrawal) ? $" It is '{withdrawal.Status}': nothing was paid." : " No journal claims it."));
         }
 
         private static string Listed(IReadOnlyList<NordPayWithdrawal> candidates) =>

@@ -16,6 +16,8 @@ namespace NordPay.Batch
         Failed,
         /// <summary>A confirm's outcome could not be established; never paid again automatically.</summary>
         InDoubt,
+        /// <summary>Its withdrawal exists, in a status that pays nothing (failed, cancelled, unknown); not paid again without the operator's word.</summary>
+        WithdrawalFailed,
     }
 
     /// <summary>The latest known state of one reference, folded from the journal.</summary>
@@ -32,6 +34,10 @@ namespace NordPay.Batch
         public Guid? Identifier { get; set; }
         public bool Multiple { get; set; }
         public DateTimeOffset? ExpiresAt { get; set; }
+        /// <summary>When its request was journaled (this machine's clock).</summary>
+        public DateTimeOffset? RequestedAt { get; set; }
+        /// <summary>The earliest NordPay's clock read when the request was asked for (journals written before 0.3 lack it).</summary>
+        public DateTimeOffset? RequestedServerAt { get; set; }
         public DateTimeOffset? ConfirmSentAt { get; set; }
         /// <summary>The earliest NordPay's clock read when the confirm was sent (journals written before 0.2 lack it).</summary>
         public DateTimeOffset? ServerSentAt { get; set; }
@@ -44,6 +50,10 @@ namespace NordPay.Batch
         public string? ErrorId { get; set; }
         public string? Message { get; set; }
         public DateTimeOffset? ChangedAt { get; set; }
+        /// <summary>Its announced confirm left (a confirm-sent marker follows the announcement).</summary>
+        public bool ConfirmLeft { get; set; }
+        /// <summary>The operating system's boot the confirm was announced on.</summary>
+        public string? AnnouncedBoot { get; set; }
 
         /// <summary>True when a payout may exist: confirmed, or a confirm whose outcome is unknown.</summary>
         public bool MayBePaid => State == PayoutState.Confirmed || State == PayoutState.ConfirmSending || State == PayoutState.InDoubt;
@@ -67,8 +77,33 @@ namespace NordPay.Batch
         public TimeWindow ConfirmWindow(NordPayClient client) =>
             client.ConfirmWindow(ConfirmSentAt ?? ChangedAt ?? DateTimeOffset.UtcNow, ServerSentAt, ExpiresAt);
 
-        /// <summary>Reads each reference's latest state from the journal's entries, in order.</summary>
-        public static Dictionary<string, RowRecord> Fold(IEnumerable<JournalEntry> entries)
+        /// <summary>
+        /// When, on NordPay's clock, any confirm of the row's request, this module's or anyone's, can have created its
+        /// withdrawal: from the request to its expiry. What proves the row not paid must cover all of it, so it is placed
+        /// on NordPay's clock as read then, never on this machine's clock mapped now (either clock may have been set
+        /// since); a journal that lacks that reading goes back the longest a request lives.
+        /// </summary>
+        public TimeWindow RequestWindow(NordPayClient client) =>
+            client.ConfirmWindow(RequestedAt ?? ConfirmSentAt ?? ChangedAt ?? DateTimeOffset.UtcNow,
+                RequestedServerAt ?? ExpiresAt - AnswerChecks.LongestLifetime, ExpiresAt);
+
+        /// <summary>
+        /// Reads each reference's latest state from the journal's entries, in order. A confirm announced on this boot of
+        /// the system (<paramref name="boot"/>, the current one unless a test says otherwise) with no marker that it left
+        /// never left: its row is Requested, not in doubt.
+        /// </summary>
+        public static Dictionary<string, RowRecord> Fold(IEnumerable<JournalEntry> entries) => Fold(entries, BootIdentity.Current);
+
+        internal static Dictionary<string, RowRecord> Fold(IEnumerable<JournalEntry> entries, string? boot)
+        {
+            var records = Replay(entries);
+            foreach (var record in records.Values)
+                if (record is { State: PayoutState.ConfirmSending, ConfirmLeft: false, Multiple: false, AnnouncedBoot: { } announced } && announced == boot)
+                    record.State = PayoutState.Requested;
+            return records;
+        }
+
+        private static Dictionary<string, RowRecord> Replay(IEnumerable<JournalEntry> entries)
         {
             var records = new Dictionary<string, RowRecord>(StringComparer.Ordinal);
             foreach (var entry in entries)
@@ -101,6 +136,8 @@ namespace NordPay.Batch
                     Identifier = entry.Identifier;
                     Multiple = entry.Multiple;
                     ExpiresAt = entry.ExpiresAt;
+                    RequestedAt = entry.At;
+                    RequestedServerAt = entry.ServerAt;
                     ServiceFee = entry.ServiceFee;
                     ErrorId = Message = null;
                     break;
@@ -108,11 +145,17 @@ namespace NordPay.Batch
                     State = PayoutState.ConfirmSending;
                     ConfirmSentAt = entry.At;
                     ServerSentAt = entry.ServerAt;
+                    AnnouncedBoot = entry.Boot;
+                    ConfirmLeft = false;
+                    break;
+                case JournalEvent.ConfirmSent:
+                    ConfirmLeft = true;
                     break;
                 case JournalEvent.Confirmed:
-                    State = PayoutState.Confirmed;
+                    // Journals written before 0.3 kept no status for some entries: those were pending.
+                    State = entry.Status == null || WithdrawalStatus.Pays(entry.Status) ? PayoutState.Confirmed : PayoutState.WithdrawalFailed;
                     Reconciled = entry.Reconciled;
-                    ErrorId = Message = null;
+                    (ErrorId, Message) = State == PayoutState.Confirmed ? ((string?)null, (string?)null) : ("WithdrawalNotPaid", $"NordPay reports its withdrawal as '{entry.Status}': nothing was paid.");
                     if (entry.Multiple && entry.WithdrawalIds == null)
                     {
                         // Written before 0.2: a multiple confirm's withdrawalId was its batch's id (0 when reconciled).

@@ -80,6 +80,9 @@ namespace NordPay.Commands
             {
                 var result = Await(token => Client.ConfirmWithdrawAsync(identifier, request, token));
                 if (result.Reconciled) WriteWarning($"Row {Row}: {result.Detail}");
+                // A withdrawal that pays nothing (failed, cancelled, a status not known) is never shown as a confirmation.
+                if (!WithdrawalStatus.Pays(result.Status))
+                    throw WithdrawalStatus.NotPaid(result.Id, result.Status, request == null ? $"withdraw request {identifier}" : $"{Amount.Format(request.Amount)} {request.Currency} to {request.Address}");
                 WriteObject(new NordPayWithdrawConfirmation(result.Id, result.Status, result.Detail, identifier, request));
             }
             catch (NordPayException ex)

@@ -20,7 +20,6 @@ namespace NordPay.Commands
     {
         private const string ListSet = "List";
         private const string IdSet = "Id";
-        private const int PageSize = 200;
         // Each id with the currency it came with: piped confirmations bind -Currency row by row.
         private readonly List<(long Id, string? Currency)> _ids = new List<(long Id, string? Currency)>();
 
@@ -65,26 +64,19 @@ namespace NordPay.Commands
 
         private void List()
         {
-            var skip = (int)Math.Min(PagingParameters.Skip, int.MaxValue);
-            var left = PagingParameters.First;
-            var written = 0L;
-            for (var offset = 0; left > 0; offset += PageSize)
+            var skip = PagingParameters.Skip;
+            var wanted = PagingParameters.First;
+            bool Shown(NordPayWithdrawal w) => Status == null || string.Equals(w.Status, Status, StringComparison.OrdinalIgnoreCase);
+            // Read only as far as the page asked for: the newest withdrawals first.
+            var read = AwaitOrFail(token => Client.ReadHistoryAsync(Currency, history => (ulong)history.Count(Shown) >= skip + Math.Min(wanted, ulong.MaxValue - skip), token));
+            var written = 0UL;
+            foreach (var withdrawal in read.Where(Shown).Skip((int)Math.Min(skip, int.MaxValue)))
             {
-                var page = AwaitOrFail(token => Client.GetWithdrawalsAsync(Currency, offset, PageSize, token));
-                foreach (var withdrawal in page.Where(w => Status == null || string.Equals(w.Status, Status, StringComparison.OrdinalIgnoreCase)))
-                {
-                    if (skip > 0)
-                    {
-                        skip--;
-                        continue;
-                    }
-                    if (left-- <= 0) break;
-                    written++;
-                    WriteObject(withdrawal);
-                }
-                if (page.Count < PageSize) break;
+                if (written == wanted) break;
+                written++;
+                WriteObject(withdrawal);
             }
-            if (PagingParameters.IncludeTotalCount) WriteObject(PagingParameters.NewTotalCount((ulong)written + PagingParameters.Skip, 0.5));
+            if (PagingParameters.IncludeTotalCount) WriteObject(PagingParameters.NewTotalCount(written + skip, 0.5));
         }
 
         // NordPay has no call for one withdrawal: the history (of each currency given) is read until every id is found.

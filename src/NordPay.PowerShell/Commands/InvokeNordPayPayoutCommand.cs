@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using NordPay.Api;
 using NordPay.Batch;
 using NordPay.Core;
 using NordPay.Models;
@@ -205,14 +206,37 @@ namespace NordPay.Commands
             var client = Client;
             PayoutEngine.Remember(client, records.Values);
             // Every row in doubt is looked up in the withdraw history first, those to settle too: a confirm can land after
-            // the operator looked, and what the history proves wins over -SettleInDoubt.
+            // the operator looked, and what the history proves wins over -SettleInDoubt. Rows whose requests expired on
+            // NordPay's clock (no confirm can land any more) settle themselves: lookalikes of the batch by count.
             var settling = Settling(plan);
             var resolved = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var group in plan.InDoubt.GroupBy(r => r.Record.Identifier))
+            var settledByHistory = new HashSet<string>(StringComparer.Ordinal);
+            var serverNow = client.ServerNow();
+            bool Expired(RowRecord record) => record.ExpiresAt is { } expires && expires + PayoutEngine.SettleMargin < serverNow;
+            foreach (var (row, record) in plan.InDoubt.Where(r => r.Record.State == PayoutState.WithdrawalFailed && !settling.Contains(r.Row.Reference)))
+            {
+                _tally.CountFailed();
+                WriteRowError(WithdrawalStatus.NotPaid(record.WithdrawalId ?? 0, record.Message, $"{Core.Amount.Format(row.Amount)} {row.Currency} to {row.Address}"), row.Source, $" ({row})", row.Row);
+            }
+            var groups = plan.InDoubt.Where(r => r.Record.State != PayoutState.WithdrawalFailed)
+                .GroupBy(r => !r.Record.Multiple && Expired(r.Record) ? (object)r.Row.Key : r.Record.Identifier ?? (object)r.Row.Reference);
+            foreach (var group in groups)
             {
                 var rows = group.ToList();
-                using var resolving = new EventPump<PayoutEvent>((report, _) => new PayoutEngine(client, journal!, report).ResolveAsync(rows, Cancellation), e =>
+                var expired = rows.All(r => Expired(r.Record));
+                using var resolving = new EventPump<PayoutEvent>((report, _) => new PayoutEngine(client, journal!, report).ResolveAsync(rows, expired, Cancellation), e =>
                 {
+                    if (e.NotPaidByHistory)
+                    {
+                        settledByHistory.Add(e.Row.Reference);
+                        WriteVerbose($"Row {e.Row.Row} ({e.Row.Reference}) was not paid, as the withdraw history proves now that its request expired: it is paid now.");
+                        if (plan.Settle(e.Row, paid: false) is { } problem)
+                        {
+                            _tally.CountFailed();
+                            WriteRowError(problem, e.Row.Source, $" ({e.Row})", e.Row.Row);
+                        }
+                        return;
+                    }
                     // Still in doubt and about to be settled: the settlement says what becomes of it.
                     if (e.InDoubt && settling.Contains(e.Row.Reference)) return;
                     resolved.Add(e.Row.Reference);
@@ -220,9 +244,10 @@ namespace NordPay.Commands
                 }, Account);
                 resolving.WriteUntilDone(Cancellation);
             }
+            settling.ExceptWith(settledByHistory);
             var settled = Settle(journal!, plan, settling);
             // Rows settled as not paid are paid now: the batch's totals are checked again with them.
-            if (settled.Count > 0) StopOnProblems(plan.Problems(days), journalPath);
+            if (settled.Count + settledByHistory.Count > 0) StopOnProblems(plan.Problems(days), journalPath);
             FlushLog();
             _total = plan.ToPay;
             var batch = plan.Describe(journalPath, plan.AlreadyPaid);

@@ -12,7 +12,7 @@ namespace NordPay.Models
         /// <summary>A row the journal records as paid whose withdrawal is not in the history (or cannot be told apart there).</summary>
         Missing,
 
-        /// <summary>A row the journal records as paid whose withdrawal the merchant's admin cancelled: nothing was paid.</summary>
+        /// <summary>A row the journal records as paid whose withdrawal pays nothing (cancelled, failed, or a status the module does not know).</summary>
         Cancelled,
 
         /// <summary>A row whose confirm's outcome is unknown, with the withdrawals of the history that could be its payout.</summary>

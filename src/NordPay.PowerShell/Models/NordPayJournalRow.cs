@@ -28,6 +28,12 @@ namespace NordPay.Models
 
         /// <summary>Not paid, as NordPay's answer proved; a re-run tries it again.</summary>
         Failed,
+
+        /// <summary>
+        /// Its withdrawal exists in a status that pays nothing (failed, cancelled, or one the module does not know): not
+        /// paid, and never paid again until settled with -SettleInDoubt NotPaid (a wrong address would fail again).
+        /// </summary>
+        WithdrawalFailed,
     }
 
     /// <summary>One row of a batch journal: what the journal records of its payout, and when it last changed.</summary>
@@ -78,6 +84,8 @@ namespace NordPay.Models
         public DateTimeOffset? ChangedAt { get; }
         /// <summary>With -Refresh: the withdrawal's status in NordPay's history now (pending, processed or cancelled).</summary>
         public string? WithdrawalStatus { get; init; }
+        /// <summary>For a row in doubt: from when (NordPay's clock) its request has expired, so the next run settles it from the withdraw history.</summary>
+        public DateTimeOffset? SettlesAfter { get; init; }
         /// <summary>With -Refresh: the withdrawal's transaction hash, once processed.</summary>
         public string? TxHash { get; init; }
 

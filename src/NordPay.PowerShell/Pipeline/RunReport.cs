@@ -50,11 +50,12 @@ namespace NordPay.Pipeline
         /// <summary>Rows handed to the workers whose outcome is not reported yet.</summary>
         public int Outstanding => _handed.Count;
 
-        /// <summary>What a worker reported for a row. A row not sent gets its line when the run ends, which says why it stopped.</summary>
+        /// <summary>What a worker reported for a row.</summary>
         public void Finished(PayoutEvent e)
         {
             _handed.Remove(e.Row.Row);
-            if (e.NotSent) return;
+            // Not an outcome: a row not sent gets its line when the run ends; one the history settled as not paid is paid now.
+            if (e.NotSent || e.NotPaidByHistory) return;
             var error = e.Error;
             _writer.Add(e.Row.Row, Columns(e.Row),
                 e.Result != null ? RowOutcome.Of(e.Result)

@@ -35,14 +35,12 @@ namespace NordPay.Policy
     /// </summary>
     public static class PaidToday
     {
-        private const int PageSize = 100;
-
         /// <summary>The currency's total today; a history that cannot be read fails with its own error, said to leave the day unknown.</summary>
         public static async Task<DayTotal> ReadAsync(NordPayClient client, string currency, CancellationToken cancellation)
         {
             try
             {
-                return await ReadAsync(client.GetWithdrawalsAsync, client.Merchant.Clock, () => DateTimeOffset.UtcNow, currency, cancellation).ConfigureAwait(false);
+                return await ReadAsync(client.ReadHistoryAsync, client.Merchant.Clock, () => DateTimeOffset.UtcNow, currency, cancellation).ConfigureAwait(false);
             }
             catch (NordPayException ex)
             {
@@ -50,25 +48,16 @@ namespace NordPay.Policy
             }
         }
 
-        internal static async Task<DayTotal> ReadAsync(Func<string, int, int, CancellationToken, Task<IReadOnlyList<NordPayWithdrawal>>> page,
+        internal static async Task<DayTotal> ReadAsync(
+            Func<string, Func<IReadOnlyList<NordPayWithdrawal>, bool>, CancellationToken, Task<IReadOnlyList<NordPayWithdrawal>>> history,
             ServerClock clock, Func<DateTimeOffset> now, string currency, CancellationToken cancellation)
         {
+            // Taken once the first page answered, whose Date header tells NordPay's clock.
             DateTimeOffset? day = null;
-            var counted = new HashSet<long>();
-            var paid = 0m;
-            for (var offset = 0; ; offset += PageSize)
-            {
-                var items = await page(currency, offset, PageSize, cancellation).ConfigureAwait(false);
-                // After the first answer, whose Date header tells NordPay's clock.
-                day ??= DayOf(clock, now());
-                // Paging while payouts are added can show one twice: each counts once, by its id.
-                foreach (var withdrawal in items)
-                    if (withdrawal.Currency == currency && withdrawal.CreatedAt >= day && Counts(withdrawal.Status) && counted.Add(withdrawal.Id))
-                        paid += withdrawal.Amount;
-                // Newest first: a page that reaches into an earlier day is the last one needed.
-                if (items.Count < PageSize || items.Any(w => w.CreatedAt < day)) break;
-            }
-            return new DayTotal(day.Value, paid, counted.Count);
+            DateTimeOffset Day() => day ??= DayOf(clock, now());
+            var read = await history(currency, r => r[r.Count - 1].CreatedAt < Day(), cancellation).ConfigureAwait(false);
+            var today = read.Where(w => w.CreatedAt >= Day() && Counts(w.Status)).ToList();
+            return new DayTotal(Day(), today.Sum(w => w.Amount), today.Count);
         }
 
         /// <summary>Whether a withdrawal of this status counts toward the day: all but a cancelled one.</summary>

@@ -141,18 +141,22 @@ public class LoadTests
         }
     }
 
-    [Fact]
-    public void A_worker_that_faults_stops_the_batch_with_every_row_accounted_for_and_the_rerun_pays_each_row_once()
+    [Theory]
+    // The 700th confirm's answer cannot be journaled: the disk is full. It was paid, and nothing here proves it.
+    [InlineData("before-write:confirmed", true, "JournalWriteFailed")]
+    // A fault of the module's own once the 700th confirm's answer was journaled.
+    [InlineData("after-write:confirmed", false, "BatchFault")]
+    public void A_worker_that_faults_stops_the_batch_with_every_row_accounted_for_and_the_rerun_pays_each_row_once(string point, bool diskFull, string errorId)
     {
         using var sandbox = Sandbox();
         using var ps = PowerShellSession.For(sandbox);
         var rows = LoadRows(2000);
         var (journal, report) = NewFiles();
         var confirmed = 0;
-        // The 700th confirm's answer cannot be journaled: the disk is full. It was paid, and nothing proves it here.
-        CrashPoints.Hook = point =>
+        var fault = diskFull ? "No space left on device" : "a fault of the module's own";
+        CrashPoints.Hook = reached =>
         {
-            if (point == "before-write:confirmed" && Interlocked.Increment(ref confirmed) == 700) throw new IOException("No space left on device");
+            if (reached == point && Interlocked.Increment(ref confirmed) == 700) throw diskFull ? new IOException(fault) : new InvalidOperationException(fault);
         };
         Exception? stopped;
         try
@@ -164,14 +168,16 @@ public class LoadTests
             CrashPoints.Hook = null;
         }
 
-        Assert.Equal("BatchFault", (stopped as IContainsErrorRecord)?.ErrorRecord.FullyQualifiedErrorId.Split(',')[0]);
-        Assert.Contains("No space left on device", stopped!.Message, StringComparison.Ordinal);
+        Assert.Equal(errorId, (stopped as IContainsErrorRecord)?.ErrorRecord.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Contains(fault, stopped!.Message, StringComparison.Ordinal);
         var (_, lines) = ReportFile.Read(report);
         Assert.Equal(rows.Length, lines.Count);
         var outcomes = lines.GroupBy(l => l["Outcome"]).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(1, outcomes["InDoubt"]);
         Assert.True(outcomes.Keys.All(o => o is "Paid" or "InDoubt" or "NotPaid"), string.Join(", ", outcomes.Keys));
-        Assert.All(lines.Where(l => l["Outcome"] == "NotPaid"), l => Assert.Equal("BatchFault", l["ErrorId"]));
+        Assert.All(lines.Where(l => l["Outcome"] == "NotPaid"), l => Assert.Equal(errorId, l["ErrorId"]));
+        // No row whose confirm never left is in doubt in the journal.
+        Assert.Single(RowRecord.Fold(Journals.Read(journal)).Values, r => r.State is PayoutState.InDoubt or PayoutState.ConfirmSending);
         // NordPay paid the rows reported paid and the one in doubt; none of those reported not paid.
         Assert.Equal(outcomes["Paid"] + 1, sandbox.State.Ledger.Count);
 

@@ -43,10 +43,15 @@ public sealed record RunSpec(IReadOnlyList<int> Spellings, IReadOnlyList<FaultSp
         $"run(spellings [{string.Join(",", Spellings)}], faults [{string.Join("; ", Faults)}]{(Kill == null ? "" : $", kill at {Kill} #{KillAt}")}{(FromOtherFolder ? ", from the other folder" : "")})";
 }
 
-public sealed record Schedule(IReadOnlyList<RowSpec> Rows, bool WithIds, int Throttle, bool Multiple, IReadOnlyList<RunSpec> Runs)
+/// <summary>
+/// A schedule: the file's rows, the runs before the operator settles, how the server pages its withdraw history where
+/// NordPay documents nothing, and whether the requests expire before the operator's runs (rows in doubt then settle
+/// themselves from the history).
+/// </summary>
+public sealed record Schedule(IReadOnlyList<RowSpec> Rows, bool WithIds, int Throttle, bool Multiple, IReadOnlyList<RunSpec> Runs, HistoryPaging Paging, bool Expire)
 {
     public override string ToString() =>
-        $"rows [{string.Join(" ", Rows)}], ids {WithIds}, throttle {Throttle}, multiple {Multiple}, {string.Join(", ", Runs)}";
+        $"rows [{string.Join(" ", Rows)}], ids {WithIds}, throttle {Throttle}, multiple {Multiple}, {string.Join(", ", Runs)}, history {Paging}, expire {Expire}";
 }
 
 /// <summary>
@@ -101,7 +106,11 @@ public class ExactlyOnceProperty
         from multiple in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
         from runCount in Gen.Choose(1, 2)
         from runs in RunGen(rowCount).ListOf(runCount)
-        select new Schedule(rows.ToList(), withIds, throttle, multiple, runs.ToList());
+        from paging in Gen.Frequency(
+            (4, Gen.Constant(new HistoryPaging())), (2, Gen.Constant(new HistoryPaging { SortIgnored = true })), (2, Gen.Constant(new HistoryPaging { PageCap = 2 })),
+            (1, Gen.Constant(new HistoryPaging { SortIgnored = true, PageCap = 3 })), (1, Gen.Constant(new HistoryPaging { OffsetIgnored = true })))
+        from expire in Gen.Elements(true, false)
+        select new Schedule(rows.ToList(), withIds, throttle, multiple, runs.ToList(), paging, expire);
 
     private static Gen<RunSpec> RunGen(int rowCount) =>
         from spellings in Gen.Choose(0, 2).ListOf(rowCount)
@@ -142,13 +151,15 @@ public class ExactlyOnceProperty
         if (s.Throttle > 1) yield return s with { Throttle = 1 };
         if (s.Multiple) yield return s with { Multiple = false };
         if (s.WithIds) yield return s with { WithIds = false };
+        if (s.Paging != new HistoryPaging()) yield return s with { Paging = new HistoryPaging() };
+        if (s.Expire) yield return s with { Expire = false };
     }
 
     private static IReadOnlyList<RunSpec> Replace(IReadOnlyList<RunSpec> runs, int index, RunSpec run) => runs.Select((r, j) => j == index ? run : r).ToList();
 
     private static void Check(PowerShellSession ps, Schedule schedule)
     {
-        using var sandbox = Sandboxes.Start(new SandboxOptions { Balances = new Dictionary<string, decimal> { ["USDTBEP20"] = 1_000_000m, ["USDTTRC20"] = 1_000_000m } });
+        using var sandbox = Sandboxes.Start(new SandboxOptions { Balances = new Dictionary<string, decimal> { ["USDTBEP20"] = 1_000_000m, ["USDTTRC20"] = 1_000_000m }, History = schedule.Paging });
         ps.SetKey(sandbox.ApiKey, sandbox.BaseUri);
         var home = Journals.NewFolder();
         var other = Journals.NewFolder();
@@ -175,12 +186,16 @@ public class ExactlyOnceProperty
         }
 
         // The operator: runs the file again, settles every row in doubt by what NordPay really did, until it is complete.
+        // Once every request expired, no confirm can land any more and a history that can be read settles every row.
+        if (schedule.Expire) sandbox.State.AdvanceClock(TimeSpan.FromMinutes(17));
         var file = Materialize(schedule, schedule.Runs[^1].Spellings);
         for (var round = 0; ; round++)
         {
             var result = ps.Run($"$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force {flags}", file, journal);
             Verify(sandbox, journal, owners, mayStop: false, result);
             var summary = Assert.Single(result.Objects<NordPayPayoutSummary>());
+            if (schedule.Expire && !schedule.Paging.OffsetIgnored)
+                Assert.True(summary.InDoubt == 0, $"{summary.InDoubt} rows in doubt after every request expired: {string.Join(" | ", result.Errors.Select(e => e.ToString()))}");
             if (summary.Complete) break;
             Assert.True(round < 4, $"Not complete after {round + 1} clean runs: {summary}; {string.Join(" | ", result.Errors.Select(e => e.ToString()))}");
             Assert.All(result.Errors, e => Assert.StartsWith("PayoutInDoubt", e.FullyQualifiedErrorId, StringComparison.Ordinal));

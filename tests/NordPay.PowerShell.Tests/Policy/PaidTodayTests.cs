@@ -41,8 +41,10 @@ public class PaidTodayTests
             return Task.FromResult<IReadOnlyList<NordPayWithdrawal>>(page);
         }
 
-        public Task<DayTotal> Read(ServerClock clock, string currency = "USDTTRC20") =>
-            PaidToday.ReadAsync(Page, clock, () => Local, currency, CancellationToken.None);
+        public Task<DayTotal> Read(ServerClock clock, string currency = "USDTTRC20") => Read(clock, () => Local, currency);
+
+        public Task<DayTotal> Read(ServerClock clock, Func<DateTimeOffset> now, string currency = "USDTTRC20") =>
+            PaidToday.ReadAsync(new HistoryReader((c, offset, limit, token) => Page(c!, offset, limit, token)).ReadAsync, clock, now, currency, CancellationToken.None);
     }
 
     private static readonly NordPayWithdrawal LateMarch1 = Withdrawal(1, new DateTimeOffset(2026, 3, 1, 23, 58, 0, TimeSpan.Zero), "100");
@@ -69,7 +71,7 @@ public class PaidTodayTests
     {
         // Two minutes past midnight here, but NordPay's clock is unknown: it may still be March 1 there.
         var local = March2.AddMinutes(1);
-        var day = await PaidToday.ReadAsync(new History(LateMarch1).Page, new ServerClock(), () => local, "USDTTRC20", CancellationToken.None);
+        var day = await new History(LateMarch1).Read(new ServerClock(), () => local);
         Assert.Equal(March2.AddDays(-1), day.Day);
         Assert.Equal(100m, day.Paid);
         Assert.Equal(March2, PaidToday.DayOf(new ServerClock(), March2.AddMinutes(3)));
@@ -91,14 +93,15 @@ public class PaidTodayTests
     [Fact]
     public async Task Pages_are_read_until_one_reaches_the_day_before_and_each_withdrawal_counts_once()
     {
-        var today = Enumerable.Range(1, 250).Select(i => Withdrawal(i, March2.AddMinutes(i), "0.1")).ToList();
+        var today = Enumerable.Range(1, 250).Select(i => Withdrawal(1000 + i, March2.AddMinutes(i), "0.1")).ToList();
         var history = new History(today.Append(LateMarch1).Append(Withdrawal(500, March2.AddDays(-2), "1")).Append(Withdrawal(600, March2.AddHours(1), "9", currency: "USDTBEP20")).ToArray())
         {
-            Arriving = Withdrawal(251, March2.AddHours(10), "0.25"),
+            Arriving = Withdrawal(2000, March2.AddHours(10), "0.25"),
         };
         var day = await history.Read(Clock(TimeSpan.FromHours(12)));
         // 250 of 0.1 (the one shown on two pages counted once), not the payout that arrived after the first page was read.
         Assert.Equal((25.0m, 250), (day.Paid, day.Withdrawals));
-        Assert.Equal(3, history.Pages);
+        // Pages of 200: the second reaches into the day before.
+        Assert.Equal(2, history.Pages);
     }
 }

@@ -112,8 +112,8 @@ public class RetryTests
         {
             Faults = new[] { new FaultRule { PathSuffix = "balance/withdraws", Status = 503, Times = 2 } },
         });
-        var page = await Clients.For(sandbox).GetWithdrawalsAsync(null, 0, 10, CancellationToken.None);
-        Assert.Empty(page);
+        var history = await Clients.For(sandbox).ReadHistoryAsync(null, _ => true, CancellationToken.None);
+        Assert.Empty(history);
         Assert.Equal(3, sandbox.State.Received.Count(r => r.Path.EndsWith("balance/withdraws", StringComparison.Ordinal)));
     }
 

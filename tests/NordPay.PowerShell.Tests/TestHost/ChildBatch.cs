@@ -12,11 +12,11 @@ namespace NordPay.Tests.TestHost;
 /// </summary>
 public static class ChildBatch
 {
-    /// <summary>The named points in a batch run: around each journal write, before each request, around each confirm.</summary>
+    /// <summary>The named points in a batch run: around each journal write, before each request, around each confirm and its confirm-sent marker.</summary>
     public static readonly string[] Points =
     {
         "after-write:planned", "before-request", "after-request", "before-write:requested", "after-write:requested",
-        "before-write:confirm-sending", "before-confirm", "after-confirm", "before-write:confirmed", "after-write:confirmed",
+        "before-write:confirm-sending", "before-confirm", "after-write:confirm-sent", "after-confirm", "before-write:confirmed", "after-write:confirmed",
     };
 
     private static readonly string Runner = Path.Combine(ModuleLayout.RepoRoot, "tests", "NordPay.CrashRunner", "bin", ModuleLayout.Configuration, "net10.0", "NordPay.CrashRunner.dll");
