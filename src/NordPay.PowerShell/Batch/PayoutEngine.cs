@@ -60,13 +60,15 @@ namespace NordPay.Batch
         /// <summary>
         /// Tells the client what the journal knows of the withdraw history before anything is searched there: the
         /// withdrawals its rows own are never another row's, and payouts that may exist under no known withdrawal id
-        /// (a confirm with no outcome, a row settled paid by hand) make any search for a lookalike ambiguous.
+        /// (a confirm with no outcome, a row settled paid by hand) make any search for a lookalike ambiguous; the request
+        /// identifiers its rows hold are never another request's.
         /// </summary>
         public static void Remember(NordPayClient client, IEnumerable<RowRecord> records)
         {
             var claims = client.Merchant.Claims;
             foreach (var record in records)
             {
+                if (record.Identifier is { } identifier) client.Merchant.Requests.Remember(identifier);
                 if (record.OwnWithdrawalId is { } id) claims.Claim(new[] { id });
                 else if (record.Unexplained) claims.Unexplained(record.Key!, record.ConfirmWindow(client), record.ConfirmOwner);
             }
