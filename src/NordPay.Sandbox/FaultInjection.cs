@@ -5,7 +5,8 @@ namespace NordPay.Sandbox;
 
 /// <summary>
 /// Applies the first <see cref="FaultRule"/> in force that matches a request: latency, an answer of its own, a dropped
-/// connection or a slow body, before the call is processed or (with <see cref="FaultRule.Processed"/>) after it was.
+/// connection, a slow or padded body, before the call is processed or (with <see cref="FaultRule.Processed"/>) after it
+/// was; or an answer that lies (<see cref="Lies"/>).
 /// </summary>
 internal static class FaultInjection
 {
@@ -22,6 +23,11 @@ internal static class FaultInjection
             await next();
             return;
         }
+        if (rule.Lie != Lie.None)
+        {
+            await Lies.InvokeAsync(context, next, state, rule);
+            return;
+        }
         if (!rule.Processed)
         {
             if (rule.Latency > TimeSpan.Zero) await Task.Delay(rule.Latency, context.RequestAborted);
@@ -35,7 +41,7 @@ internal static class FaultInjection
                 await Answer(context, rule);
                 return;
             }
-            if (rule.Drop == Drop.None && rule.SlowBody <= TimeSpan.Zero)
+            if (rule.Drop == Drop.None && rule.SlowBody <= TimeSpan.Zero && rule.PadKilobytes == 0)
             {
                 await next();
                 return;
@@ -60,8 +66,9 @@ internal static class FaultInjection
             await Answer(context, rule);
             return;
         }
-        context.Response.ContentLength = held.Length;
+        context.Response.ContentLength = rule.PadKilobytes > 0 ? null : held.Length;
         await context.Response.StartAsync();
+        for (var i = 0; i < rule.PadKilobytes; i++) await real.WriteAsync(Kilobyte, context.RequestAborted);
         foreach (var chunk in held.ToArray().Chunk(rule.SlowBody > TimeSpan.Zero ? 8 : int.MaxValue))
         {
             if (rule.SlowBody > TimeSpan.Zero) await Task.Delay(rule.SlowBody, context.RequestAborted);
@@ -69,6 +76,9 @@ internal static class FaultInjection
             await real.FlushAsync(context.RequestAborted);
         }
     }
+
+    // Padding: JSON allows any whitespace before a value. One buffer, written again and again: the sandbox stays small.
+    private static readonly byte[] Kilobyte = Enumerable.Repeat((byte)' ', 1024).ToArray();
 
     // The fault's own answer: its status, body and content type, and Retry-After when it has one.
     private static async Task Answer(HttpContext context, FaultRule rule)

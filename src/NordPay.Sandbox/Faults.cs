@@ -10,6 +10,18 @@ public enum Drop
     AfterProcessing,
 }
 
+/// <summary>How an answer lies where NordPay's documentation is silent (see <see cref="Lies"/>).</summary>
+public enum Lie
+{
+    None,
+    /// <summary>The answer names a field twice, the other value first; a withdraw request books another currency, address or amount, and repeats what was asked last.</summary>
+    Duplicate,
+    /// <summary>A withdraw request books another currency, address or amount, and its answer leaves the field out.</summary>
+    Omit,
+    /// <summary>A withdraw request's answer gives the identifier of the request made before it, which now holds this one's details.</summary>
+    ReuseIdentifier,
+}
+
 /// <summary>
 /// A fault for the requests whose path ends with <see cref="PathSuffix"/> (and, optionally, whose body
 /// names <see cref="Address"/>): added latency, an answer of its own (429 with Retry-After, 5xx, any body),
@@ -33,6 +45,11 @@ public sealed record FaultRule
     public TimeSpan SlowBody { get; init; }
     /// <summary>The call is processed for real before the latency and the answer of its own.</summary>
     public bool Processed { get; init; }
+    /// <summary>The call is processed for real and its answer lies so about <see cref="LieField"/>.</summary>
+    public Lie Lie { get; init; }
+    public string? LieField { get; init; }
+    /// <summary>The real answer comes after this many KB of whitespace (still JSON), with no Content-Length.</summary>
+    public int PadKilobytes { get; init; }
     public int Every { get; init; } = 1;
     public int Times { get; init; } = int.MaxValue;
 
@@ -66,12 +83,27 @@ public sealed record FaultRule
                 "retry-after-date" => rule with { RetryAfterSeconds = Number(), RetryAfterAsDate = true },
                 "drop" => rule with { Drop = value == "before" ? Drop.BeforeProcessing : value == "after" ? Drop.AfterProcessing : throw new ArgumentException($"Fault '{spec}': drop is before or after.") },
                 "slow-body-ms" => rule with { SlowBody = TimeSpan.FromMilliseconds(Number()) },
+                "lie" => ParseLie(rule, spec, value),
+                "pad-kb" => rule with { PadKilobytes = Number() },
                 "every" => rule with { Every = Number() },
                 "times" => rule with { Times = Number() },
-                _ => throw new ArgumentException($"Fault '{spec}': unknown key '{key}'. Keys: path, address, latency-ms, status, body, content-type, processed, retry-after, retry-after-date, drop, slow-body-ms, every, times."),
+                _ => throw new ArgumentException($"Fault '{spec}': unknown key '{key}'. Keys: path, address, latency-ms, status, body, content-type, processed, retry-after, retry-after-date, drop, slow-body-ms, lie, pad-kb, every, times."),
             };
         }
         return rule;
+    }
+
+    // lie=duplicate:FIELD, lie=omit:FIELD or lie=reuse-identifier.
+    private static FaultRule ParseLie(FaultRule rule, string spec, string value)
+    {
+        var parts = value.Split(':', 2);
+        return (parts[0], parts.Length == 2) switch
+        {
+            ("duplicate", true) => rule with { Lie = Lie.Duplicate, LieField = parts[1] },
+            ("omit", true) => rule with { Lie = Lie.Omit, LieField = parts[1] },
+            ("reuse-identifier", false) => rule with { Lie = Lie.ReuseIdentifier },
+            _ => throw new ArgumentException($"Fault '{spec}': lie is duplicate:FIELD, omit:FIELD or reuse-identifier."),
+        };
     }
 }
 

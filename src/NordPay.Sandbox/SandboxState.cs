@@ -130,7 +130,28 @@ public sealed class SandboxState
             var request = new WithdrawRequest(Guid.NewGuid(), currency.Name, address, amount, fee,
                 Math.Round(amount * currency.Rate, 2), Math.Round(fee * currency.Rate, 2), now, now + _options.RequestLifetime);
             _requests.Add(request.Identifier, request);
+            _lastRequest = request.Identifier;
             return (request, null);
+        }
+    }
+
+    private Guid? _lastRequest;
+
+    /// <summary>The identifier of the withdraw request created last.</summary>
+    public Guid? LastRequest
+    {
+        get { lock (_gate) return _lastRequest; }
+    }
+
+    /// <summary>A server that reuses identifiers: the pending request <paramref name="from"/> is kept under <paramref name="to"/>, replacing any there.</summary>
+    public bool Reissue(Guid from, Guid to)
+    {
+        lock (_gate)
+        {
+            if (!_requests.Remove(from, out var request)) return false;
+            _requests[to] = request with { Identifier = to };
+            _lastRequest = to;
+            return true;
         }
     }
 

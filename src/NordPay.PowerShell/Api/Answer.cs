@@ -11,16 +11,19 @@ namespace NordPay.Api
         private static readonly byte[] Utf8Bom = { 0xEF, 0xBB, 0xBF };
         private string? _text;
 
-        public Answer(int status, byte[] body, TimeSpan? retryAfter)
+        /// <param name="body">Null when the answer was larger than <see cref="Transport.MaxAnswerBytes"/> and was not read.</param>
+        public Answer(int status, byte[]? body, TimeSpan? retryAfter)
         {
             Status = status;
-            Body = body;
+            Body = body ?? Array.Empty<byte>();
+            TooLarge = body == null;
             RetryAfter = retryAfter;
         }
 
         public int Status { get; }
         public byte[] Body { get; }
-        public string Text => _text ??= System.Text.Encoding.UTF8.GetString(Body);
+        public bool TooLarge { get; }
+        public string Text => _text ??= TooLarge ? $"(an answer larger than {Transport.MaxAnswerBytes} bytes, not read)" : System.Text.Encoding.UTF8.GetString(Body);
         public TimeSpan? RetryAfter { get; }
 
         /// <summary>How many times the call was sent before this answer (a 429 is answered before processing, and repeated).</summary>
@@ -35,6 +38,7 @@ namespace NordPay.Api
         {
             if (!IsSuccess) throw ApiError.FromResponse(Status, Text, redactor);
             Exception Unreadable(string reason) => ApiError.Unreadable(Status, reason, redactor);
+            if (TooLarge) throw Unreadable($"it is larger than {Transport.MaxAnswerBytes} bytes, more than any answer of NordPay's");
             JsonDocument document;
             try
             {
@@ -49,6 +53,7 @@ namespace NordPay.Api
             using (document)
             {
                 var root = document.RootElement;
+                if (JsonKeys.FirstRepeated(root) is { } repeated) throw Unreadable($"it gives '{repeated}' more than once in one object");
                 if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("success", out var success)
                     && (success.ValueKind == JsonValueKind.True || success.ValueKind == JsonValueKind.False))
                 {

@@ -8,8 +8,9 @@ using NordPay.Security;
 namespace NordPay.Api
 {
     /// <summary>
-    /// Checks a withdraw request NordPay created before anything can confirm it: it must be for what was asked, with a
-    /// fee between zero and the amount and an expiry in the near future. A request that fails is never confirmed.
+    /// Checks a withdraw request NordPay created before anything can confirm it: it must echo what was asked, under an
+    /// identifier never seen before, with a fee between zero and the amount and an expiry in the near future. A request
+    /// that fails is never confirmed.
     /// </summary>
     internal static class AnswerChecks
     {
@@ -42,6 +43,44 @@ namespace NordPay.Api
                     $"which differs from what was asked ({addressesAndAmounts.Count} addresses, {Amount.Format(asked)} {currency}).", "Amount",
                     recommendedAction: DoNotConfirm);
             RequirePlausible(request.Identifier, request.TotalAmount, request.TotalServiceFee, request.ExpiresAt, serverNow);
+        }
+
+        /// <summary>
+        /// A request answer must echo what it will pay (for a single request: currency, address and amount): a field it
+        /// leaves out cannot be checked against what was asked, whatever NordPay booked.
+        /// </summary>
+        public static void RequireEchoed(JsonPayload payload, params string[] fields)
+        {
+            foreach (var field in fields)
+            {
+                if (payload.OptionalString(field) != null) continue;
+                var name = char.ToUpperInvariant(field[0]) + field.Substring(1);
+                throw new NordPayException("ResponseMismatch", ErrorKind.InvalidResult,
+                    $"NordPay's answer creating withdraw request {payload.OptionalString("identifier") ?? "(no identifier)"} leaves out its {field}: " +
+                    "what it would pay cannot be checked against what was asked, so it is not confirmed.", name, recommendedAction: DoNotConfirm);
+            }
+        }
+
+        /// <summary>A request NordPay answered with an identifier seen before: another request's, so it is never confirmed.</summary>
+        public static void RequireNewIdentifier(RequestIdentifiers seen, Guid identifier)
+        {
+            if (!seen.TryAddNew(identifier)) throw ReusedIdentifier(identifier);
+        }
+
+        /// <summary>A confirm is never sent for an identifier NordPay gave to more than one request; one that is, is marked started.</summary>
+        public static void RequireConfirmable(RequestIdentifiers seen, Guid identifier)
+        {
+            if (!seen.TryStartConfirm(identifier)) throw ReusedIdentifier(identifier);
+        }
+
+        // Carries the identifier (Data["Identifier"]): the batch asks whether a confirm of it had started.
+        private static NordPayException ReusedIdentifier(Guid identifier)
+        {
+            var error = new NordPayException("ResponseImplausible", ErrorKind.InvalidResult,
+                $"NordPay gave identifier {identifier} to more than one withdraw request: which one a confirm of it pays cannot be known, so none is confirmed.",
+                "Identifier", recommendedAction: DoNotConfirm);
+            error.Data["Identifier"] = identifier;
+            return error;
         }
 
         private const string DoNotConfirm = "Do not confirm this request; let it expire and contact NordPay.";

@@ -126,7 +126,8 @@ namespace NordPay.Api
             {
                 using var doc = JsonDocument.Parse(body);
                 var root = doc.RootElement;
-                if (root.ValueKind != JsonValueKind.Object) return (Snippet(body), none);
+                // An answer that repeats a key says two things: its detail is no known refusal.
+                if (root.ValueKind != JsonValueKind.Object || JsonKeys.FirstRepeated(root) != null) return (Snippet(body), none);
                 if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
                 {
                     foreach (var name in new[] { "details", "detail", "message" })

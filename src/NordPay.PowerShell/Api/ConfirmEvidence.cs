@@ -21,8 +21,10 @@ namespace NordPay.Api
         };
 
         /// <summary>True when the error proves the confirm moved no money, so the row may be tried again.</summary>
+        /// <remarks>ResponseImplausible is raised only before a confirm is sent (a request's answer, a reused identifier).</remarks>
         public static bool ProvesNotPaid(NordPayException error) =>
-            Refusals.Contains(error.ErrorId) && (error.StatusCode == null ? error.ErrorId == "ConnectionFailed" : error.StatusCode >= 400 && error.StatusCode < 500);
+            error.ErrorId == "ResponseImplausible"
+            || Refusals.Contains(error.ErrorId) && (error.StatusCode == null ? error.ErrorId == "ConnectionFailed" : error.StatusCode >= 400 && error.StatusCode < 500);
 
         /// <summary>
         /// Reads a confirm's answer by the rule; throws the refusal, or an OutcomeUnknownException. "Not found" for a

@@ -59,9 +59,11 @@ namespace NordPay.Api
                 w.WriteString("amount", Amount.Format(amount));
             });
             var answer = await _transport.SendAsync(HttpMethod.Post, RequestPath, body, Repeat.Safely, cancellation).ConfigureAwait(false);
-            var request = NordPayWithdrawRequest.Read(answer.Payload(Redactor), currency, address);
+            var payload = answer.Payload(Redactor);
+            AnswerChecks.RequireEchoed(payload, "currency", "address", "amount");
+            var request = NordPayWithdrawRequest.Read(payload);
+            AnswerChecks.RequireNewIdentifier(Merchant.Requests, request.Identifier);
             AnswerChecks.RequireRequest(request, currency, address, amount, ServerNow(), Redactor);
-            Merchant.Requests.Add(request.Identifier);
             return request;
         }
 
@@ -104,9 +106,11 @@ namespace NordPay.Api
                 w.WriteEndArray();
             });
             var answer = await _transport.SendAsync(HttpMethod.Post, MultipleRequestPath, body, Repeat.Safely, cancellation).ConfigureAwait(false);
-            var request = NordPayMultipleWithdrawRequest.Read(answer.Payload(Redactor), currency);
+            var payload = answer.Payload(Redactor);
+            AnswerChecks.RequireEchoed(payload, "currency", "total_amount", "addresses_count");
+            var request = NordPayMultipleWithdrawRequest.Read(payload);
+            AnswerChecks.RequireNewIdentifier(Merchant.Requests, request.Identifier);
             AnswerChecks.RequireMultipleRequest(request, currency, addressesAndAmounts, ServerNow());
-            Merchant.Requests.Add(request.Identifier);
             return request;
         }
 
@@ -222,13 +226,17 @@ namespace NordPay.Api
             var body = WriteJson(w => w.WriteString("identifier", identifier.ToString("D")));
             var sentAt = DateTimeOffset.UtcNow;
             var claims = Merchant.Claims;
+            AnswerChecks.RequireConfirmable(Merchant.Requests, identifier);
             try
             {
                 using (claims.InFlight(keys))
                 {
                     var confirmed = ConfirmEvidence.Judge(
                         await _transport.SendAsync(HttpMethod.Post, path, body, Repeat.OnlyIfNotReceived, cancellation).ConfigureAwait(false), Redactor,
-                        Merchant.Requests.Contains(identifier));
+                        Merchant.Requests.IsKnown(identifier));
+                    // Given to another request while this confirm was under way: what it paid is that request's as likely as this one's.
+                    if (Merchant.Requests.IsReused(identifier))
+                        throw new OutcomeUnknownException($"NordPay gave identifier {identifier} to another withdraw request while this confirm was under way");
                     // Claimed before it stops being in flight, so no search in between can take it. An id another payout owns
                     // proves nothing of this one. A multiple confirm's id is its batch's.
                     if (path == ConfirmPath && !claims.TryClaim(confirmed.Id, identifier))

@@ -67,14 +67,15 @@ namespace NordPay.Batch
         /// <summary>
         /// Tells the client what the journal knows of the withdraw history before anything is searched there: the
         /// withdrawals its rows own are never another row's, and payouts that may exist under no known withdrawal id
-        /// (a confirm with no outcome, a row settled paid by hand) make any search for a lookalike ambiguous.
+        /// (a confirm with no outcome, a row settled paid by hand) make any search for a lookalike ambiguous; the request
+        /// identifiers its rows hold are never another request's.
         /// </summary>
         public static void Remember(NordPayClient client, IEnumerable<RowRecord> records)
         {
             var claims = client.Merchant.Claims;
             foreach (var record in records)
             {
-                if (record.Identifier is { } identifier) client.Merchant.Requests.Add(identifier);
+                if (record.Identifier is { } identifier) client.Merchant.Requests.Remember(identifier);
                 if (record.OwnWithdrawalId is { } id) claims.Claim(new[] { id });
                 else if (record.Unexplained) claims.Unexplained(record.Key!, record.ConfirmWindow(client), record.ConfirmOwner);
             }
@@ -315,6 +316,14 @@ namespace NordPay.Batch
             try
             {
                 request = await _client.RequestWithdrawAsync(row.Currency, row.Address, row.Amount, cancellation).ConfigureAwait(false);
+            }
+            catch (NordPayException ex) when (ex.Data["Identifier"] is Guid reused && _client.Merchant.Requests.ConfirmStarted(reused))
+            {
+                // NordPay gave this row the identifier of a request whose confirm had started: that confirm may have paid this
+                // row's details. Not proved unpaid, so never paid again automatically.
+                _journal.Append(Entry(JournalEvent.InDoubt, row) with { ErrorId = ex.ErrorId, Message = ex.Message });
+                report(new PayoutEvent(row, null, InDoubtError(row, ex.Message), true));
+                return null;
             }
             catch (NordPayException ex)
             {

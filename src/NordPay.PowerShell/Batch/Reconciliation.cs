@@ -42,6 +42,10 @@ namespace NordPay.Batch
                         $"The journal records withdrawal {row.WithdrawalId} for it, which is not in the {row.Record.Currency} withdraw history since {span.From:u}."));
                 else if (PaysNothing(withdrawal))
                     found.Add(CancelledRow(row, withdrawal));
+                else if (row.Record.Key is { } key && !key.Equals(new PayoutKey(withdrawal.Currency, withdrawal.Address, withdrawal.Amount)))
+                    found.Add(row.Discrepancy(NordPayDiscrepancyKind.Mismatched, withdrawal, Array.Empty<NordPayWithdrawal>(),
+                        $"The journal records it as paid with withdrawal {withdrawal.Id}, which pays {Amount.Format(withdrawal.Amount)} {withdrawal.Currency} to {withdrawal.Address}, " +
+                        $"not {Amount.Format(key.Amount)} {key.Currency} to {key.Address}: this row may be unpaid, and another paid twice."));
             }
 
             // Payouts that may exist under no known withdrawal id, by the confirm that sent them: found all together, or not at all.

@@ -17,6 +17,9 @@ namespace NordPay.Models
 
         /// <summary>A row whose confirm's outcome is unknown, with the withdrawals of the history that could be its payout.</summary>
         InDoubt,
+
+        /// <summary>A row the journal records as paid whose withdrawal pays another currency, address or amount.</summary>
+        Mismatched,
     }
 
     /// <summary>One disagreement between batch journals and NordPay's withdraw history.</summary>

@@ -23,8 +23,8 @@ namespace NordPay.Models
         public int AddressesCount { get; }
         public DateTimeOffset ExpiresAt { get; }
 
-        internal static NordPayMultipleWithdrawRequest Read(JsonPayload payload, string askedCurrency) =>
-            new NordPayMultipleWithdrawRequest(payload.Guid("identifier"), payload.OptionalString("currency") ?? askedCurrency,
+        internal static NordPayMultipleWithdrawRequest Read(JsonPayload payload) =>
+            new NordPayMultipleWithdrawRequest(payload.Guid("identifier"), payload.String("currency"),
                 payload.Decimal("total_amount"), payload.OptionalDecimal("total_service_fee"), (int)payload.Int64("addresses_count"),
                 payload.Timestamp("expires_at"));
     }

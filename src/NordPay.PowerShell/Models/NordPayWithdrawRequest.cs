@@ -32,11 +32,11 @@ namespace NordPay.Models
         public decimal? ServiceFeeUsd { get; }
         public DateTimeOffset ExpiresAt { get; }
 
-        /// <summary>A request as NordPay answers it; fields it does not echo are what was asked.</summary>
-        internal static NordPayWithdrawRequest Read(JsonPayload payload, string askedCurrency, string askedAddress)
+        /// <summary>A request as NordPay answers it.</summary>
+        internal static NordPayWithdrawRequest Read(JsonPayload payload)
         {
-            var request = new NordPayWithdrawRequest(payload.Guid("identifier"), payload.OptionalString("currency") ?? askedCurrency,
-                payload.OptionalString("address") ?? askedAddress, payload.Decimal("amount"), payload.OptionalDecimal("amount_usd"),
+            var request = new NordPayWithdrawRequest(payload.Guid("identifier"), payload.String("currency"),
+                payload.String("address"), payload.Decimal("amount"), payload.OptionalDecimal("amount_usd"),
                 payload.OptionalDecimal("service_fee"), payload.OptionalDecimal("service_fee_usd"), payload.Timestamp("expires_at"));
             Answered.Add(request, Answered);
             return request;

@@ -110,11 +110,13 @@ public class ClientTests
         { 400, """{"success":false,"data":null,"error":{"type":"bad_request","details":"Not enough balance"}}""", "InsufficientBalance", ErrorKind.LimitsExceeded, false },
         { 200, """{"success":false,"data":null,"error":{"type":"bad_request","details":"USDTBEP20 is not available for withdraw at this moment"}}""", "CurrencyNotAvailable", ErrorKind.ResourceUnavailable, false },
         { 200, "<html>captive portal</html>", "UnreadableResponse", ErrorKind.ProtocolError, false },
-        { 200, $$"""{"identifier":"not-a-uuid","amount":"5","expires_at":"{{Answers.Soon}}"}""", "UnreadableResponse", ErrorKind.ProtocolError, false },
-        { 200, $$"""{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","expires_at":"{{Answers.Soon}}"}""", "UnreadableResponse", ErrorKind.ProtocolError, false },
+        { 200, $$"""{"identifier":"not-a-uuid","currency":"USDTBEP20","address":"{{Rows.Evm(1)}}","amount":"5","expires_at":"{{Answers.Soon}}"}""", "UnreadableResponse", ErrorKind.ProtocolError, false },
+        { 200, $$"""{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","currency":"USDTBEP20","address":"{{Rows.Evm(1)}}","expires_at":"{{Answers.Soon}}"}""", "ResponseMismatch", ErrorKind.InvalidResult, false },
+        { 200, $$"""{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","currency":"USDTBEP20","amount":"5","expires_at":"{{Answers.Soon}}"}""", "ResponseMismatch", ErrorKind.InvalidResult, false },
+        { 200, $$"""{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","currency":"USDTBEP20","address":"{{Rows.Evm(1)}}","amount":"50","expires_at":"{{Answers.Soon}}","amount":"5"}""", "UnreadableResponse", ErrorKind.ProtocolError, false },
         { 200, """{"success":true}""", "UnreadableResponse", ErrorKind.ProtocolError, false },
         { 200, $$"""{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","currency":"USDTBEP20","address":"0xother","amount":"5","expires_at":"{{Answers.Soon}}"}""", "ResponseMismatch", ErrorKind.InvalidResult, false },
-        { 200, $$"""{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","amount":"5.0001","expires_at":"{{Answers.Soon}}"}""", "ResponseMismatch", ErrorKind.InvalidResult, false },
+        { 200, $$"""{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","currency":"USDTBEP20","address":"{{Rows.Evm(1)}}","amount":"5.0001","expires_at":"{{Answers.Soon}}"}""", "ResponseMismatch", ErrorKind.InvalidResult, false },
     };
 
     [Theory]
@@ -134,7 +136,7 @@ public class ClientTests
     public async Task Answers_are_read_as_UTF8_even_after_a_byte_order_mark()
     {
         using var sandbox = Sandboxes.Start();
-        var request = $$"""{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","currency":"USDTBEP20","amount":"5","expires_at":"{{Answers.Soon}}"}""";
+        var request = $$"""{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","currency":"USDTBEP20","address":"{{Rows.Evm(1)}}","amount":"5","expires_at":"{{Answers.Soon}}"}""";
         sandbox.State.Faults.Add(FaultRule.Answer("withdraw/request", 200, "\uFEFF" + request, times: 1));
         var read = await Clients.For(sandbox).RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
         Assert.Equal(Guid.Parse("8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00"), read.Identifier);

@@ -76,7 +76,7 @@ public class SecurityTests
     {
         using var sandbox = Sandboxes.Start();
         sandbox.State.Faults.Add(NordPay.Sandbox.FaultRule.Answer("withdraw/request", 200,
-            $$"""{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","amount":"5","expires_at":"{{Answers.Soon}}","postback_secret":"ps_leak_me"}"""));
+            $$"""{"identifier":"8a3c1a62-5a3b-4c1e-9f3e-4b8c2d1e0f00","currency":"USDTBEP20","address":"{{Rows.Evm(1)}}","amount":"5","expires_at":"{{Answers.Soon}}","postback_secret":"ps_leak_me"}"""));
         var log = new List<(LogLevel Level, string Text)>();
         var client = new NordPayClient(new NordPayConnection(sandbox.BaseUri, PowerShellSession.Secure(sandbox.ApiKey)), Clients.Fast, (l, t) => log.Add((l, t)));
         await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);

@@ -9,7 +9,7 @@ using Xunit;
 
 namespace NordPay.Tests.Hardening;
 
-/// <summary>A fault one call meets: where it is cut, or what garbage a server that paid answers.</summary>
+/// <summary>A fault one call meets: where it is cut, what garbage a server that paid answers, or how its answer lies.</summary>
 public enum FaultKind
 {
     DropBefore,
@@ -23,6 +23,10 @@ public enum FaultKind
     RateLimited,
     TimeoutBefore,
     TimeoutAfter,
+    DuplicateKeyAfter,
+    LeftOutAfter,
+    ReusedIdentifier,
+    OversizedAfter,
 }
 
 public sealed record FaultSpec(string Path, FaultKind Kind, int Every, int Times)
@@ -266,7 +270,15 @@ public class ExactlyOnceProperty
             FaultKind.RateLimited => rule with { Status = 429, RetryAfterSeconds = 0, Body = """{"detail":"Too many requests"}""" },
             FaultKind.TimeoutBefore => rule with { Latency = SlowerThanTheTimeout },
             FaultKind.TimeoutAfter => rule with { Latency = SlowerThanTheTimeout, Processed = true },
+            FaultKind.DuplicateKeyAfter => rule with { Lie = Lie.Duplicate, LieField = Lied(spec.Path, "amount", "total_amount", "id", "items") },
+            FaultKind.LeftOutAfter => rule with { Lie = Lie.Omit, LieField = Lied(spec.Path, "address", "currency", "id", "items") },
+            FaultKind.ReusedIdentifier => rule with { Lie = Lie.ReuseIdentifier },
+            FaultKind.OversizedAfter => rule with { PadKilobytes = 2048 },
             _ => throw new ArgumentOutOfRangeException(nameof(spec)),
         };
     }
+
+    // The field a lie is about, in the answer the path gives: a withdraw request's, a multiple request's, a confirm's, a history page's.
+    private static string Lied(string path, string request, string multiple, string confirm, string history) =>
+        path switch { "withdraw/request" => request, "multiple/request" => multiple, "balance/withdraws" => history, _ => confirm };
 }

@@ -1,0 +1,55 @@
+using NordPay.Sandbox;
+using NordPay.Tests.TestHost;
+using Xunit;
+
+namespace NordPay.Tests.Hardening;
+
+/// <summary>
+/// An answer larger than any NordPay sends is unreadable, and read no further than the limit: a request is then never
+/// confirmed, a confirm's outcome is settled from the history. Alone, so that the allocations measured are its own.
+/// </summary>
+[Collection(nameof(OversizedAnswerTests))]
+[CollectionDefinition(nameof(OversizedAnswerTests), DisableParallelization = true)]
+public class OversizedAnswerTests
+{
+    private const string TwoStep = "$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force";
+    // 50 MB of whitespace before the real answer; a reader with no limit holds all of it.
+    private const int PadKilobytes = 50 * 1024;
+    private const long MostAllocated = 16L * 1024 * 1024;
+
+    // Pays one row in two steps while the path's next answer is padded, and checks what that call allocated.
+    private static RunResult PayWithPaddedAnswer(SandboxServer sandbox, string path)
+    {
+        using var ps = PowerShellSession.For(sandbox);
+        // Warm: what is measured is the padded call, not the session's first.
+        ps.Run(TwoStep, Rows.Payout("USDTBEP20", Rows.Evm(3), "5"));
+        sandbox.State.Faults.Add(FaultRule.Parse($"path={path},pad-kb={PadKilobytes},times=1"));
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var result = ps.Run(TwoStep, Rows.Payout("USDTBEP20", Rows.Evm(1), "5"));
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(allocated < MostAllocated, $"{allocated / 1024 / 1024} MB allocated while a 50 MB answer came");
+        return result;
+    }
+
+    [Fact]
+    public void A_request_answer_larger_than_any_of_NordPays_is_unreadable_and_never_confirmed()
+    {
+        using var sandbox = Sandboxes.Start();
+        var result = PayWithPaddedAnswer(sandbox, "withdraw/request");
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("UnreadableResponse,NordPay.Commands.NewNordPayWithdrawRequestCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("larger than", error.Exception.Message);
+        Assert.Equal(1, sandbox.Posts("withdraw/confirm")); // the warming payout's only
+    }
+
+    [Fact]
+    public void A_confirm_answer_larger_than_any_of_NordPays_is_settled_from_the_history()
+    {
+        using var sandbox = Sandboxes.Start();
+        var result = PayWithPaddedAnswer(sandbox, "withdraw/confirm");
+        Assert.Empty(result.Errors);
+        var confirmed = Assert.Single(result.Objects<NordPayWithdrawConfirmation>());
+        Assert.Equal(sandbox.State.Ledger.Single(w => w.Address == Rows.Evm(1)).Id, confirmed.Id);
+        Assert.Contains("withdraw history", confirmed.Detail);
+    }
+}
