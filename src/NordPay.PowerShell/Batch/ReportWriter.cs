@@ -111,7 +111,7 @@ namespace NordPay.Batch
                 {
                     return new ReportWriter(path, null, new StreamWriter(open(path, FileMode.Create), encoding), redactor, exact);
                 }
-                catch (IOException ex) when (SharingViolation(ex))
+                catch (IOException ex) when (FileErrors.SharingViolation(ex))
                 {
                     for (var copy = 1; ; copy++)
                     {
@@ -127,9 +127,6 @@ namespace NordPay.Batch
                 throw Invalid(path, ex.Message.TrimEnd('.'), ex);
             }
         }
-
-        // ERROR_SHARING_VIOLATION and ERROR_LOCK_VIOLATION: another process has the file open, and will close it some day.
-        private static bool SharingViolation(IOException ex) => ex.HResult == unchecked((int)0x80070020) || ex.HResult == unchecked((int)0x80070021);
 
         /// <summary>True when the row's line is written or waiting: a row's outcome is decided once.</summary>
         public bool Has(int row) => row < _next || _waiting.ContainsKey(row);

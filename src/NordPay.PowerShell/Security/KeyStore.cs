@@ -200,6 +200,7 @@ namespace NordPay.Security
         {
             var result = new Dictionary<string, PersistedProfile>(StringComparer.Ordinal);
             var path = Path.Combine(Directory, FileName);
+            PrivateFiles.Verify(path);
             if (!File.Exists(path)) return result;
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             if (!document.RootElement.TryGetProperty("profiles", out var profiles)) return result;
