@@ -9,6 +9,8 @@
     CompatiblePSEditions   = @('Desktop', 'Core')
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
+    # Checks the .NET Framework release on Windows PowerShell 5.1 before the assembly (the root module) loads.
+    NestedModules          = @('NordPay.Prerequisites.ps1')
     FormatsToProcess       = @('NordPay.Format.ps1xml')
     CmdletsToExport        = @('Set-NordPayApiKey', 'Get-NordPayApiKey', 'Remove-NordPayApiKey', 'New-NordPayWithdrawRequest', 'Confirm-NordPayWithdraw', 'Invoke-NordPayPayout', 'Set-NordPayConfiguration', 'Get-NordPayConfiguration', 'Get-NordPayCurrency', 'Get-NordPayBalance', 'Get-NordPayWithdrawal', 'Test-NordPayAddress', 'Set-NordPayPolicy', 'Get-NordPayPolicy', 'Remove-NordPayPolicy', 'Get-NordPayJournal', 'Compare-NordPayJournal')
     FunctionsToExport      = @()

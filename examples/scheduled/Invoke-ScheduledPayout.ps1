@@ -19,6 +19,10 @@
          settle themselves at the next run, from the history.
       3  nothing could start: no key, no file, a file with no row (its header only, or empty) or with no row that can be
          paid (the batch refused as a whole included), or another run holds the journal.
+      4  an unexpected failure of this script (see the log): nothing says which rows are paid; a re-run pays nothing twice.
+
+    Everything the job writes (its errors and warnings included) also goes to payouts-2026-11-24.log beside the journal,
+    as a scheduler such as Task Scheduler keeps no output.
 
 .EXAMPLE
     pwsh -NoProfile -NonInteractive -File ./Invoke-ScheduledPayout.ps1 -Folder /srv/payouts
@@ -50,11 +54,28 @@ Set-StrictMode -Version 3.0
 $file = [IO.Path]::Combine($Folder, "$Prefix$Date.csv")
 $journal = [IO.Path]::Combine($Folder, "$Prefix$Date.journal")
 $report = [IO.Path]::Combine($Folder, "$Prefix$Date.report.csv")
+$log = [IO.Path]::Combine($Folder, "$Prefix$Date.log")
 
 # One line for the job's log, then the exit code.
 function Exit-Job([int] $Code, [string] $Why) {
     Write-Output "$([IO.Path]::GetFileName($file)): $Why (exit $Code)"
+    if ($script:logging) { $null = Stop-Transcript }
     exit $Code
+}
+
+# An error nothing here expected gets a code of its own: left to PowerShell it would exit 1, which says "rows failed".
+trap {
+    Write-Error -ErrorRecord $_ -ErrorAction Continue
+    Exit-Job 4 "unexpected failure: $($_.Exception.Message)"
+}
+
+$script:logging = $false
+try {
+    $null = Start-Transcript -LiteralPath $log -Append -ErrorAction Stop
+    $script:logging = $true
+}
+catch {
+    Write-Warning "No log of this run in ${log}: $($_.Exception.Message)"
 }
 
 # Where the journal's rows stand: unchanged by a run means the run could not start anything.
@@ -89,7 +110,7 @@ catch {
 }
 
 if ($stopped -and $stopped.FullyQualifiedErrorId -like 'JournalLocked,*') { Exit-Job 3 "another run holds $journal" }
-$counts = if ($summary) { "$summary; report $report" } else { "stopped ($($stopped.FullyQualifiedErrorId -replace ',.*'))" }
+$counts = if ($summary) { "$summary; report $($summary.ReportPath)" } else { "stopped ($($stopped.FullyQualifiedErrorId -replace ',.*'))" }
 $inDoubt = @(if ([IO.File]::Exists($journal)) { Get-NordPayJournal -Path ([WildcardPattern]::Escape($journal)) -State InDoubt, ConfirmSent, WithdrawalFailed })
 if ($inDoubt.Count -gt 0) { Exit-Job 2 "$counts; $($inDoubt.Count) in doubt or failed at NordPay ($($inDoubt.Reference -join ', ')): check Compare-NordPayJournal, then settle with -SettleInDoubt" }
 # "Complete" over no row at all is an export that failed, not a day paid.

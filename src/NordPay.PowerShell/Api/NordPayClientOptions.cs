@@ -21,5 +21,17 @@ namespace NordPay.Api
     }
 
     /// <summary>An explicit proxy, named as Invoke-RestMethod names its parameters.</summary>
-    public sealed record ProxySettings(Uri Address, NetworkCredential? Credential = null, bool UseDefaultCredentials = false);
+    public sealed record ProxySettings(Uri Address, NetworkCredential? Credential = null, bool UseDefaultCredentials = false)
+    {
+        /// <summary>User info in a proxy URI is its credential, URL-decoded: it is taken out, so the address kept and shown carries no password.</summary>
+        internal static (Uri Address, NetworkCredential? Credential) SplitUserInfo(Uri proxy)
+        {
+            if (proxy.UserInfo.Length == 0) return (proxy, null);
+            var colon = proxy.UserInfo.IndexOf(':');
+            var user = colon < 0 ? proxy.UserInfo : proxy.UserInfo.Substring(0, colon);
+            var password = colon < 0 ? string.Empty : proxy.UserInfo.Substring(colon + 1);
+            var address = new UriBuilder(proxy) { UserName = string.Empty, Password = string.Empty }.Uri;
+            return (address, new NetworkCredential(Uri.UnescapeDataString(user), Uri.UnescapeDataString(password)));
+        }
+    }
 }

@@ -203,18 +203,24 @@ namespace NordPay.Api
             return null;
         }
 
-        // True when the failure happened before a byte of the request could reach NordPay.
-        private static bool NeverSent(Exception ex)
+        /// <summary>
+        /// True when the failure happened before a byte of the request could reach NordPay: no connection, or a TLS handshake
+        /// that failed (the request is sent only after it). A connection lost once open stays in doubt, a reused one the server
+        /// closed too (.NET Framework's KeepAliveFailure): nothing tells whether the server read the request first.
+        /// </summary>
+        internal static bool NeverSent(Exception ex)
         {
             for (var inner = ex; inner != null; inner = inner.InnerException)
             {
+                if (inner is System.Security.Authentication.AuthenticationException) return true;
                 if (inner is SocketException socket)
                     return socket.SocketErrorCode == SocketError.ConnectionRefused || socket.SocketErrorCode == SocketError.HostNotFound
                            || socket.SocketErrorCode == SocketError.HostUnreachable || socket.SocketErrorCode == SocketError.NetworkUnreachable
                            || socket.SocketErrorCode == SocketError.TryAgain || socket.SocketErrorCode == SocketError.NoData;
                 if (inner is WebException web)
                     return web.Status == WebExceptionStatus.ConnectFailure || web.Status == WebExceptionStatus.NameResolutionFailure
-                           || web.Status == WebExceptionStatus.ProxyNameResolutionFailure;
+                           || web.Status == WebExceptionStatus.ProxyNameResolutionFailure
+                           || web.Status == WebExceptionStatus.SecureChannelFailure || web.Status == WebExceptionStatus.TrustFailure;
             }
             return false;
         }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text;
 using NordPay.Core;
 using NordPay.Models;
@@ -70,15 +71,19 @@ namespace NordPay.Batch
         private List<string>? _header;
         private int _next = 1;
 
-        private ReportWriter(string path, StreamWriter writer, Redactor redactor, Func<string, bool> exact)
+        private ReportWriter(string path, string? movedFrom, StreamWriter writer, Redactor redactor, Func<string, bool> exact)
         {
             Path = path;
+            MovedFrom = movedFrom;
             _writer = writer;
             _redactor = redactor;
             _exact = exact;
         }
 
         public string Path { get; }
+
+        /// <summary>The report asked for, when another program held it open and the report went beside it as <see cref="Path"/>.</summary>
+        public string? MovedFrom { get; }
 
         /// <summary>Rows done but waiting for an earlier row.</summary>
         public int Waiting => _waiting.Count;
@@ -88,16 +93,34 @@ namespace NordPay.Batch
 
         /// <summary>
         /// Creates (or empties) the report. <paramref name="exact"/> names the columns written exactly as they are, with no
-        /// protection against spreadsheet formulas: the reference, a payout's identity in the journal.
+        /// protection against spreadsheet formulas: the reference, a payout's identity in the journal. A report another
+        /// program holds open (Excel keeps others from writing a file it shows) goes beside it as "name (1).csv", never over
+        /// an earlier one. On Windows it starts with a byte order mark: without one, Excel and Windows PowerShell 5.1 read
+        /// UTF-8 as the ANSI code page. <paramref name="open"/> and <paramref name="windows"/> stand in for the platform in tests.
         /// </summary>
-        public static ReportWriter Create(string path, string journalPath, Redactor redactor, Func<string, bool> exact)
+        public static ReportWriter Create(string path, string journalPath, Redactor redactor, Func<string, bool> exact,
+            Func<string, FileMode, Stream>? open = null, bool? windows = null)
         {
             if (string.Equals(path, journalPath, StringComparison.OrdinalIgnoreCase))
                 throw Invalid(path, "it is the journal", null);
+            open ??= (file, mode) => new FileStream(file, mode, FileAccess.Write, FileShare.Read);
+            var encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: windows ?? RuntimeInformation.IsOSPlatform(OSPlatform.Windows));
             try
             {
-                var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
-                return new ReportWriter(path, new StreamWriter(stream, new UTF8Encoding(false)), redactor, exact);
+                try
+                {
+                    return new ReportWriter(path, null, new StreamWriter(open(path, FileMode.Create), encoding), redactor, exact);
+                }
+                catch (IOException ex) when (FileErrors.SharingViolation(ex))
+                {
+                    for (var copy = 1; ; copy++)
+                    {
+                        var beside = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path) ?? string.Empty,
+                            $"{System.IO.Path.GetFileNameWithoutExtension(path)} ({copy}){System.IO.Path.GetExtension(path)}");
+                        if (File.Exists(beside)) continue;
+                        return new ReportWriter(beside, path, new StreamWriter(open(beside, FileMode.CreateNew), encoding), redactor, exact);
+                    }
+                }
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {

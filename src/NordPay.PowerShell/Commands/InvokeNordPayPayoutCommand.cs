@@ -127,7 +127,11 @@ namespace NordPay.Commands
                 if (!whatIf) journal = Journal.Open(journalPath, Redactor);
                 // Once the journal is this run's, so is the report: a run refused for a locked journal leaves the other run's report alone.
                 if (reportPath != null && journal != null)
+                {
                     _report = RunReport.Create(reportPath, journalPath, Redactor, MyInvocation.MyCommand.Parameters[nameof(Reference)].Aliases.Prepend(nameof(Reference)));
+                    if (_report.MovedFrom is { } wanted)
+                        WriteWarning($"The report {wanted} is open in another program, which keeps it from being written: this run's report is {_report.Path}.");
+                }
                 if (journal?.RepairedTornLine == true)
                     WriteWarning($"The last line of {journal.Path} was torn by a crash; it was cut off (the call it announced was never made).");
                 var records = RowRecord.Fold(journal?.Entries ?? Journal.Peek(journalPath));

@@ -54,6 +54,8 @@ namespace NordPay.Module
             try
             {
                 using var timeout = new CancellationTokenSource(FetchTimeout);
+                // Tab completion may come before any cmdlet of the module has run, which is where TLS 1.2 is otherwise added.
+                Tls.EnsureTls12();
                 var client = new NordPayClient(connection, SessionSettings.Options with { MaximumRetryCount = 0, Timeout = FetchTimeout });
                 return SessionSettings.Currencies = client.GetCurrenciesAsync(timeout.Token).GetAwaiter().GetResult();
             }

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -41,21 +40,8 @@ namespace NordPay.Pipeline
             _writer = new StreamWriter(_file, new UTF8Encoding(false), 65536, leaveOpen: true);
         }
 
-        /// <summary>The user's private folder for spill files: the local application data on Windows, else the XDG cache folder.</summary>
-        public static string Folder
-        {
-            get
-            {
-                if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-                    return System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "NordPay.PowerShell", "spill");
-                // The XDG base directory spec: a relative value is invalid and ignored.
-                var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-                var root = !string.IsNullOrEmpty(cache) && System.IO.Path.IsPathRooted(cache)
-                    ? cache!
-                    : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-                return System.IO.Path.Combine(root, "nordpay-powershell", "spill");
-            }
-        }
+        /// <summary>The user's private folder for spill files (<see cref="UserFolders.Spill"/>).</summary>
+        public static string Folder => UserFolders.Current.Spill;
 
         public string Path { get; }
 

@@ -23,6 +23,9 @@ namespace NordPay.Pipeline
 
         public string Path => _writer.Path;
 
+        /// <summary>The report asked for, when another program held it open and this one went beside it.</summary>
+        public string? MovedFrom => _writer.MovedFrom;
+
         /// <summary>Rows done that wait in the report for an earlier row still being paid.</summary>
         public int Waiting => _writer.Waiting;
 

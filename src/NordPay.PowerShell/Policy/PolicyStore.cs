@@ -46,6 +46,7 @@ namespace NordPay.Policy
         private Dictionary<string, NordPayPolicy> Load()
         {
             var result = new Dictionary<string, NordPayPolicy>(StringComparer.Ordinal);
+            PrivateFiles.Verify(Path);
             if (!File.Exists(Path)) return result;
             try
             {

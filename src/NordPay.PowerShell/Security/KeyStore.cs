@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Security;
 using System.Security.Cryptography;
 using System.Text;
@@ -35,31 +34,8 @@ namespace NordPay.Security
 
         public bool CanProtect => _protector.IsAvailable;
 
-        /// <summary>NORDPAY_CONFIG_DIR, else %LOCALAPPDATA%\NordPay.PowerShell on Windows (not roaming: DPAPI blobs do not travel), else $XDG_CONFIG_HOME or ~/.config.</summary>
-        public static KeyStore ForCurrentUser()
-        {
-            var configured = Environment.GetEnvironmentVariable(DirectoryVariable);
-            string directory;
-            if (!string.IsNullOrWhiteSpace(configured))
-            {
-                // Relative to what? The process's folder is not PowerShell's location, and a job's differs from a person's.
-                if (!Path.IsPathRooted(configured))
-                    throw new NordPayException("InvalidConfigDirectory", ErrorKind.InvalidArgument,
-                        $"{DirectoryVariable} is '{configured}', which is not an absolute path.", DirectoryVariable,
-                        recommendedAction: $"Set {DirectoryVariable} to an absolute path, such as /srv/payouts/nordpay or D:\\payouts\\nordpay.");
-                directory = configured!;
-            }
-            else if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-                directory = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "NordPay.PowerShell");
-            else
-            {
-                // The XDG base directory spec: a relative value is invalid and ignored.
-                var xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
-                var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-                directory = Path.Combine(string.IsNullOrWhiteSpace(xdg) || !Path.IsPathRooted(xdg) ? Path.Combine(home, ".config") : xdg!, "nordpay-powershell");
-            }
-            return new KeyStore(directory, new DpapiKeyProtector());
-        }
+        /// <summary>The store in the current user's configuration folder (<see cref="UserFolders.Config"/>).</summary>
+        public static KeyStore ForCurrentUser() => new KeyStore(UserFolders.Current.Config, new DpapiKeyProtector());
 
         public IReadOnlyList<PersistedProfile> List() => Load().Values.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
 
@@ -224,6 +200,7 @@ namespace NordPay.Security
         {
             var result = new Dictionary<string, PersistedProfile>(StringComparer.Ordinal);
             var path = Path.Combine(Directory, FileName);
+            PrivateFiles.Verify(path);
             if (!File.Exists(path)) return result;
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             if (!document.RootElement.TryGetProperty("profiles", out var profiles)) return result;

@@ -41,19 +41,13 @@ namespace NordPay.Session
             };
         }
 
-        // User info in the URI is the proxy's credential: it is taken out, so the address kept and shown carries no password.
         private static (Uri Address, NetworkCredential? Credential) SplitUserInfo(Uri proxy)
         {
             if (!proxy.IsAbsoluteUri || Array.IndexOf(ProxySchemes, proxy.Scheme.ToLowerInvariant()) < 0 || proxy.Host.Length == 0)
                 throw new NordPayException("InvalidProxy", ErrorKind.InvalidArgument,
                     "The proxy is not an absolute http, https or socks URI with a host.", "Proxy",
                     recommendedAction: "Give it as http://proxy.example:8080/, and its credential with -ProxyCredential.");
-            if (proxy.UserInfo.Length == 0) return (proxy, null);
-            var colon = proxy.UserInfo.IndexOf(':');
-            var user = colon < 0 ? proxy.UserInfo : proxy.UserInfo.Substring(0, colon);
-            var password = colon < 0 ? string.Empty : proxy.UserInfo.Substring(colon + 1);
-            var address = new UriBuilder(proxy) { UserName = string.Empty, Password = string.Empty }.Uri;
-            return (address, new NetworkCredential(Uri.UnescapeDataString(user), Uri.UnescapeDataString(password)));
+            return ProxySettings.SplitUserInfo(proxy);
         }
 
         /// <summary>Settings as the configuration cmdlets show them: the proxy's user, never its password.</summary>

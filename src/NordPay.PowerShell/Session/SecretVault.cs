@@ -43,8 +43,9 @@ namespace NordPay.Session
         {
             try
             {
+                // A scope of its own: the script's parameters (the key among them) never land in the caller's variables.
                 // None: the secret comes back to this code, never into the calling pipeline.
-                return _cmdlet.InvokeCommand.InvokeScript(script, false, PipelineResultTypes.None, (IList?)null, args);
+                return _cmdlet.InvokeCommand.InvokeScript(script, useNewScope: true, PipelineResultTypes.None, (IList?)null, args);
             }
             catch (RuntimeException ex)
             {

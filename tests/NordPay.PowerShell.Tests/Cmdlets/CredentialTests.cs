@@ -228,6 +228,23 @@ public class CredentialTests
     }
 
     [Fact]
+    public void Storing_a_key_in_a_vault_leaves_the_callers_variables_alone()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.Interactive(NewStore(dpapi: false));
+        ps.Guard(sandbox.ApiKey);
+        FakeSecretManagement.ImportInto(ps);
+        var vault = "vault-" + Guid.NewGuid().ToString("N");
+        var result = ps.Run("""
+            $vault = 'mine'; $name = 'my name'; $key = 'my key'
+            Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -Vault $args[2] -SecretName NordPayKey
+            "$vault|$name|$key"
+            """, PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri, vault);
+        Assert.Empty(result.Errors);
+        Assert.Equal("mine|my name|my key", Assert.Single(result.Output).BaseObject);
+    }
+
+    [Fact]
     public void A_vault_reference_to_a_missing_secret_is_refused()
     {
         using var ps = PowerShellSession.Interactive(NewStore(dpapi: false));

@@ -84,6 +84,39 @@ public class ModuleTests
         Assert.True(File.Exists(Path.Combine(ModuleLayout.RepoRoot, "src", "NordPay.PowerShell", "bin", ModuleLayout.Configuration, "net472", "NordPay.PowerShell.dll")), "The .NET Framework build is made, so a Desktop-only break fails the build.");
     }
 
+    [Fact]
+    public void Windows_PowerShell_resolves_a_dependency_only_up_to_the_version_shipped()
+    {
+        var dependencies = Path.Combine(ModuleLayout.ModuleDirectory, "dependencies");
+        Assert.Null(NordPay.Module.ModuleLifecycle.DependencyPath("System.Text.Json, Version=9.0.0.0, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51", dependencies));
+        Assert.Null(NordPay.Module.ModuleLifecycle.DependencyPath("System.Memory, Version=4.0.5.0, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51", dependencies));
+        Assert.Equal(Path.Combine(dependencies, "System.Memory.dll"),
+            NordPay.Module.ModuleLifecycle.DependencyPath("System.Memory, Version=4.0.1.1, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51", dependencies));
+        Assert.Equal(Path.Combine(dependencies, "System.Memory.dll"), NordPay.Module.ModuleLifecycle.DependencyPath("System.Memory", dependencies));
+    }
+
+    [Theory]
+    [InlineData("Desktop", 394802, true)] // .NET Framework 4.6.2
+    [InlineData("Desktop", 461310, true)] // 4.7.1
+    [InlineData("Desktop", null, true)]
+    [InlineData("Desktop", 461808, false)] // 4.7.2
+    [InlineData("Desktop", 528040, false)] // 4.8
+    [InlineData("Core", null, false)]
+    public void Windows_PowerShell_on_a_NET_Framework_older_than_4_7_2_is_refused_before_the_assembly_loads(string edition, int? release, bool refused)
+    {
+        var path = Path.Combine(ModuleLayout.ModuleDirectory, "NordPay.Prerequisites.ps1");
+        var manifest = File.ReadAllText(Path.Combine(ModuleLayout.ModuleDirectory, "NordPay.psd1"));
+        Assert.Contains("NestedModules          = @('NordPay.Prerequisites.ps1')", manifest);
+        var check = System.Management.Automation.Language.Parser.ParseFile(path, out _, out var errors)
+            .Find(a => a is System.Management.Automation.Language.ScriptBlockExpressionAst, true)!;
+        Assert.Empty(errors);
+        using var ps = PowerShellSession.Interactive();
+        var result = ps.Run("& ([scriptblock]::Create($args[0])) $args[1] $args[2]", check.Extent.Text.Trim('{', '}').Trim(), edition, release);
+        Assert.Equal(refused, result.Terminating != null);
+        if (refused) Assert.Contains("Install .NET Framework 4.8", result.Terminating!.Message);
+        Assert.Empty(ps.Run("Get-Variable Edition, Release, installed -Scope Global -ErrorAction SilentlyContinue").Output);
+    }
+
     [Theory]
     [InlineData(6, false)]
     [InlineData(7, false)]

@@ -198,4 +198,46 @@ public class ReportTests
         Assert.EndsWith(". Nothing was paid.", folderRefused.Exception.Message);
         Assert.Equal(0, sandbox.State.PostsReceived);
     }
+
+    private static readonly IReadOnlyList<KeyValuePair<string, string?>> OneRow = new[] { new KeyValuePair<string, string?>("Name", "Zoë Ångström") };
+
+    private static IOException SharingViolation() => new("The process cannot access the file because it is being used by another process.", unchecked((int)0x80070020));
+
+    [Fact]
+    public void A_report_open_in_another_program_is_written_beside_it_and_never_over_an_earlier_one()
+    {
+        var folder = Journals.NewFolder();
+        var wanted = Path.Combine(folder, "payouts.report.csv");
+        File.WriteAllText(wanted, "what Excel shows");
+        File.WriteAllText(Path.Combine(folder, "payouts.report (1).csv"), "an earlier run's report");
+        // As Windows answers while Excel has the file open: a sharing violation for that file only.
+        Stream Open(string path, FileMode mode) => path == wanted ? throw SharingViolation() : new FileStream(path, mode, FileAccess.Write, FileShare.Read);
+
+        using (var writer = NordPay.Batch.ReportWriter.Create(wanted, Path.Combine(folder, "payouts.journal"), NordPay.Security.Redactor.None, _ => false, Open, windows: false))
+        {
+            Assert.Equal((Path.Combine(folder, "payouts.report (2).csv"), wanted), (writer.Path, writer.MovedFrom));
+            writer.Add(1, OneRow, NordPay.Batch.RowOutcome.NotPaid(null, "declined"));
+        }
+        Assert.Equal("what Excel shows", File.ReadAllText(wanted));
+        Assert.Equal("an earlier run's report", File.ReadAllText(Path.Combine(folder, "payouts.report (1).csv")));
+        Assert.Equal("Zoë Ångström", Assert.Single(Read(Path.Combine(folder, "payouts.report (2).csv")).Rows)["Name"]);
+
+        // Any other failure still refuses the report: nothing is paid.
+        Stream Denied(string path, FileMode mode) => throw new UnauthorizedAccessException("Access to the path is denied.");
+        Assert.Equal("ReportPathInvalid", Assert.Throws<NordPay.Core.NordPayException>(() =>
+            NordPay.Batch.ReportWriter.Create(wanted, Path.Combine(folder, "payouts.journal"), NordPay.Security.Redactor.None, _ => false, Denied)).ErrorId);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void On_Windows_the_report_starts_with_a_byte_order_mark_for_Excel_and_Windows_PowerShell(bool windows)
+    {
+        var report = Path.Combine(Journals.NewFolder(), "report.csv");
+        using (var writer = NordPay.Batch.ReportWriter.Create(report, report + ".journal", NordPay.Security.Redactor.None, _ => false, windows: windows))
+            writer.Add(1, OneRow, NordPay.Batch.RowOutcome.NotPaid(null, "declined"));
+        var bytes = File.ReadAllBytes(report);
+        Assert.Equal(windows, bytes.Take(3).SequenceEqual(new byte[] { 0xEF, 0xBB, 0xBF }));
+        Assert.Equal("Zoë Ångström", Assert.Single(Read(report).Rows)["Name"]);
+    }
 }
