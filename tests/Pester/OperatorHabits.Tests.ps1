@@ -14,6 +14,37 @@ BeforeAll {
     Set-NordPayApiKey -ApiKey (ConvertTo-SecureKey $sandbox.ApiKey) -BaseUri $sandbox.BaseUri
 
     function Get-ErrorId($Records) { @($Records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) }
+
+    # Runs a script block in a culture, as a scheduled job (invariant) or a desktop (de-DE) would.
+    function Invoke-InCulture([string] $Culture, [scriptblock] $Script) {
+        $saved = [cultureinfo]::CurrentCulture
+        try {
+            [cultureinfo]::CurrentCulture = [cultureinfo]::GetCultureInfo($Culture)
+            & $Script
+        }
+        finally {
+            [cultureinfo]::CurrentCulture = $saved
+        }
+    }
+
+    # A file as a German Excel saves it: ';' between fields, decimal commas, '.' grouping thousands.
+    function New-ExcelFile([string[]] $Lines) {
+        $path = [IO.Path]::Combine((New-TestFolder), 'payouts.csv')
+        [IO.File]::WriteAllLines($path, [string[]] (@('Name;Currency;Address;Amount') + $Lines))
+        $path
+    }
+
+    # The example scheduled job, as a scheduler runs it, on the dated file of a folder.
+    $scheduledJob = [IO.Path]::Combine($RepoRoot, 'examples', 'scheduled', 'Invoke-ScheduledPayout.ps1')
+    $day = '2026-11-24'
+    function New-DayFolder([string[]] $Lines) {
+        $folder = New-TestFolder
+        [IO.File]::WriteAllLines([IO.Path]::Combine($folder, "payouts-$day.csv"), $Lines)
+        $folder
+    }
+    function Invoke-ScheduledJob([string] $Folder, [hashtable] $Environment = (Get-SandboxEnvironment $sandbox)) {
+        Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $scheduledJob, '-Folder', $Folder, '-Date', $day -WorkingDirectory $Folder -Environment $Environment
+    }
 }
 
 AfterAll {
@@ -42,5 +73,78 @@ Describe 'A request object copied before its confirm' {
             $record.ErrorDetails.RecommendedAction | Should -BeLike '*New-NordPayWithdrawRequest*'
         }
         $request | Confirm-NordPayWithdraw -Force | ForEach-Object Identifier | Should -Be $request.Identifier -Because 'the object itself is still confirmed'
+    }
+}
+
+Describe 'A file from a German Excel: Import-Csv -Delimiter ";" with decimal commas' {
+    It 'refuses 1.500 as ambiguous in every culture once any row writes a decimal comma, in the batch as on a de-DE desktop' {
+        $file = New-ExcelFile @("Ann;USDTBEP20;$EvmAddress;1.500", "Ben;USDTBEP20;$EvmAddress;12,75", "Cem;USDTBEP20;$EvmAddress;2.250", "Dan;USDTBEP20;$EvmAddress;3.5")
+        foreach ($culture in '', 'de-DE') {
+            $journal = [IO.Path]::Combine((New-TestFolder), 'excel.journal')
+            $results, $refused = Invoke-InCulture $culture {
+                $out = Import-Csv -LiteralPath $file -Delimiter ';' | Invoke-NordPayPayout -JournalPath $journal -Force -ErrorVariable errors -ErrorAction SilentlyContinue
+                , $out; , $errors
+            }
+            $ids = @($refused | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object { "$($_.TargetObject.Name) $($_.FullyQualifiedErrorId.Split(',')[0])" } | Sort-Object)
+            $ids | Should -Be @('Ann AmountAmbiguous', 'Ben InvalidAmountFormat', 'Cem AmountAmbiguous') -Because "in the culture '$culture' 1.500 may be fifteen hundred"
+            $ambiguous = $refused | Where-Object { $_.TargetObject.Name -eq 'Ann' }
+            if ($culture -eq '') {
+                $ambiguous.ErrorDetails.Message | Should -BeLike "Row 1 *, Amount: '1.500' is read with '.' as the decimal point, but in this input, whose row 2 writes its decimals with a comma, '.' groups thousands and it reads as 1500; it is not used."
+            }
+            @($results | Where-Object { $_ -is [NordPay.Models.NordPayPayoutResult] } | ForEach-Object { $_.Amount.ToString([cultureinfo]::InvariantCulture) }) | Should -Be '3.5'
+        }
+        @(Get-SandboxLedger $sandbox | Where-Object { $_.Amount -in '1.5', '1.500', '2.25', '2.250' }) | Should -BeNullOrEmpty -Because 'nothing is paid 1.5 for fifteen hundred'
+    }
+
+    It 'refuses 1.500 in the two-step pipeline from the first decimal-comma row on' {
+        $file = New-ExcelFile @("Ben;USDTBEP20;$EvmAddress;12,75", "Cem;USDTBEP20;$EvmAddress;2.250", "Dan;USDTBEP20;$EvmAddress;3.5")
+        $requests, $refused = Invoke-InCulture '' {
+            $out = Import-Csv -LiteralPath $file -Delimiter ';' | New-NordPayWithdrawRequest -ErrorVariable errors -ErrorAction SilentlyContinue
+            , @($out); , $errors
+        }
+        Get-ErrorId $refused | Should -Be @('InvalidAmountFormat', 'AmountAmbiguous')
+        $refused[1].ErrorDetails.Message | Should -BeLike "Row 2, Amount: '2.250' *whose row 1 writes its decimals with a comma*"
+        @($requests | ForEach-Object { $_.Amount.ToString([cultureinfo]::InvariantCulture) }) | Should -Be '3.5'
+    }
+}
+
+Describe 'Excel''s empty rows' {
+    It 'skips a row whose every field is empty, with a verbose note, and keeps the row numbers of the others' {
+        $file = New-ExcelFile @(';;;', "Ann;USDTBEP20;$EvmAddress;4", ';;;', 'Ben;USDTBEP20;0xnot-an-address;1', ';;;')
+        $journal = [IO.Path]::Combine((New-TestFolder), 'empty.journal')
+        $out = @(Import-Csv -LiteralPath $file -Delimiter ';' | Invoke-NordPayPayout -JournalPath $journal -Force -Verbose -ErrorVariable refused -ErrorAction SilentlyContinue 4>&1)
+        Get-ErrorId $refused | Should -Be 'InvalidAddress'
+        $refused[0].ErrorDetails.Message | Should -BeLike 'Row 2 *'
+        $summary = $out | Where-Object { $_ -is [NordPay.Models.NordPayPayoutSummary] }
+        "$($summary.Rows) $($summary.Paid) $($summary.Failed)" | Should -Be '2 1 1'
+        @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*every field empty; it is skipped.' }).Count | Should -Be 3
+        $null = Import-Csv -LiteralPath $file -Delimiter ';' | New-NordPayWithdrawRequest -ErrorVariable requestErrors -ErrorAction SilentlyContinue
+        Get-ErrorId $requestErrors | Should -Be 'InvalidAddress'
+    }
+
+    It 'makes the scheduled job exit 0 for a paid file with empty rows, and 3 for a file of empty rows only' {
+        $paid = Invoke-ScheduledJob (New-DayFolder @('Currency,Address,Amount', "USDTBEP20,$EvmAddress,6", ',,', ',,'))
+        $paid.ExitCode | Should -Be 0 -Because "empty rows are no failed rows: $($paid.Output) $($paid.Errors)"
+        $empty = Invoke-ScheduledJob (New-DayFolder @('Currency,Address,Amount', ',,', ',,'))
+        $empty.ExitCode | Should -Be 3
+        $empty.Output | Should -BeLike '*the file has no row (exit 3)*'
+    }
+}
+
+Describe 'Two columns for one field' {
+    It 'refuses a row whose Address and Wallet (or Amount and Value) differ, naming both, and takes one whose columns agree' {
+        $rows = @(
+            [pscustomobject]@{ Currency = 'USDTBEP20'; Address = $EvmAddress; Wallet = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'; Amount = '1'; Value = '' }
+            [pscustomobject]@{ Currency = 'USDTBEP20'; Address = $EvmAddress; Wallet = $EvmAddress; Amount = '1'; Value = '100' }
+            [pscustomobject]@{ Currency = 'USDTBEP20'; Address = $EvmAddress; Wallet = $EvmAddress; Amount = '2'; Value = '2' }
+        )
+        $null = $rows | New-NordPayWithdrawRequest -WhatIf -ErrorVariable refused -ErrorAction SilentlyContinue
+        Get-ErrorId $refused | Should -Be @('AmbiguousColumns', 'AmbiguousColumns')
+        $refused[0].ErrorDetails.Message | Should -BeLike "Row 1, Address: *'Address' ($EvmAddress) and 'Wallet' (0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed)*"
+        $refused[1].ErrorDetails.Message | Should -BeLike "Row 2, Amount: *'Amount' (1) and 'Value' (100)*"
+        $journal = [IO.Path]::Combine((New-TestFolder), 'columns.journal')
+        $paid = @($rows | Invoke-NordPayPayout -JournalPath $journal -Force -ErrorVariable batchRefused -ErrorAction SilentlyContinue | Where-Object { $_ -is [NordPay.Models.NordPayPayoutResult] })
+        Get-ErrorId $batchRefused | Should -Be @('AmbiguousColumns', 'AmbiguousColumns')
+        @($paid | ForEach-Object Row) | Should -Be 3
     }
 }

@@ -96,6 +96,7 @@ namespace NordPay.Commands
 
         protected override void ProcessRecord()
         {
+            if (IsEmptyRow(InputObject)) return;
             NextRow();
             var row = InputObject ?? ParameterRow((nameof(Currency), Currency), (nameof(Address), Address), (nameof(Amount), Amount), (nameof(Reference), Reference));
             try
@@ -116,6 +117,8 @@ namespace NordPay.Commands
         {
             var clock = Stopwatch.StartNew();
             var whatIf = WhatIfRequested();
+            // Rows read before the first one with a decimal comma are checked again by the plan.
+            _intake.DecimalCommaRow = DecimalCommaRow;
             Journal? journal = null;
             string journalPath;
             Exception? stopped = null;
