@@ -148,3 +148,21 @@ Describe 'Two columns for one field' {
         @($paid | ForEach-Object Row) | Should -Be 3
     }
 }
+
+Describe 'Journals whose names hold brackets' {
+    It 'reads pay[1].journal with -LiteralPath (alias PSPath), from Get-ChildItem and from a run''s summary, in Get-NordPayJournal and Compare-NordPayJournal' {
+        $folder = New-TestFolder
+        $journal = [IO.Path]::Combine($folder, 'pay[1].journal')
+        $summary = [pscustomobject]@{ Currency = 'USDTBEP20'; Address = $EvmAddress; Amount = '7' } |
+            Invoke-NordPayPayout -JournalPath $journal -Force | Where-Object { $_ -is [NordPay.Models.NordPayPayoutSummary] }
+        $summary.JournalPath | Should -Be $journal
+
+        (Get-NordPayJournal -LiteralPath $journal).State | Should -Be 'Paid'
+        (Get-NordPayJournal -PSPath $journal).State | Should -Be 'Paid'
+        (Get-ChildItem -LiteralPath $folder -Filter *.journal | Get-NordPayJournal).State | Should -Be 'Paid'
+        ($summary | Get-NordPayJournal).State | Should -Be 'Paid'
+        Compare-NordPayJournal -LiteralPath $journal -ErrorAction Stop | Should -BeNullOrEmpty
+        Get-ChildItem -LiteralPath $folder -Filter *.journal | Compare-NordPayJournal -ErrorAction Stop | Should -BeNullOrEmpty
+        (Get-NordPayJournal -Path ([IO.Path]::Combine($folder, '*.journal'))).State | Should -Be 'Paid' -Because '-Path still expands wildcards'
+    }
+}
