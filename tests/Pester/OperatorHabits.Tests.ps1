@@ -166,3 +166,65 @@ Describe 'Journals whose names hold brackets' {
         (Get-NordPayJournal -Path ([IO.Path]::Combine($folder, '*.journal'))).State | Should -Be 'Paid' -Because '-Path still expands wildcards'
     }
 }
+
+Describe 'NordPay down mid-batch: the example scheduled job' {
+    It 'stops after a few rows that cannot reach NordPay (NordPayUnreachable), leaves the rows never sent NotPaid, exits 1 having paid and 3 having paid nothing, and the next run carries on' {
+        $down = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed'
+        $lines = @('Currency,Address,Amount', "USDTBEP20,$EvmAddress,1.25") + @(2..7 | ForEach-Object { "USDTBEP20,$down,1.0$_" })
+        $folder = New-DayFolder $lines
+        $onlyDown = New-DayFolder @('Currency,Address,Amount', "USDTBEP20,$down,1.11", "USDTBEP20,$down,1.12", "USDTBEP20,$down,1.13", "USDTBEP20,$down,1.14")
+        try {
+            # Every call for the second wallet loses its connection: NordPay is down for those rows.
+            Add-SandboxFault $sandbox "path=withdraw/request,drop=before,address=$down"
+            $run = Invoke-ScheduledJob $folder
+            $run.ExitCode | Should -Be 1 -Because "a row was paid before NordPay went down: $($run.Output) $($run.Errors)"
+            $run.Output | Should -BeLike "*NordPayUnreachable*" -Because $run.Errors
+            $run.Output | Should -BeLike '*NordPay could not be reached, the rows not sent are not paid: the next run carries on (exit 1)*'
+            $run.Errors | Should -BeLike '*NordPay could not be reached for 3 rows in a row*'
+            @(Import-Csv ([IO.Path]::Combine($folder, "payouts-$day.report.csv")) | ForEach-Object { "$($_.Outcome) $($_.ErrorId)" }) | Should -Be @(
+                'Paid ', 'Failed ConnectionFailed', 'Failed ConnectionFailed', 'Failed ConnectionFailed', 'NotPaid NordPayUnreachable', 'NotPaid NordPayUnreachable', 'NotPaid NordPayUnreachable')
+
+            $nothing = Invoke-ScheduledJob $onlyDown
+            $nothing.ExitCode | Should -Be 3 -Because "nothing was paid: $($nothing.Output)"
+        }
+        finally {
+            Clear-SandboxFault $sandbox
+        }
+        $again = Invoke-ScheduledJob $folder
+        $again.ExitCode | Should -Be 0 -Because "NordPay is back: $($again.Output) $($again.Errors)"
+        @(Get-SandboxLedger $sandbox | Where-Object Address -EQ $down | ForEach-Object Amount | Sort-Object) | Should -Be @(2..7 | ForEach-Object { "1.0$_" })
+    }
+}
+
+Describe 'The example scheduled job''s log and signals' {
+    It 'writes no colour codes when its output is a log, not a terminal, whatever NO_COLOR says' {
+        $environment = Get-SandboxEnvironment $sandbox
+        $environment.NO_COLOR = $null
+        $environment.TERM = 'xterm-256color'
+        $run = Invoke-ScheduledJob (New-DayFolder @('Currency,Address,Amount', "USDTBEP20,$EvmAddress,1.5", 'USDTBEP20,0xbad,1')) $environment
+        $run.ExitCode | Should -Be 1
+        $run.Errors | Should -BeLike '*Row 2*Address*'
+        $run.Output + $run.Errors | Should -Not -Match ([regex]::Escape([string][char]27)) -Because 'a cron log holds text, not escape sequences'
+    }
+
+    It 'exits non-zero when stopped by SIGINT or SIGTERM mid-batch, and the next run carries on' -Skip:$IsWindows {
+        foreach ($signal in 'INT', 'TERM') {
+            $folder = New-DayFolder (@('Currency,Address,Amount') + @(1..12 | ForEach-Object { "USDTBEP20,$EvmAddress,2.$_" }))
+            Add-SandboxFault $sandbox 'latency-ms=300'
+            try {
+                $child = Start-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $scheduledJob, '-Folder', $folder, '-Date', $day -WorkingDirectory $folder -Environment (Get-SandboxEnvironment $sandbox)
+                $journal = [IO.Path]::Combine($folder, "payouts-$day.journal")
+                $deadline = [DateTime]::UtcNow.AddSeconds(60)
+                while (-not ([IO.File]::Exists($journal) -and @(Get-NordPayJournal -LiteralPath $journal -State Paid -ErrorAction SilentlyContinue).Count) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+                & kill "-$signal" $child.Process.Id
+                $stopped = Wait-Pwsh $child -TimeoutSec 60
+            }
+            finally {
+                Clear-SandboxFault $sandbox
+            }
+            $stopped.ExitCode | Should -Not -Be 0 -Because "SIGINT and SIGTERM stop the job before its batch is done ($signal): $($stopped.Output)"
+            $again = Invoke-ScheduledJob $folder
+            $again.ExitCode | Should -BeIn 0, 2 -Because "the next run carries on: $($again.Output)"
+        }
+    }
+}
