@@ -229,7 +229,9 @@ namespace NordPay.Commands
             FlushLog();
             _total = plan.ToPay;
             var batch = plan.Describe(journalPath, plan.AlreadyPaid);
-            var go = _total > 0 && ShouldProceed(batch, "Pay NordPay batch", Force);
+            // NordPay sets each fee at the row's request, which comes after the prompts: say so rather than show none.
+            var go = _total > 0 && ShouldProceed(batch + "; service fees: set by NordPay at each row's request, after this confirmation " +
+                "(review them first with New-NordPayWithdrawRequest, or in the report's ServiceFee column)", "Pay NordPay batch", Force);
             var run = Guid.NewGuid().ToString("N");
             if (go) journal!.Append(new JournalEntry(JournalEvent.RunStarted, DateTimeOffset.UtcNow) { Run = run, Message = $"{_total} rows by {Environment.UserName} on {Environment.MachineName}" });
 
@@ -254,6 +256,7 @@ namespace NordPay.Commands
                         }
                         if (stage != RowStage.ToPay || !go || !ShouldProceed(Target(row), "Pay", Force))
                         {
+                            if (stage == RowStage.ToPay) _tally.CountDeclined();
                             _report?.NotSent(row, index);
                             continue;
                         }
