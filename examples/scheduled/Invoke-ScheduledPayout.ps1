@@ -18,7 +18,8 @@
          and settles them: Invoke-NordPayPayout -SettleInDoubt Paid or NotPaid. Rows in doubt whose requests expired
          settle themselves at the next run, from the history.
       3  nothing could start: no key, no file, a file with no row (its header only, or empty) or with no row that can be
-         paid (the batch refused as a whole included), or another run holds the journal.
+         paid (the batch refused as a whole included), another run holds the journal, or NordPay could not be reached
+         before anything was paid (NordPayUnreachable; with rows paid before it, 1).
       4  an unexpected failure of this script (see the log): nothing says which rows are paid; a re-run pays nothing twice.
 
     Everything the job writes (its errors and warnings included) also goes to payouts-2026-11-24.log beside the journal,
@@ -50,6 +51,8 @@ param(
 )
 
 Set-StrictMode -Version 3.0
+# A scheduler's log is no terminal: it gets plain text, without colour codes.
+if ((Test-Path Variable:PSStyle) -and ([Console]::IsOutputRedirected -or [Console]::IsErrorRedirected)) { $PSStyle.OutputRendering = 'PlainText' }
 
 $file = [IO.Path]::Combine($Folder, "$Prefix$Date.csv")
 $journal = [IO.Path]::Combine($Folder, "$Prefix$Date.journal")
@@ -84,12 +87,18 @@ function Get-JournalState {
     @(Get-NordPayJournal -Path ([WildcardPattern]::Escape($journal)) -ErrorAction Stop | ForEach-Object { "$($_.Reference) $($_.State) $($_.ChangedAt.UtcTicks)" }) -join "`n"
 }
 
+# How many rows the journal has as paid.
+function Get-PaidCount {
+    @(if ([IO.File]::Exists($journal)) { Get-NordPayJournal -LiteralPath $journal -State Paid -ErrorAction Stop }).Count
+}
+
 try {
     Import-Module NordPay -ErrorAction Stop
     $keyArgs = if ($ProfileName) { @{ Profile = $ProfileName } } else { @{} }
     if (-not (Get-NordPayApiKey @keyArgs -ErrorAction SilentlyContinue)) { Exit-Job 3 'no NordPay key: set NORDPAY_API_KEY, or persist a profile as this account (Set-NordPayApiKey -Scope CurrentUser)' }
     if (-not [IO.File]::Exists($file)) { Exit-Job 3 "there is no file $file" }
     $before = Get-JournalState
+    $paidBefore = Get-PaidCount
 }
 catch {
     Write-Error -ErrorRecord $_
@@ -98,21 +107,36 @@ catch {
 
 $summary = $null
 $stopped = $null
+$ended = $false
 try {
     Import-Csv -LiteralPath $file -ErrorAction Stop |
         Invoke-NordPayPayout -JournalPath $journal -ReportPath $report -ThrottleLimit $ThrottleLimit -Force @keyArgs |
         ForEach-Object { if ($_ -is [NordPay.Models.NordPayPayoutSummary]) { $summary = $_ } }
+    $ended = $true
 }
 catch {
     # A failure no row can get past: the errors of the rows were written as they came.
+    $ended = $true
     $stopped = $_
     Write-Error -ErrorRecord $_
+}
+finally {
+    # Stopped by SIGINT (Ctrl+C, or a scheduler stopping the job), which pwsh would end with 0: the pipeline cannot be written
+    # to any more, so the log line goes to the console. The next run carries on from the journal.
+    if (-not $ended) {
+        [Console]::Out.WriteLine("$([IO.Path]::GetFileName($file)): stopped by a signal; the next run carries on from the journal (exit 130)")
+        [Environment]::Exit(130)
+    }
 }
 
 if ($stopped -and $stopped.FullyQualifiedErrorId -like 'JournalLocked,*') { Exit-Job 3 "another run holds $journal" }
 $counts = if ($summary) { "$summary; report $($summary.ReportPath)" } else { "stopped ($($stopped.FullyQualifiedErrorId -replace ',.*'))" }
 $inDoubt = @(if ([IO.File]::Exists($journal)) { Get-NordPayJournal -Path ([WildcardPattern]::Escape($journal)) -State InDoubt, ConfirmSent, WithdrawalFailed })
 if ($inDoubt.Count -gt 0) { Exit-Job 2 "$counts; $($inDoubt.Count) in doubt or failed at NordPay ($($inDoubt.Reference -join ', ')): check Compare-NordPayJournal, then settle with -SettleInDoubt" }
+# NordPay could not be reached mid-batch: the rows not sent are not paid, and the next run carries on with them.
+if ($stopped -and $stopped.FullyQualifiedErrorId -like 'NordPayUnreachable,*') {
+    Exit-Job $(if ((Get-PaidCount) -gt $paidBefore) { 1 } else { 3 }) "$counts; NordPay could not be reached, the rows not sent are not paid: the next run carries on"
+}
 # "Complete" over no row at all is an export that failed, not a day paid.
 if ($summary -and $summary.Rows -eq 0) { Exit-Job 3 "$counts; the file has no row" }
 if ($summary -and $summary.Complete) { Exit-Job 0 $counts }

@@ -142,3 +142,31 @@ Describe 'Amounts and addresses in the tables' {
         }
     }
 }
+
+Describe 'The property lists of the help and README examples' {
+    BeforeDiscovery {
+        # Every "Format-Table/Format-List <properties>" of an example, with where it is.
+        $examples = foreach ($file in @(Get-ChildItem ([IO.Path]::Combine($PSScriptRoot, '..', '..', 'docs', 'help')) -Filter *.md) + @(Get-Item ([IO.Path]::Combine($PSScriptRoot, '..', '..', 'README.md')))) {
+            foreach ($match in [regex]::Matches([IO.File]::ReadAllText($file.FullName), '(?m)\|\s*(?<format>Format-Table|Format-List|ft|fl)\s+(?<properties>[A-Za-z]+(\s*,\s*[A-Za-z]+)*)')) {
+                @{ File = $file.Name; Format = $match.Groups['format'].Value; Properties = @($match.Groups['properties'].Value -split '\s*,\s*') }
+            }
+        }
+    }
+
+    It '<File>: <Format> <Properties> shows every amount, fee and address exactly at 80 and 120 columns' -ForEach $examples {
+        $format = @{ ft = 'Format-Table'; fl = 'Format-List' }[$Format] ?? $Format
+        # The output types that have every listed property (a report CSV's columns match none, and are text anyway).
+        foreach ($type in $objects.Keys | Where-Object { $shown = $objects[$_]; $shown -and @($Properties | Where-Object { $shown[0].PSObject.Properties[$_] }).Count -eq $Properties.Count }) {
+            foreach ($width in 80, 120) {
+                $text = ($objects[$type] | & $format -Property $Properties | Out-String -Width $width) -replace '\s+', ' '
+                foreach ($item in $objects[$type]) {
+                    foreach ($property in $Properties) {
+                        $value = $item.$property
+                        if ($value -is [decimal]) { $text | Should -Match "(^|\s)$([regex]::Escape($value.ToString([cultureinfo]::InvariantCulture)))(\s|$)" -Because "$type.$property is shown exactly at $width columns" }
+                        if ($property -eq 'Address') { ($objects[$type] | & $format -Property $Properties | Out-String -Width $width) | Should -Match ([regex]::Escape($value)) -Because 'an address is shown whole, on one line' }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -16,9 +16,6 @@ BeforeAll {
 
     function Get-PostCount { @(Invoke-SandboxAdmin $sandbox 'requests' | Where-Object Method -EQ 'POST').Count }
 
-    # The ErrorIds of an -ErrorVariable's records (it also holds the exception of an error that stopped the command).
-    function Get-ErrorId($Records) { @($Records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) }
-
     # A scheduled job: pays a file with a journal of its own, and writes the ErrorIds of what it refused, or of what stopped it.
     $jobScript = @'
 param([string] $File)

@@ -169,6 +169,17 @@ function Get-SandboxEnvironment($Sandbox) {
 # Host output with its line wrapping undone: a redirected pwsh wraps at 80 columns.
 function Join-Wrapped([string] $Text) { ($Text -replace '\s+', ' ').Trim() }
 
+# The ErrorIds of an -ErrorVariable's records (it also holds the exception of an error that stopped the command).
+function Get-ErrorId($Records) { @($Records | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) }
+
+# A sandbox for a test file, with the built module imported and the sandbox's key set for this session.
+function Start-SessionSandbox([string] $Configuration) {
+    $started = Start-NordPaySandbox -Root $RepoRoot -Configuration $Configuration
+    Import-Module $ModuleManifest -Force -Global
+    Set-NordPayApiKey -ApiKey (ConvertTo-SecureKey $started.ApiKey) -BaseUri $started.BaseUri
+    $started
+}
+
 function Write-Csv([string] $Path, [object[]] $Rows) {
     $Rows | Export-Csv -LiteralPath $Path -NoTypeInformation -UseQuotes AsNeeded
 }

@@ -102,15 +102,33 @@ namespace NordPay.Api
                 redactor.Redact($"NordPay's answer (HTTP {status}) could not be read: {reason}"), null, status, null,
                 "Check the base URI; it may not point at the NordPay API.");
 
-        public static NordPayException ConnectionFailed(string path, Exception inner, Redactor redactor) =>
-            Create("ConnectionFailed", ErrorKind.ConnectionError,
-                redactor.Redact($"Could not reach NordPay for {path}: {Innermost(inner).Message}"), null, null, null,
-                "Check the network and the base URI.", RedactedException.Of(inner, redactor));
+        /// <summary>
+        /// A call that could not reach NordPay, naming the base URI's host and the proxy it went through, if any. Through a proxy
+        /// the only connection opened is to the proxy, so a connection that could not be opened is the proxy's failure.
+        /// </summary>
+        public static NordPayException ConnectionFailed(Uri uri, Uri? proxy, bool proxyUnreachable, Exception inner, Redactor redactor)
+        {
+            var cause = Innermost(inner).Message;
+            return proxy != null && proxyUnreachable
+                ? Create("ConnectionFailed", ErrorKind.ConnectionError,
+                    redactor.Redact($"Could not reach the proxy {Origin(proxy)} to call NordPay at {uri.Authority} ({uri.AbsolutePath}): {cause}"), null, null, null,
+                    $"Check the proxy {Origin(proxy)}: Set-NordPayConfiguration -Proxy, or the HTTPS_PROXY and HTTP_PROXY variables of this session or job (NO_PROXY names the hosts reached without it).",
+                    RedactedException.Of(inner, redactor))
+                : Create("ConnectionFailed", ErrorKind.ConnectionError,
+                    redactor.Redact($"Could not reach NordPay at {uri.Authority}{(proxy == null ? string.Empty : $" through the proxy {Origin(proxy)}")} ({uri.AbsolutePath}): {cause}"), null, null, null,
+                    $"Check the network and the base URI {Origin(uri)}{(proxy == null ? string.Empty : $", and that the proxy {Origin(proxy)} may reach it")}.",
+                    RedactedException.Of(inner, redactor));
+        }
 
-        public static NordPayException TimedOut(string path, TimeSpan timeout, Redactor redactor) =>
+        /// <summary>A request creation or a read with no answer in time: neither pays anything (a confirm never ends here).</summary>
+        public static NordPayException TimedOut(Uri uri, bool reads, TimeSpan timeout, Redactor redactor) =>
             Create("RequestTimedOut", ErrorKind.OperationTimeout,
-                redactor.Redact($"NordPay did not answer {path} within {timeout.TotalSeconds:0.#} s."), null, null, null,
-                "Check the withdraw history before you run the row again.");
+                redactor.Redact($"NordPay at {uri.Authority} did not answer {uri.AbsolutePath} within {timeout.TotalSeconds:0.#} s."), null, null, null,
+                (reads ? "Nothing was sent that pays: the call only reads." : "Nothing was paid: a withdraw request pays nothing until it is confirmed.") +
+                " Check the network and NordPay's status, or allow more time with -TimeoutSec, and run it again.");
+
+        // A URI's scheme, host and port: never its user information (a proxy's password), path or query.
+        private static string Origin(Uri uri) => $"{uri.Scheme}://{uri.Authority}";
 
         private static NordPayException Create(string errorId, ErrorKind kind, string message, string? field,
             int? status, string? detail, string action, Exception? inner = null) =>

@@ -111,7 +111,7 @@ namespace NordPay.Api
                     Log(method, uri, "no answer", clock, retry, null);
                     if (repeat == Repeat.OnlyIfNotReceived)
                         throw new OutcomeUnknownException($"no answer within {_options.Timeout.TotalSeconds:0.#} s");
-                    throw ApiError.TimedOut(uri.AbsolutePath, _options.Timeout, Redactor);
+                    throw ApiError.TimedOut(uri, method == HttpMethod.Get, _options.Timeout, Redactor);
                 }
                 catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
                 {
@@ -122,7 +122,7 @@ namespace NordPay.Api
                         Log(method, uri, outcome, clock, retry, null);
                         throw new OutcomeUnknownException("the connection was lost after the call was sent");
                     }
-                    failure = ApiError.ConnectionFailed(uri.AbsolutePath, ex, Redactor);
+                    failure = ApiError.ConnectionFailed(uri, ProxyFor(uri), notSent, ex, Redactor);
                 }
 
                 var delay = retry.NextDelay(retryAfter, out var whyNot);
@@ -201,6 +201,16 @@ namespace NordPay.Api
                 return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
             }
             return null;
+        }
+
+        // The proxy a call to the URI goes through: the one set, or the system's (HTTPS_PROXY and HTTP_PROXY, NO_PROXY); null for none.
+        private Uri? ProxyFor(Uri uri)
+        {
+            if (_options.Proxy != null) return _options.Proxy.Address;
+            var system = HttpClients.SystemProxy(Tls.IsNetFramework, Environment.GetEnvironmentVariable) ?? WebRequest.DefaultWebProxy;
+            if (system == null || system.IsBypassed(uri)) return null;
+            var proxy = system.GetProxy(uri);
+            return proxy == null || proxy == uri ? null : proxy;
         }
 
         /// <summary>

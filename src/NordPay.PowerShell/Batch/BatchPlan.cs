@@ -159,6 +159,7 @@ namespace NordPay.Batch
         private RowCheck Check(PayoutRow row)
         {
             var check = Preflight.CheckRow(row, _currencies);
+            if (check.Problem == null && Amount.AmbiguousInInput(row.Amount, _intake.DecimalCommaRow) is { } ambiguous) check = check with { Problem = ambiguous };
             return check.Problem != null || _policy == null ? check : check with { Problem = PolicyRules.CheckPayout(_policy, row.Currency, row.Address, row.Amount) };
         }
 

@@ -13,6 +13,7 @@ namespace NordPay.Batch
         public int AlreadyPaid { get; private set; }
         public int Failed { get; private set; }
         public int InDoubt { get; private set; }
+        public int Declined { get; private set; }
         public int Reported => Paid + AlreadyPaid + Failed + InDoubt;
 
         public void CountPaid(PayoutRow row)
@@ -27,9 +28,11 @@ namespace NordPay.Batch
 
         public void CountInDoubt() => InDoubt++;
 
+        public void CountDeclined() => Declined++;
+
         public NordPayPayoutSummary Summary(string journalPath, string? reportPath, int rows, TimeSpan duration, string? policy = null) =>
             new NordPayPayoutSummary(journalPath, rows, Paid, AlreadyPaid, Failed, InDoubt,
-                new Dictionary<string, decimal>(_paidByCurrency, StringComparer.Ordinal), duration, policy, reportPath);
+                new Dictionary<string, decimal>(_paidByCurrency, StringComparer.Ordinal), duration, policy, reportPath, Declined);
 
         public override string ToString() => $"{Paid} paid, {AlreadyPaid} already paid, {Failed} failed, {InDoubt} in doubt";
     }

@@ -52,6 +52,12 @@ namespace NordPay.Batch
         /// <summary>How long past its request's expiry (on NordPay's clock) a row in doubt waits before the history settles it.</summary>
         public static readonly TimeSpan SettleMargin = TimeSpan.FromSeconds(60);
         private const int MultipleChunk = 100;
+        // Rows in a row whose call could not reach NordPay, nothing getting through between them, after which the batch stops:
+        // every row left would wait out its retries in vain.
+        private const int UnreachableRows = 3;
+        private int _unreachableRows;
+        // Set once NordPay is found unreachable: each worker requests no more rows, confirms those it requested, and stops the batch.
+        private volatile NordPayException? _unreachable;
 
         private readonly NordPayClient _client;
         private readonly Journal _journal;
@@ -184,6 +190,7 @@ namespace NordPay.Batch
                         window.Add(first);
                         while (window.Count < size && rows.TryTake(out var next)) window.Add(next);
                         await PayWindowAsync(window, stopBatch.Token, cancellation).ConfigureAwait(false);
+                        if (_unreachable != null) throw _unreachable;
                     }
                 }
                 catch (OperationCanceledException) when (stopBatch.IsCancellationRequested)
@@ -237,6 +244,7 @@ namespace NordPay.Batch
                 foreach (var (row, record) in window)
                 {
                     if (stopTaking.IsCancellationRequested) return;
+                    if (_unreachable != null) break;
                     current = row;
                     if (await RequestAsync(row, record, Report, cancellation).ConfigureAwait(false) is { } request) requested.Add((row, request));
                 }
@@ -328,8 +336,10 @@ namespace NordPay.Batch
             catch (NordPayException ex)
             {
                 Fail(row, "request", ex, report);
+                StopIfUnreachable(ex);
                 return null;
             }
+            Reached();
             CrashPoints.At("after-request");
             _journal.Append(Entry(JournalEvent.Requested, row) with
             {
@@ -352,6 +362,7 @@ namespace NordPay.Batch
             catch (NordPayException ex) when (ConfirmEvidence.ProvesNotPaid(ex))
             {
                 Fail(row, "confirm", ex, report, request.Identifier);
+                StopIfUnreachable(ex);
                 return;
             }
             catch (NordPayException ex)
@@ -360,6 +371,7 @@ namespace NordPay.Batch
                 report(new PayoutEvent(row, null, InDoubtError(row, ex.Message), true, request.Identifier, request.ServiceFee));
                 return;
             }
+            Reached();
             CrashPoints.At("after-confirm");
             _journal.Append(Entry(JournalEvent.Confirmed, row) with
             {
@@ -432,6 +444,20 @@ namespace NordPay.Batch
         }
 
         private static string Target(PayoutRow row) => $"{Amount.Format(row.Amount)} {row.Currency} to {row.Address}";
+
+        private void Reached() => Interlocked.Exchange(ref _unreachableRows, 0);
+
+        // After a row NordPay answered, counting starts again; after the last of several rows that could not reach it, the batch
+        // stops (the rows not requested are reported as not sent, and the run's error is this one).
+        private void StopIfUnreachable(NordPayException error)
+        {
+            if (error.ErrorId != "ConnectionFailed")
+                Reached();
+            else if (Interlocked.Increment(ref _unreachableRows) == UnreachableRows)
+                _unreachable = new NordPayException("NordPayUnreachable", ErrorKind.ConnectionError,
+                    $"NordPay could not be reached for {UnreachableRows} rows in a row, with nothing getting through ({error.Message.TrimEnd('.')}): the batch stopped, and the rows not sent are not paid.",
+                    null, recommendedAction: "Check the network and NordPay's status, then run the batch again with the same journal: it pays the rows left, each once.", inner: error);
+        }
 
         private static JournalEntry Entry(string @event, PayoutRow row) =>
             new JournalEntry(@event, DateTimeOffset.UtcNow) { References = new[] { row.Reference } };

@@ -14,6 +14,9 @@ namespace NordPay.Batch
         private readonly HashSet<ulong> _references = new HashSet<ulong>();
         private readonly HashSet<ulong> _repeated = new HashSet<ulong>();
 
+        /// <summary>The first row of the input that writes an amount with a decimal comma: '.' before three digits is then ambiguous in every row.</summary>
+        public int? DecimalCommaRow { get; set; }
+
         public PayoutRow Identify(int row, string? reference, string currency, string address, decimal amount)
         {
             if (string.IsNullOrEmpty(reference))

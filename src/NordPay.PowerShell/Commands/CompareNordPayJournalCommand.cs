@@ -10,7 +10,7 @@ namespace NordPay.Commands
     /// withdrawal no row claims, a paid row whose withdrawal is missing or cancelled, a row in doubt with its candidates.
     /// Never writes a journal.
     /// </summary>
-    [Cmdlet(VerbsData.Compare, "NordPayJournal")]
+    [Cmdlet(VerbsData.Compare, "NordPayJournal", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(NordPayJournalDiscrepancy))]
     public sealed class CompareNordPayJournalCommand : NordPayJournalCmdlet
     {

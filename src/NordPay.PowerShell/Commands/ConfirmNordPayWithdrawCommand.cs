@@ -49,7 +49,7 @@ namespace NordPay.Commands
             Guid identifier;
             try
             {
-                identifier = request?.Identifier ?? ParseIdentifier(Identifier);
+                identifier = request?.Identifier ?? ParseIdentifier(Identifier, AppliedPolicy);
                 RequireConfirmable(identifier, request);
                 if (AppliedPolicy is { } policy && request?.IsNordPaysAnswer != true)
                     throw request == null ? PolicyRules.NeedsRequest(policy, identifier) : PolicyRules.BuiltRequest(policy, identifier);
@@ -113,8 +113,14 @@ namespace NordPay.Commands
                   "per NordPay's rule (amount sent to the wallet = amount - service fee)"
                 : "NordPay gave no service fee for this request";
 
-        private static Guid ParseIdentifier(string? text)
+        private static Guid ParseIdentifier(string? text, NordPayPolicy? policy)
         {
+            // A request object copied (Select-Object, Import-Clixml) binds as its text, which names its identifier.
+            if (PolicyRules.CopiedRequestIdentifier(text) is { } copied)
+                throw policy != null ? PolicyRules.CopiedRequest(policy, copied)
+                    : new NordPayException("RequestObjectCopied", ErrorKind.InvalidArgument,
+                        $"This is a copy of withdraw request {copied} (made by Select-Object, Export-Clixml and Import-Clixml or the like), not the request object; it was not confirmed.",
+                        "Identifier", recommendedAction: $"Pipe the request objects from New-NordPayWithdrawRequest as they are, or confirm by identifier: Confirm-NordPayWithdraw -Identifier {copied}.");
             var value = InputText.RequireToken(text, "Identifier");
             return Guid.TryParse(value, out var identifier)
                 ? identifier

@@ -10,7 +10,7 @@ namespace NordPay.Commands
     /// Shows where each row of a batch journal stands: one object per row, read without taking the journal (also while a
     /// run holds it); -Refresh reads each paid row's withdrawal from NordPay's history as it is now.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "NordPayJournal")]
+    [Cmdlet(VerbsCommon.Get, "NordPayJournal", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(NordPayJournalRow))]
     public sealed class GetNordPayJournalCommand : NordPayJournalCmdlet
     {

@@ -97,6 +97,7 @@ namespace NordPay.Commands
 
         protected override void ProcessRecord()
         {
+            if (IsEmptyRow(InputObject)) return;
             NextRow();
             var row = InputObject ?? ParameterRow((nameof(Currency), Currency), (nameof(Address), Address), (nameof(Amount), Amount), (nameof(Reference), Reference));
             try
@@ -117,6 +118,8 @@ namespace NordPay.Commands
         {
             var clock = Stopwatch.StartNew();
             var whatIf = WhatIfRequested();
+            // Rows read before the first one with a decimal comma are checked again by the plan.
+            _intake.DecimalCommaRow = DecimalCommaRow;
             Journal? journal = null;
             string journalPath;
             Exception? stopped = null;
@@ -255,7 +258,9 @@ namespace NordPay.Commands
             FlushLog();
             _total = plan.ToPay;
             var batch = plan.Describe(journalPath, plan.AlreadyPaid);
-            var go = _total > 0 && ShouldProceed(batch, "Pay NordPay batch", Force);
+            // NordPay sets each fee at the row's request, which comes after the prompts: say so rather than show none.
+            var go = _total > 0 && ShouldProceed(batch + "; service fees: set by NordPay at each row's request, after this confirmation " +
+                "(review them first with New-NordPayWithdrawRequest, or in the report's ServiceFee column)", "Pay NordPay batch", Force);
             var run = Guid.NewGuid().ToString("N");
             if (go) journal!.Append(new JournalEntry(JournalEvent.RunStarted, DateTimeOffset.UtcNow) { Run = run, Message = $"{_total} rows by {Environment.UserName} on {Environment.MachineName}" });
 
@@ -280,6 +285,7 @@ namespace NordPay.Commands
                         }
                         if (stage != RowStage.ToPay || !go || !ShouldProceed(Target(row), "Pay", Force))
                         {
+                            if (stage == RowStage.ToPay) _tally.CountDeclined();
                             _report?.NotSent(row, index);
                             continue;
                         }

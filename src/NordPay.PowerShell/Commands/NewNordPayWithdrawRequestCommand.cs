@@ -22,6 +22,7 @@ namespace NordPay.Commands
 
         protected override void ProcessRecord()
         {
+            if (IsEmptyRow(InputObject)) return;
             NextRow();
             var row = InputObject ?? ParameterRow((nameof(Currency), Currency), (nameof(Address), Address), (nameof(Amount), Amount));
             if (ReadPayoutRow(Currency, Address, Amount, InputObject, row) is not { } payout)

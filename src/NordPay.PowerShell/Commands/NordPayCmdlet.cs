@@ -23,6 +23,22 @@ namespace NordPay.Commands
         /// <summary>Call once at the start of each ProcessRecord.</summary>
         protected void NextRow() => Row++;
 
+        /// <summary>The first row whose amount is written with a decimal comma (12,75): from it on, '.' before three digits is ambiguous.</summary>
+        protected int? DecimalCommaRow { get; private set; }
+
+        /// <summary>
+        /// Whether the input is a row whose every field is empty, as the lines of delimiters Excel leaves below a table: such a row
+        /// is skipped with a verbose note and takes no row number, so it is neither an error nor a row of the batch.
+        /// </summary>
+        protected bool IsEmptyRow(PSObject? input)
+        {
+            if (input == null) return false;
+            var columns = InputColumns.Text(input);
+            if (columns.Count == 0 || columns.Any(c => !string.IsNullOrWhiteSpace(c.Value))) return false;
+            WriteVerbose($"{(Row == 0 ? "The input row before row 1" : $"The input row after row {Row}")} has every field empty; it is skipped.");
+            return true;
+        }
+
         private bool _warnedNoChecksum;
 
         /// <summary>
@@ -102,31 +118,44 @@ namespace NordPay.Commands
             if (input != null)
             {
                 var missing = new List<string>();
-                currency ??= Column(input, "Currency", missing)?.ToString();
-                address ??= Column(input, "Address", missing)?.ToString();
-                amount ??= Column(input, "Amount", missing);
+                // Every field's columns are read, bound or not: two columns for one field with different values are refused.
+                var currencyColumn = Column(input, "Currency", currency == null ? missing : null);
+                var addressColumn = Column(input, "Address", address == null ? missing : null);
+                var amountColumn = Column(input, "Amount", amount == null ? missing : null);
+                currency ??= currencyColumn?.ToString();
+                address ??= addressColumn?.ToString();
+                amount ??= amountColumn;
                 if (missing.Count > 0)
                     throw new NordPayException("PayoutFieldsMissing", ErrorKind.InvalidData,
                         $"The row has no {string.Join(", ", missing)} column; its columns are {Columns(input)}.", missing[0],
                         recommendedAction: "Name the columns Currency, Address and Amount (or an alias Get-Help shows), with the delimiter the file uses (Import-Csv -Delimiter).");
             }
-            return InputText.ReadPayout(currency, address, amount is PSObject wrapped ? wrapped.BaseObject : amount, CultureInfo.CurrentCulture);
+            var value = amount is PSObject wrapped ? wrapped.BaseObject : amount;
+            if (DecimalCommaRow == null && Amount.ShowsDecimalComma(value)) DecimalCommaRow = Row;
+            return InputText.ReadPayout(currency, address, value, CultureInfo.CurrentCulture, DecimalCommaRow);
         }
 
         /// <summary>
         /// The value of the input's column for a parameter (its name or an alias), matched once invisible characters
         /// are set aside; null when the column is there and empty. A column not there at all is added to <paramref name="missing"/>.
+        /// Two such columns with different values (Address and Wallet) are refused: which one is meant cannot be told.
         /// </summary>
         protected object? Column(PSObject input, string parameter, List<string>? missing)
         {
             var names = MyInvocation.MyCommand.Parameters[parameter].Aliases.Prepend(parameter).ToList();
-            foreach (var column in InputColumns.Of(input))
+            var columns = InputColumns.Of(input).Where(c => names.Any(n => string.Equals(n, HeaderText.Visible(c.Key), StringComparison.OrdinalIgnoreCase))).ToList();
+            if (columns.Count == 0)
             {
-                var name = HeaderText.Visible(column.Key);
-                if (names.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase))) return column.Value;
+                missing?.Add(parameter);
+                return null;
             }
-            missing?.Add(parameter);
-            return null;
+            var filled = columns.Where(c => !string.IsNullOrWhiteSpace(InputColumns.Text(c.Value))).ToList();
+            if (filled.Select(c => InputColumns.Text(c.Value)!.Trim()).Distinct(StringComparer.Ordinal).Count() > 1)
+                throw new NordPayException("AmbiguousColumns", ErrorKind.InvalidData,
+                    $"The row has two columns for the {parameter.ToLowerInvariant()} with different values, {string.Join(" and ", filled.Select(c => $"'{c.Key}' ({InputColumns.Text(c.Value)})"))}: " +
+                    "which one is meant cannot be told, so neither is used.", parameter,
+                    recommendedAction: $"Keep one column for the {parameter.ToLowerInvariant()} (Get-Help -Parameter {parameter} lists the names read as it), or make their values the same.");
+            return (filled.Count > 0 ? filled[0] : columns[0]).Value;
         }
 
         /// <summary>A row given by parameters, as an object like an input row: the TargetObject of its errors, its columns in a report.</summary>

@@ -14,12 +14,23 @@ namespace NordPay.Commands
     {
         private readonly HashSet<string> _read = new HashSet<string>(StringComparer.Ordinal);
 
+        protected const string PathSet = "Path";
+        protected const string LiteralPathSet = "LiteralPath";
+
         /// <summary>Journal files; wildcards are expanded.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("JournalPath", "FullName")]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         public string[] Path { get; set; } = null!;
+
+        /// <summary>
+        /// Journal files, exactly as written (pay[1].journal). Files from Get-ChildItem and a run's summary bind here: a path they
+        /// give names one file, whose brackets are no wildcards.
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP", "FullName", "JournalPath")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; } = null!;
 
         /// <summary>
         /// The journals -Path names, each read once; a path that names none, or a journal that cannot be read, is an error of
@@ -27,12 +38,13 @@ namespace NordPay.Commands
         /// </summary>
         protected IEnumerable<(string Path, IReadOnlyList<JournalEntry> Entries)> ReadJournals()
         {
-            foreach (var path in Path)
+            var literal = ParameterSetName == LiteralPathSet;
+            foreach (var path in literal ? LiteralPath : Path)
             {
                 IReadOnlyList<string> files;
                 try
                 {
-                    files = ResolveExistingFiles(path, nameof(Path));
+                    files = literal ? ResolveLiteralFile(path) : ResolveExistingFiles(path, nameof(Path));
                 }
                 catch (NordPayException ex)
                 {
@@ -57,6 +69,13 @@ namespace NordPay.Commands
                     yield return (file, journal.Entries);
                 }
             }
+        }
+
+        // A literal path names one file or none; a PSPath (FileSystem::/srv/pay[1].journal) is resolved like any other.
+        private IReadOnlyList<string> ResolveLiteralFile(string path)
+        {
+            var file = ResolveFilePath(path, nameof(LiteralPath));
+            return System.IO.File.Exists(file) ? new[] { file } : Array.Empty<string>();
         }
     }
 }

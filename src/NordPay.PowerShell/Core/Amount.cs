@@ -20,15 +20,16 @@ namespace NordPay.Core
         /// Parses an amount given by a user: a string, an integer or a decimal (never a floating-point number). The text is
         /// read invariantly; <paramref name="culture"/>, the user's, only refuses what reads otherwise there ('1.500' in de-DE).
         /// </summary>
+        /// <param name="decimalCommaRow">The first row of the input that writes a decimal comma (12,75), if any: in such an input '.' groups thousands.</param>
         /// <exception cref="NordPayException">The value is not an exact, positive amount.</exception>
-        public static decimal ParseInput(object? value, CultureInfo? culture = null)
+        public static decimal ParseInput(object? value, CultureInfo? culture = null, int? decimalCommaRow = null)
         {
             switch (value)
             {
                 case null:
                     throw Invalid("AmountMissing", "The amount is missing.", "Give the amount as a number such as 12.5.");
                 case string text:
-                    return ParseText(text, culture);
+                    return ParseText(text, culture, decimalCommaRow);
                 case decimal d:
                     return RequirePositive(d, d.ToString(CultureInfo.InvariantCulture));
                 case double d:
@@ -78,7 +79,22 @@ namespace NordPay.Core
         // Digits grouped by three after a '.', where the user's culture groups thousands with '.': 1.500 is fifteen hundred there.
         private static readonly Regex GroupedThousands = new Regex(@"^[1-9][0-9]{0,2}(\.[0-9]{3})+$", RegexOptions.CultureInvariant);
 
-        private static decimal ParseText(string raw, CultureInfo? culture = null)
+        // One ',' as the decimal separator: not before exactly three digits (12,75), or after '.'-grouped thousands (1.500,25).
+        private static readonly Regex DecimalComma = new Regex(@"^[0-9]+,([0-9]{1,2}|[0-9]{4,})$|^[0-9]{1,3}(\.[0-9]{3})+,[0-9]+$", RegexOptions.CultureInvariant);
+
+        /// <summary>Whether a user's value writes its decimals with a comma (12,75), as a German or French spreadsheet does: there '.' groups thousands.</summary>
+        public static bool ShowsDecimalComma(object? value) => value is string text && DecimalComma.IsMatch(text.Trim());
+
+        /// <summary>
+        /// The error of an amount read as digits grouped by '.' (1.500) in an input whose row <paramref name="decimalCommaRow"/> writes a
+        /// decimal comma, where it may mean fifteen hundred; null when the amount has another form or no row writes a decimal comma.
+        /// </summary>
+        public static NordPayException? AmbiguousInInput(decimal amount, int? decimalCommaRow) =>
+            decimalCommaRow is { } row && GroupedThousands.IsMatch(Format(amount)) ? Ambiguous(Format(amount), Format(amount), DecimalCommaInput(row)) : null;
+
+        private static string DecimalCommaInput(int row) => $"in this input, whose row {row} writes its decimals with a comma, '.' groups thousands and";
+
+        private static decimal ParseText(string raw, CultureInfo? culture = null, int? decimalCommaRow = null)
         {
             var text = raw.Trim();
             if (text.Length == 0)
@@ -88,14 +104,10 @@ namespace NordPay.Core
             if (!PlainDecimal.IsMatch(text))
                 throw Invalid("InvalidAmountFormat", $"'{raw}' is not a valid amount: {Explain(text)}",
                     "Write the amount with digits and '.' as the only decimal separator, for example 1234.56.");
-            if (culture?.NumberFormat.NumberGroupSeparator == "." && GroupedThousands.IsMatch(text))
+            if (GroupedThousands.IsMatch(text))
             {
-                var grouped = text.Replace(".", string.Empty);
-                var point = text.TrimEnd('0').TrimEnd('.');
-                if (GroupedThousands.IsMatch(point)) point += "0";
-                throw Invalid("AmountAmbiguous",
-                    $"'{raw}' is read with '.' as the decimal point, but in {culture.Name}, where '.' groups thousands, it reads as {grouped}; it is not used.",
-                    $"Write {grouped} if you mean {grouped}, or {point} if you mean {point}: either can only mean one amount.");
+                if (culture?.NumberFormat.NumberGroupSeparator == ".") throw Ambiguous(raw, text, $"in {culture.Name}, where '.' groups thousands,");
+                if (decimalCommaRow is { } row) throw Ambiguous(raw, text, DecimalCommaInput(row));
             }
             if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
                 || !SameDigits(text, amount))
@@ -148,6 +160,15 @@ namespace NordPay.Core
             if (text.StartsWith(".", StringComparison.Ordinal) || text.EndsWith(".", StringComparison.Ordinal))
                 return "write at least one digit on each side of '.'.";
             return "it is not a plain decimal number.";
+        }
+
+        private static NordPayException Ambiguous(string raw, string text, string where)
+        {
+            var grouped = text.Replace(".", string.Empty);
+            var point = text.TrimEnd('0').TrimEnd('.');
+            if (GroupedThousands.IsMatch(point)) point += "0";
+            return Invalid("AmountAmbiguous", $"'{raw}' is read with '.' as the decimal point, but {where} it reads as {grouped}; it is not used.",
+                $"Write {grouped} if you mean {grouped}, or {point} if you mean {point}: either can only mean one amount.");
         }
 
         private static NordPayException Invalid(string errorId, string message, string action) =>

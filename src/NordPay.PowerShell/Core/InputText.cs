@@ -10,8 +10,8 @@ namespace NordPay.Core
 
         /// <summary>Reads a payout row's three fields, or throws the error of the first one that is wrong.</summary>
         public static (string Currency, string Address, decimal Amount) ReadPayout(string? currency, string? address, object? amount,
-            System.Globalization.CultureInfo? culture = null) =>
-            (RequireToken(currency, "Currency"), RequireToken(address, "Address"), Amount.ParseInput(amount, culture));
+            System.Globalization.CultureInfo? culture = null, int? decimalCommaRow = null) =>
+            (RequireToken(currency, "Currency"), RequireToken(address, "Address"), Amount.ParseInput(amount, culture, decimalCommaRow));
 
         /// <summary>Returns the value without surrounding blanks; refuses empty values and blank, control or invisible characters inside.</summary>
         public static string RequireToken(string? value, string field)

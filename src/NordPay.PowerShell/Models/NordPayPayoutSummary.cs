@@ -7,8 +7,9 @@ namespace NordPay.Models
     public sealed record NordPayPayoutSummary
     {
         public NordPayPayoutSummary(string journalPath, int rows, int paid, int alreadyPaid, int failed, int inDoubt,
-            IReadOnlyDictionary<string, decimal> paidByCurrency, TimeSpan duration, string? policy = null, string? reportPath = null)
+            IReadOnlyDictionary<string, decimal> paidByCurrency, TimeSpan duration, string? policy = null, string? reportPath = null, int declined = 0)
         {
+            Declined = declined;
             JournalPath = journalPath;
             ReportPath = reportPath;
             Rows = rows;
@@ -33,6 +34,8 @@ namespace NordPay.Models
         public int Failed { get; }
         /// <summary>A confirm whose outcome is unknown: never paid again automatically; see -SettleInDoubt.</summary>
         public int InDoubt { get; }
+        /// <summary>Answered No at a prompt (the batch's or the row's): nothing was sent; a re-run offers them again.</summary>
+        public int Declined { get; }
         /// <summary>What this run paid, per currency.</summary>
         public IReadOnlyDictionary<string, decimal> PaidByCurrency { get; }
         public TimeSpan Duration { get; }
@@ -43,6 +46,6 @@ namespace NordPay.Models
         public bool Complete => Failed == 0 && InDoubt == 0 && Paid + AlreadyPaid == Rows;
 
         public override string ToString() =>
-            $"{Rows} rows: {Paid} paid, {AlreadyPaid} already paid, {Failed} failed, {InDoubt} in doubt";
+            $"{Rows} rows: {Paid} paid, {AlreadyPaid} already paid, {Failed} failed, {InDoubt} in doubt" + (Declined > 0 ? $", {Declined} declined" : string.Empty);
     }
 }

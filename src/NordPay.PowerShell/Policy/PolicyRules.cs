@@ -85,5 +85,23 @@ namespace NordPay.Policy
                 $"Withdraw request {identifier} was not confirmed: policy {policy.Name} applies, and this request object was built by hand, not read from " +
                 "NordPay's answer to New-NordPayWithdrawRequest, so its currency, address and amount may not be the ones NordPay would pay.", "Identifier",
                 recommendedAction: "Pipe the request objects from New-NordPayWithdrawRequest into Confirm-NordPayWithdraw, as they are.");
+
+        // A request object's text as PowerShell binds a copy of it: "@{Identifier=<guid>; ...}" (Select-Object) or "... (request <guid>)" (Import-Clixml).
+        private static readonly System.Text.RegularExpressions.Regex CopiedRequestText = new System.Text.RegularExpressions.Regex(
+            @"^@\{.*\bIdentifier=(?<id>[0-9a-fA-F-]{36})[;}]|\(request (?<id>[0-9a-fA-F-]{36})\)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        /// <summary>The identifier of the request object a bound text is a copy of; null when the text is not one.</summary>
+        public static Guid? CopiedRequestIdentifier(string? text) =>
+            text != null && CopiedRequestText.Match(text.Trim()) is { Success: true } match && Guid.TryParse(match.Groups["id"].Value, out var identifier)
+                ? identifier : (Guid?)null;
+
+        /// <summary>A confirm under a policy of a copy of a request object: only the object read from NordPay's answer, unaltered, is checked and confirmed.</summary>
+        public static NordPayException CopiedRequest(NordPayPolicy policy, Guid identifier) =>
+            new NordPayException("PolicyNeedsRequest", ErrorKind.SecurityError,
+                $"Withdraw request {identifier} was not confirmed: policy {policy.Name} applies, and this is a copy of the request object (made by Select-Object, " +
+                "Export-Clixml and Import-Clixml or the like), whose currency, address and amount anyone could have changed. Under a policy only the objects " +
+                "read from NordPay's answer, unaltered, are confirmed.", "Identifier",
+                recommendedAction: "Pipe the request objects of New-NordPayWithdrawRequest into Confirm-NordPayWithdraw in the same session, as they are; " +
+                "for a copy, create the request again (New-NordPayWithdrawRequest) from the original row.");
     }
 }

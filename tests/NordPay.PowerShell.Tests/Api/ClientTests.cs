@@ -185,6 +185,27 @@ public class ClientTests
     }
 
     [Fact]
+    public async Task A_connection_failure_names_the_base_URIs_host_and_a_dead_proxy_is_named_as_what_failed()
+    {
+        var closed = Sandboxes.ClosedPort();
+        var direct = new NordPayClient(new NordPayConnection(closed, PowerShellSession.Secure("np_key_abcdefghijkl")), Clients.Fast with { MaximumRetryCount = 0 });
+        var error = await Assert.ThrowsAsync<NordPayException>(() => direct.GetBalancesAsync(CancellationToken.None));
+        Assert.StartsWith($"Could not reach NordPay at {closed.Authority} (/balance/)", error.Message);
+        Assert.Contains($"the base URI http://{closed.Authority}", error.RecommendedAction);
+
+        // A proxy that is down: the call never got past it, so the proxy is what to check, not NordPay's address.
+        var deadProxy = Sandboxes.ClosedPort();
+        var proxied = new NordPayClient(new NordPayConnection(new Uri("https://api.nordpay.invalid/"), PowerShellSession.Secure("np_key_abcdefghijkl")),
+            Clients.Fast with { MaximumRetryCount = 0, Proxy = new ProxySettings(new Uri($"http://proxyuser:proxy-secret@{deadProxy.Authority}/")) });
+        var proxyError = await Assert.ThrowsAsync<NordPayException>(() => proxied.GetBalancesAsync(CancellationToken.None));
+        Assert.Equal("ConnectionFailed", proxyError.ErrorId);
+        Assert.StartsWith($"Could not reach the proxy http://{deadProxy.Authority} to call NordPay at api.nordpay.invalid (/balance/)", proxyError.Message);
+        Assert.StartsWith($"Check the proxy http://{deadProxy.Authority}", proxyError.RecommendedAction);
+        Assert.DoesNotContain("base URI", proxyError.RecommendedAction);
+        Assert.DoesNotContain("proxy-secret", proxyError.ToString() + proxyError.RecommendedAction);
+    }
+
+    [Fact]
     public async Task A_connection_failure_keeps_the_original_exception_as_inner()
     {
         var client = new NordPayClient(new NordPayConnection(Sandboxes.ClosedPort(), PowerShellSession.Secure("np_key_abcdefghijkl")), Clients.Fast);
@@ -255,6 +276,11 @@ public class ClientTests
             var timedOut = await Assert.ThrowsAsync<NordPayException>(() => client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
             Assert.Equal("RequestTimedOut", timedOut.ErrorId);
             Assert.Equal(ErrorKind.OperationTimeout, timedOut.Kind);
+            Assert.Equal($"NordPay at 127.0.0.1:{port} did not answer /balance/withdraw/request within 0.3 s.", timedOut.Message);
+            Assert.StartsWith("Nothing was paid", timedOut.RecommendedAction);
+            var read = await Assert.ThrowsAsync<NordPayException>(() => client.GetBalancesAsync(CancellationToken.None));
+            Assert.StartsWith("Nothing was sent that pays: the call only reads.", read.RecommendedAction);
+            Assert.DoesNotContain("withdraw history", read.RecommendedAction);
             var unknown = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(Guid.NewGuid(), null, CancellationToken.None));
             Assert.Equal("OutcomeUnknown", unknown.ErrorId);
             Assert.Equal(ErrorKind.InvalidResult, unknown.Kind);
