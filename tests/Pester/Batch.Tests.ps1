@@ -211,7 +211,7 @@ Describe 'The example scheduled job: pwsh -NonInteractive -File examples/schedul
         $folder = New-PayoutFolder $rows[0..2]
         $run = Invoke-ScheduledJob $folder
         $run.ExitCode | Should -Be 2
-        $run.Output | Should -BeLike '*1 in doubt (auto-*): check Compare-NordPayJournal, then settle with -SettleInDoubt (exit 2)*'
+        $run.Output | Should -BeLike '*1 in doubt or failed at NordPay (auto-*): check Compare-NordPayJournal, then settle with -SettleInDoubt (exit 2)*'
         (Import-Csv (Get-DayFile $folder '.report.csv'))[1].Outcome | Should -Be 'InDoubt'
         (Invoke-ScheduledJob $folder).ExitCode | Should -Be 2 -Because 'a row in doubt is never paid again automatically'
 

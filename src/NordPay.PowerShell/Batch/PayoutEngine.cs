@@ -404,8 +404,9 @@ namespace NordPay.Batch
             CrashPoints.At("after-request");
             _journal.Append(new JournalEntry(JournalEvent.Requested, DateTimeOffset.UtcNow) { References = references, Identifier = request.Identifier, Multiple = true, ExpiresAt = request.ExpiresAt, ServerAt = _client.ServerEarliest(asked) });
             var sending = DateTimeOffset.UtcNow;
-            _journal.Force(_journal.Append(new JournalEntry(JournalEvent.ConfirmSending, sending) { References = references, Identifier = request.Identifier, Multiple = true, ServerAt = _client.ServerEarliest(sending) }));
+            _journal.Force(_journal.Append(new JournalEntry(JournalEvent.ConfirmSending, sending) { References = references, Identifier = request.Identifier, Multiple = true, ServerAt = _client.ServerEarliest(sending), Boot = BootIdentity.Current }));
             CrashPoints.At("before-confirm");
+            _journal.Append(new JournalEntry(JournalEvent.ConfirmSent, DateTimeOffset.UtcNow) { References = references, Identifier = request.Identifier, Multiple = true });
             MultipleWithdrawConfirmResult confirmed;
             try
             {

@@ -98,7 +98,7 @@ namespace NordPay.Batch
         {
             var records = Replay(entries);
             foreach (var record in records.Values)
-                if (record is { State: PayoutState.ConfirmSending, ConfirmLeft: false, Multiple: false, AnnouncedBoot: { } announced } && announced == boot)
+                if (record is { State: PayoutState.ConfirmSending, ConfirmLeft: false, AnnouncedBoot: { } announced } && announced == boot)
                     record.State = PayoutState.Requested;
             return records;
         }
