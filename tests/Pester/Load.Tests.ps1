@@ -61,11 +61,7 @@ AfterAll {
     Remove-TestFolder
 }
 
-Describe 'Invoke-NordPayPayout pays 5,000 rows at every -ThrottleLimit with script blocks downstream' {
-    BeforeAll {
-        $script:rows = New-LoadRows 5000
-    }
-
+Describe 'Batches the size of a payroll day, each against a sandbox of its own' {
     BeforeEach {
         $script:sandbox = Start-LoadSandbox
     }
@@ -74,83 +70,81 @@ Describe 'Invoke-NordPayPayout pays 5,000 rows at every -ThrottleLimit with scri
         Stop-NordPaySandbox $script:sandbox
     }
 
-    It 'pays every row once, fed by <Feed> at -ThrottleLimit <Throttle>, with a report line Paid for each' -TestCases @(
-        foreach ($feed in 'Import-Csv', 'an array') { foreach ($throttle in 1, 4, 8, 16) { @{ Feed = $feed; Throttle = $throttle } } }
-    ) {
-        $folder = New-TestFolder
-        Write-Csv ([IO.Path]::Combine($folder, 'payouts.csv')) $rows
-        $run = Invoke-Load $folder $Feed $Throttle
-        $run.Errors | Should -BeNullOrEmpty
-        $run.ExitCode | Should -Be 0
-        $outcome = $run.Output | ConvertFrom-Json
-        $outcome.First | Should -BeNullOrEmpty
-        ($outcome.Rows, $outcome.Paid, $outcome.Complete, $outcome.Results, $outcome.Errors) | Should -Be @(5000, 5000, $true, 5000, 0)
-        Assert-PaidOnce $rows
-        $report = @(Import-Csv ([IO.Path]::Combine($folder, 'payouts.report.csv')))
-        $report.Count | Should -Be 5000
-        @($report | Where-Object Outcome -NE 'Paid').Count | Should -Be 0
-        ($report | ForEach-Object Amount) | Should -Be ($rows | ForEach-Object Amount) -Because 'the report keeps the input order'
-    }
-}
-
-Describe 'The example scheduled job on 3,000 rows' {
-    BeforeAll {
-        $script:rows = New-LoadRows 3000
-    }
-
-    BeforeEach {
-        $script:sandbox = Start-LoadSandbox
-    }
-
-    AfterEach {
-        Stop-NordPaySandbox $script:sandbox
-    }
-
-    It 'exits with 0 having paid the day, then with 0 again finding every row already paid' {
-        $folder = New-TestFolder
-        Write-Csv ([IO.Path]::Combine($folder, "payouts-$day.csv")) $rows
-        $first = Invoke-ScheduledJob $folder 4
-        $first.Errors | Should -BeNullOrEmpty
-        $first.ExitCode | Should -Be 0
-        $first.Output | Should -BeLike "*3000 rows: 3000 paid, 0 already paid, 0 failed, 0 in doubt*(exit 0)*"
-        $again = Invoke-ScheduledJob $folder 4
-        $again.ExitCode | Should -Be 0
-        $again.Output | Should -BeLike "*3000 rows: 0 paid, 3000 already paid, 0 failed, 0 in doubt*(exit 0)*"
-        Assert-PaidOnce $rows
-    }
-
-    It 'is killed mid-way, and its re-runs pay every row once: rows in doubt are settled and the day completes' {
-        $folder = New-TestFolder
-        Write-Csv ([IO.Path]::Combine($folder, "payouts-$day.csv")) $rows
-        $child = Start-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $scheduledJob, '-Folder', $folder, '-Date', $day, '-ThrottleLimit', 8 `
-            -WorkingDirectory $folder -Environment (Get-SandboxEnvironment $sandbox)
-        $deadline = [DateTime]::UtcNow.AddSeconds(120)
-        while (@(Get-SandboxLedger $sandbox).Count -lt 1000 -and -not $child.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
-            Start-Sleep -Milliseconds 100
+    Context 'Invoke-NordPayPayout pays 5,000 rows at every -ThrottleLimit with script blocks downstream' {
+        BeforeAll {
+            $script:rows = New-LoadRows 5000
         }
-        $child.Process.HasExited | Should -BeFalse -Because 'the run is killed mid-way'
-        $child.Process.Kill($true)
-        $child.Process.WaitForExit()
 
-        # The re-run ends (no hang) and pays what the killed run did not reach; rows whose confirm the kill left
-        # unanswered are found in the withdraw history or left in doubt, never sent again.
-        $again = Invoke-ScheduledJob $folder 8
-        $again.ExitCode | Should -BeIn 0, 2
-        $ledger = Format-Payout (Get-SandboxLedger $sandbox)
-        $ledger | Should -Be @($ledger | Sort-Object -Unique) -Because 'no row is paid twice'
-        $journalRead = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command', "Get-NordPayJournal -Path payouts-$day.journal -State InDoubt, ConfirmSent | ForEach-Object Amount" `
-            -WorkingDirectory $folder -Environment (Get-SandboxEnvironment $sandbox)
-        $inDoubt = @($journalRead.Output -split "`r?`n" | Where-Object { $_ })
-        $ledger.Count + $inDoubt.Count | Should -Be $rows.Count -Because 'every row is paid or in doubt'
-
-        # The operator finds the rows in doubt absent from the withdraw history and settles them as not paid.
-        if ($inDoubt.Count -gt 0) {
-            $settle = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command',
-                "Import-Csv payouts-$day.csv | Invoke-NordPayPayout -JournalPath payouts-$day.journal -SettleInDoubt NotPaid -ThrottleLimit 8 -Force | Out-Null" `
-                -WorkingDirectory $folder -Environment (Get-SandboxEnvironment $sandbox) -TimeoutSec 300
-            $settle.ExitCode | Should -Be 0
+        It 'pays every row once, fed by <Feed> at -ThrottleLimit <Throttle>, with a report line Paid for each' -TestCases @(
+            foreach ($feed in 'Import-Csv', 'an array') { foreach ($throttle in 1, 4, 8, 16) { @{ Feed = $feed; Throttle = $throttle } } }
+        ) {
+            $folder = New-TestFolder
+            Write-Csv ([IO.Path]::Combine($folder, 'payouts.csv')) $rows
+            $run = Invoke-Load $folder $Feed $Throttle
+            $run.Errors | Should -BeNullOrEmpty
+            $run.ExitCode | Should -Be 0
+            $outcome = $run.Output | ConvertFrom-Json
+            $outcome.First | Should -BeNullOrEmpty
+            ($outcome.Rows, $outcome.Paid, $outcome.Complete, $outcome.Results, $outcome.Errors) | Should -Be @(5000, 5000, $true, 5000, 0)
+            Assert-PaidOnce $rows
+            $report = @(Import-Csv ([IO.Path]::Combine($folder, 'payouts.report.csv')))
+            $report.Count | Should -Be 5000
+            @($report | Where-Object Outcome -NE 'Paid').Count | Should -Be 0
+            ($report | ForEach-Object Amount) | Should -Be ($rows | ForEach-Object Amount) -Because 'the report keeps the input order'
         }
-        (Invoke-ScheduledJob $folder 8).ExitCode | Should -Be 0 -Because 'the day is complete'
-        Assert-PaidOnce $rows
+    }
+
+    Context 'The example scheduled job on 3,000 rows' {
+        BeforeAll {
+            $script:rows = New-LoadRows 3000
+        }
+
+        It 'exits with 0 having paid the day, then with 0 again finding every row already paid' {
+            $folder = New-TestFolder
+            Write-Csv ([IO.Path]::Combine($folder, "payouts-$day.csv")) $rows
+            $first = Invoke-ScheduledJob $folder 4
+            $first.Errors | Should -BeNullOrEmpty
+            $first.ExitCode | Should -Be 0
+            $first.Output | Should -BeLike "*3000 rows: 3000 paid, 0 already paid, 0 failed, 0 in doubt*(exit 0)*"
+            $again = Invoke-ScheduledJob $folder 4
+            $again.ExitCode | Should -Be 0
+            $again.Output | Should -BeLike "*3000 rows: 0 paid, 3000 already paid, 0 failed, 0 in doubt*(exit 0)*"
+            Assert-PaidOnce $rows
+        }
+
+        It 'is killed mid-way, and its re-runs pay every row once: rows in doubt are settled and the day completes' {
+            $folder = New-TestFolder
+            Write-Csv ([IO.Path]::Combine($folder, "payouts-$day.csv")) $rows
+            $child = Start-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $scheduledJob, '-Folder', $folder, '-Date', $day, '-ThrottleLimit', 8 `
+                -WorkingDirectory $folder -Environment (Get-SandboxEnvironment $sandbox)
+            $deadline = [DateTime]::UtcNow.AddSeconds(120)
+            while (@(Get-SandboxLedger $sandbox).Count -lt 1000 -and -not $child.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 100
+            }
+            $child.Process.HasExited | Should -BeFalse -Because 'the run is killed mid-way'
+            $child.Process.Kill($true)
+            $child.Process.WaitForExit()
+
+            # The re-run ends (no hang) and pays what the killed run did not reach; rows whose confirm the kill left
+            # unanswered are found in the withdraw history or left in doubt, never sent again.
+            $again = Invoke-ScheduledJob $folder 8
+            $again.ExitCode | Should -BeIn 0, 2
+            $ledger = Format-Payout (Get-SandboxLedger $sandbox)
+            $ledger | Should -Be @($ledger | Sort-Object -Unique) -Because 'no row is paid twice'
+            $journalRead = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command', "Get-NordPayJournal -Path payouts-$day.journal -State InDoubt, ConfirmSent | ForEach-Object Amount" `
+                -WorkingDirectory $folder -Environment (Get-SandboxEnvironment $sandbox)
+            $inDoubt = @($journalRead.Output -split "`r?`n" | Where-Object { $_ })
+            $ledger.Count + $inDoubt.Count | Should -Be $rows.Count -Because 'every row is paid or in doubt'
+
+            # The operator finds the rows in doubt absent from the withdraw history and settles them as not paid.
+            if ($inDoubt.Count -gt 0) {
+                $settle = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command',
+                    "Import-Csv payouts-$day.csv | Invoke-NordPayPayout -JournalPath payouts-$day.journal -SettleInDoubt NotPaid -ThrottleLimit 8 -Force | Out-Null" `
+                    -WorkingDirectory $folder -Environment (Get-SandboxEnvironment $sandbox) -TimeoutSec 300
+                $settle.ExitCode | Should -Be 0
+            }
+            (Invoke-ScheduledJob $folder 8).ExitCode | Should -Be 0 -Because 'the day is complete'
+            Assert-PaidOnce $rows
+        }
     }
 }
