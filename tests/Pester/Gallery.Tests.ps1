@@ -24,9 +24,10 @@ BeforeAll {
     $repository = New-TestFolder
     if ([IO.File]::Exists($package)) { Copy-Item -LiteralPath $package -Destination $repository }
     $sandbox = Start-NordPaySandbox -Root $RepoRoot -Configuration $Configuration
+    $topics = @(Get-AboutTopicName)
 
     # A user's session with its own home: registers the folder as a repository, then runs $Script (which gets the
-    # module by name) and pays the example CSV; prints where the module came from.
+    # module by name) and pays the example CSV; prints where the module came from and the help topics Get-Help finds.
     function Invoke-AsGalleryUser([string] $Script) {
         $folder = New-TestFolder
         Copy-Item -LiteralPath $ExampleCsv -Destination ([IO.Path]::Combine($folder, 'payouts.csv'))
@@ -40,6 +41,7 @@ Register-PSResourceRepository -Name NordPayLocal -Uri '$repository' -Trusted
 $Script
 Import-Module NordPay
 'module: ' + (Get-Module NordPay).ModuleBase
+'topics: ' + ((Get-Help about_NordPay* | ForEach-Object Name | Sort-Object) -join ',')
 Import-Csv payouts.csv | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force | Out-Null
 "@)
         $run = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $file -WorkingDirectory $folder -Environment $environment
@@ -65,7 +67,7 @@ Describe 'build.ps1 -Task Package' {
         $zip = [IO.Compression.ZipFile]::OpenRead($package)
         try {
             $names = @($zip.Entries.FullName)
-            foreach ($file in 'NordPay.psd1', 'NordPay.PowerShell.dll', 'NordPay.Format.ps1xml', 'en-US/NordPay.PowerShell.dll-Help.xml', 'en-US/about_NordPay.help.txt', 'dependencies/System.Text.Json.dll') {
+            foreach ($file in @('NordPay.psd1', 'NordPay.PowerShell.dll', 'NordPay.Format.ps1xml', 'en-US/NordPay.PowerShell.dll-Help.xml', 'dependencies/System.Text.Json.dll') + @($topics | ForEach-Object { "en-US/$_.help.txt" })) {
                 $names | Should -Contain $file
             }
             $reader = [IO.StreamReader]::new($zip.GetEntry('NordPay.nuspec').Open())
@@ -93,6 +95,7 @@ $env:PSModulePath = (Resolve-Path ./saved).Path + [IO.Path]::PathSeparator + $en
         $run.Errors | Should -BeNullOrEmpty
         $run.ExitCode | Should -Be 0
         $run.Output | Should -Match "module: $([regex]::Escape([IO.Path]::Combine($run.Home, 'saved', 'NordPay', $version)))"
+        $run.Output | Should -Match "topics: $($topics -join ',')\r?\n"
         @(Get-SandboxLedger $sandbox).Count - $before | Should -Be @(Import-Csv $ExampleCsv).Count
     }
 
@@ -102,6 +105,7 @@ $env:PSModulePath = (Resolve-Path ./saved).Path + [IO.Path]::PathSeparator + $en
         $run.Errors | Should -BeNullOrEmpty
         $run.ExitCode | Should -Be 0
         $run.Output | Should -Match "module: $([regex]::Escape($run.Home))\S*[/\\]NordPay[/\\]$([regex]::Escape($version))"
+        $run.Output | Should -Match "topics: $($topics -join ',')\r?\n" -Because 'Get-Help finds every about_ topic of the installed module'
         @(Get-SandboxLedger $sandbox).Count - $before | Should -Be @(Import-Csv $ExampleCsv).Count
     }
 }

@@ -8,6 +8,8 @@ param(
 
 BeforeDiscovery {
     $cmdlets = @((Import-PowerShellDataFile ([IO.Path]::Combine($PSScriptRoot, '..', '..', 'NordPay.psd1'))).CmdletsToExport | ForEach-Object { @{ Name = $_ } })
+    . ([IO.Path]::Combine($PSScriptRoot, 'TestSupport.ps1'))
+    $topics = @(Get-AboutTopicName)
 }
 
 BeforeAll {
@@ -104,5 +106,36 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
         $text | Should -Match '-{10,} Example 1\b'
         $text | Should -Match '-{10,} Example 2\b'
         foreach ($example in $examples.Examples.Example) { $example.Code.Trim() | Should -Not -BeNullOrEmpty }
+    }
+}
+
+Describe 'The about_ topics' {
+    It 'are listed by Get-Help about_NordPay*, every one in docs/help and at least those users look for' {
+        $listed = @(Get-Help about_NordPay* | ForEach-Object Name | Sort-Object)
+        $listed | Should -Be @(Get-AboutTopicName)
+        foreach ($topic in 'about_NordPay', 'about_NordPay_Batches', 'about_NordPay_Policies', 'about_NordPay_Keys', 'about_NordPay_Scheduling', 'about_NordPay_Errors', 'about_NordPay_Sandbox') {
+            $listed | Should -Contain $topic
+        }
+    }
+
+    It 'shows <_> at 80 columns, without the test markers of its source' -ForEach $topics {
+        $lines = (Get-Help $_) -split '\r?\n'
+        $lines.Count | Should -BeGreaterThan 20
+        $lines | Where-Object Length -GT 80 | Should -BeNullOrEmpty -Because 'a topic is read in a console of 80 columns'
+        $lines | Where-Object { $_ -match 'readme-test' } | Should -BeNullOrEmpty
+    }
+
+    It 'about_NordPay_Errors names every ErrorId the module reports' {
+        $source = @(Get-ChildItem ([IO.Path]::Combine($RepoRoot, 'src', 'NordPay.PowerShell')) -Filter *.cs -Recurse | ForEach-Object { [IO.File]::ReadAllText($_.FullName) }) -join "`n"
+        # An id is the literal before an ErrorKind argument (NordPayException, ApiError's rules), or given to Amount's Invalid(...);
+        # InputText.RequireToken makes <Field>Missing and Invalid<Field> for each field it is given.
+        $ids = @([regex]::Matches($source, '"([A-Z][A-Za-z]+)",\s*ErrorKind\.|\bInvalid\("([A-Z][A-Za-z]+)"') | ForEach-Object { $_.Groups[1].Value + $_.Groups[2].Value })
+        foreach ($field in [regex]::Matches($source, 'RequireToken\([^,()]+(?:\([^()]*\))?,\s*(?:"(\w+)"|nameof\((\w+)\))') | ForEach-Object { $_.Groups[1].Value + $_.Groups[2].Value }) {
+            $ids += "${field}Missing", "Invalid$field"
+        }
+        $ids = @($ids | Sort-Object -Unique)
+        $ids.Count | Should -BeGreaterThan 60
+        $catalogue = Get-Help about_NordPay_Errors
+        $ids | Where-Object { $catalogue -notmatch "\b$_\b" } | Should -BeNullOrEmpty -Because 'every ErrorId is in the catalogue'
     }
 }

@@ -1,6 +1,7 @@
 <#
-    Every ```powershell block of README.md, run as written in a child pwsh against a fresh sandbox, so the
-    documentation cannot rot. A block added to the README is a new test here without any change to this file.
+    Every ```powershell block of README.md and of the about_ topics (docs/help/about_*.help.txt), run as written in a
+    child pwsh against a fresh sandbox, so the documentation cannot rot. A block added to either is a new test here
+    without any change to this file.
 
     Each block runs in its own scratch folder holding payouts.csv, today.csv and payouts-<today>.csv (copies of examples/payouts.csv),
     with the sandbox's key in NORDPAY_API_KEY and NORDPAY_BASE_URI (the key a reader has set by then), and the
@@ -11,7 +12,8 @@
         ./out/NordPay/NordPay.psd1    the built manifest's full path
         D:\payouts\                   the block's scratch folder
 
-    A comment right above a block's opening fence changes how it runs (README: How the README is tested):
+    A comment right above a block's opening fence changes how it runs (docs/contributing.md: How the docs are
+    tested); the build leaves these markers out of the topics it ships:
 
         <!-- readme-test: skip: REASON -->          not run (shown as skipped, with the reason): for a block that cannot
                                                     run as written, e.g. one that prompts for a secret
@@ -24,7 +26,8 @@ param(
 
 BeforeDiscovery {
     . ([IO.Path]::Combine($PSScriptRoot, 'ReadmeBlocks.ps1'))
-    $blocks = @(Get-ReadmeBlock -Path $Readme)
+    $pages = @($DocumentedPages | ForEach-Object { @{ Page = [IO.Path]::GetFileName($_); Path = $_ } })
+    $blocks = @(foreach ($page in $DocumentedPages) { Get-ReadmeBlock -Path $page })
 }
 
 BeforeAll {
@@ -42,16 +45,27 @@ Describe 'README.md' {
         $all.Count | Should -BeGreaterThan 5
         @($all | Where-Object { $null -eq $_.Directives.Skip }).Count | Should -BeGreaterThan ($all.Count / 2)
     }
+}
 
-    It 'has every readme-test marker right above a PowerShell block' {
-        Get-StrayReadmeMarker -Path $Readme | Should -BeNullOrEmpty -Because 'a marker anywhere else changes nothing'
+Describe 'The README and the about_ topics' {
+    It 'has every readme-test marker of <Page> right above a PowerShell block' -ForEach $pages {
+        Get-StrayReadmeMarker -Path $Path | Should -BeNullOrEmpty -Because 'a marker anywhere else changes nothing'
     }
+}
 
-    It 'runs the block at line <Line> as written: <Title>' -ForEach $blocks {
+Describe 'The about_ topics' {
+    It 'have PowerShell blocks that run' {
+        $topicBlocks = @($DocumentedPages | Where-Object { $_ -ne $Readme } | ForEach-Object { Get-ReadmeBlock -Path $_ })
+        @($topicBlocks | Where-Object { $null -eq $_.Directives.Skip }).Count | Should -BeGreaterThan 10
+    }
+}
+
+Describe 'Each block of the README and the about_ topics' {
+    It 'runs the block at <Page> line <Line> as written: <Title>' -ForEach $blocks {
         $Code | Should -Not -BeNullOrEmpty
-        if ($Directives.Unknown) { throw "Unknown readme-test directive(s) above line ${Line}: $($Directives.Unknown -join ', '). Known: skip, answers, approve." }
+        if ($Directives.Unknown) { throw "Unknown readme-test directive(s) above $Page line ${Line}: $($Directives.Unknown -join ', '). Known: skip, answers, approve." }
         if ($null -ne $Directives.Skip) {
-            if (-not $Directives.Skip) { throw "The skip above line $Line gives no reason." }
+            if (-not $Directives.Skip) { throw "The skip above $Page line $Line gives no reason." }
             Set-ItResult -Skipped -Because $Directives.Skip
             return
         }
@@ -71,7 +85,7 @@ Describe 'README.md' {
         finally {
             Stop-NordPaySandbox $sandbox
         }
-        $because = "the block at README line $Line wrote:`n$($run.Output)`n$($run.Errors)"
+        $because = "the block at $Page line $Line wrote:`n$($run.Output)`n$($run.Errors)"
         $run.Errors | Should -BeNullOrEmpty -Because $because
         $run.ExitCode | Should -Be 0 -Because $because
         $run.Output.TrimEnd() | Should -BeLike "*$EndOfBlock" -Because $because

@@ -1,6 +1,10 @@
-# Reads the README's ```powershell blocks and the readme-test markers above them, for Readme.Tests.ps1.
+# Reads the ```powershell blocks of the README and the about_ topics, and the readme-test markers above them, for
+# Readme.Tests.ps1.
 
 $Readme = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'README.md'))
+$HelpSource = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'docs', 'help'))
+# Every page whose blocks run: the README, then each about_ topic as written in docs/help.
+$DocumentedPages = @($Readme) + @([IO.Directory]::GetFiles($HelpSource, 'about_*.help.txt') | Sort-Object)
 $EndOfBlock = '--- end of README block ---'
 $MarkerPattern = '^\s*<!--\s*readme-test:\s*(?<directive>.*?)\s*-->\s*$'
 $FencePattern = '^(?<indent>\s*)```\s*(?<language>[^\s`]*)\s*$'
@@ -23,7 +27,7 @@ function Read-ReadmeDirective([string[]] $Markers) {
 }
 
 # One hashtable per fenced block in a PowerShell language (Pester's -ForEach makes its keys variables):
-# Line (of the opening fence), Title, Code, Directives.
+# Page (the file's name), Line (of the opening fence), Title, Code, Directives.
 function Get-ReadmeBlock([string] $Path) {
     $lines = [IO.File]::ReadAllLines($Path)
     for ($i = 0; $i -lt $lines.Count; $i++) {
@@ -40,6 +44,7 @@ function Get-ReadmeBlock([string] $Path) {
         for ($above = $open - 1; $above -ge 0 -and $lines[$above] -match $MarkerPattern; $above--) { $markers.Insert(0, $Matches.directive) }
         $title = @($code | Where-Object { $_.Trim() -and -not $_.TrimStart().StartsWith('#') })[0]
         @{
+            Page = [IO.Path]::GetFileName($Path)
             Line = $open + 1
             Title = if ($title.Length -gt 70) { $title.Substring(0, 70).TrimEnd() + '...' } else { $title.Trim() }
             Code = $code -join "`n"

@@ -4,6 +4,12 @@
 $RepoRoot = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..'))
 $ModuleManifest = [IO.Path]::Combine($RepoRoot, 'out', 'NordPay', 'NordPay.psd1')
 $ExampleCsv = [IO.Path]::Combine($RepoRoot, 'examples', 'payouts.csv')
+
+# The about_ topics the module ships, by name, sorted: one per docs/help/about_*.help.txt.
+function Get-AboutTopicName {
+    [IO.Directory]::GetFiles([IO.Path]::Combine($RepoRoot, 'docs', 'help'), 'about_*.help.txt') |
+        ForEach-Object { [IO.Path]::GetFileName($_) -replace '\.help\.txt$' } | Sort-Object
+}
 . ([IO.Path]::Combine($RepoRoot, 'tools', 'Sandbox.ps1'))
 
 # Addresses of each shape a reviewer must see whole: EVM (0x + 40 hex), TRC20 (T + 33 base58), BTC bech32 (42 and 62).

@@ -6,7 +6,8 @@ using System.Xml.Linq;
 // Writes the module's MAML help from docs/help/<Cmdlet>.md and the cmdlets themselves: names, parameter sets,
 // types, positions, pipeline input and aliases come from the assembly; words come from the markdown.
 // Fails (exit 1) when a cmdlet lacks a synopsis, a description, two examples or its outputs, or a parameter
-// lacks a description, so help cannot fall behind the code.
+// lacks a description, so help cannot fall behind the code; and when an about_ topic is missing or has a line
+// wider than a console of 80 columns.
 if (args.Length != 2)
 {
     Console.Error.WriteLine("usage: NordPay.HelpBuilder <module dir> <docs/help dir>");
@@ -29,6 +30,7 @@ foreach (var type in assembly.GetTypes().Where(t => t.GetCustomAttribute<CmdletA
     }
     commands.Add(Maml.Command(name, cmdlet, type, HelpDoc.Parse(path), shared, problems));
 }
+var topics = AboutTopic.Required.Select(name => AboutTopic.Read(docs, name, problems)).ToList();
 if (problems.Count > 0)
 {
     foreach (var problem in problems) Console.Error.WriteLine("help: " + problem);
@@ -38,9 +40,44 @@ var output = Path.Combine(moduleDirectory, "en-US");
 Directory.CreateDirectory(output);
 new XDocument(new XElement(Maml.Msh + "helpItems", new XAttribute("schema", "maml"), commands))
     .Save(Path.Combine(output, "NordPay.PowerShell.dll-Help.xml"));
-foreach (var about in Directory.GetFiles(docs, "about_*.help.txt")) File.Copy(about, Path.Combine(output, Path.GetFileName(about)), overwrite: true);
+foreach (var topic in topics) File.WriteAllLines(Path.Combine(output, topic.Name + ".help.txt"), topic.Lines);
 Console.WriteLine($"Help for {commands.Count} cmdlets written to {output}");
 return 0;
+
+/// <summary>An about_ topic as Get-Help shows it: docs/help/<name>.help.txt without its test markers.</summary>
+internal sealed record AboutTopic(string Name, string[] Lines)
+{
+    /// <summary>The topics about_NordPay names; the build fails without any of them.</summary>
+    public static readonly string[] Required =
+    {
+        "about_NordPay", "about_NordPay_Csv", "about_NordPay_Batches", "about_NordPay_Policies", "about_NordPay_Keys",
+        "about_NordPay_Scheduling", "about_NordPay_Network", "about_NordPay_Errors", "about_NordPay_Sandbox",
+    };
+
+    public const int Columns = 80;
+
+    // tests/Pester/ReadmeBlocks.ps1 reads these markers to run a topic's examples; a reader has no use for them.
+    private static readonly Regex TestMarker = new(@"^\s*<!--\s*readme-test:.*-->\s*$");
+
+    public static AboutTopic Read(string docs, string name, List<string> problems)
+    {
+        var path = Path.Combine(docs, name + ".help.txt");
+        if (!File.Exists(path))
+        {
+            problems.Add($"{name}: no {path}");
+            return new AboutTopic(name, Array.Empty<string>());
+        }
+        var source = File.ReadAllLines(path);
+        var shown = new List<string>();
+        for (var i = 0; i < source.Length; i++)
+        {
+            if (TestMarker.IsMatch(source[i])) continue;
+            if (source[i].Length > Columns) problems.Add($"{path}:{i + 1}: {source[i].Length} columns wide, more than {Columns}");
+            shown.Add(source[i]);
+        }
+        return new AboutTopic(name, shown.ToArray());
+    }
+}
 
 /// <summary>A help page in markdown: # Name, ## SYNOPSIS, ## DESCRIPTION, ## EXAMPLES (### title, a powershell fence, remarks), ## PARAMETERS (### -Name), ## INPUTS, ## OUTPUTS (### Type), ## NOTES, ## RELATED LINKS.</summary>
 internal sealed class HelpDoc
