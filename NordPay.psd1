@@ -1,6 +1,6 @@
 @{
     RootModule             = 'NordPay.PowerShell.dll'
-    ModuleVersion          = '0.2.0'
+    ModuleVersion          = '0.3.0'
     GUID                   = '5b0e7f0c-6a4e-4b9d-9a51-3f0d2c8e7a11'
     Author                 = 'NordPay.PowerShell contributors'
     CompanyName            = 'NordPay.PowerShell'
@@ -22,6 +22,13 @@
             ProjectUri   = 'https://github.com/nordpay-powershell/NordPay.PowerShell'
             LicenseUri   = 'https://github.com/nordpay-powershell/NordPay.PowerShell/blob/main/LICENSE'
             ReleaseNotes = @'
+0.3.0
+- Batches of thousands of rows: workers never touch PowerShell's session state (a guard enforces it); a fault of any kind stops every worker with every row reported once; no run can hang.
+- The withdraw history is read by one sceptical reader (order, offset, repeats, page size checked; HistoryUnreliable otherwise). Only pending or processed withdrawals pay (WithdrawalFailed). "Not found" for a known request is no proof. Rows in doubt settle themselves once their requests expired; a confirm announced but never sent (confirm-sent marker) is not in doubt. A journal that cannot be written stops the batch (JournalWriteFailed).
+- Answers that lie are never confirmed: repeated JSON keys, missing echoes, reused identifiers, answers over 1 MB.
+- Operator habits: decimal commas beside d.ddd amounts, empty Excel rows, two columns for one field, -LiteralPath, NordPayUnreachable, plain job logs and signal exit codes.
+- Windows: protected ACLs, fully qualified config folders, .NET Framework HTTP defaults and environment proxies, the Task Scheduler recipe, reports open in Excel; exit code 4 for the scheduled job's own failures.
+- Help: a short README and about_NordPay* help topics.
 0.2.0
 - Breaking: the output types moved to the NordPay.Models namespace (for example [NordPay.Models.NordPayWithdrawRequest]).
 - A confirm that may have reached NordPay is paid (proved) or in doubt, never failed; amounts compare by value (2.5 = 2.50);
