@@ -16,11 +16,11 @@ function Start-NordPaySandbox {
     $start.RedirectStandardOutput = $true
     $process = [Diagnostics.Process]::Start($start)
     $sandbox = @{ Process = $process; BaseUri = $null; ApiKey = $null }
-    while (-not ($sandbox.BaseUri -and $sandbox.ApiKey)) {
+    while (-not $sandbox.BaseUri -or $null -eq $sandbox.ApiKey) {
         $line = $process.StandardOutput.ReadLine()
         if ($null -eq $line) { throw 'The sandbox stopped before it was ready.' }
         if ($line -match '^NordPay sandbox listening on (\S+)') { $sandbox.BaseUri = $Matches[1] }
-        elseif ($line -match '^API key: (\S+)') { $sandbox.ApiKey = $Matches[1] }
+        elseif ($line -match '^API key: (\S*)') { $sandbox.ApiKey = $Matches[1] }
     }
     $sandbox
 }

@@ -13,7 +13,8 @@ namespace NordPay.Api
     /// multiple withdraw's ids, the journal's reconciliation and refresh, Get-NordPayWithdrawal). NordPay documents no
     /// default order, no page size past "max 200", and nothing of what paging does while withdrawals are added, so the
     /// reader asks for newest first and trusts nothing it gets back: each page must be in one order, continue the pages
-    /// before it (a page of nothing new means the offset was ignored), and repeat a withdrawal only as it was; the next
+    /// before it (withdrawals made meanwhile push the last ones read onto the next page, and are left out; a page that
+    /// repeats any others means the offset was ignored), and repeat a withdrawal only as it was; the next
     /// offset is what came back, not what was asked, and the history ends at an empty page. A history read oldest first
     /// (the sort ignored) is read to its end. It never loops: past <see cref="MostPages"/> it gives up. Whatever it
     /// cannot read with certainty is <c>HistoryUnreliable</c>, and the caller fails closed.
@@ -53,6 +54,22 @@ namespace NordPay.Api
         /// </summary>
         public async Task<IReadOnlyList<NordPayWithdrawal>> ReadAsync(string? currency, Func<IReadOnlyList<NordPayWithdrawal>, bool> enough, CancellationToken cancellation)
         {
+            // More withdrawals made during the read than it had read show all of it again on the next page, as a server
+            // ignoring the offset would: read again from the start, a few times, before calling the history unreliable.
+            for (var attempt = 1; ; attempt++)
+            {
+                var (read, pushedOver) = await ReadOnceAsync(currency, enough, cancellation).ConfigureAwait(false);
+                if (read != null) return read;
+                if (attempt == MostAttempts) throw pushedOver!;
+            }
+        }
+
+        private const int MostAttempts = 3;
+
+        // The withdrawals read, or (null, why) when a page repeated all of them after withdrawals made meanwhile.
+        private async Task<(IReadOnlyList<NordPayWithdrawal>? Read, NordPayException? PushedOver)> ReadOnceAsync(
+            string? currency, Func<IReadOnlyList<NordPayWithdrawal>, bool> enough, CancellationToken cancellation)
+        {
             var read = new List<NordPayWithdrawal>();
             var byId = new Dictionary<long, int>();
             bool? oldestFirst = null;
@@ -67,31 +84,57 @@ namespace NordPay.Api
                 if (currency != null && page.FirstOrDefault(w => !string.Equals(w.Currency, currency, StringComparison.Ordinal)) is { } stray)
                     throw Unreliable(currency, $"a page asked for {currency} held withdrawal {stray.Id} of {stray.Currency}");
                 var fresh = new List<NordPayWithdrawal>(page.Count);
+                var seen = new List<int>(page.Count);
+                var arrived = 0;
                 foreach (var withdrawal in page)
                 {
+                    // Newest first, withdrawals made while the pages are read come on top and push the rest down, onto later
+                    // pages: those newer than the newest read are not part of the history being read, and are left out.
+                    if (oldestFirst == false && Compare(read[0], withdrawal) > 0)
+                    {
+                        arrived++;
+                        continue;
+                    }
                     if (byId.TryGetValue(withdrawal.Id, out var at))
                     {
                         // Paging while withdrawals are added shows the last ones of a page again on the next: as they were.
                         var before = at < read.Count ? read[at] : fresh[at - read.Count];
                         if (!SamePayout(before, withdrawal))
                             throw Unreliable(currency, $"withdrawal {withdrawal.Id} came back with other details ({before.Amount} {before.Currency} to {before.Address}, then {withdrawal.Amount} {withdrawal.Currency} to {withdrawal.Address})");
-                        if (at < read.Count) read[at] = withdrawal;
+                        if (at < read.Count)
+                        {
+                            read[at] = withdrawal;
+                            seen.Add(at);
+                        }
                         else fresh[at - read.Count] = withdrawal;
                         continue;
                     }
                     byId[withdrawal.Id] = read.Count + fresh.Count;
                     fresh.Add(withdrawal);
                 }
-                if (fresh.Count == 0) throw Unreliable(currency, $"the page at offset {offset} held only withdrawals read before (offset ignored)");
+                // Pushed down, the last ones read come again at the head of the next page, in order; any others, or all of
+                // them, mean the offset was ignored.
+                if (seen.Count > 0 && (seen.Count >= read.Count || !seen.SequenceEqual(Enumerable.Range(read.Count - seen.Count, seen.Count))))
+                {
+                    var ignored = Unreliable(currency, $"the page at offset {offset} held withdrawals read before other than the last ones (offset ignored)");
+                    if (arrived > 0 && seen.SequenceEqual(Enumerable.Range(0, read.Count))) return (null, ignored);
+                    throw ignored;
+                }
+                if (fresh.Count == 0)
+                {
+                    // Only withdrawals read before or made since the reading began: the older ones are further down.
+                    offset += page.Count;
+                    continue;
+                }
                 // The new ones must go on from the last one read, in the order the pages showed so far.
                 if (!InOrder(read.Count == 0 ? fresh : new[] { read[read.Count - 1] }.Concat(fresh).ToList(), ref oldestFirst))
                     throw Unreliable(currency, $"the page at offset {offset} is not in the order of creation the pages before it showed");
                 read.AddRange(fresh);
                 offset += page.Count;
-                if (oldestFirst == false && enough(read)) return read;
+                if (oldestFirst == false && enough(read)) return (read, null);
             }
             if (oldestFirst == true) read.Reverse();
-            return read;
+            return (read, null);
         }
 
         // Whether the withdrawals run in one order of creation, consistent with the order the pages before showed

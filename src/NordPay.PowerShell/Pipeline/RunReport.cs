@@ -108,6 +108,8 @@ namespace NordPay.Pipeline
                     return RowOutcome.Of(PayoutEngine.AlreadyPaid(row, record!));
                 case RowStage.Invalid when plan!.ProblemOf(row) is { } problem:
                     return RowOutcome.Failed(problem.ErrorId, problem.Message);
+                case RowStage.InDoubt when record!.State == PayoutState.WithdrawalFailed:
+                    return RowOutcome.Failed(record.ErrorId ?? "WithdrawalNotPaid", record.Message ?? "NordPay reports its withdrawal paid nothing.", record.Identifier, Amount.ReadServer(record.ServiceFee));
                 case RowStage.InDoubt:
                     return RowOutcome.InDoubt(record!.ErrorId ?? "PayoutInDoubt", record.Message ?? "Its confirm was sent and its outcome is not known.",
                         record.Identifier, Amount.ReadServer(record.ServiceFee));

@@ -49,6 +49,21 @@ public class EvidenceTests
         Assert.Single(ps.Run("New-NordPayWithdrawRequest USDTBEP20 $args[0] 40 | Confirm-NordPayWithdraw -Force", Rows.Evm(99)).Objects<NordPayWithdrawConfirmation>());
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(8)]
+    public void Lost_answers_are_found_in_a_history_that_grows_while_it_is_read(int throttle)
+    {
+        // Every other confirm is processed and its answer lost, while the other workers' payouts land in the history.
+        using var sandbox = Sandbox(new SandboxOptions { Faults = new[] { new FaultRule { PathSuffix = "withdraw/confirm", Drop = Drop.AfterProcessing, Every = 2 } } });
+        using var ps = PowerShellSession.For(sandbox);
+        var run = ps.Run($"$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -ThrottleLimit {throttle} -Force", Batch(40), NewJournal());
+        Assert.Empty(run.Errors);
+        var summary = Assert.Single(run.Objects<NordPayPayoutSummary>());
+        Assert.Equal((40, 0, true), (summary.Paid, summary.InDoubt, summary.Complete));
+        Assert.Equal(40, sandbox.State.Ledger.Count);
+    }
+
     [Fact]
     public void A_history_that_ignores_offset_fails_closed_at_once_instead_of_looping()
     {

@@ -105,6 +105,17 @@ public class HistoryReaderTests
     }
 
     [Fact]
+    public async Task Withdrawals_made_while_a_short_history_is_read_push_its_last_ones_onto_the_next_page_and_are_left_out()
+    {
+        // Other workers' confirms land between the first page (the whole history) and the next.
+        var items = History(9);
+        var server = new Server(items) { BetweenPages = call => { if (call == 1) items.AddRange(History(12).Skip(9)); } };
+        var read = await server.Reader().ReadAsync("USDTTRC20", _ => false, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(1, 9).Reverse().Select(i => (long)i), read.Select(w => w.Id));
+        Assert.Equal(3, server.Calls);
+    }
+
+    [Fact]
     public async Task A_page_in_no_order_or_of_another_currency_is_unreliable()
     {
         var shuffled = History(10);
