@@ -206,7 +206,8 @@ Describe 'The example scheduled job''s log and signals' {
 
     It 'exits non-zero when stopped by SIGINT or SIGTERM mid-batch, and the next run carries on' -Skip:$IsWindows {
         foreach ($signal in 'INT', 'TERM') {
-            $folder = New-DayFolder (@('Currency,Address,Amount') + @(1..12 | ForEach-Object { "USDTBEP20,$EvmAddress,2.$_" }))
+            # Long enough (40 rows, 300 ms a call) that the signal lands mid-batch on a busy machine too.
+            $folder = New-DayFolder (@('Currency,Address,Amount') + @(1..40 | ForEach-Object { "USDTBEP20,$EvmAddress,2.$_" }))
             Add-SandboxFault $sandbox 'latency-ms=300'
             try {
                 $child = Start-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $scheduledJob, '-Folder', $folder, '-Date', $day -WorkingDirectory $folder -Environment (Get-SandboxEnvironment $sandbox)
