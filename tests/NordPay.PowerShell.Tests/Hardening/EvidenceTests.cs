@@ -105,6 +105,25 @@ public class EvidenceTests
         Assert.Equal("WithdrawalNotPaid", Assert.Single(twoStep.Errors).FullyQualifiedErrorId.Split(',')[0]);
     }
 
+    [Fact]
+    public void A_withdrawal_cancelled_after_it_was_paid_is_not_reported_paid_by_the_rerun_nor_paid_again()
+    {
+        using var sandbox = Sandbox();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = Batch(3);
+        var journal = NewJournal();
+        Assert.True(Assert.Single(ps.Run(Pay, rows, journal).Objects<NordPayPayoutSummary>()).Complete);
+        // The merchant's admin cancels E2's withdrawal in the panel.
+        Assert.True(sandbox.State.SetStatus(sandbox.State.Ledger.Single(w => w.Address == Rows.Evm(2)).Id, "cancelled"));
+
+        var rerun = ps.Run(Pay, rows, journal);
+        Assert.Equal("WithdrawalNotPaid", Assert.Single(rerun.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        var summary = Assert.Single(rerun.Objects<NordPayPayoutSummary>());
+        Assert.Equal((2, 1, false), (summary.AlreadyPaid, summary.Failed, summary.Complete));
+        Assert.Equal(NordPayJournalState.WithdrawalFailed, ps.Run("Get-NordPayJournal -Path $args[0]", journal).Objects<NordPayJournalRow>().Single(r => r.Reference == "E2").State);
+        Assert.Equal(3, sandbox.State.Ledger.Count);
+    }
+
     [Theory]
     [InlineData(true)]
     // A journal of 0.2 has no NordPay time for its requests: the history is read back the longest a request lives.
