@@ -27,7 +27,8 @@ internal static class Completion
     {
         var ledger = sandbox.Ledger();
         var grew = ledger.Count - ledgerBefore;
-        var twice = ledger.Count - ledger.Distinct().Count();
+        var added = ledger.Skip(ledgerBefore).ToList();
+        var twice = added.Count - added.Distinct().Count();
         var summary = measured.Summary;
         var problems = new List<string>();
         if (summary != null && !(summary.Complete && summary.Paid == rows)) problems.Add($"summary {summary}");

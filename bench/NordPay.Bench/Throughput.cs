@@ -30,7 +30,8 @@ internal static class Throughput
         // thousands of rows (2.3 s, then 1.8, 1.0, 0.9, 0.6 s for the same 2,000 rows): measure after that.
         var chunk = 0;
         for (var warm = 0; warm < options.WarmUpRows / options.Chunk; warm++, chunk++)
-            foreach (var path in paths) await path.Measure(chunk);
+            for (var k = 0; k < paths.Length; k++) await paths[k].Measure(chunk * paths.Length + k);
+        // Each path pays rows of its own (chunk * paths + path): the ledger then tells whether each row was paid once.
         // Then a chunk of each path in turn, the order rotating, so that every path meets the same moments of a
         // shared machine: noise there comes and goes over seconds, and one long run of each compares moments.
         var chunks = options.Rows / options.Chunk;
@@ -40,7 +41,7 @@ internal static class Throughput
             {
                 var path = (c + k) % paths.Length;
                 var (allocated, collections, paused) = (GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.GetTotalPauseDuration());
-                measured[path][c] = await paths[path].Measure(chunk) with
+                measured[path][c] = await paths[path].Measure(chunk * paths.Length + path) with
                 {
                     AllocatedBytes = GC.GetTotalAllocatedBytes() - allocated,
                     Collections = GC.CollectionCount(0) - collections,
@@ -64,7 +65,7 @@ internal static class Throughput
         // The batch mode pays a whole file per call (preflight, journal, then rows): whole runs, after one to warm up.
         using var batchSession = HostedSession.Open(sandbox);
         (Measurement Measured, string Check) PayBatch() => Completion.Checked(sandbox, options.BatchRows, () =>
-            HostedSession.Run(batchSession, "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", Payouts.Rows(chunk++, options.BatchRows), Payouts.Journal()));
+            HostedSession.Run(batchSession, "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", Payouts.Rows(chunk++ * paths.Length, options.BatchRows), Payouts.Journal()));
         PayBatch();
         var batches = Enumerable.Range(0, 3).Select(_ => PayBatch()).ToList();
         var batch = batches.Select(b => b.Measured).OrderBy(r => r.RowsPerSecond).ElementAt(1);
