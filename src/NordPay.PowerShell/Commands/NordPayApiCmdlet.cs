@@ -22,6 +22,7 @@ namespace NordPay.Commands
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly ConcurrentQueue<(LogLevel Level, string Text)> _log = new ConcurrentQueue<(LogLevel, string)>();
         private NordPayClient? _client;
+        private NordPayConnection? _connection;
         private bool _policyResolved;
         private NordPayPolicy? _policy;
         private PolicyRun? _policyRun;
@@ -90,6 +91,7 @@ namespace NordPay.Commands
                         recommendedAction: "Set-NordPayApiKey"), null);
                 var (connection, info) = resolved.Value;
                 KeyInfo = info;
+                _connection = connection;
                 WriteVerbose($"Using the API key {info.KeyHint} of profile '{info.Profile}' from {Describe(info)} for {info.BaseUri}.");
                 if (Tls.EnsureTls12()) WriteVerbose("Added TLS 1.2 to the protocols this process may use.");
                 // Read here, on the pipeline thread, and handed to the client as plain values: it logs from worker threads.
@@ -101,7 +103,17 @@ namespace NordPay.Commands
             }
         }
 
-        /// <summary>The payout policy of this call's profile, read once (one that cannot be read stops the call); null when there is none.</summary>
+        /// <summary>The key this call uses, as a policy binds it.</summary>
+        protected NordPayPolicyKey CallKey
+        {
+            get
+            {
+                _ = Client;
+                return _connection!.PolicyKey;
+            }
+        }
+
+        /// <summary>The payout policy of this call's profile or of the key it uses, read once (one that cannot be read stops the call); null when there is none.</summary>
         protected NordPayPolicy? AppliedPolicy
         {
             get
@@ -110,7 +122,7 @@ namespace NordPay.Commands
                 _policyResolved = true;
                 try
                 {
-                    _policy = SessionSettings.ApplyingPolicy(Profile ?? SessionSettings.DefaultProfile);
+                    _policy = SessionSettings.ApplyingPolicy(Profile ?? SessionSettings.DefaultProfile, CallKey.Account);
                 }
                 catch (NordPayException ex)
                 {

@@ -5,6 +5,7 @@ using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using System.Security;
 using NordPay.Api;
+using NordPay.Core;
 using NordPay.Models;
 using NordPay.Policy;
 using NordPay.Security;
@@ -37,7 +38,6 @@ namespace NordPay.Session
             public NordPayClientOptions Options { get; set; } = NordPayClientOptions.Default;
             public KeyStore? Store { get; set; }
             public IReadOnlyList<NordPayCurrency>? Currencies { get; set; }
-            public Dictionary<string, NordPayPolicy> Policies { get; } = new Dictionary<string, NordPayPolicy>(StringComparer.Ordinal);
         }
 
         private static readonly ConditionalWeakTable<Runspace, Entry> Sessions = new ConditionalWeakTable<Runspace, Entry>();
@@ -45,6 +45,9 @@ namespace NordPay.Session
         // Per process, not per runspace: runspaces of one process (ForEach-Object -Parallel, jobs in threads) paying one
         // merchant must see each other's claimed withdrawals, or a lost confirm in one takes another's payout for its own.
         private static readonly Dictionary<string, MerchantState> Merchants = new Dictionary<string, MerchantState>(StringComparer.Ordinal);
+
+        // Per process too: "-Scope Process" means every runspace of it, or ForEach-Object -Parallel and thread jobs pay past it.
+        private static readonly Dictionary<string, NordPayPolicy> ProcessPolicies = new Dictionary<string, NordPayPolicy>(StringComparer.Ordinal);
 
         public static SessionKey SetKey(string profile, SecureString apiKey, Uri baseUri)
         {
@@ -83,37 +86,59 @@ namespace NordPay.Session
             set => Current().Currencies = value;
         }
 
-        /// <summary>A profile's payout policy in one scope: this session's (Process), or the one persisted for the current user.</summary>
-        public static NordPayPolicy? Policy(string profile, NordPayKeyScope scope) =>
-            scope == NordPayKeyScope.CurrentUser ? PolicyStore.Find(profile)
-            : Current().Policies.TryGetValue(profile, out var policy) ? policy : null;
+        /// <summary>A profile's payout policy in one scope: this process's (Process), or the one persisted for the current user.</summary>
+        public static NordPayPolicy? Policy(string profile, NordPayKeyScope scope)
+        {
+            if (scope == NordPayKeyScope.CurrentUser) return PolicyStore.Find(profile);
+            lock (ProcessPolicies) return ProcessPolicies.TryGetValue(profile, out var policy) ? policy : null;
+        }
 
-        /// <summary>
-        /// The policy a paying call of a profile obeys: the session's, else the one persisted for the current user, in the
-        /// order a key is found. Null when neither exists.
-        /// </summary>
-        public static NordPayPolicy? ApplyingPolicy(string profile) =>
+        /// <summary>A profile's own policy: this process's, else the one persisted for the current user. Null when neither exists.</summary>
+        public static NordPayPolicy? ProfilePolicy(string profile) =>
             Policy(profile, NordPayKeyScope.Process) ?? Policy(profile, NordPayKeyScope.CurrentUser);
 
-        /// <summary>Every policy: this session's, then the persisted ones.</summary>
-        public static IReadOnlyList<NordPayPolicy> Policies() =>
-            Current().Policies.Values.OrderBy(p => p.Profile, StringComparer.Ordinal).Concat(PolicyStore.List()).ToList();
+        /// <summary>
+        /// The policy a paying call obeys: its profile's own, and every other profile's bound to the key the call uses
+        /// (<paramref name="account"/>, NordPayConnection.Account), so another name, -ApiKey or NORDPAY_API_KEY for that
+        /// key changes nothing. Null when none applies; two profiles' policies for one key are refused, not chosen between.
+        /// </summary>
+        public static NordPayPolicy? ApplyingPolicy(string profile, string account)
+        {
+            var profiles = Policies().Where(p => p.Account == account).Select(p => p.Profile).Append(profile).Distinct(StringComparer.Ordinal);
+            var applying = profiles.Select(ProfilePolicy).Where(p => p != null).Select(p => p!).ToList();
+            if (applying.Count <= 1) return applying.FirstOrDefault();
+            throw new NordPayException("PolicyConflict", ErrorKind.SecurityError,
+                $"Policies {string.Join(" and ", applying.Select(p => p.Name))} all apply to this call (its profile's, and those set for the key it uses, " +
+                $"{applying.Select(p => p.KeyHint).FirstOrDefault(h => h != null) ?? "the same key"}), and one is not chosen over another: nothing was paid.", "Profile",
+                recommendedAction: "Keep one policy per key: remove the others with Remove-NordPayPolicy -Profile <name>.");
+        }
+
+        /// <summary>Every policy: this process's, then the persisted ones.</summary>
+        public static IReadOnlyList<NordPayPolicy> Policies()
+        {
+            List<NordPayPolicy> process;
+            lock (ProcessPolicies) process = ProcessPolicies.Values.OrderBy(p => p.Profile, StringComparer.Ordinal).ToList();
+            return process.Concat(PolicyStore.List()).ToList();
+        }
 
         /// <summary>Keeps a policy in its scope, replacing the profile's policy there.</summary>
         public static void SavePolicy(NordPayPolicy policy)
         {
             if (policy.Scope == NordPayKeyScope.CurrentUser) PolicyStore.Save(policy);
-            else Current().Policies[policy.Profile] = policy;
+            else lock (ProcessPolicies) ProcessPolicies[policy.Profile] = policy;
         }
 
-        public static bool RemovePolicy(string profile, NordPayKeyScope scope) =>
-            scope == NordPayKeyScope.CurrentUser ? PolicyStore.Remove(profile) : Current().Policies.Remove(profile);
+        public static bool RemovePolicy(string profile, NordPayKeyScope scope)
+        {
+            if (scope == NordPayKeyScope.CurrentUser) return PolicyStore.Remove(profile);
+            lock (ProcessPolicies) return ProcessPolicies.Remove(profile);
+        }
 
         /// <summary>Where a profile's policy of a scope lives, as a prompt names it.</summary>
         public static string PolicyPlace(string profile, NordPayKeyScope scope) =>
             scope == NordPayKeyScope.CurrentUser
                 ? $"NordPay payout policy of profile '{profile}' for the current user ({PolicyStore.Path})"
-                : $"NordPay payout policy of profile '{profile}' for this PowerShell session";
+                : $"NordPay payout policy of profile '{profile}' for this PowerShell process (every runspace of it)";
 
         /// <summary>The current user's persisted policies, next to the persisted profiles.</summary>
         private static PolicyStore PolicyStore => new PolicyStore(Store.Directory);
