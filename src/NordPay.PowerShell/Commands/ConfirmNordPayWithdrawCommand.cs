@@ -41,6 +41,8 @@ namespace NordPay.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        protected override bool PaysOut => true;
+
         protected override void ProcessRecord()
         {
             NextRow();

@@ -61,6 +61,7 @@ namespace NordPay.Commands
 
         public void Dispose()
         {
+            _policyRun?.End();
             _stopping.Dispose();
             GC.SuppressFinalize(this);
         }
@@ -137,7 +138,12 @@ namespace NordPay.Commands
 
         /// <summary>The policy applied row by row, as the two-step cmdlets pay; null when there is none.</summary>
         protected PolicyRun? PolicyRun =>
-            _policyRun ??= AppliedPolicy is { } policy ? new PolicyRun(policy, currency => Await(token => PaidToday.ReadAsync(Client, currency, token))) : null;
+            _policyRun ??= AppliedPolicy is { } policy
+                ? new PolicyRun(policy, currency => Await(token => PaidToday.ReadAsync(Client, currency, token)), CallKey.Account, PaysOut, DayLedger.Process)
+                : null;
+
+        /// <summary>True for a cmdlet whose admitted payouts are paid (a confirm), which other runs of the process count toward the day.</summary>
+        protected virtual bool PaysOut => false;
 
         /// <summary>
         /// Admits a payout under the policy, which throws the rule it breaks (under -WhatIf too, whatever -Force says), then

@@ -46,8 +46,15 @@ namespace NordPay.Session
         // merchant must see each other's claimed withdrawals, or a lost confirm in one takes another's payout for its own.
         private static readonly Dictionary<string, MerchantState> Merchants = new Dictionary<string, MerchantState>(StringComparer.Ordinal);
 
-        // Per process too: "-Scope Process" means every runspace of it, or ForEach-Object -Parallel and thread jobs pay past it.
-        private static readonly Dictionary<string, NordPayPolicy> ProcessPolicies = new Dictionary<string, NordPayPolicy>(StringComparer.Ordinal);
+        // Per process too: "-Scope Process" means every runspace of it, or ForEach-Object -Parallel and thread jobs pay past
+        // it. Kept by the folder of the persisted profiles, which every runspace of a process shares (tests give each session its own).
+        private static readonly Dictionary<string, Dictionary<string, NordPayPolicy>> ProcessPolicies =
+            new Dictionary<string, Dictionary<string, NordPayPolicy>>(StringComparer.Ordinal);
+
+        // This process's policies of a folder, by profile; lock ProcessPolicies to use them.
+        private static Dictionary<string, NordPayPolicy> ProcessPoliciesOf(string folder) =>
+            ProcessPolicies.TryGetValue(folder, out var policies) ? policies
+                : ProcessPolicies[folder] = new Dictionary<string, NordPayPolicy>(StringComparer.Ordinal);
 
         public static SessionKey SetKey(string profile, SecureString apiKey, Uri baseUri)
         {
@@ -90,7 +97,8 @@ namespace NordPay.Session
         public static NordPayPolicy? Policy(string profile, NordPayKeyScope scope)
         {
             if (scope == NordPayKeyScope.CurrentUser) return PolicyStore.Find(profile);
-            lock (ProcessPolicies) return ProcessPolicies.TryGetValue(profile, out var policy) ? policy : null;
+            var folder = Store.Directory;
+            lock (ProcessPolicies) return ProcessPoliciesOf(folder).TryGetValue(profile, out var policy) ? policy : null;
         }
 
         /// <summary>A profile's own policy: this process's, else the one persisted for the current user. Null when neither exists.</summary>
@@ -117,7 +125,8 @@ namespace NordPay.Session
         public static IReadOnlyList<NordPayPolicy> Policies()
         {
             List<NordPayPolicy> process;
-            lock (ProcessPolicies) process = ProcessPolicies.Values.OrderBy(p => p.Profile, StringComparer.Ordinal).ToList();
+            var folder = Store.Directory;
+            lock (ProcessPolicies) process = ProcessPoliciesOf(folder).Values.OrderBy(p => p.Profile, StringComparer.Ordinal).ToList();
             return process.Concat(PolicyStore.List()).ToList();
         }
 
@@ -125,13 +134,18 @@ namespace NordPay.Session
         public static void SavePolicy(NordPayPolicy policy)
         {
             if (policy.Scope == NordPayKeyScope.CurrentUser) PolicyStore.Save(policy);
-            else lock (ProcessPolicies) ProcessPolicies[policy.Profile] = policy;
+            else
+            {
+                var folder = Store.Directory;
+                lock (ProcessPolicies) ProcessPoliciesOf(folder)[policy.Profile] = policy;
+            }
         }
 
         public static bool RemovePolicy(string profile, NordPayKeyScope scope)
         {
             if (scope == NordPayKeyScope.CurrentUser) return PolicyStore.Remove(profile);
-            lock (ProcessPolicies) return ProcessPolicies.Remove(profile);
+            var folder = Store.Directory;
+            lock (ProcessPolicies) return ProcessPoliciesOf(folder).Remove(profile);
         }
 
         /// <summary>Where a profile's policy of a scope lives, as a prompt names it.</summary>
