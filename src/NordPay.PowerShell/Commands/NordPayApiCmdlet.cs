@@ -139,8 +139,12 @@ namespace NordPay.Commands
         /// <summary>The policy applied row by row, as the two-step cmdlets pay; null when there is none.</summary>
         protected PolicyRun? PolicyRun =>
             _policyRun ??= AppliedPolicy is { } policy
-                ? new PolicyRun(policy, currency => Await(token => PaidToday.ReadAsync(Client, currency, token)), CallKey.Account, PaysOut, DayLedger.Process)
+                ? new PolicyRun(policy, currency => Await(token => PaidToday.ReadAsync(Client, currency, token)), CallKey.Account, PaysOut, DayLedger.Process,
+                    AllowsRepeat ? null : new RepeatGuard(policy, (currency, window) => Await(token => RepeatGuard.ReadSinceAsync(Client, currency, window, token))))
                 : null;
+
+        /// <summary>True when this call pays a repeat the policy's repeat guard would refuse (its -AllowRepeat); -Force never does.</summary>
+        protected virtual bool AllowsRepeat => false;
 
         /// <summary>True for a cmdlet whose admitted payouts are paid (a confirm), which other runs of the process count toward the day.</summary>
         protected virtual bool PaysOut => false;
@@ -154,7 +158,7 @@ namespace NordPay.Commands
         {
             PolicyRun?.Admit(currency, address, amount);
             if (ShouldProceed(target, action, force)) return true;
-            if (!WhatIfRequested()) PolicyRun?.Release(currency, amount);
+            if (!WhatIfRequested()) PolicyRun?.Release(currency, address, amount);
             return false;
         }
 

@@ -18,13 +18,16 @@ namespace NordPay.Policy
         private readonly DayLedger _ledger;
         private readonly string _account;
         private readonly bool _pays;
+        private readonly RepeatGuard? _repeats;
         private readonly Dictionary<string, decimal> _admitted = new Dictionary<string, decimal>(StringComparer.Ordinal);
         private readonly Dictionary<string, (DayTotal Total, DateTimeOffset ReadAt)> _days = new Dictionary<string, (DayTotal, DateTimeOffset)>(StringComparer.Ordinal);
 
         /// <param name="account">The account paid (NordPayConnection.Account): the ledger's runs of other accounts do not count.</param>
         /// <param name="ledger">The process's ledger (DayLedger.Process); one of its own when null.</param>
-        public PolicyRun(NordPayPolicy policy, Func<string, DayTotal> readDay, string account = "", bool pays = true, DayLedger? ledger = null)
+        /// <param name="repeats">The policy's repeat guard; null when the policy has none or the call allows repeats.</param>
+        public PolicyRun(NordPayPolicy policy, Func<string, DayTotal> readDay, string account = "", bool pays = true, DayLedger? ledger = null, RepeatGuard? repeats = null)
         {
+            _repeats = repeats;
             Policy = policy;
             _readDay = readDay;
             _account = account;
@@ -38,6 +41,20 @@ namespace NordPay.Policy
         public void Admit(string currency, string address, decimal amount)
         {
             if (PolicyRules.CheckPayout(Policy, currency, address, amount) is { } refused) throw refused;
+            _repeats?.Admit(currency, address, amount);
+            try
+            {
+                AdmitWithinLimits(currency, amount);
+            }
+            catch (NordPayException)
+            {
+                _repeats?.Release(currency, address, amount);
+                throw;
+            }
+        }
+
+        private void AdmitWithinLimits(string currency, decimal amount)
+        {
             var limit = Policy.LimitOf(currency)!;
             var total = Admitted(currency) + amount;
             var what = $"With this payout, this call's {currency} payouts";
@@ -58,8 +75,9 @@ namespace NordPay.Policy
         }
 
         /// <summary>Takes back an admitted payout that was then not made.</summary>
-        public void Release(string currency, decimal amount)
+        public void Release(string currency, string address, decimal amount)
         {
+            _repeats?.Release(currency, address, amount);
             _admitted[currency] = Admitted(currency) - amount;
             if (_pays) _ledger.Release(_account, currency, this, amount);
         }
