@@ -30,6 +30,7 @@ namespace NordPay.Commands
         private readonly RowSpill _spill = new RowSpill();
         private readonly RowIntake _intake = new RowIntake();
         private readonly BatchTally _tally = new BatchTally();
+        private BatchPlan? _plan;
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
         // Rows done that may wait in the report for a row still being paid before the loop waits for the workers.
         private const int ReportBacklog = 1000;
@@ -94,6 +95,10 @@ namespace NordPay.Commands
         /// <summary>Pays without prompting; -WhatIf still wins.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        /// <summary>Pays rows the policy's repeat guard refuses as repeats of withdrawals in NordPay's history (PolicyRepeatPayout); their audit records say so.</summary>
+        [Parameter]
+        public SwitchParameter AllowRepeat { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -188,7 +193,8 @@ namespace NordPay.Commands
             }
 
             // First pass: each row classified once; bad rows are reported and left out, problems of the batch gathered.
-            var plan = new BatchPlan(records, currencies, balances, _intake, policy);
+            var plan = new BatchPlan(records, currencies, balances, _intake, policy, policy == null ? null : RepeatGuardOf(policy), AllowRepeat);
+            _plan = plan;
             if (_report != null) _report.Plan = plan;
             foreach (var row in _spill.Read())
             {
@@ -437,7 +443,9 @@ namespace NordPay.Commands
 
         private void Audit(string outcome, PayoutRow row, Guid? identifier, long? withdrawalId, string? errorId) =>
             WriteInformation(new NordPayAuditRecord(outcome, row.Reference, row.Currency, row.Address, row.Amount, identifier, withdrawalId,
-                KeyInfo?.KeyHint ?? Security.Redactor.Mask, errorId, AppliedPolicy?.Name), new[] { "NordPay.Audit", "NordPay.Payout." + outcome });
+                KeyInfo?.KeyHint ?? Security.Redactor.Mask, errorId, AppliedPolicy?.Name,
+                _plan != null && _plan.AllowedRepeats.TryGetValue(row.Reference, out var repeated) ? Policy.RepeatGuard.Allowed(repeated) : null),
+                new[] { "NordPay.Audit", "NordPay.Payout." + outcome });
 
         private static string Target(PayoutRow row) => $"{Core.Amount.Format(row.Amount)} {row.Currency} to {row.Address} (row {row.Row}, {row.Reference})";
     }

@@ -140,8 +140,12 @@ namespace NordPay.Commands
         protected PolicyRun? PolicyRun =>
             _policyRun ??= AppliedPolicy is { } policy
                 ? new PolicyRun(policy, currency => Await(token => PaidToday.ReadAsync(Client, currency, token)), CallKey.Account, PaysOut, DayLedger.Process,
-                    AllowsRepeat ? null : new RepeatGuard(policy, (currency, window) => Await(token => RepeatGuard.ReadSinceAsync(Client, currency, window, token))))
+                    AllowsRepeat ? null : RepeatGuardOf(policy))
                 : null;
+
+        /// <summary>The policy's repeat guard, reading the withdraw history through this call's client.</summary>
+        protected RepeatGuard RepeatGuardOf(NordPayPolicy policy) =>
+            new RepeatGuard(policy, (currency, window) => Await(token => RepeatGuard.ReadSinceAsync(Client, currency, window, token)));
 
         /// <summary>True when this call pays a repeat the policy's repeat guard would refuse (its -AllowRepeat); -Force never does.</summary>
         protected virtual bool AllowsRepeat => false;

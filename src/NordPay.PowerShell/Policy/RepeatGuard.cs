@@ -21,7 +21,9 @@ namespace NordPay.Policy
     {
         private readonly NordPayPolicy _policy;
         private readonly Func<string, TimeSpan, IReadOnlyList<NordPayWithdrawal>> _readSince;
-        private readonly Dictionary<string, IReadOnlyList<NordPayWithdrawal>> _histories = new Dictionary<string, IReadOnlyList<NordPayWithdrawal>>(StringComparer.Ordinal);
+        // Each currency's history, or why it could not be read: read once, refused alike for every payout.
+        private readonly Dictionary<string, (IReadOnlyList<NordPayWithdrawal>? Read, NordPayException? Failure)> _histories =
+            new Dictionary<string, (IReadOnlyList<NordPayWithdrawal>?, NordPayException?)>(StringComparer.Ordinal);
         private readonly HashSet<PayoutKey> _admitted = new HashSet<PayoutKey>();
 
         /// <param name="readSince">The currency's withdrawals NordPay's history shows within a window back from now.</param>
@@ -42,9 +44,20 @@ namespace NordPay.Policy
         public NordPayWithdrawal? FindRepeat(string currency, string address, decimal amount, ICollection<long>? ownWithdrawals = null)
         {
             if (WindowOf(_policy) is not { } window) return null;
-            if (!_histories.TryGetValue(currency, out var history)) _histories[currency] = history = _readSince(currency, window);
+            if (!_histories.TryGetValue(currency, out var history))
+            {
+                try
+                {
+                    _histories[currency] = history = (_readSince(currency, window), null);
+                }
+                catch (NordPayException ex)
+                {
+                    _histories[currency] = history = (null, ex);
+                }
+            }
+            if (history.Failure != null) throw history.Failure;
             var wallet = InputText.Wallet(address);
-            return history.FirstOrDefault(w => w.Currency == currency && InputText.Wallet(w.Address) == wallet && w.Amount == amount
+            return history.Read!.FirstOrDefault(w => w.Currency == currency && InputText.Wallet(w.Address) == wallet && w.Amount == amount
                                                  && PaidToday.Counts(w.Status) && !(ownWithdrawals?.Contains(w.Id) ?? false));
         }
 
@@ -71,6 +84,10 @@ namespace NordPay.Policy
                 $"the same currency, address and amount within {Amount.Format(policy.RepeatWindowHours!.Value)} hours, and nothing was sent.", "Amount",
                 recommendedAction: "Check that this is not the same payout from another file or a lost journal (Get-NordPayWithdrawal); if it is meant " +
                                    "to be paid again, run it with -AllowRepeat, which the audit records.");
+
+        /// <summary>How an audit record names a repeat paid with -AllowRepeat.</summary>
+        public static string Allowed(NordPayWithdrawal repeated) =>
+            $"repeats withdrawal {repeated.Id}, made at {repeated.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC; paid by -AllowRepeat";
 
         /// <summary>The currency's withdrawals within <paramref name="window"/> back from now on NordPay's clock (taken early, which reads more).</summary>
         public static async Task<IReadOnlyList<NordPayWithdrawal>> ReadSinceAsync(NordPayClient client, string currency, TimeSpan window, CancellationToken cancellation)
