@@ -126,6 +126,9 @@ namespace NordPay.Batch
             return problem;
         }
 
+        /// <summary>The rows to pay and their total, per currency.</summary>
+        public IReadOnlyDictionary<string, (int Rows, decimal Total)> Totals => _totals;
+
         /// <summary>The currencies of the rows to pay, and of those in doubt, which a settlement may add.</summary>
         public IEnumerable<string> Currencies => _totals.Keys.Concat(InDoubt.Select(r => r.Row.Currency)).Distinct(StringComparer.Ordinal);
 

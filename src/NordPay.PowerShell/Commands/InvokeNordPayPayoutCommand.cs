@@ -204,8 +204,10 @@ namespace NordPay.Commands
                 _tally.CountFailed();
                 WriteRowError(check!.Problem!, row.Source, $" ({row})", row.Row);
             }
+            var readAt = DateTimeOffset.UtcNow;
             var days = ReadDays(policy, plan);
             StopOnProblems(plan.Problems(days), journalPath);
+            if (!whatIf && policy != null) StopOnProblems(CountInDayLedger(policy, plan, days, readAt).ToList(), journalPath);
 
             if (whatIf)
             {
@@ -359,6 +361,20 @@ namespace NordPay.Commands
             foreach (var currency in plan.Currencies.Where(c => PolicyRules.LimitsDay(policy, c)).ToList())
                 days[currency] = Await(token => PaidToday.ReadAsync(Client, currency, token));
             return days;
+        }
+
+        // The batch's totals into the process's day ledger, each with what other runs of the process admitted that the
+        // history read at readAt may not show: a currency they would take past its day limit is a problem of the batch.
+        private IEnumerable<NordPayException> CountInDayLedger(NordPayPolicy policy, BatchPlan plan, IReadOnlyDictionary<string, DayTotal> days, DateTimeOffset readAt)
+        {
+            foreach (var currency in plan.Totals.Where(t => PolicyRules.LimitsDay(policy, t.Key)).OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                NordPayException? over = null;
+                DayLedger.Process.Count(CallKey.Account, currency.Key, this, readAt, currency.Value.Total, others =>
+                    (over = PolicyRules.CheckDay(policy, policy.LimitOf(currency.Key)!, currency.Value.Total, days[currency.Key],
+                        $"The {currency.Value.Rows} rows to pay in {currency.Key}", others)) == null);
+                if (over != null) yield return over;
+            }
         }
 
         // The references of the rows in doubt that -SettleInDoubt (and -SettleReference) names.

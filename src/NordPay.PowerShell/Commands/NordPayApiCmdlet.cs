@@ -61,7 +61,9 @@ namespace NordPay.Commands
 
         public void Dispose()
         {
+            // A run is over: what it paid is in the history every later run reads (a batch counts itself in as the run).
             _policyRun?.End();
+            DayLedger.Process.End(this, DateTimeOffset.UtcNow);
             _stopping.Dispose();
             GC.SuppressFinalize(this);
         }
