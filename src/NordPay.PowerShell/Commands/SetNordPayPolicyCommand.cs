@@ -147,6 +147,11 @@ namespace NordPay.Commands
             {
                 return null;
             }
+            catch (NordPayException ex)
+            {
+                // A key that exists but cannot be read is not taken for no key: the policy would bind less than it should.
+                throw Terminating(ex, Profile);
+            }
         }
 
         // Limits never decrease from a payout to a run to a day: a missing or extra digit in one of them shows.
