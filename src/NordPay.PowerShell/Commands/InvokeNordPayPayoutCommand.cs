@@ -370,7 +370,7 @@ namespace NordPay.Commands
             foreach (var currency in plan.Totals.Where(t => PolicyRules.LimitsDay(policy, t.Key)).OrderBy(t => t.Key, StringComparer.Ordinal))
             {
                 NordPayException? over = null;
-                DayLedger.Process.Count(CallKey.Account, currency.Key, this, readAt, currency.Value.Total, others =>
+                DayLedger.Process.Count(CallAccount ?? string.Empty, currency.Key, this, readAt, currency.Value.Total, others =>
                     (over = PolicyRules.CheckDay(policy, policy.LimitOf(currency.Key)!, currency.Value.Total, days[currency.Key],
                         $"The {currency.Value.Rows} rows to pay in {currency.Key}", others)) == null);
                 if (over != null) yield return over;

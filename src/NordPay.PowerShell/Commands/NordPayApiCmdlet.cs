@@ -106,13 +106,20 @@ namespace NordPay.Commands
             }
         }
 
-        /// <summary>The key this call uses, as a policy binds it.</summary>
-        protected NordPayPolicyKey CallKey
+        /// <summary>The account of the key this call uses (NordPayConnection.Account), which policies bind; null when there is no key at all (-WhatIf needs none).</summary>
+        protected string? CallAccount
         {
             get
             {
-                _ = Client;
-                return _connection!.PolicyKey;
+                if (_connection != null) return _connection.Account;
+                try
+                {
+                    return new KeyResolver(this).Resolve(ApiKey, Profile)?.Connection.Account;
+                }
+                catch (NordPayException ex)
+                {
+                    throw Terminating(ex, null);
+                }
             }
         }
 
@@ -125,7 +132,7 @@ namespace NordPay.Commands
                 _policyResolved = true;
                 try
                 {
-                    _policy = SessionSettings.ApplyingPolicy(Profile ?? SessionSettings.DefaultProfile, CallKey.Account);
+                    _policy = SessionSettings.ApplyingPolicy(Profile ?? SessionSettings.DefaultProfile, CallAccount);
                 }
                 catch (NordPayException ex)
                 {
@@ -141,7 +148,8 @@ namespace NordPay.Commands
         /// <summary>The policy applied row by row, as the two-step cmdlets pay; null when there is none.</summary>
         protected PolicyRun? PolicyRun =>
             _policyRun ??= AppliedPolicy is { } policy
-                ? new PolicyRun(policy, currency => Await(token => PaidToday.ReadAsync(Client, currency, token)), CallKey.Account, PaysOut, DayLedger.Process,
+                ? new PolicyRun(policy, currency => Await(token => PaidToday.ReadAsync(Client, currency, token)), CallAccount ?? string.Empty,
+                    PaysOut && !WhatIfRequested(), DayLedger.Process,
                     AllowsRepeat ? null : RepeatGuardOf(policy))
                 : null;
 
@@ -152,7 +160,7 @@ namespace NordPay.Commands
         /// <summary>True when this call pays a repeat the policy's repeat guard would refuse (its -AllowRepeat); -Force never does.</summary>
         protected virtual bool AllowsRepeat => false;
 
-        /// <summary>True for a cmdlet whose admitted payouts are paid (a confirm), which other runs of the process count toward the day.</summary>
+        /// <summary>True for a cmdlet whose admitted payouts are paid (a confirm, not under -WhatIf), which other runs of the process count toward the day.</summary>
         protected virtual bool PaysOut => false;
 
         /// <summary>

@@ -54,7 +54,7 @@ namespace NordPay.Models
         public DateTimeOffset SetAt { get; }
         public string SetBy { get; }
         /// <summary>The key the policy was set for: it binds that key under any profile name, -ApiKey or NORDPAY_API_KEY. Null: only its profile's name binds it.</summary>
-        public NordPayPolicyKey? Key { get; }
+        internal NordPayPolicyKey? Key { get; }
         /// <summary>The key's hint as Get-NordPayApiKey shows it (its last four characters); null when the policy is bound to no key.</summary>
         public string? KeyHint => Key?.Hint;
         internal string? Account => Key?.Account;

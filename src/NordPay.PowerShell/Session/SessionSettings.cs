@@ -107,12 +107,12 @@ namespace NordPay.Session
 
         /// <summary>
         /// The policy a paying call obeys: its profile's own, and every other profile's bound to the key the call uses
-        /// (<paramref name="account"/>, NordPayConnection.Account), so another name, -ApiKey or NORDPAY_API_KEY for that
-        /// key changes nothing. Null when none applies; two profiles' policies for one key are refused, not chosen between.
+        /// (<paramref name="account"/>, NordPayConnection.Account; null with no key), so another name, -ApiKey or
+        /// NORDPAY_API_KEY for that key changes nothing. Null when none applies; two profiles' policies for one key are refused, not chosen between.
         /// </summary>
-        public static NordPayPolicy? ApplyingPolicy(string profile, string account)
+        public static NordPayPolicy? ApplyingPolicy(string profile, string? account)
         {
-            var profiles = Policies().Where(p => p.Account == account).Select(p => p.Profile).Append(profile).Distinct(StringComparer.Ordinal);
+            var profiles = Policies().Where(p => account != null && p.Account == account).Select(p => p.Profile).Append(profile).Distinct(StringComparer.Ordinal);
             var applying = profiles.Select(ProfilePolicy).Where(p => p != null).Select(p => p!).ToList();
             if (applying.Count <= 1) return applying.FirstOrDefault();
             throw new NordPayException("PolicyConflict", ErrorKind.SecurityError,
