@@ -106,13 +106,14 @@ Describe 'The repeat guard' {
         Set-NordPayPolicy -RepeatWindow 24 -Confirm:$false
         $folder = New-TestFolder
         $rows = @([pscustomobject]@{ Currency = 'USDTBEP20'; Address = $EvmAddress; Amount = '7.5'; Reference = 'r1' })
-        $first = $rows | Invoke-NordPayPayout -JournalPath ([IO.Path]::Combine($folder, 'monday.journal')) -Force
+        $first = $rows | Invoke-NordPayPayout -JournalPath ([IO.Path]::Combine($folder, 'monday.journal')) -Force | Where-Object { $_ -is [NordPay.Models.NordPayPayoutSummary] }
         $first.Paid | Should -Be 1
         $posts = Get-PostCount
 
         $null = $rows | Invoke-NordPayPayout -JournalPath ([IO.Path]::Combine($folder, 'monday-copy.journal')) -WhatIf -ErrorVariable listed -ErrorAction SilentlyContinue
         Get-ErrorId $listed | Should -Be 'PolicyRepeatPayout'
-        $again = $rows | Invoke-NordPayPayout -JournalPath ([IO.Path]::Combine($folder, 'monday-copy.journal')) -Force -ErrorVariable refused -ErrorAction SilentlyContinue
+        $again = $rows | Invoke-NordPayPayout -JournalPath ([IO.Path]::Combine($folder, 'monday-copy.journal')) -Force -ErrorVariable refused -ErrorAction SilentlyContinue |
+            Where-Object { $_ -is [NordPay.Models.NordPayPayoutSummary] }
         Get-ErrorId $refused | Should -Be 'PolicyRepeatPayout'
         "$($refused[0])" | Should -BeLike '*repeats withdrawal * made at * UTC*'
         $again.Paid | Should -Be 0

@@ -37,6 +37,8 @@ namespace NordPay.Session
             public Dictionary<string, SessionKey> Keys { get; } = new Dictionary<string, SessionKey>(StringComparer.Ordinal);
             public NordPayClientOptions Options { get; set; } = NordPayClientOptions.Default;
             public KeyStore? Store { get; set; }
+            // Set only by UseKeyStore: tests that run side by side in one process each keep their own process policies.
+            public string? PoliciesApart { get; set; }
             public IReadOnlyList<NordPayCurrency>? Currencies { get; set; }
         }
 
@@ -47,14 +49,14 @@ namespace NordPay.Session
         private static readonly Dictionary<string, MerchantState> Merchants = new Dictionary<string, MerchantState>(StringComparer.Ordinal);
 
         // Per process too: "-Scope Process" means every runspace of it, or ForEach-Object -Parallel and thread jobs pay past
-        // it. Kept by the folder of the persisted profiles, which every runspace of a process shares (tests give each session its own).
+        // it. One set for the whole process, whatever NORDPAY_CONFIG_DIR says when a runspace starts; tests keep theirs apart.
         private static readonly Dictionary<string, Dictionary<string, NordPayPolicy>> ProcessPolicies =
             new Dictionary<string, Dictionary<string, NordPayPolicy>>(StringComparer.Ordinal);
 
-        // This process's policies of a folder, by profile; lock ProcessPolicies to use them.
-        private static Dictionary<string, NordPayPolicy> ProcessPoliciesOf(string folder) =>
-            ProcessPolicies.TryGetValue(folder, out var policies) ? policies
-                : ProcessPolicies[folder] = new Dictionary<string, NordPayPolicy>(StringComparer.Ordinal);
+        // This process's policies by profile (a test's own, for a session pointed at a test key store); lock ProcessPolicies to use them.
+        private static Dictionary<string, NordPayPolicy> ProcessPoliciesOf(string apart) =>
+            ProcessPolicies.TryGetValue(apart, out var policies) ? policies
+                : ProcessPolicies[apart] = new Dictionary<string, NordPayPolicy>(StringComparer.Ordinal);
 
         public static SessionKey SetKey(string profile, SecureString apiKey, Uri baseUri)
         {
@@ -97,8 +99,8 @@ namespace NordPay.Session
         public static NordPayPolicy? Policy(string profile, NordPayKeyScope scope)
         {
             if (scope == NordPayKeyScope.CurrentUser) return PolicyStore.Find(profile);
-            var folder = Store.Directory;
-            lock (ProcessPolicies) return ProcessPoliciesOf(folder).TryGetValue(profile, out var policy) ? policy : null;
+            var apart = Current().PoliciesApart ?? string.Empty;
+            lock (ProcessPolicies) return ProcessPoliciesOf(apart).TryGetValue(profile, out var policy) ? policy : null;
         }
 
         /// <summary>A profile's own policy: this process's, else the one persisted for the current user. Null when neither exists.</summary>
@@ -125,8 +127,8 @@ namespace NordPay.Session
         public static IReadOnlyList<NordPayPolicy> Policies()
         {
             List<NordPayPolicy> process;
-            var folder = Store.Directory;
-            lock (ProcessPolicies) process = ProcessPoliciesOf(folder).Values.OrderBy(p => p.Profile, StringComparer.Ordinal).ToList();
+            var apart = Current().PoliciesApart ?? string.Empty;
+            lock (ProcessPolicies) process = ProcessPoliciesOf(apart).Values.OrderBy(p => p.Profile, StringComparer.Ordinal).ToList();
             return process.Concat(PolicyStore.List()).ToList();
         }
 
@@ -136,16 +138,16 @@ namespace NordPay.Session
             if (policy.Scope == NordPayKeyScope.CurrentUser) PolicyStore.Save(policy);
             else
             {
-                var folder = Store.Directory;
-                lock (ProcessPolicies) ProcessPoliciesOf(folder)[policy.Profile] = policy;
+                var apart = Current().PoliciesApart ?? string.Empty;
+                lock (ProcessPolicies) ProcessPoliciesOf(apart)[policy.Profile] = policy;
             }
         }
 
         public static bool RemovePolicy(string profile, NordPayKeyScope scope)
         {
             if (scope == NordPayKeyScope.CurrentUser) return PolicyStore.Remove(profile);
-            var folder = Store.Directory;
-            lock (ProcessPolicies) return ProcessPoliciesOf(folder).Remove(profile);
+            var apart = Current().PoliciesApart ?? string.Empty;
+            lock (ProcessPolicies) return ProcessPoliciesOf(apart).Remove(profile);
         }
 
         /// <summary>Where a profile's policy of a scope lives, as a prompt names it.</summary>
@@ -161,7 +163,11 @@ namespace NordPay.Session
         public static KeyStore Store => Current().Store ??= KeyStore.ForCurrentUser();
 
         /// <summary>Points one session at another key store: tests use a temporary folder and a stand-in for DPAPI.</summary>
-        internal static void UseKeyStore(Runspace runspace, KeyStore store) => Sessions.GetValue(runspace, _ => new Entry()).Store = store;
+        internal static void UseKeyStore(Runspace runspace, KeyStore store)
+        {
+            var entry = Sessions.GetValue(runspace, _ => new Entry());
+            (entry.Store, entry.PoliciesApart) = (store, store.Directory);
+        }
 
         private static Entry Current() =>
             Sessions.GetValue(Runspace.DefaultRunspace ?? throw new InvalidOperationException("No PowerShell session is running on this thread."),
