@@ -61,6 +61,9 @@ namespace NordPay.Api
 
         internal string RevealKey() => new NetworkCredential(string.Empty, ApiKey).Password;
 
+        /// <summary>The key as a policy binds it: this account, and the key's hint for people.</summary>
+        internal Models.NordPayPolicyKey PolicyKey => new Models.NordPayPolicyKey(Account, Security.Redactor.Hint(RevealKey()));
+
         /// <summary>Names the merchant account this connection reaches (its host and a hash of its key), never the key itself.</summary>
         internal string Account
         {

@@ -33,6 +33,8 @@ namespace NordPay.Batch
         private readonly IReadOnlyDictionary<string, decimal> _balances;
         private readonly RowIntake _intake;
         private readonly NordPayPolicy? _policy;
+        private readonly RepeatGuard? _repeats;
+        private readonly bool _repeatsAllowed;
         private readonly List<RowStage> _stages = new List<RowStage>();
         private readonly Dictionary<string, (int Rows, decimal Total)> _totals = new Dictionary<string, (int, decimal)>(StringComparer.Ordinal);
         private readonly HashSet<ulong> _addresses = new HashSet<ulong>();
@@ -46,8 +48,10 @@ namespace NordPay.Batch
 
         /// <param name="intake">The intake that identified every row of the input, all of them before the first is added here.</param>
         public BatchPlan(IReadOnlyDictionary<string, RowRecord> records, IReadOnlyDictionary<string, NordPayCurrency> currencies,
-            IReadOnlyDictionary<string, decimal> balances, RowIntake intake, NordPayPolicy? policy = null)
+            IReadOnlyDictionary<string, decimal> balances, RowIntake intake, NordPayPolicy? policy = null, RepeatGuard? repeats = null, bool repeatsAllowed = false)
         {
+            _repeats = repeats;
+            _repeatsAllowed = repeatsAllowed;
             _records = records;
             _currencies = currencies;
             _balances = balances;
@@ -55,6 +59,9 @@ namespace NordPay.Batch
             _policy = policy;
             _unnamed = records.Values.Where(r => r.MayBePaid && r.Key != null).ToDictionary(r => r.Reference, StringComparer.Ordinal);
         }
+
+        /// <summary>Rows to pay that repeat a withdrawal in NordPay's history, by reference, paid because the call allows repeats (-AllowRepeat).</summary>
+        public Dictionary<string, NordPayWithdrawal> AllowedRepeats { get; } = new Dictionary<string, NordPayWithdrawal>(StringComparer.Ordinal);
 
         /// <summary>Rows an earlier run confirmed with no known outcome, with what the journal says of them.</summary>
         public List<(PayoutRow Row, RowRecord Record)> InDoubt { get; } = new List<(PayoutRow, RowRecord)>();
@@ -119,6 +126,9 @@ namespace NordPay.Batch
             return problem;
         }
 
+        /// <summary>The rows to pay and their total, per currency.</summary>
+        public IReadOnlyDictionary<string, (int Rows, decimal Total)> Totals => _totals;
+
         /// <summary>The currencies of the rows to pay, and of those in doubt, which a settlement may add.</summary>
         public IEnumerable<string> Currencies => _totals.Keys.Concat(InDoubt.Select(r => r.Row.Currency)).Distinct(StringComparer.Ordinal);
 
@@ -160,7 +170,29 @@ namespace NordPay.Batch
         {
             var check = Preflight.CheckRow(row, _currencies);
             if (check.Problem == null && Amount.AmbiguousInInput(row.Amount, _intake.DecimalCommaRow) is { } ambiguous) check = check with { Problem = ambiguous };
-            return check.Problem != null || _policy == null ? check : check with { Problem = PolicyRules.CheckPayout(_policy, row.Currency, row.Address, row.Amount) };
+            if (check.Problem != null || _policy == null) return check;
+            if (PolicyRules.CheckPayout(_policy, row.Currency, row.Address, row.Amount) is { } refused) return check with { Problem = refused };
+            return check with { Problem = CheckRepeat(row) };
+        }
+
+        // The policy's repeat guard: a withdrawal of this very journal row (re-run) is no repeat of it.
+        private NordPayException? CheckRepeat(PayoutRow row)
+        {
+            if (_repeats == null) return null;
+            var own = _records.TryGetValue(row.Reference, out var record) && record.OwnWithdrawalId is { } id ? new[] { id } : null;
+            NordPayWithdrawal? repeated;
+            try
+            {
+                repeated = _repeats.FindRepeat(row.Currency, row.Address, row.Amount, own);
+            }
+            catch (NordPayException ex)
+            {
+                return ex;
+            }
+            if (repeated == null) return null;
+            if (!_repeatsAllowed) return RepeatGuard.Refused(_policy!, repeated);
+            AllowedRepeats[row.Reference] = repeated;
+            return null;
         }
 
         private void Count(PayoutRow row)

@@ -41,6 +41,14 @@ namespace NordPay.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        protected override bool PaysOut => true;
+
+        /// <summary>Pays a payout the policy's repeat guard refuses as a repeat of a withdrawal in NordPay's history (PolicyRepeatPayout).</summary>
+        [Parameter]
+        public SwitchParameter AllowRepeat { get; set; }
+
+        protected override bool AllowsRepeat => AllowRepeat;
+
         protected override void ProcessRecord()
         {
             NextRow();
@@ -88,7 +96,7 @@ namespace NordPay.Commands
             catch (NordPayException ex)
             {
                 // Only a payout proved not made leaves the run's totals; one that may have been made still counts.
-                if (request != null && ConfirmEvidence.ProvesNotPaid(ex)) PolicyRun?.Release(request.Currency, request.Amount);
+                if (request != null && ConfirmEvidence.ProvesNotPaid(ex)) PolicyRun?.Release(request.Currency, request.Address, request.Amount);
                 WriteRowError(ex, row, $" ({target})");
             }
         }

@@ -34,7 +34,7 @@ namespace NordPay.Commands
                     foreach (var each in SessionSettings.Policies()) WriteObject(each);
                     return;
                 }
-                var policy = Scope is { } scope ? SessionSettings.Policy(Profile, scope) : SessionSettings.ApplyingPolicy(Profile);
+                var policy = Scope is { } scope ? SessionSettings.Policy(Profile, scope) : SessionSettings.ProfilePolicy(Profile);
                 if (policy != null) WriteObject(policy);
                 else
                     WriteRowError(new NordPayException("PolicyNotFound", ErrorKind.ObjectNotFound,

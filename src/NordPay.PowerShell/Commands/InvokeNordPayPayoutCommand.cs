@@ -30,6 +30,7 @@ namespace NordPay.Commands
         private readonly RowSpill _spill = new RowSpill();
         private readonly RowIntake _intake = new RowIntake();
         private readonly BatchTally _tally = new BatchTally();
+        private BatchPlan? _plan;
         private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
         // Rows done that may wait in the report for a row still being paid before the loop waits for the workers.
         private const int ReportBacklog = 1000;
@@ -94,6 +95,10 @@ namespace NordPay.Commands
         /// <summary>Pays without prompting; -WhatIf still wins.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        /// <summary>Pays rows the policy's repeat guard refuses as repeats of withdrawals in NordPay's history (PolicyRepeatPayout); their audit records say so.</summary>
+        [Parameter]
+        public SwitchParameter AllowRepeat { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -189,7 +194,8 @@ namespace NordPay.Commands
             }
 
             // First pass: each row classified once; bad rows are reported and left out, problems of the batch gathered.
-            var plan = new BatchPlan(records, currencies, balances, _intake, policy);
+            var plan = new BatchPlan(records, currencies, balances, _intake, policy, policy == null ? null : RepeatGuardOf(policy), AllowRepeat);
+            _plan = plan;
             if (_report != null) _report.Plan = plan;
             foreach (var row in _spill.Read())
             {
@@ -199,8 +205,10 @@ namespace NordPay.Commands
                 _tally.CountFailed();
                 WriteRowError(check!.Problem!, row.Source, $" ({row})", row.Row);
             }
+            var readAt = DateTimeOffset.UtcNow;
             var days = ReadDays(policy, plan);
             StopOnProblems(plan.Problems(days), journalPath);
+            if (!whatIf && policy != null) StopOnProblems(CountInDayLedger(policy, plan, days, readAt).ToList(), journalPath);
 
             if (whatIf)
             {
@@ -388,6 +396,20 @@ namespace NordPay.Commands
             return days;
         }
 
+        // The batch's totals into the process's day ledger, each with what other runs of the process admitted that the
+        // history read at readAt may not show: a currency they would take past its day limit is a problem of the batch.
+        private IEnumerable<NordPayException> CountInDayLedger(NordPayPolicy policy, BatchPlan plan, IReadOnlyDictionary<string, DayTotal> days, DateTimeOffset readAt)
+        {
+            foreach (var currency in plan.Totals.Where(t => PolicyRules.LimitsDay(policy, t.Key)).OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                NordPayException? over = null;
+                DayLedger.Process.Count(CallAccount ?? string.Empty, currency.Key, this, readAt, currency.Value.Total, others =>
+                    (over = PolicyRules.CheckDay(policy, policy.LimitOf(currency.Key)!, currency.Value.Total, days[currency.Key],
+                        $"The {currency.Value.Rows} rows to pay in {currency.Key}", others)) == null);
+                if (over != null) yield return over;
+            }
+        }
+
         // The references of the rows in doubt that -SettleInDoubt (and -SettleReference) names.
         private HashSet<string> Settling(BatchPlan plan) =>
             new HashSet<string>(SettleInDoubt == null ? Enumerable.Empty<string>()
@@ -470,7 +492,9 @@ namespace NordPay.Commands
 
         private void Audit(string outcome, PayoutRow row, Guid? identifier, long? withdrawalId, string? errorId) =>
             WriteInformation(new NordPayAuditRecord(outcome, row.Reference, row.Currency, row.Address, row.Amount, identifier, withdrawalId,
-                KeyInfo?.KeyHint ?? Security.Redactor.Mask, errorId, AppliedPolicy?.Name), new[] { "NordPay.Audit", "NordPay.Payout." + outcome });
+                KeyInfo?.KeyHint ?? Security.Redactor.Mask, errorId, AppliedPolicy?.Name,
+                _plan != null && _plan.AllowedRepeats.TryGetValue(row.Reference, out var repeated) ? Policy.RepeatGuard.Allowed(repeated) : null),
+                new[] { "NordPay.Audit", "NordPay.Payout." + outcome });
 
         private static string Target(PayoutRow row) => $"{Core.Amount.Format(row.Amount)} {row.Currency} to {row.Address} (row {row.Row}, {row.Reference})";
     }

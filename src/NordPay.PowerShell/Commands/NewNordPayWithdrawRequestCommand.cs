@@ -20,6 +20,13 @@ namespace NordPay.Commands
         [AllowNull, AllowEmptyString]
         public object Amount { get; set; } = null!;
 
+
+        /// <summary>Pays a payout the policy's repeat guard refuses as a repeat of a withdrawal in NordPay's history (PolicyRepeatPayout).</summary>
+        [Parameter]
+        public SwitchParameter AllowRepeat { get; set; }
+
+        protected override bool AllowsRepeat => AllowRepeat;
+
         protected override void ProcessRecord()
         {
             if (IsEmptyRow(InputObject)) return;
@@ -54,7 +61,7 @@ namespace NordPay.Commands
             catch (NordPayException ex)
             {
                 // A request that failed pays nothing, and counts toward no limit.
-                if (requesting) PolicyRun?.Release(currency, amount);
+                if (requesting) PolicyRun?.Release(currency, address, amount);
                 WriteRowError(ex, row, $" ({target})");
             }
         }

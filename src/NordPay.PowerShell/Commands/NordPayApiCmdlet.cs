@@ -22,6 +22,7 @@ namespace NordPay.Commands
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly ConcurrentQueue<(LogLevel Level, string Text)> _log = new ConcurrentQueue<(LogLevel, string)>();
         private NordPayClient? _client;
+        private NordPayConnection? _connection;
         private bool _policyResolved;
         private NordPayPolicy? _policy;
         private PolicyRun? _policyRun;
@@ -60,6 +61,9 @@ namespace NordPay.Commands
 
         public void Dispose()
         {
+            // A run is over: what it paid is in the history every later run reads (a batch counts itself in as the run).
+            _policyRun?.End();
+            DayLedger.Process.End(this, DateTimeOffset.UtcNow);
             _stopping.Dispose();
             GC.SuppressFinalize(this);
         }
@@ -90,6 +94,7 @@ namespace NordPay.Commands
                         recommendedAction: "Set-NordPayApiKey"), null);
                 var (connection, info) = resolved.Value;
                 KeyInfo = info;
+                _connection = connection;
                 WriteVerbose($"Using the API key {info.KeyHint} of profile '{info.Profile}' from {Describe(info)} for {info.BaseUri}.");
                 if (Tls.EnsureTls12()) WriteVerbose("Added TLS 1.2 to the protocols this process may use.");
                 // Read here, on the pipeline thread, and handed to the client as plain values: it logs from worker threads.
@@ -101,7 +106,24 @@ namespace NordPay.Commands
             }
         }
 
-        /// <summary>The payout policy of this call's profile, read once (one that cannot be read stops the call); null when there is none.</summary>
+        /// <summary>The account of the key this call uses (NordPayConnection.Account), which policies bind; null when there is no key at all (-WhatIf needs none).</summary>
+        protected string? CallAccount
+        {
+            get
+            {
+                if (_connection != null) return _connection.Account;
+                try
+                {
+                    return new KeyResolver(this).Resolve(ApiKey, Profile)?.Connection.Account;
+                }
+                catch (NordPayException ex)
+                {
+                    throw Terminating(ex, null);
+                }
+            }
+        }
+
+        /// <summary>The payout policy of this call's profile or of the key it uses, read once (one that cannot be read stops the call); null when there is none.</summary>
         protected NordPayPolicy? AppliedPolicy
         {
             get
@@ -110,7 +132,7 @@ namespace NordPay.Commands
                 _policyResolved = true;
                 try
                 {
-                    _policy = SessionSettings.ApplyingPolicy(Profile ?? SessionSettings.DefaultProfile);
+                    _policy = SessionSettings.ApplyingPolicy(Profile ?? SessionSettings.DefaultProfile, CallAccount);
                 }
                 catch (NordPayException ex)
                 {
@@ -125,7 +147,21 @@ namespace NordPay.Commands
 
         /// <summary>The policy applied row by row, as the two-step cmdlets pay; null when there is none.</summary>
         protected PolicyRun? PolicyRun =>
-            _policyRun ??= AppliedPolicy is { } policy ? new PolicyRun(policy, currency => Await(token => PaidToday.ReadAsync(Client, currency, token))) : null;
+            _policyRun ??= AppliedPolicy is { } policy
+                ? new PolicyRun(policy, currency => Await(token => PaidToday.ReadAsync(Client, currency, token)), CallAccount ?? string.Empty,
+                    PaysOut && !WhatIfRequested(), DayLedger.Process,
+                    AllowsRepeat ? null : RepeatGuardOf(policy))
+                : null;
+
+        /// <summary>The policy's repeat guard, reading the withdraw history through this call's client.</summary>
+        protected RepeatGuard RepeatGuardOf(NordPayPolicy policy) =>
+            new RepeatGuard(policy, (currency, window) => Await(token => RepeatGuard.ReadSinceAsync(Client, currency, window, token)));
+
+        /// <summary>True when this call pays a repeat the policy's repeat guard would refuse (its -AllowRepeat); -Force never does.</summary>
+        protected virtual bool AllowsRepeat => false;
+
+        /// <summary>True for a cmdlet whose admitted payouts are paid (a confirm, not under -WhatIf), which other runs of the process count toward the day.</summary>
+        protected virtual bool PaysOut => false;
 
         /// <summary>
         /// Admits a payout under the policy, which throws the rule it breaks (under -WhatIf too, whatever -Force says), then
@@ -136,7 +172,7 @@ namespace NordPay.Commands
         {
             PolicyRun?.Admit(currency, address, amount);
             if (ShouldProceed(target, action, force)) return true;
-            if (!WhatIfRequested()) PolicyRun?.Release(currency, amount);
+            if (!WhatIfRequested()) PolicyRun?.Release(currency, address, amount);
             return false;
         }
 

@@ -20,6 +20,7 @@ namespace NordPay.Commands
     {
         private const string LimitSet = "Limit";
         private const string AddressBookSet = "AddressBook";
+        private const string RepeatWindowSet = "RepeatWindow";
 
         private NordPayPolicy? _changed;
 
@@ -47,6 +48,14 @@ namespace NordPay.Commands
         [ValidateNotNullOrEmpty]
         public string? AddressBook { get; set; }
 
+        /// <summary>
+        /// Hours within which a payout of the same currency, address and amount as a withdrawal in NordPay's history is
+        /// refused (PolicyRepeatPayout). Typed object, read exactly as an amount is.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = RepeatWindowSet)]
+        [AllowNull, AllowEmptyString]
+        public object RepeatWindow { get; set; } = null!;
+
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Profile { get; set; } = SessionSettings.DefaultProfile;
@@ -71,6 +80,9 @@ namespace NordPay.Commands
                 WriteRowError(ex, Currency, $" ({Currency})");
                 return;
             }
+            if (limit.MaxPerDay == null)
+                WriteWarning($"{limit.Currency} has no -MaxPerDay. -MaxPerRun bounds one pipeline (one call of a cmdlet), so a loop of pipelines, such as " +
+                             "1..5 | ForEach-Object { New-NordPayWithdrawRequest ... | Confirm-NordPayWithdraw }, is bounded only by a day limit.");
             var current = Load(Profile, Scope);
             var action = current == null
                 ? $"Create the policy with {limit}; from then on only the currencies it sets limits for are paid"
@@ -99,12 +111,47 @@ namespace NordPay.Commands
                              + (current == null ? ", and, with no limits yet, in no currency" : current.AddressBook == null ? string.Empty : $" (was: {current.AddressBook.Count} addresses)");
                 Apply((current ?? NordPayPolicy.Empty(Profile, Scope)).WithAddressBook(entries, path), action);
             }
+            if (ParameterSetName == RepeatWindowSet)
+            {
+                decimal hours;
+                try
+                {
+                    hours = ReadAmount(RepeatWindow, nameof(RepeatWindow));
+                }
+                catch (NordPayException ex)
+                {
+                    throw Terminating(ex, RepeatWindow);
+                }
+                var current = Load(Profile, Scope);
+                var action = $"Refuse a payout of the same currency, address and amount as a withdrawal in NordPay's history of the last {Amount.Format(hours)} hours"
+                             + (current == null ? "; with no limits yet, nothing is paid in any currency" : string.Empty);
+                Apply((current ?? NordPayPolicy.Empty(Profile, Scope)).WithRepeatWindow(hours), action);
+            }
             if (PassThru && _changed != null) WriteObject(_changed);
         }
 
         private void Apply(NordPayPolicy changed, string action)
         {
-            if (Change(Profile, Scope, changed, action)) _changed = changed;
+            var bound = changed.BoundTo(ProfileKey());
+            if (Change(Profile, Scope, bound, action)) _changed = bound;
+        }
+
+        // The key the profile uses now, which the policy binds wherever it is used; a profile with no key yet is bound by its name only.
+        private NordPayPolicyKey? ProfileKey()
+        {
+            try
+            {
+                return new KeyResolver(this).Resolve(null, Profile == SessionSettings.DefaultProfile ? null : Profile)?.Connection.PolicyKey;
+            }
+            catch (NordPayException ex) when (ex.ErrorId == "ProfileNotFound")
+            {
+                return null;
+            }
+            catch (NordPayException ex)
+            {
+                // A key that exists but cannot be read is not taken for no key: the policy would bind less than it should.
+                throw Terminating(ex, Profile);
+            }
         }
 
         // Limits never decrease from a payout to a run to a day: a missing or extra digit in one of them shows.

@@ -7,8 +7,9 @@ namespace NordPay.Models
     public sealed record NordPayAuditRecord
     {
         public NordPayAuditRecord(string @event, string reference, string currency, string address, decimal amount, Guid? identifier,
-            long? withdrawalId, string keyHint, string? errorId, string? policy = null)
+            long? withdrawalId, string keyHint, string? errorId, string? policy = null, string? repeatAllowed = null)
         {
+            RepeatAllowed = repeatAllowed;
             Event = @event;
             Reference = reference;
             Currency = currency;
@@ -35,6 +36,8 @@ namespace NordPay.Models
         public string? ErrorId { get; }
         /// <summary>The name of the policy the payout obeyed; null when none applied.</summary>
         public string? Policy { get; }
+        /// <summary>Set when the payout repeats a withdrawal in NordPay's history and was paid because the call allowed it (-AllowRepeat): which, and when.</summary>
+        public string? RepeatAllowed { get; }
         public string User { get; }
         public string Machine { get; }
         public DateTimeOffset At { get; }

@@ -46,6 +46,7 @@ namespace NordPay.Models
         public bool Complete => Failed == 0 && InDoubt == 0 && Paid + AlreadyPaid == Rows;
 
         public override string ToString() =>
-            $"{Rows} rows: {Paid} paid, {AlreadyPaid} already paid, {Failed} failed, {InDoubt} in doubt" + (Declined > 0 ? $", {Declined} declined" : string.Empty);
+            $"{Rows} rows: {Paid} paid, {AlreadyPaid} already paid, {Failed} failed, {InDoubt} in doubt" + (Declined > 0 ? $", {Declined} declined" : string.Empty)
+            + (Policy == null ? "; no policy" : $"; policy {Policy}");
     }
 }

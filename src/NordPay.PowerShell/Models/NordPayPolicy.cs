@@ -18,8 +18,11 @@ namespace NordPay.Models
         private readonly HashSet<string>? _book;
 
         public NordPayPolicy(string profile, NordPayKeyScope scope, IEnumerable<NordPayCurrencyLimit> limits,
-            IReadOnlyList<NordPayAddressBookEntry>? addressBook, string? addressBookPath, DateTimeOffset setAt, string setBy)
+            IReadOnlyList<NordPayAddressBookEntry>? addressBook, string? addressBookPath, DateTimeOffset setAt, string setBy,
+            NordPayPolicyKey? key = null, decimal? repeatWindowHours = null)
         {
+            Key = key;
+            RepeatWindowHours = repeatWindowHours;
             Profile = profile;
             Scope = scope;
             foreach (var limit in limits) _limits[limit.Currency] = limit;
@@ -29,7 +32,7 @@ namespace NordPay.Models
             _book = addressBook == null ? null : new HashSet<string>(addressBook.Select(e => BookKey(e.Currency, InputText.Wallet(e.Address))), StringComparer.Ordinal);
             SetAt = setAt;
             SetBy = setBy;
-            Fingerprint = Hash(Limits, addressBook);
+            Fingerprint = Hash(Limits, addressBook, repeatWindowHours);
         }
 
         /// <summary>A policy with no limits and no address book, which pays nothing, to add rules to.</summary>
@@ -50,6 +53,13 @@ namespace NordPay.Models
         public string? AddressBookPath { get; }
         public DateTimeOffset SetAt { get; }
         public string SetBy { get; }
+        /// <summary>The key the policy was set for: it binds that key under any profile name, -ApiKey or NORDPAY_API_KEY. Null: only its profile's name binds it.</summary>
+        internal NordPayPolicyKey? Key { get; }
+        /// <summary>The key's hint as Get-NordPayApiKey shows it (its last four characters); null when the policy is bound to no key.</summary>
+        public string? KeyHint => Key?.Hint;
+        internal string? Account => Key?.Account;
+        /// <summary>Hours within which a payout of the same currency, address and amount as a withdrawal in NordPay's history is refused; null: no repeat guard.</summary>
+        public decimal? RepeatWindowHours { get; }
 
         /// <summary>The currency's limits (names are case-sensitive); null when the policy sets none, and then nothing is paid in it.</summary>
         public NordPayCurrencyLimit? LimitOf(string currency) => _limits.TryGetValue(currency, out var limit) ? limit : null;
@@ -59,18 +69,26 @@ namespace NordPay.Models
 
         /// <summary>The same policy with the currency's limits replaced.</summary>
         public NordPayPolicy WithLimit(NordPayCurrencyLimit limit) =>
-            new NordPayPolicy(Profile, Scope, Limits.Where(l => l.Currency != limit.Currency).Append(limit), AddressBook, AddressBookPath, DateTimeOffset.Now, CurrentUser);
+            new NordPayPolicy(Profile, Scope, Limits.Where(l => l.Currency != limit.Currency).Append(limit), AddressBook, AddressBookPath, DateTimeOffset.Now, CurrentUser, Key, RepeatWindowHours);
 
         /// <summary>The same policy without these currencies' limits (so that nothing is paid in them).</summary>
         public NordPayPolicy WithoutLimits(IEnumerable<string> currencies)
         {
             var removed = new HashSet<string>(currencies, StringComparer.Ordinal);
-            return new NordPayPolicy(Profile, Scope, Limits.Where(l => !removed.Contains(l.Currency)), AddressBook, AddressBookPath, DateTimeOffset.Now, CurrentUser);
+            return new NordPayPolicy(Profile, Scope, Limits.Where(l => !removed.Contains(l.Currency)), AddressBook, AddressBookPath, DateTimeOffset.Now, CurrentUser, Key, RepeatWindowHours);
         }
 
         /// <summary>The same policy with another address book, or none.</summary>
         public NordPayPolicy WithAddressBook(IReadOnlyList<NordPayAddressBookEntry>? entries, string? path) =>
-            new NordPayPolicy(Profile, Scope, Limits, entries, path, DateTimeOffset.Now, CurrentUser);
+            new NordPayPolicy(Profile, Scope, Limits, entries, path, DateTimeOffset.Now, CurrentUser, Key, RepeatWindowHours);
+
+        /// <summary>The same policy with a repeat window (hours).</summary>
+        public NordPayPolicy WithRepeatWindow(decimal hours) =>
+            new NordPayPolicy(Profile, Scope, Limits, AddressBook, AddressBookPath, DateTimeOffset.Now, CurrentUser, Key, hours);
+
+        /// <summary>The same policy bound to a key (kept as it was when <paramref name="key"/> is null: no key could be found for its profile).</summary>
+        public NordPayPolicy BoundTo(NordPayPolicyKey? key) =>
+            key == null ? this : new NordPayPolicy(Profile, Scope, Limits, AddressBook, AddressBookPath, SetAt, SetBy, key, RepeatWindowHours);
 
         public override string ToString() => Name;
 
@@ -78,9 +96,10 @@ namespace NordPay.Models
 
         private static string BookKey(string currency, string address) => currency + "\n" + address;
 
-        private static string Hash(IEnumerable<NordPayCurrencyLimit> limits, IEnumerable<NordPayAddressBookEntry>? book)
+        private static string Hash(IEnumerable<NordPayCurrencyLimit> limits, IEnumerable<NordPayAddressBookEntry>? book, decimal? repeatWindowHours)
         {
             var text = new StringBuilder();
+            if (repeatWindowHours is { } hours) text.Append("repeat\t").Append(Amount.Canonical(hours)).Append('\n');
             foreach (var l in limits)
                 text.Append("limit\t").Append(l.Currency).Append('\t').Append(Amount.Canonical(l.MaxPerPayout)).Append('\t')
                     .Append(Amount.Canonical(l.MaxPerRun)).Append('\t').Append(l.MaxPerDay is { } day ? Amount.Canonical(day) : "-").Append('\n');
@@ -91,5 +110,23 @@ namespace NordPay.Models
             var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(text.ToString()));
             return BitConverter.ToString(hash, 0, 6).Replace("-", string.Empty).ToLowerInvariant();
         }
+    }
+
+    /// <summary>The key a policy binds: shown by its hint; matched by NordPayConnection.Account (its host and a SHA-256 of the key), which is never shown.</summary>
+    public sealed class NordPayPolicyKey : IEquatable<NordPayPolicyKey>
+    {
+        internal NordPayPolicyKey(string account, string hint)
+        {
+            Account = account;
+            Hint = hint;
+        }
+
+        internal string Account { get; }
+        public string Hint { get; }
+
+        public bool Equals(NordPayPolicyKey? other) => other != null && other.Account == Account;
+        public override bool Equals(object? obj) => Equals(obj as NordPayPolicyKey);
+        public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Account);
+        public override string ToString() => Hint;
     }
 }

@@ -40,13 +40,17 @@ namespace NordPay.Policy
                     $"{what} total {Amount.Format(total)}, more than the {Amount.Format(limit.MaxPerRun)} policy {policy.Name} allows per run.", "Amount",
                     recommendedAction: "Split the payouts into runs within the limit; if the total is right, raise -MaxPerRun with Set-NordPayPolicy first.");
 
-        /// <summary>Null when a run's total, with what the day already paid, is within the per-day limit (or there is none).</summary>
-        public static NordPayException? CheckDay(NordPayPolicy policy, NordPayCurrencyLimit limit, decimal total, DayTotal day, string what) =>
-            limit.MaxPerDay is not { } maximum || day.Paid + total <= maximum ? null
+        /// <summary>
+        /// Null when a run's total, with what the day already paid and what other runs of this process admitted that the
+        /// history may not show yet (<paramref name="othersRunning"/>), is within the per-day limit (or there is none).
+        /// </summary>
+        public static NordPayException? CheckDay(NordPayPolicy policy, NordPayCurrencyLimit limit, decimal total, DayTotal day, string what, decimal othersRunning = 0m) =>
+            limit.MaxPerDay is not { } maximum || day.Paid + othersRunning + total <= maximum ? null
                 : new NordPayException("PolicyDayLimitExceeded", ErrorKind.LimitsExceeded,
                     $"{what} total {Amount.Format(total)}; with the {Amount.Format(day.Paid)} {limit.Currency} of {day.Withdrawals} withdrawal(s) NordPay's history " +
-                    $"shows on {day.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} (UTC, NordPay's clock; cancelled ones not counted) that is " +
-                    $"{Amount.Format(day.Paid + total)}, more than the {Amount.Format(maximum)} policy {policy.Name} allows per day.", "Amount",
+                    $"shows on {day.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} (UTC, NordPay's clock; cancelled ones not counted)" +
+                    (othersRunning == 0 ? string.Empty : $" and the {Amount.Format(othersRunning)} other runs of this process admitted, which it may not show yet,") +
+                    $" that is {Amount.Format(day.Paid + othersRunning + total)}, more than the {Amount.Format(maximum)} policy {policy.Name} allows per day.", "Amount",
                     recommendedAction: "Pay the rest after 00:00 UTC; if the total is right, raise -MaxPerDay with Set-NordPayPolicy first.");
 
         /// <summary>A batch's totals per currency against the per-run and per-day limits (<paramref name="days"/>: each limited day's total): every one exceeded.</summary>

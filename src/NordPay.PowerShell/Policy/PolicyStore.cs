@@ -78,8 +78,10 @@ namespace NordPay.Policy
                 book = b.GetProperty("entries").EnumerateArray()
                     .Select(e => new NordPayAddressBookEntry(Text(e, "currency"), Text(e, "address"), e.TryGetProperty("label", out _) ? Text(e, "label") : null)).ToList();
             }
+            var key = p.TryGetProperty("key", out var k) ? new NordPayPolicyKey(Text(k, "account"), Text(k, "hint")) : null;
+            var repeatWindow = p.TryGetProperty("repeatWindowHours", out _) ? Limit(p, "repeatWindowHours") : (decimal?)null;
             return new NordPayPolicy(profile, NordPayKeyScope.CurrentUser, limits, book, bookPath,
-                DateTimeOffset.Parse(Text(p, "setAt"), CultureInfo.InvariantCulture), Text(p, "setBy"));
+                DateTimeOffset.Parse(Text(p, "setAt"), CultureInfo.InvariantCulture), Text(p, "setBy"), key, repeatWindow);
         }
 
         private void Write(Dictionary<string, NordPayPolicy> policies)
@@ -96,6 +98,14 @@ namespace NordPay.Policy
                     w.WriteStartObject(policy.Profile);
                     w.WriteString("setAt", policy.SetAt.ToString("o", CultureInfo.InvariantCulture));
                     w.WriteString("setBy", policy.SetBy);
+                    if (policy.Key != null)
+                    {
+                        w.WriteStartObject("key");
+                        w.WriteString("account", policy.Key.Account);
+                        w.WriteString("hint", policy.Key.Hint);
+                        w.WriteEndObject();
+                    }
+                    if (policy.RepeatWindowHours is { } hours) w.WriteString("repeatWindowHours", Amount.Format(hours));
                     w.WriteStartArray("limits");
                     foreach (var limit in policy.Limits)
                     {

@@ -35,7 +35,7 @@ namespace NordPay.Session
                 {
                     baseUri = SessionSettings.Store.Find(profile)?.BaseUri;
                     // A named profile with neither a key nor a policy is a typo: taken as a new one, it would pay without its policy.
-                    if (baseUri == null && namedProfile != null && SessionSettings.ApplyingPolicy(profile) == null) throw ProfileNotFound(namedProfile);
+                    if (baseUri == null && namedProfile != null && SessionSettings.ProfilePolicy(profile) == null) throw ProfileNotFound(namedProfile);
                 }
                 var connection = new NordPayConnection(baseUri ?? NordPayConnection.DefaultBaseUri, explicitKey);
                 return (connection, Describe("Call", profile, connection, null, null));

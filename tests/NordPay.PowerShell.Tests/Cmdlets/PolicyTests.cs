@@ -46,7 +46,7 @@ public class PolicyTests
         Assert.Contains("Create the policy with USDTTRC20: at most 50 per payout, 100 per run, 150 per day; from then on only the currencies it sets limits for are paid",
             Assert.Single(ps.UI.Prompts));
         ps.Run("Set-NordPayPolicy USDTTRC20 -MaxPerPayout 50 -MaxPerRun 100 -WhatIf");
-        Assert.Contains("NordPay payout policy of profile 'default' for this PowerShell session", Assert.Single(ps.UI.WhatIfLines));
+        Assert.Contains("NordPay payout policy of profile 'default' for this PowerShell process", Assert.Single(ps.UI.WhatIfLines));
         Assert.Equal("PolicyNotFound", ErrorId(Assert.Single(ps.Run("Get-NordPayPolicy").Errors)));
 
         ps.UI.ChoiceAnswers.Enqueue("Yes");

@@ -49,7 +49,7 @@ public class PolicyRulesTests
         var run = new PolicyRun(Tenths.WithLimit(new NordPayCurrencyLimit("BTC", 1m, 1m, null)), currency => { reads.Add(currency); return NothingYet; });
         Assert.Equal("PolicyPayoutLimitExceeded", Assert.Throws<NordPayException>(() => run.Admit("USDTTRC20", Tron, 0.25m)).ErrorId);
         run.Admit("USDTTRC20", Tron, 0.2m);
-        run.Release("USDTTRC20", 0.2m);
+        run.Release("USDTTRC20", Tron, 0.2m);
         run.Admit("USDTTRC20", Tron, 0.2m);
         run.Admit("USDTTRC20", Tron, 0.1m);
         run.Admit("BTC", "bc1q", 1m);

@@ -1,0 +1,133 @@
+using System.Management.Automation;
+using NordPay.Sandbox;
+using NordPay.Tests.TestHost;
+using Xunit;
+using static NordPay.Tests.Cmdlets.PolicyTests;
+
+namespace NordPay.Tests.Cmdlets;
+
+/// <summary>
+/// Policies driven by ordinary PowerShell habits: another runspace of the process, another name for the same key, a
+/// loop of one-row pipelines, and the same payouts from another file (the repeat guard).
+/// </summary>
+public class PolicyHabitsTests
+{
+    private const string Request = "New-NordPayWithdrawRequest -Currency USDTBEP20 -Address $args[0] -Amount $args[1]";
+    private const string Pay = Request + " | Confirm-NordPayWithdraw -Force";
+    private const string Batch = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -InformationVariable audit";
+
+    private static string ErrorId(ErrorRecord record) => record.FullyQualifiedErrorId.Split(',')[0];
+
+    private static string NewJournal() => Path.Combine(Journals.NewFolder(), "batch.journal");
+
+    private static PSObject[] Bep20(params string[] amounts) => amounts.Select((a, i) => Rows.Payout("USDTBEP20", Rows.Evm(i + 1), a)).ToArray();
+
+    [Fact]
+    public void A_process_policy_binds_every_runspace_of_the_process_not_only_the_one_that_set_it()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100");
+
+        using var other = PowerShellSession.Interactive(ps.Store);
+        other.SetKey(sandbox.ApiKey, sandbox.BaseUri);
+        var result = other.Run(Pay, Rows.Evm(1), "62.1");
+        Assert.Equal("PolicyPayoutLimitExceeded", ErrorId(Assert.Single(result.Errors)));
+        Assert.Equal(0, sandbox.State.PostsReceived);
+        Assert.Equal(NordPayKeyScope.Process, Assert.Single(other.Run("Get-NordPayPolicy").Objects<NordPayPolicy>()).Scope);
+    }
+
+    [Fact]
+    public void A_policy_binds_its_key_under_another_profile_name_and_as_ApiKey_and_the_summary_names_it()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100 -Scope CurrentUser");
+        var policy = Assert.Single(ps.Run("Get-NordPayPolicy").Objects<NordPayPolicy>());
+        Assert.Equal("..." + sandbox.ApiKey[^4..], policy.KeyHint);
+        Assert.DoesNotContain(sandbox.ApiKey, File.ReadAllText(Path.Combine(ps.Store.Directory, "policies.json")));
+
+        using var job = PowerShellSession.Interactive(ps.Store);
+        job.Guard(sandbox.ApiKey);
+        job.Run("Set-NordPayApiKey -Profile treasury -ApiKey $args[0] -BaseUri $args[1] -Confirm:$false", PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri);
+        var underAnotherName = job.Run(Request + " -Profile treasury", Rows.Evm(1), "50");
+        Assert.Equal("PolicyPayoutLimitExceeded", ErrorId(Assert.Single(underAnotherName.Errors)));
+        Assert.Contains(policy.Name, underAnotherName.Errors[0].ErrorDetails.Message);
+
+        job.Run("Set-NordPayApiKey -Profile ops -ApiKey $args[0] -BaseUri $args[1] -Confirm:$false", PowerShellSession.Secure("np_other_" + Guid.NewGuid().ToString("N")), sandbox.BaseUri);
+        var asApiKey = job.Run(Request + " -Profile ops -ApiKey $args[2]", Rows.Evm(1), "50", PowerShellSession.Secure(sandbox.ApiKey));
+        Assert.Equal("PolicyPayoutLimitExceeded", ErrorId(Assert.Single(asApiKey.Errors)));
+        Assert.Equal(0, sandbox.State.PostsReceived);
+
+        var batch = job.Run(Batch + " -Profile treasury", Bep20("5", "70"), NewJournal());
+        var summary = Assert.Single(batch.Objects<NordPayPayoutSummary>());
+        Assert.Equal((1, 1, policy.Name), (summary.Paid, summary.Failed, summary.Policy));
+        Assert.EndsWith("; policy " + policy.Name, summary.ToString());
+        Assert.Equal(new[] { 5m }, sandbox.State.Ledger.Select(w => w.Amount));
+
+        // Two profiles' policies for one key: neither is chosen.
+        SetPolicy(job, "USDTBEP20 -MaxPerPayout 100 -MaxPerRun 100 -MaxPerDay 100 -Profile treasury");
+        Assert.Equal("PolicyConflict", ErrorId(job.Run(Request + " -Profile treasury", Rows.Evm(1), "50").TerminatingRecord!));
+        Assert.Equal(1, sandbox.Posts("withdraw/request"));
+    }
+
+    [Fact]
+    public void Without_a_day_limit_Set_NordPayPolicy_warns_that_a_loop_of_pipelines_is_not_bounded_and_a_day_limit_bounds_it()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var warned = ps.Run("Set-NordPayPolicy USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -Confirm:$false");
+        Assert.Contains("a loop of pipelines, such as 1..5 | ForEach-Object", Assert.Single(warned.Warnings));
+        Assert.Empty(ps.Run("Set-NordPayPolicy USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 20 -Confirm:$false").Warnings);
+
+        var loop = ps.Run("$address = $args[0]; 1..5 | ForEach-Object { New-NordPayWithdrawRequest USDTBEP20 $address 9 | Confirm-NordPayWithdraw -Force }", Rows.Evm(1));
+        Assert.Equal(18m, sandbox.State.Ledger.Sum(w => w.Amount));
+        Assert.All(loop.Errors, e => Assert.Equal("PolicyDayLimitExceeded", ErrorId(e)));
+    }
+
+    [Fact]
+    public void The_same_payout_as_a_withdrawal_in_the_history_is_refused_whatever_Force_says_listed_by_WhatIf_and_paid_only_with_AllowRepeat()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100");
+        SetPolicy(ps, "-RepeatWindow 24");
+        Assert.Empty(ps.Run(Pay, Rows.Evm(1), "9").Errors);
+        var paid = Assert.Single(sandbox.State.Ledger);
+        var posts = sandbox.State.PostsReceived;
+
+        var repeat = ps.Run(Pay, Rows.Evm(1), "9.00");
+        var refused = Assert.Single(repeat.Errors);
+        Assert.Equal(("PolicyRepeatPayout", ErrorCategory.ResourceExists), (ErrorId(refused), refused.CategoryInfo.Category));
+        Assert.Contains($"repeats withdrawal {paid.Id} (", refused.ErrorDetails.Message);
+        Assert.Equal("PolicyRepeatPayout", ErrorId(Assert.Single(ps.Run(Request + " -WhatIf", Rows.Evm(1), "9").Errors)));
+        Assert.Equal(posts, sandbox.State.PostsReceived);
+
+        Assert.Empty(ps.Run(Pay, Rows.Evm(1), "9.5").Errors); // another amount is no repeat
+        Assert.Empty(ps.Run(Request + " -AllowRepeat | Confirm-NordPayWithdraw -Force -AllowRepeat", Rows.Evm(1), "9").Errors);
+        Assert.Equal(new[] { 9m, 9.5m, 9m }, sandbox.State.Ledger.Select(w => w.Amount));
+    }
+
+    [Fact]
+    public void A_file_paid_again_under_a_new_journal_is_refused_row_by_row_but_its_own_journal_carries_on_and_AllowRepeat_is_audited()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100");
+        SetPolicy(ps, "-RepeatWindow 24");
+        var rows = Bep20("5", "6");
+        var journal = NewJournal();
+        Assert.Empty(ps.Run(Batch, rows, journal).Errors);
+
+        var copy = ps.Run(Batch, rows, NewJournal());
+        Assert.Equal(new[] { "PolicyRepeatPayout", "PolicyRepeatPayout" }, copy.Errors.Select(ErrorId));
+        Assert.Equal(2, sandbox.Posts("withdraw/request"));
+        Assert.Equal(2, ps.Run(Batch, rows, journal).Objects<NordPayPayoutSummary>().Single().AlreadyPaid);
+
+        var allowed = ps.Run(Batch + " -AllowRepeat", rows, NewJournal());
+        Assert.Equal(2, Assert.Single(allowed.Objects<NordPayPayoutSummary>()).Paid);
+        var audit = ps.Run("$audit").Output.Select(o => (NordPayAuditRecord)((InformationRecord)o.BaseObject).MessageData).Where(a => a.Event == "Paid").ToList();
+        Assert.Equal(2, audit.Count);
+        Assert.All(audit, a => Assert.Contains("paid by -AllowRepeat", a.RepeatAllowed));
+    }
+}
