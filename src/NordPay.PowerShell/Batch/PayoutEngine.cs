@@ -140,19 +140,54 @@ namespace NordPay.Batch
             {
                 var (row, rowRecord) = rows[i];
                 var withdrawal = found[i];
-                // Each row with its own withdrawal's status: only a status that pays makes it paid.
-                var entry = new JournalEntry(JournalEvent.Confirmed, DateTimeOffset.UtcNow)
-                {
-                    References = new[] { row.Reference }, Identifier = record.Identifier, Multiple = record.Multiple,
-                    WithdrawalIds = new long?[] { withdrawal.Id }, Status = withdrawal.Status, Reconciled = true,
-                };
-                _journal.Append(entry);
-                rowRecord.Apply(entry);
-                _report(WithdrawalStatus.Pays(withdrawal.Status)
-                    ? new PayoutEvent(row, Result(row, "Paid", Amount.ReadServer(rowRecord.ServiceFee), rowRecord.Identifier, withdrawal.Id, true, rowRecord.BatchId), null)
-                    : new PayoutEvent(row, null, WithdrawalStatus.NotPaid(withdrawal.Id, withdrawal.Status, Target(row)), identifier: rowRecord.Identifier));
+                Reconcile(rowRecord, withdrawal);
+                _report(Proved(row, withdrawal.Status, withdrawal.Id, Amount.ReadServer(rowRecord.ServiceFee), rowRecord.Identifier, true, rowRecord.BatchId));
             }
         }
+
+        /// <summary>
+        /// Reads again, from the withdraw history, the status of the withdrawals earlier runs paid: one cancelled or failed
+        /// since is journaled so, and its row is no longer paid (nor paid again without the operator's word). Returns the
+        /// currencies whose history could not be read, with why: their rows stay as the journal has them.
+        /// </summary>
+        public async Task<IReadOnlyList<(string Currency, NordPayException Error)>> RecheckPaidAsync(IEnumerable<RowRecord> records, CancellationToken cancellation)
+        {
+            var unread = new List<(string, NordPayException)>();
+            foreach (var byCurrency in records.Where(r => r is { State: PayoutState.Confirmed, OwnWithdrawalId: not null, Currency: not null }).GroupBy(r => r.Currency!))
+            {
+                var owners = byCurrency.ToDictionary(r => r.OwnWithdrawalId!.Value);
+                IReadOnlyList<NordPayWithdrawal> found;
+                try
+                {
+                    found = await _client.FindWithdrawalsAsync(byCurrency.Key, owners.Keys.ToList(), cancellation).ConfigureAwait(false);
+                }
+                catch (NordPayException ex)
+                {
+                    unread.Add((byCurrency.Key, ex));
+                    continue;
+                }
+                foreach (var withdrawal in found.Where(w => !WithdrawalStatus.Pays(w.Status))) Reconcile(owners[withdrawal.Id], withdrawal);
+            }
+            return unread;
+        }
+
+        // Journals what the withdraw history shows of a row's own withdrawal, its status included, and moves the row on.
+        private void Reconcile(RowRecord record, NordPayWithdrawal withdrawal)
+        {
+            var entry = new JournalEntry(JournalEvent.Confirmed, DateTimeOffset.UtcNow)
+            {
+                References = new[] { record.Reference }, Identifier = record.Identifier, Multiple = record.Multiple,
+                WithdrawalIds = new long?[] { withdrawal.Id }, BatchId = record.BatchId, Status = withdrawal.Status, Reconciled = true,
+            };
+            _journal.Append(entry);
+            record.Apply(entry);
+        }
+
+        // What a withdrawal proves of its row: paid when its status pays, otherwise not paid (WithdrawalNotPaid).
+        private static PayoutEvent Proved(PayoutRow row, string? status, long withdrawalId, decimal? fee, Guid? identifier, bool reconciled, long? batchId) =>
+            WithdrawalStatus.Pays(status)
+                ? new PayoutEvent(row, Result(row, "Paid", fee, identifier, withdrawalId, reconciled, batchId), null)
+                : new PayoutEvent(row, null, WithdrawalStatus.NotPaid(withdrawalId, status, Target(row)), identifier: identifier, serviceFee: fee);
 
         /// <summary>
         /// How many rows each worker takes at once: it requests them all, forces their confirm-sending entries to the
@@ -223,7 +258,7 @@ namespace NordPay.Batch
 
         // Requests each row of the window, announces all their confirms in one forced write, then confirms them one by one.
         // Every row of the window is reported exactly once, whatever stops the window: a row whose confirm was under way
-        // is in doubt, one whose confirm was never sent is failed (it is known not to be paid; a re-run pays it). A batch
+        // is in doubt, one whose confirm was never sent is reported not sent (it is known not to be paid; a re-run pays it). A batch
         // stopped by another worker sends nothing more, but lets the call in flight be answered: cut off, a confirm would
         // be in doubt for nothing. Only the operator's Ctrl+C (cancellation) cuts a call.
         private async Task PayWindowAsync(IReadOnlyList<(PayoutRow Row, RowRecord? Record)> window, CancellationToken stopTaking, CancellationToken cancellation)
@@ -380,9 +415,7 @@ namespace NordPay.Batch
                 Status = confirmed.Status,
                 Reconciled = confirmed.Reconciled,
             });
-            report(WithdrawalStatus.Pays(confirmed.Status)
-                ? new PayoutEvent(row, Result(row, "Paid", request.ServiceFee, request.Identifier, confirmed.Id, confirmed.Reconciled, null), null)
-                : new PayoutEvent(row, null, WithdrawalStatus.NotPaid(confirmed.Id, confirmed.Status, Target(row)), identifier: request.Identifier, serviceFee: request.ServiceFee));
+            report(Proved(row, confirmed.Status, confirmed.Id, request.ServiceFee, request.Identifier, confirmed.Reconciled, null));
         }
 
         private async Task PayGroupAsync(string currency, IReadOnlyList<PayoutRow> rows, CancellationToken cancellation)

@@ -190,7 +190,10 @@ namespace NordPay.Commands
                 SessionSettings.Currencies = list;
                 currencies = Preflight.Index(list);
                 balances = Await(Client.GetBalancesAsync);
-                if (journal != null) RecheckPaid(journal, records);
+                // A withdrawal paid by an earlier run may have been cancelled since: its row is then not paid.
+                if (journal != null)
+                    foreach (var (currency, error) in Await(token => new PayoutEngine(Client, journal, _ => { }).RecheckPaidAsync(records.Values, token)))
+                        WriteWarning($"The {currency} rows paid by earlier runs were not checked against the withdraw history: {error.Message}");
             }
 
             // First pass: each row classified once; bad rows are reported and left out, problems of the batch gathered.
@@ -343,38 +346,6 @@ namespace NordPay.Commands
                 if (_total > 0) WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", "Done") { RecordType = ProgressRecordType.Completed });
             }
             if (go) journal!.Append(new JournalEntry(JournalEvent.RunFinished, DateTimeOffset.UtcNow) { Run = run, Message = _tally.ToString() });
-        }
-
-        // A withdrawal paid by an earlier run may have been cancelled (or failed) since: read from the history, its row is
-        // no longer reported paid, nor paid again without the operator's word. A history that cannot be read leaves the
-        // rows as the journal has them, with a warning: nothing is paid on that account either way.
-        private void RecheckPaid(Journal journal, Dictionary<string, RowRecord> records)
-        {
-            foreach (var byCurrency in records.Values.Where(r => r is { State: PayoutState.Confirmed, OwnWithdrawalId: not null, Currency: not null }).GroupBy(r => r.Currency!))
-            {
-                var owners = byCurrency.ToDictionary(r => r.OwnWithdrawalId!.Value);
-                IReadOnlyList<NordPayWithdrawal> found;
-                try
-                {
-                    found = Await(token => Client.FindWithdrawalsAsync(byCurrency.Key, owners.Keys.ToList(), token));
-                }
-                catch (NordPayException ex)
-                {
-                    WriteWarning($"The {byCurrency.Key} rows paid by earlier runs were not checked against the withdraw history: {ex.Message}");
-                    continue;
-                }
-                foreach (var withdrawal in found.Where(w => !WithdrawalStatus.Pays(w.Status)))
-                {
-                    var record = owners[withdrawal.Id];
-                    var entry = new JournalEntry(JournalEvent.Confirmed, DateTimeOffset.UtcNow)
-                    {
-                        References = new[] { record.Reference }, Identifier = record.Identifier, Multiple = record.Multiple,
-                        WithdrawalIds = new long?[] { withdrawal.Id }, BatchId = record.BatchId, Status = withdrawal.Status, Reconciled = true,
-                    };
-                    journal.Append(entry);
-                    record.Apply(entry);
-                }
-            }
         }
 
         private void StopOnProblems(IReadOnlyList<NordPayException> problems, string journalPath)
