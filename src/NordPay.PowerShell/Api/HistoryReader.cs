@@ -54,22 +54,6 @@ namespace NordPay.Api
         /// </summary>
         public async Task<IReadOnlyList<NordPayWithdrawal>> ReadAsync(string? currency, Func<IReadOnlyList<NordPayWithdrawal>, bool> enough, CancellationToken cancellation)
         {
-            // More withdrawals made during the read than it had read show all of it again on the next page, as a server
-            // ignoring the offset would: read again from the start, a few times, before calling the history unreliable.
-            for (var attempt = 1; ; attempt++)
-            {
-                var (read, pushedOver) = await ReadOnceAsync(currency, enough, cancellation).ConfigureAwait(false);
-                if (read != null) return read;
-                if (attempt == MostAttempts) throw pushedOver!;
-            }
-        }
-
-        private const int MostAttempts = 3;
-
-        // The withdrawals read, or (null, why) when a page repeated all of them after withdrawals made meanwhile.
-        private async Task<(IReadOnlyList<NordPayWithdrawal>? Read, NordPayException? PushedOver)> ReadOnceAsync(
-            string? currency, Func<IReadOnlyList<NordPayWithdrawal>, bool> enough, CancellationToken cancellation)
-        {
             var read = new List<NordPayWithdrawal>();
             var byId = new Dictionary<long, int>();
             bool? oldestFirst = null;
@@ -112,14 +96,10 @@ namespace NordPay.Api
                     byId[withdrawal.Id] = read.Count + fresh.Count;
                     fresh.Add(withdrawal);
                 }
-                // Pushed down, the last ones read come again at the head of the next page, in order; any others, or all of
-                // them, mean the offset was ignored.
-                if (seen.Count > 0 && (seen.Count >= read.Count || !seen.SequenceEqual(Enumerable.Range(read.Count - seen.Count, seen.Count))))
-                {
-                    var ignored = Unreliable(currency, $"the page at offset {offset} held withdrawals read before other than the last ones (offset ignored)");
-                    if (arrived > 0 && seen.SequenceEqual(Enumerable.Range(0, read.Count))) return (null, ignored);
-                    throw ignored;
-                }
+                // Pushed down, the last ones read come again at the head of the next page, in order; all of them only after
+                // more withdrawals made meanwhile than were read. Any others, or all with none made, mean the offset was ignored.
+                if (seen.Count > 0 && (seen.Count == read.Count && arrived == 0 || !seen.SequenceEqual(Enumerable.Range(read.Count - seen.Count, seen.Count))))
+                    throw Unreliable(currency, $"the page at offset {offset} held withdrawals read before other than the last ones (offset ignored)");
                 if (fresh.Count == 0)
                 {
                     // Only withdrawals read before or made since the reading began: the older ones are further down.
@@ -131,10 +111,10 @@ namespace NordPay.Api
                     throw Unreliable(currency, $"the page at offset {offset} is not in the order of creation the pages before it showed");
                 read.AddRange(fresh);
                 offset += page.Count;
-                if (oldestFirst == false && enough(read)) return (read, null);
+                if (oldestFirst == false && enough(read)) return read;
             }
             if (oldestFirst == true) read.Reverse();
-            return (read, null);
+            return read;
         }
 
         // Whether the withdrawals run in one order of creation, consistent with the order the pages before showed
