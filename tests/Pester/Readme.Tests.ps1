@@ -58,7 +58,7 @@ Describe 'The README, the about_ topics and the cmdlet help' {
 
 Describe 'The about_ topics' {
     It 'have PowerShell blocks that run' {
-        $topicBlocks = @($DocumentedPages | Where-Object { $_ -ne $Readme } | ForEach-Object { Get-ReadmeBlock -Path $_ })
+        $topicBlocks = @($AboutTopicPages | ForEach-Object { Get-ReadmeBlock -Path $_ })
         @($topicBlocks | Where-Object { $null -eq $_.Directives.Skip }).Count | Should -BeGreaterThan 10
     }
 }

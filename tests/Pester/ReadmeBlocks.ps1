@@ -4,8 +4,9 @@
 $Readme = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'README.md'))
 $HelpSource = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'docs', 'help'))
 # Every page whose blocks run: the README, each about_ topic, then each cmdlet's help page, as written in docs/help.
+$AboutTopicPages = @([IO.Directory]::GetFiles($HelpSource, 'about_*.help.txt') | Sort-Object)
 $CmdletHelpPages = @([IO.Directory]::GetFiles($HelpSource, '*-*.md') | Sort-Object)
-$DocumentedPages = @($Readme) + @([IO.Directory]::GetFiles($HelpSource, 'about_*.help.txt') | Sort-Object) + $CmdletHelpPages
+$DocumentedPages = @($Readme) + $AboutTopicPages + $CmdletHelpPages
 $EndOfBlock = '--- end of README block ---'
 $MarkerPattern = '^\s*<!--\s*readme-test:\s*(?<directive>.*?)\s*-->\s*$'
 $FencePattern = '^(?<indent>\s*)```\s*(?<language>[^\s`]*)\s*$'
