@@ -59,6 +59,9 @@ internal static class Endpoints
             value is "processed" or "cancelled" or "pending"
                 ? state.SetStatus(id, value) ? Results.NoContent() : Wire.Bare.Fail(new ApiFailure(404, "Withdrawal not found"))
                 : Wire.Bare.Fail(new ApiFailure(400, "value is processed, cancelled or pending")));
+        // A document's example can confirm a request by the identifier it prints.
+        app.MapPost("/_sandbox/requests/last/identifier", (Guid value) =>
+            state.LastRequest is { } last && state.Reissue(last, value) ? Results.NoContent() : Wire.Bare.Fail(new ApiFailure(404, "No pending withdraw request")));
         app.MapPost("/_sandbox/faults", (string spec) =>
         {
             state.Faults.Add(FaultRule.Parse(spec));

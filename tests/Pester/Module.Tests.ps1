@@ -99,13 +99,14 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
         $full | Should -Match '(?s)OUTPUTS\s+NordPay\.|OUTPUTS\s+None'
     }
 
-    It 'has at least two examples with code' {
+    It 'has at least two examples with code, without the test markers of its source' {
         $examples = Get-Help $Name -Examples
         @($examples.Examples.Example).Count | Should -BeGreaterOrEqual 2
         $text = $examples | Out-String -Width 120
         $text | Should -Match '-{10,} Example 1\b'
         $text | Should -Match '-{10,} Example 2\b'
         foreach ($example in $examples.Examples.Example) { $example.Code.Trim() | Should -Not -BeNullOrEmpty }
+        $text | Should -Not -Match 'readme-test' -Because 'the test markers of docs/help are not shipped'
     }
 }
 
