@@ -61,8 +61,9 @@ namespace NordPay.Batch
         }
 
         /// <summary>The error of a currency NordPay does not list (names are case-sensitive).</summary>
-        public static NordPayException CurrencyNotFound(string name) =>
-            new NordPayException("CurrencyNotFound", ErrorKind.ObjectNotFound, $"NordPay lists no currency '{name}'.", "Currency",
+        public static NordPayException CurrencyNotFound(string name, bool inKnownCurrencies = false) =>
+            new NordPayException("CurrencyNotFound", ErrorKind.ObjectNotFound,
+                inKnownCurrencies ? $"The module's own table of currencies has no '{name}' (NordPay's list could not be read)." : $"NordPay lists no currency '{name}'.", "Currency",
                 recommendedAction: "Use a currency name from Get-NordPayCurrency, such as USDTTRC20 (names are case-sensitive).");
     }
 
