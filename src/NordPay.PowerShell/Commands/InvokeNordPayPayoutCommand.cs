@@ -271,7 +271,7 @@ namespace NordPay.Commands
             _total = plan.ToPay;
             var batch = plan.Describe(journalPath, plan.AlreadyPaid);
             // NordPay sets each fee at the row's request, which comes after the prompts: say so rather than show none.
-            var go = _total > 0 && ShouldProceed(batch + "; service fees: set by NordPay at each row's request, after this confirmation " +
+            var go = _total > 0 && ShouldProceed(batch + $"; {FeeNotKnown} each row's request, after this confirmation " +
                 "(review them first with New-NordPayWithdrawRequest, or in the report's ServiceFee column)", "Pay NordPay batch", Force);
             var run = Guid.NewGuid().ToString("N");
             if (go) journal!.Append(new JournalEntry(JournalEvent.RunStarted, DateTimeOffset.UtcNow) { Run = run, Message = $"{_total} rows by {Environment.UserName} on {Environment.MachineName}" });
@@ -295,7 +295,7 @@ namespace NordPay.Commands
                             _tally.CountAlreadyPaid();
                             WriteObject(PayoutEngine.AlreadyPaid(row, record!));
                         }
-                        if (stage != RowStage.ToPay || !go || !ShouldProceed(Target(row), "Pay", Force))
+                        if (stage != RowStage.ToPay || !go || !ShouldProceed($"{Target(row)}; {FeeNotKnown} the row's request, after this confirmation", "Pay", Force))
                         {
                             if (stage == RowStage.ToPay) _tally.CountDeclined();
                             _report?.NotSent(row, index);
@@ -466,6 +466,9 @@ namespace NordPay.Commands
                 KeyInfo?.KeyHint ?? Security.Redactor.Mask, errorId, AppliedPolicy?.Name,
                 _plan != null && _plan.AllowedRepeats.TryGetValue(row.Reference, out var repeated) ? Policy.RepeatGuard.Allowed(repeated) : null),
                 new[] { "NordPay.Audit", "NordPay.Payout." + outcome });
+
+        // A row's fee is set by NordPay's answer to its request, which the batch makes after its prompts.
+        private const string FeeNotKnown = "service fee: not known yet, set by NordPay (and taken out of the amount) at";
 
         private static string Target(PayoutRow row) => $"{Core.Amount.Format(row.Amount)} {row.Currency} to {row.Address} (row {row.Row}, {row.Reference})";
     }
