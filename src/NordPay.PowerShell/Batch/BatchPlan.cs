@@ -158,11 +158,11 @@ namespace NordPay.Batch
         /// <summary>What the operator confirms: the payouts, their totals against the balances, and what is skipped.</summary>
         public string Describe(string journalPath, int alreadyPaid)
         {
-            // NordPay sets each fee at the row's request, after the batch is described, and takes it out of the row's
-            // amount: each currency's total, fees included, is its amount; the fees themselves are not known yet.
+            // NordPay sets each fee at the row's request, after the batch is described: each currency's total (what its
+            // balance is debited) is its amount plus fees not known yet, which the description says rather than guess.
             var byCurrency = _totals.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t =>
                 $"{Amount.Format(t.Value.Total)} {t.Key} (balance {(_balances.TryGetValue(t.Key, out var b) ? Amount.Format(b) : "unknown")}): " +
-                $"amount {Amount.Format(t.Value.Total)}, service fees not known before the requests, total {Amount.Format(t.Value.Total)} {t.Key} with the fees taken out of it");
+                $"amount {Amount.Format(t.Value.Total)} + service fees not known before the requests = total {Amount.Format(t.Value.Total)} {t.Key} plus those fees");
             var doubt = InDoubt.Count > 0 ? $"; {InDoubt.Count} in doubt, not paid" : string.Empty;
             return $"{ToPay} payouts to {_addresses.Count} addresses: {string.Join(", ", byCurrency)}; {alreadyPaid} already paid{doubt}; " +
                    $"policy {_policy?.Name ?? "none"}; journal {journalPath}";

@@ -468,7 +468,7 @@ namespace NordPay.Commands
                 new[] { "NordPay.Audit", "NordPay.Payout." + outcome });
 
         // A row's fee is set by NordPay's answer to its request, which the batch makes after its prompts.
-        private const string FeeNotKnown = "service fee: not known yet, set by NordPay (and taken out of the amount) at";
+        private const string FeeNotKnown = "service fee: not known yet, set by NordPay at";
 
         private static string Target(PayoutRow row) => $"{Core.Amount.Format(row.Amount)} {row.Currency} to {row.Address} (row {row.Row}, {row.Reference})";
     }

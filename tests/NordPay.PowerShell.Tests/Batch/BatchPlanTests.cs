@@ -85,7 +85,7 @@ public class BatchPlanTests
         plan.Add(intake.Identify(1, "A", "USDTBEP20", Rows.Evm(1), 60m));
         plan.Add(intake.Identify(2, "B", "USDTBEP20", Rows.Evm(2), 50.5m));
         Assert.Equal("BatchExceedsBalance", Assert.Single(plan.Problems()).ErrorId);
-        Assert.Equal("2 payouts to 2 addresses: 110.5 USDTBEP20 (balance 100): amount 110.5, service fees not known before the requests, total 110.5 USDTBEP20 with the fees taken out of it; 0 already paid; policy none; journal j", plan.Describe("j", plan.AlreadyPaid));
+        Assert.Equal("2 payouts to 2 addresses: 110.5 USDTBEP20 (balance 100): amount 110.5 + service fees not known before the requests = total 110.5 USDTBEP20 plus those fees; 0 already paid; policy none; journal j", plan.Describe("j", plan.AlreadyPaid));
     }
 
     [Fact]

@@ -43,11 +43,11 @@ public class FeePromptTests
         Assert.Equal(4, ps.UI.Prompts.Count);
         var batch = ps.UI.Prompts[0];
         Assert.Contains("3.75 USDTBEP20 (balance ", batch);
-        Assert.Contains("amount 3.75, service fees not known before the requests, total 3.75 USDTBEP20 with the fees taken out of it", batch);
-        Assert.Contains("amount 30.25, service fees not known before the requests, total 30.25 USDTTRC20 with the fees taken out of it", batch);
-        Assert.Contains("service fee: not known yet, set by NordPay (and taken out of the amount) at each row's request, after this confirmation", batch);
+        Assert.Contains("amount 3.75 + service fees not known before the requests = total 3.75 USDTBEP20 plus those fees", batch);
+        Assert.Contains("amount 30.25 + service fees not known before the requests = total 30.25 USDTTRC20 plus those fees", batch);
+        Assert.Contains("service fee: not known yet, set by NordPay at each row's request, after this confirmation", batch);
         Assert.All(ps.UI.Prompts.Skip(1), prompt =>
-            Assert.Contains("; service fee: not known yet, set by NordPay (and taken out of the amount) at the row's request, after this confirmation", prompt));
+            Assert.Contains("; service fee: not known yet, set by NordPay at the row's request, after this confirmation", prompt));
         Assert.Contains("2.25 USDTBEP20 to " + Rows.Evm(2), ps.UI.Prompts[2]);
         var summary = Assert.Single(result.Objects<NordPayPayoutSummary>());
         Assert.Equal((3, 2, 1), (summary.Rows, summary.Paid, summary.Declined));
