@@ -78,7 +78,8 @@ BeforeAll {
     # Each amount, fee or address of the objects that the rendered text must show exactly, whole, on one line.
     function Get-ExactValue($Objects, [string[]] $Properties) {
         foreach ($item in $Objects) {
-            foreach ($property in $Properties) {
+            # A script block's $_ may be an item of a property (a candidate, a dictionary entry): only the object's own count.
+            foreach ($property in $Properties | Where-Object { $item.PSObject.Properties[$_] }) {
                 $value = $item.$property
                 if ($value -is [decimal]) { $value.ToString([cultureinfo]::InvariantCulture) }
                 elseif ($value -is [System.Collections.IDictionary]) { $value.Values | Where-Object { $_ -is [decimal] } | ForEach-Object { $_.ToString([cultureinfo]::InvariantCulture) } }
@@ -138,7 +139,8 @@ Describe '<Type>' -ForEach $types {
             $text = (Get-Rendered $shown Format-List $width) -join "`n"
             foreach ($property in $shown[0].PSObject.Properties.Name) {
                 $property | Should -BeIn $shownProperties -Because "Format-List shows $property"
-                $label = @($view.Control.Entries[0].Items | Where-Object { $_.DisplayEntry.Value -eq $property -and $_.Label }).Label ?? $property
+                $labelled = $view.Control.Entries[0].Items | Where-Object { $_.DisplayEntry.Value -eq $property -and $_.Label } | Select-Object -First 1
+                $label = if ($labelled) { $labelled.Label } else { $property }
                 $text | Should -Match "(?m)^$label\s*:" -Because "Format-List shows $property"
             }
         }
