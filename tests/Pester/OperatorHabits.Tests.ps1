@@ -237,15 +237,15 @@ Describe 'The example scheduled job''s log and signals' {
 }
 
 Describe 'The prompts of a batch paid by hand' {
-    It 'give each currency''s amount, fees and total at the batch prompt, say at each row''s prompt that its fee is not known yet, and count the rows declined in the summary' {
+    It 'give each currency''s amount, fees estimated at NordPay''s published percent and total at the batch prompt, each row''s estimated fee at its prompt, and count the rows declined in the summary' {
         $folder = New-TestFolder
         [IO.File]::WriteAllLines([IO.Path]::Combine($folder, 'payouts.csv'), [string[]] @('Currency,Address,Amount', "USDTBEP20,$EvmAddress,3.1", "USDTBEP20,$EvmAddress,3.2", "USDTBEP20,$EvmAddress,3.3"))
         [IO.File]::WriteAllText([IO.Path]::Combine($folder, 'pay.ps1'), '$s = Import-Csv payouts.csv | Invoke-NordPayPayout -JournalPath pay.journal | Where-Object { $_ -is [NordPay.Models.NordPayPayoutSummary] }; "SUMMARY $s"; "DECLINED $($s.Declined)"')
         $run = Invoke-Pwsh -ArgumentList '-NoProfile', '-File', 'pay.ps1' -WorkingDirectory $folder -Environment (Get-SandboxEnvironment $sandbox) -InputLine 'Y', 'Y', 'N', 'Y'
         $run.ExitCode | Should -Be 0 -Because $run.Errors
         $prompts = Join-Wrapped $run.Output
-        $prompts | Should -BeLike '*3 payouts to 1 addresses: 9.6 USDTBEP20 (balance *): amount 9.6 + service fees not known before the requests = total 9.6 USDTBEP20 plus those fees*service fee: not known yet, set by NordPay at each row''s request, after this confirmation*'
-        ([regex]::Matches($prompts, "3\.[123] USDTBEP20 to $EvmAddress \(row \d, [^)]+\); service fee: not known yet, set by NordPay at the row's request, after this confirmation")).Count | Should -Be 3
+        $prompts | Should -BeLike '*3 payouts to 1 addresses: 9.6 USDTBEP20 (balance *): amount 9.6 + service fees about 0.1632 (estimated at the 1.7 % NordPay publishes) = total about 9.7632 USDTBEP20*each row''s exact service fee is set by NordPay at its request, after this confirmation*'
+        ([regex]::Matches($prompts, "3\.[123] USDTBEP20 to $EvmAddress \(row \d, [^)]+\); service fee: about 0\.05(27|44|61) USDTBEP20 \(estimated at the 1\.7 % NordPay publishes\), the exact fee set by NordPay at the row's request, after this confirmation")).Count | Should -Be 3
         $run.Output | Should -Match 'SUMMARY 3 rows: 2 paid, 0 already paid, 0 failed, 0 in doubt, 1 declined'
         $run.Output | Should -Match 'DECLINED 1'
     }
