@@ -206,7 +206,8 @@ namespace NordPay.Commands
                 SessionSettings.Currencies = list;
                 currencies = Preflight.Index(list);
                 balances = Await(Client.GetBalancesAsync);
-                feePercents = ReadFeePercents();
+                // Only the prompts show the estimates: a run that asks nothing makes no call for them.
+                if (!Unasked(Force)) feePercents = ReadFeePercents();
                 // A withdrawal paid by an earlier run may have been cancelled since: its row is then not paid.
                 if (journal != null)
                     foreach (var (currency, error) in Await(token => new PayoutEngine(Client, journal, _ => { }).RecheckPaidAsync(records.Values, token)))

@@ -72,6 +72,24 @@ public class FeePromptTests
         AssertSecondRowDeclined(sandbox, prompts, result);
     }
 
+    [Fact]
+    public void WhatIf_shows_the_estimates_and_a_run_that_asks_nothing_makes_no_call_for_them()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = Rows.Payouts(("USDTBEP20", Rows.Evm(1), "1.5"));
+        int LimitReads() => sandbox.State.Received.Count(r => r.Path.EndsWith("withdraw/limits", StringComparison.Ordinal));
+
+        ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -WhatIf -Force", rows, Path.Combine(Journals.NewFolder(), "batch.journal"));
+        Assert.Equal(1, LimitReads());
+        Assert.Contains(ps.UI.WhatIfLines, line => line.Contains("amount 1.5 + service fees about 0.0255 (estimated at the 1.7 % NordPay publishes) = total about 1.5255 USDTBEP20"));
+
+        var paid = ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", rows, Path.Combine(Journals.NewFolder(), "batch.journal"));
+        Assert.Empty(paid.Errors);
+        Assert.Equal(1, LimitReads());
+        Assert.Single(sandbox.State.Ledger);
+    }
+
     // Three rows, the second declined: every prompt, with the batch prompt first.
     private static (RunResult Result, IReadOnlyList<string> Prompts) PayDecliningTheSecondRow(PowerShellSession ps)
     {
