@@ -10,6 +10,7 @@ internal static class Endpoints
         var api = app.MapGroup(prefix);
         api.MapGet("currencies/", () => Answers.Currencies(wire, state));
         api.MapGet("balance/", (HttpContext c) => Authorized(c, wire, options) ?? Answers.Balances(wire, state));
+        api.MapGet("balance/withdraw/limits", (HttpContext c) => Authorized(c, wire, options) ?? Answers.Limits(wire, state));
         api.MapGet("balance/withdraws", (HttpContext c, int? offset, int? limit, string? currency, string? status, string? sort) =>
             Authorized(c, wire, options) ?? Answers.History(wire, state, options.History, offset ?? 0, Math.Clamp(limit ?? 50, 1, 200), currency, status, sort));
         MapPost("balance/withdraw/request", RequestValidation.WithdrawRequest, body =>

@@ -76,7 +76,8 @@ Describe 'The NordPay module' {
         $run.Errors | Should -BeNullOrEmpty
         $run.ExitCode | Should -Be 0
         $run.Output | Should -Match '==> Sandbox listening on http://127\.0\.0\.1:\d+/'
-        @([regex]::Matches($run.Output, '(?m)^\s*\d+ pending ')).Count | Should -Be @(Import-Csv $ExampleCsv).Count
+        # A confirmation's row: its id, then its amount and currency (status), its address on the line below.
+        @([regex]::Matches($run.Output, '(?m)^\s*\d+ \d[\d.]* \w+ \(pending\)$')).Count | Should -Be @(Import-Csv $ExampleCsv).Count
         $run.Output.TrimEnd() | Should -BeLike '*==> Sandbox stopped'
     }
 }
