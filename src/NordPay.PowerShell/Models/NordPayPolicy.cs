@@ -82,8 +82,8 @@ namespace NordPay.Models
         public NordPayPolicy WithAddressBook(IReadOnlyList<NordPayAddressBookEntry>? entries, string? path) =>
             new NordPayPolicy(Profile, Scope, Limits, entries, path, DateTimeOffset.Now, CurrentUser, Key, RepeatWindowHours);
 
-        /// <summary>The same policy with a repeat window (hours).</summary>
-        public NordPayPolicy WithRepeatWindow(decimal hours) =>
+        /// <summary>The same policy with a repeat window (hours), or none.</summary>
+        public NordPayPolicy WithRepeatWindow(decimal? hours) =>
             new NordPayPolicy(Profile, Scope, Limits, AddressBook, AddressBookPath, DateTimeOffset.Now, CurrentUser, Key, hours);
 
         /// <summary>The same policy bound to a key (kept as it was when <paramref name="key"/> is null: no key could be found for its profile).</summary>

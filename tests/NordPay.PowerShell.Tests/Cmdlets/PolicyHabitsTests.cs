@@ -53,6 +53,8 @@ public class PolicyHabitsTests
         var underAnotherName = job.Run(Request + " -Profile treasury", Rows.Evm(1), "50");
         Assert.Equal("PolicyPayoutLimitExceeded", ErrorId(Assert.Single(underAnotherName.Errors)));
         Assert.Contains(policy.Name, underAnotherName.Errors[0].ErrorDetails.Message);
+        // Get-NordPayPolicy finds it as the payout did, so a job's profile does not look unlimited.
+        Assert.Equal(policy.Name, Assert.Single(job.Run("Get-NordPayPolicy -Profile treasury").Objects<NordPayPolicy>()).Name);
 
         job.Run("Set-NordPayApiKey -Profile ops -ApiKey $args[0] -BaseUri $args[1] -Confirm:$false", PowerShellSession.Secure("np_other_" + Guid.NewGuid().ToString("N")), sandbox.BaseUri);
         var asApiKey = job.Run(Request + " -Profile ops -ApiKey $args[2]", Rows.Evm(1), "50", PowerShellSession.Secure(sandbox.ApiKey));
@@ -106,6 +108,28 @@ public class PolicyHabitsTests
         Assert.Empty(ps.Run(Pay, Rows.Evm(1), "9.5").Errors); // another amount is no repeat
         Assert.Empty(ps.Run(Request + " -AllowRepeat | Confirm-NordPayWithdraw -Force -AllowRepeat", Rows.Evm(1), "9").Errors);
         Assert.Equal(new[] { 9m, 9.5m, 9m }, sandbox.State.Ledger.Select(w => w.Amount));
+    }
+
+    [Fact]
+    public void The_repeat_guard_alone_is_turned_off_by_Remove_NordPayPolicy_RepeatWindow_and_not_by_a_window_of_zero()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100");
+        SetPolicy(ps, "-RepeatWindow 24");
+        Assert.Empty(ps.Run(Pay, Rows.Evm(1), "9").Errors);
+
+        var zero = ps.Run("Set-NordPayPolicy -RepeatWindow 0 -Confirm:$false").TerminatingRecord!;
+        Assert.Contains("Remove-NordPayPolicy -RepeatWindow", zero.ErrorDetails.RecommendedAction);
+        Assert.Equal("PolicyRepeatPayout", ErrorId(Assert.Single(ps.Run(Pay, Rows.Evm(1), "9").Errors)));
+
+        Assert.Empty(ps.Run("Remove-NordPayPolicy -RepeatWindow -Confirm:$false").Errors);
+        var policy = Assert.Single(ps.Run("Get-NordPayPolicy").Objects<NordPayPolicy>());
+        Assert.Equal((null, 10m), (policy.RepeatWindowHours, policy.LimitOf("USDTBEP20")!.MaxPerPayout));
+        Assert.Empty(ps.Run(Pay, Rows.Evm(1), "9").Errors);
+        Assert.Equal("PolicyPayoutLimitExceeded", ErrorId(Assert.Single(ps.Run(Pay, Rows.Evm(1), "11").Errors)));
+        Assert.Equal(new[] { 9m, 9m }, sandbox.State.Ledger.Select(w => w.Amount));
+        Assert.Equal("PolicyNotFound", ErrorId(Assert.Single(ps.Run("Remove-NordPayPolicy -RepeatWindow -Confirm:$false").Errors)));
     }
 
     [Fact]
