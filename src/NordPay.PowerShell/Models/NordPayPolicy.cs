@@ -46,6 +46,9 @@ namespace NordPay.Models
         public string Fingerprint { get; }
         /// <summary>How the batch summary and the audit records name the policy.</summary>
         public string Name => $"{Profile} ({Scope}, {Fingerprint})";
+
+        /// <summary>How a summary or an audit record says which policy applied (by its <see cref="Name"/>), or that none did.</summary>
+        public static string Describe(string? name) => name == null ? "no policy" : "policy " + name;
         public IReadOnlyList<NordPayCurrencyLimit> Limits { get; }
         /// <summary>Null: any address (within the limits). Otherwise only these for their currency, matched exactly (case-sensitive) but for an EVM address's letter case, which is only its checksum.</summary>
         public IReadOnlyList<NordPayAddressBookEntry>? AddressBook { get; }

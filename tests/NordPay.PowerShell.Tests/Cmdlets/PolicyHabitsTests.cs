@@ -74,6 +74,24 @@ public class PolicyHabitsTests
     }
 
     [Fact]
+    public void The_summary_and_the_audit_records_say_that_no_policy_applied_or_name_the_one_that_did()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        NordPayAuditRecord[] Audit() => ps.Run("$audit").Output.Select(o => (NordPayAuditRecord)((InformationRecord)o.BaseObject).MessageData).ToArray();
+
+        var unlimited = Assert.Single(ps.Run(Batch, Bep20("5"), NewJournal()).Objects<NordPayPayoutSummary>());
+        Assert.Equal((1, null), (unlimited.Paid, unlimited.Policy));
+        Assert.EndsWith("; no policy", unlimited.ToString());
+        Assert.EndsWith($"5 USDTBEP20 to {Rows.Evm(1)}; no policy", Assert.Single(Audit()).ToString());
+
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100");
+        var policy = Assert.Single(ps.Run("Get-NordPayPolicy").Objects<NordPayPolicy>());
+        Assert.EndsWith("; policy " + policy.Name, Assert.Single(ps.Run(Batch, Bep20("6"), NewJournal()).Objects<NordPayPayoutSummary>()).ToString());
+        Assert.EndsWith($"6 USDTBEP20 to {Rows.Evm(1)}; policy {policy.Name}", Assert.Single(Audit()).ToString());
+    }
+
+    [Fact]
     public void Without_a_day_limit_Set_NordPayPolicy_warns_that_a_loop_of_pipelines_is_not_bounded_and_a_day_limit_bounds_it()
     {
         using var sandbox = Sandboxes.Start();
