@@ -20,6 +20,13 @@ public class PolicyHabitsTests
 
     private static string NewJournal() => Path.Combine(Journals.NewFolder(), "batch.journal");
 
+    // Limits, then a repeat window of 24 hours.
+    private static void SetRepeatGuard(PowerShellSession ps, string limits = "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100")
+    {
+        SetPolicy(ps, limits);
+        SetPolicy(ps, "-RepeatWindow 24");
+    }
+
     private static PSObject[] Bep20(params string[] amounts) => amounts.Select((a, i) => Rows.Payout("USDTBEP20", Rows.Evm(i + 1), a)).ToArray();
 
     [Fact]
@@ -110,8 +117,7 @@ public class PolicyHabitsTests
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
-        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100");
-        SetPolicy(ps, "-RepeatWindow 24");
+        SetRepeatGuard(ps);
         Assert.Empty(ps.Run(Pay, Rows.Evm(1), "9").Errors);
         var paid = Assert.Single(sandbox.State.Ledger);
         var posts = sandbox.State.PostsReceived;
@@ -129,12 +135,29 @@ public class PolicyHabitsTests
     }
 
     [Fact]
+    public void Under_a_repeat_window_a_history_that_cannot_be_read_refuses_the_payout_with_nothing_sent()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        ps.Run(Pay, Rows.Evm(1), "9");
+        SetRepeatGuard(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20"); // no day limit: the repeat guard alone reads the history
+        sandbox.State.Faults.Add(FaultRule.Parse("path=balance/withdraws,lie=duplicate:items"));
+        var posts = sandbox.State.PostsReceived;
+
+        var twoStep = Assert.Single(ps.Run(Pay, Rows.Evm(2), "8").Errors);
+        Assert.Equal("UnreadableResponse", ErrorId(twoStep));
+        Assert.Contains("whether this USDTBEP20 payout repeats one is unknown and nothing was paid", twoStep.ErrorDetails.Message);
+        var batch = ps.Run(Batch, Bep20("8"), NewJournal());
+        Assert.Equal("UnreadableResponse", ErrorId(batch.Errors.Append(batch.TerminatingRecord).OfType<ErrorRecord>().First()));
+        Assert.Equal(posts, sandbox.State.PostsReceived);
+    }
+
+    [Fact]
     public void The_repeat_guard_alone_is_turned_off_by_Remove_NordPayPolicy_RepeatWindow_and_not_by_a_window_of_zero()
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
-        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100");
-        SetPolicy(ps, "-RepeatWindow 24");
+        SetRepeatGuard(ps);
         Assert.Empty(ps.Run(Pay, Rows.Evm(1), "9").Errors);
 
         var zero = ps.Run("Set-NordPayPolicy -RepeatWindow 0 -Confirm:$false").TerminatingRecord!;
@@ -155,8 +178,7 @@ public class PolicyHabitsTests
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
-        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100");
-        SetPolicy(ps, "-RepeatWindow 24");
+        SetRepeatGuard(ps);
         var rows = Bep20("5", "6");
         var journal = NewJournal();
         Assert.Empty(ps.Run(Batch, rows, journal).Errors);
