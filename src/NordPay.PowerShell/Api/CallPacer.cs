@@ -59,20 +59,27 @@ namespace NordPay.Api
             get { lock (_gate) return _pauses; }
         }
 
-        /// <summary>Takes the next turn to send a call: how long to wait before sending it, and when it will be sent.</summary>
-        public TimeSpan NextTurn(out TimeSpan sendAt)
+        /// <summary>
+        /// Takes the next turn to send a call: how long to wait before sending it, and when it will be sent. None is taken
+        /// while NordPay's own pause (its latest Retry-After) lasts longer than <paramref name="longestPause"/>, which
+        /// <paramref name="wait"/> then is: a turn given up would hold back every call after it. Waiting behind this
+        /// session's other calls, however long, is the pace NordPay allows, and always taken.
+        /// </summary>
+        public bool TryNextTurn(TimeSpan longestPause, out TimeSpan wait, out TimeSpan sendAt)
         {
             lock (_gate)
             {
                 var now = _now();
-                var at = now > _resumeAt ? now : _resumeAt;
+                sendAt = now > _resumeAt ? now : _resumeAt;
+                wait = sendAt - now;
+                if (wait > longestPause) return false;
                 if (_counted > 0)
                 {
-                    if (_nextTurn > at) at = _nextTurn;
-                    _nextTurn = at + TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / Rate(at)));
+                    if (_nextTurn > sendAt) sendAt = _nextTurn;
+                    _nextTurn = sendAt + TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / Rate(sendAt)));
                 }
-                sendAt = at;
-                return at - now;
+                wait = sendAt - now;
+                return true;
             }
         }
 

@@ -141,12 +141,11 @@ namespace NordPay.Api
             while (true)
             {
                 var pauses = _pacer.Pauses;
-                var turn = _pacer.NextTurn(out _);
+                if (!_pacer.TryNextTurn(_options.RetryTimeLimit, out var turn, out _))
+                    throw ApiError.FromResponse(429, string.Empty, Redactor).WithMessage(
+                        $"NordPay asked this key's calls to wait {turn.TotalSeconds:0.#} s, past the retry time limit of {_options.RetryTimeLimit.TotalSeconds:0.#} s: {uri.AbsolutePath} was not sent.");
                 if (turn > TimeSpan.Zero)
                 {
-                    if (turn > _options.RetryTimeLimit)
-                        throw ApiError.FromResponse(429, string.Empty, Redactor).WithMessage(
-                            $"NordPay asked this key's calls to wait {turn.TotalSeconds:0.#} s, past the retry time limit of {_options.RetryTimeLimit.TotalSeconds:0.#} s: {uri.AbsolutePath} was not sent.");
                     await Task.Delay(turn, cancellation).ConfigureAwait(false);
                     if (_pacer.Pauses != pauses) continue;
                 }
