@@ -36,9 +36,9 @@ namespace NordPay.Commands
                 var info = new KeyResolver(this).Describe(Profile);
                 if (info != null) WriteObject(info);
                 else
-                    WriteRowError(new NordPayException("ApiKeyNotFound", ErrorKind.ObjectNotFound,
+                    WriteNordPayError(new NordPayException("ApiKeyNotFound", ErrorKind.ObjectNotFound,
                         $"No NordPay API key is set in this session, in {KeyResolver.KeyVariable} or for this user.", null,
-                        recommendedAction: "Set one with Set-NordPayApiKey."), null, string.Empty);
+                        recommendedAction: "Set one with Set-NordPayApiKey."), null);
             }
             catch (NordPayException ex)
             {

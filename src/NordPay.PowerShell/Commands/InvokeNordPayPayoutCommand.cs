@@ -163,9 +163,9 @@ namespace NordPay.Commands
                 _spill.Dispose();
             }
             if (_report?.Failure is { } failure)
-                WriteRowError(new NordPayException("ReportWriteFailed", ErrorKind.ResourceUnavailable,
+                WriteNordPayError(new NordPayException("ReportWriteFailed", ErrorKind.ResourceUnavailable,
                     $"The report {_report.Path} could not be written to the end ({failure.Message}); the run went on.", nameof(ReportPath), inner: failure,
-                    recommendedAction: "Get-NordPayJournal shows every row of the journal."), _report.Path, string.Empty, 0);
+                    recommendedAction: "Get-NordPayJournal shows every row of the journal."), _report.Path);
             if (!whatIf) WriteObject(_tally.Summary(journalPath, _report?.Path, Row, clock.Elapsed, AppliedPolicy?.Name));
         }
 
@@ -350,7 +350,7 @@ namespace NordPay.Commands
 
         private void StopOnProblems(IReadOnlyList<NordPayException> problems, string journalPath)
         {
-            foreach (var problem in problems) WriteRowError(problem, journalPath, string.Empty, 0);
+            foreach (var problem in problems) WriteNordPayError(problem, journalPath);
             if (problems.Count > 0)
                 throw new NordPayException("PreflightFailed", ErrorKind.InvalidOperation,
                     $"The batch has {problems.Count} problem(s) that concern it as a whole (see the errors above); nothing was paid.", null,
@@ -416,9 +416,9 @@ namespace NordPay.Commands
             foreach (var reference in (SettleReference ?? Array.Empty<string>()).Where(r => !inDoubt.Contains(r)))
             {
                 var state = plan.Record(reference)?.State;
-                WriteRowError(new NordPayException("SettleReferenceNotInDoubt", ErrorKind.ObjectNotFound,
+                WriteNordPayError(new NordPayException("SettleReferenceNotInDoubt", ErrorKind.ObjectNotFound,
                     $"-SettleReference '{reference}' names no row of this batch in doubt ({(state == null ? "no row has this reference" : $"the journal has it as {state}")}); it was not settled.",
-                    nameof(SettleReference), recommendedAction: "Get-NordPayJournal -State InDoubt lists the references in doubt."), reference, string.Empty, 0);
+                    nameof(SettleReference), recommendedAction: "Get-NordPayJournal -State InDoubt lists the references in doubt."), reference);
             }
             if (SettleReference == null && inDoubt.Count == 0)
                 WriteWarning($"No row of this batch is in doubt in the journal {journal.Path}: -SettleInDoubt {SettleInDoubt} settled nothing.");
