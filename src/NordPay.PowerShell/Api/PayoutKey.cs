@@ -7,7 +7,7 @@ namespace NordPay.Api
     /// payout when their amounts are equal in value (2.50 and 2.5) and their addresses name one wallet (an EVM address in
     /// any letter case).
     /// </summary>
-    public sealed record PayoutKey(string Currency, string Address, decimal Amount)
+    internal sealed record PayoutKey(string Currency, string Address, decimal Amount)
     {
         public bool Equals(PayoutKey? other) =>
             other is not null && Currency == other.Currency && Amount == other.Amount && InputText.Wallet(Address) == InputText.Wallet(other.Address);

@@ -8,7 +8,7 @@ namespace NordPay.Api
     /// (sent, with its tx_hash) and cancelled; a withdrawal that failed, was rejected or cancelled, or has a status this
     /// module does not know, pays nothing as far as anyone can prove: its row is never reported paid.
     /// </summary>
-    public static class WithdrawalStatus
+    internal static class WithdrawalStatus
     {
         public static bool Pays(string? status) =>
             string.Equals(status, "pending", StringComparison.OrdinalIgnoreCase) || string.Equals(status, "processed", StringComparison.OrdinalIgnoreCase);

@@ -18,7 +18,7 @@ namespace NordPay.Batch
     /// <see cref="Read"/> can still read it. A torn last line (a crash mid-write) is cut off on open: the call it
     /// announced was never made.
     /// </summary>
-    public sealed class Journal : IDisposable
+    internal sealed class Journal : IDisposable
     {
         private readonly FileStream _stream;
         private readonly Redactor _redactor;

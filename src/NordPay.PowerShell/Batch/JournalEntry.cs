@@ -5,7 +5,7 @@ using NordPay.Core;
 namespace NordPay.Batch
 {
     /// <summary>The kinds of journal entries, in the order a row normally goes through them.</summary>
-    public static class JournalEvent
+    internal static class JournalEvent
     {
         public const string RunStarted = "run-started";
         public const string Planned = "planned";
@@ -22,7 +22,7 @@ namespace NordPay.Batch
     }
 
     /// <summary>One line of the journal. References name the rows it is about (several for a multiple withdraw).</summary>
-    public sealed record JournalEntry(string Event, DateTimeOffset At)
+    internal sealed record JournalEntry(string Event, DateTimeOffset At)
     {
         public IReadOnlyList<string> References { get; init; } = Array.Empty<string>();
         public int? Row { get; init; }

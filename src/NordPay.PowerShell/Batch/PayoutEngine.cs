@@ -11,7 +11,7 @@ using NordPay.Models;
 namespace NordPay.Batch
 {
     /// <summary>What happened to a row, reported to the pipeline thread, which alone writes to PowerShell's streams.</summary>
-    public sealed class PayoutEvent
+    internal sealed class PayoutEvent
     {
         public PayoutEvent(PayoutRow row, NordPayPayoutResult? result, NordPayException? error, bool inDoubt = false, Guid? identifier = null, decimal? serviceFee = null)
         {
@@ -44,7 +44,7 @@ namespace NordPay.Batch
     /// Pays rows exactly once, journaling each step before the call it announces: request, confirm-sending
     /// (flushed), confirm, outcome. Up to ThrottleLimit rows at a time; each row is handled by one worker.
     /// </summary>
-    public sealed class PayoutEngine
+    internal sealed class PayoutEngine
     {
         // A request this close to its expiry is not confirmed; a new one is made instead.
         private static readonly TimeSpan ExpiryMargin = TimeSpan.FromSeconds(30);

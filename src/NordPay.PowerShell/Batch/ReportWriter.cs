@@ -12,7 +12,7 @@ using NordPay.Security;
 namespace NordPay.Batch
 {
     /// <summary>What became of one row, as the report of the run says it.</summary>
-    public sealed class RowOutcome
+    internal sealed class RowOutcome
     {
         private RowOutcome(string outcome, string? errorId, string? message, decimal? serviceFee = null, Guid? identifier = null, long? withdrawalId = null)
         {
@@ -55,7 +55,7 @@ namespace NordPay.Batch
     /// crash leaves a readable partial report; rows that finish out of order wait in a small buffer. A write that fails
     /// stops the report, never the run: the journal has every row.
     /// </summary>
-    public sealed class ReportWriter : IDisposable
+    internal sealed class ReportWriter : IDisposable
     {
         /// <summary>The columns the report adds to the input's own, which replace input columns of the same name.</summary>
         public static readonly IReadOnlyList<string> OutcomeColumns = new[] { "Outcome", "ErrorId", "Message", "ServiceFee", "Identifier", "WithdrawalId" };

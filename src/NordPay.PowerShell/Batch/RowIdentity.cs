@@ -15,7 +15,7 @@ namespace NordPay.Batch
     /// it), and its occurrence among identical rows, so two identical rows are two payouts and each matches its own
     /// journal entries on a re-run.
     /// </summary>
-    public static class RowIdentity
+    internal static class RowIdentity
     {
         private static readonly Regex Derived = new Regex("^auto-([0-9a-f]{16})-([0-9]+)$", RegexOptions.CultureInvariant);
 

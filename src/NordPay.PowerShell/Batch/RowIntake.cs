@@ -8,7 +8,7 @@ namespace NordPay.Batch
     /// Only 64-bit hashes stay in memory (occurrences of identical payouts, references seen, references seen twice),
     /// so memory does not grow with the row's size; a hash collision is only ever confirmed against the rows themselves.
     /// </summary>
-    public sealed class RowIntake
+    internal sealed class RowIntake
     {
         private readonly Dictionary<ulong, int> _occurrences = new Dictionary<ulong, int>();
         private readonly HashSet<ulong> _references = new HashSet<ulong>();

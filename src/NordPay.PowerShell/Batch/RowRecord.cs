@@ -6,7 +6,7 @@ using NordPay.Core;
 namespace NordPay.Batch
 {
     /// <summary>Where a row stands, as its journal entries say.</summary>
-    public enum PayoutState
+    internal enum PayoutState
     {
         Planned,
         Requested,
@@ -21,7 +21,7 @@ namespace NordPay.Batch
     }
 
     /// <summary>The latest known state of one reference, folded from the journal.</summary>
-    public sealed class RowRecord
+    internal sealed class RowRecord
     {
         public RowRecord(string reference) => Reference = reference;
 

@@ -36,7 +36,7 @@ namespace NordPay.Commands
         [ValidateNotNullOrEmpty]
         public string? Profile { get; set; }
 
-        protected override Redactor Redactor => _client?.Redactor ?? base.Redactor;
+        private protected override Redactor Redactor => _client?.Redactor ?? base.Redactor;
 
         protected override void StopProcessing() => _stopping.Cancel();
 
@@ -69,7 +69,7 @@ namespace NordPay.Commands
         }
 
         /// <summary>The client for this call. With no key anywhere, nothing can succeed: a terminating error.</summary>
-        protected NordPayClient Client
+        private protected NordPayClient Client
         {
             get
             {
@@ -146,7 +146,7 @@ namespace NordPay.Commands
         }
 
         /// <summary>The policy applied row by row, as the two-step cmdlets pay; null when there is none.</summary>
-        protected PolicyRun? PolicyRun =>
+        private protected PolicyRun? PolicyRun =>
             _policyRun ??= AppliedPolicy is { } policy
                 ? new PolicyRun(policy, currency => Await(token => PaidToday.ReadAsync(Client, currency, token)), CallAccount ?? string.Empty,
                     PaysOut && !WhatIfRequested(), DayLedger.Process,
@@ -154,7 +154,7 @@ namespace NordPay.Commands
                 : null;
 
         /// <summary>The policy's repeat guard, reading the withdraw history through this call's client.</summary>
-        protected RepeatGuard RepeatGuardOf(NordPayPolicy policy) =>
+        private protected RepeatGuard RepeatGuardOf(NordPayPolicy policy) =>
             new RepeatGuard(policy, (currency, window) => Await(token => RepeatGuard.ReadSinceAsync(Client, currency, window, token)));
 
         /// <summary>True when this call pays a repeat the policy's repeat guard would refuse (its -AllowRepeat); -Force never does.</summary>

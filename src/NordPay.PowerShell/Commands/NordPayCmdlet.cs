@@ -59,7 +59,7 @@ namespace NordPay.Commands
             }
         }
 
-        protected virtual Redactor Redactor => Redactor.None;
+        private protected virtual Redactor Redactor => Redactor.None;
 
         /// <summary>
         /// ShouldProcess, where -Force only skips the prompt: -WhatIf and $WhatIfPreference still win,

@@ -36,7 +36,7 @@ namespace NordPay.Commands
         /// The journals -Path names, each read once; a path that names none, or a journal that cannot be read, is an error of
         /// its own and the others are read.
         /// </summary>
-        protected IEnumerable<(string Path, IReadOnlyList<JournalEntry> Entries)> ReadJournals()
+        private protected IEnumerable<(string Path, IReadOnlyList<JournalEntry> Entries)> ReadJournals()
         {
             var literal = ParameterSetName == LiteralPathSet;
             foreach (var path in literal ? LiteralPath : Path)

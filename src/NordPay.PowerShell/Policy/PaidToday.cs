@@ -10,7 +10,7 @@ using NordPay.Models;
 namespace NordPay.Policy
 {
     /// <summary>What NordPay's withdraw history shows paid in one currency on one day.</summary>
-    public sealed class DayTotal
+    internal sealed class DayTotal
     {
         public DayTotal(DateTimeOffset day, decimal paid, int withdrawals)
         {
@@ -33,7 +33,7 @@ namespace NordPay.Policy
     /// the earlier day is taken, which counts more. Every withdrawal counts but a cancelled one: pending (waiting for the
     /// merchant's admin), processed, and any other status NordPay may report. Amounts as paid out; fees are not counted.
     /// </summary>
-    public static class PaidToday
+    internal static class PaidToday
     {
         /// <summary>The currency's total today; a history that cannot be read fails with its own error, said to leave the day unknown.</summary>
         public static async Task<DayTotal> ReadAsync(NordPayClient client, string currency, CancellationToken cancellation)

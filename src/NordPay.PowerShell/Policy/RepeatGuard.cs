@@ -17,7 +17,7 @@ namespace NordPay.Policy
     /// withdrawal paid nothing and is no repeat. The history is read once per currency and run, through the one history
     /// reader, whose certainty rules hold: a history that cannot be read refuses.
     /// </summary>
-    public sealed class RepeatGuard
+    internal sealed class RepeatGuard
     {
         private readonly NordPayPolicy _policy;
         private readonly Func<string, TimeSpan, IReadOnlyList<NordPayWithdrawal>> _readSince;
