@@ -38,7 +38,7 @@ namespace NordPay.Batch
             _ => NordPayJournalState.Failed,
         };
 
-        private static int LastIndex(IReadOnlyList<JournalEntry> entries, string @event)
+        private static int LastIndex(IReadOnlyList<JournalEntry> entries, JournalEvent @event)
         {
             for (var i = entries.Count - 1; i >= 0; i--)
                 if (entries[i].Event == @event) return i;

@@ -129,7 +129,7 @@ namespace NordPay.Batch
             {
                 var settled = new JournalEntry(JournalEvent.Settled, DateTimeOffset.UtcNow)
                 {
-                    References = new[] { row.Reference }, Outcome = "NotPaid",
+                    References = new[] { row.Reference }, Outcome = NordPaySettlement.NotPaid,
                     Message = $"by the withdraw history: request {rowRecord.Identifier} expired at {rowRecord.ExpiresAt:u} and no withdrawal of it was created between {window}",
                 };
                 _journal.Append(settled);
@@ -331,7 +331,7 @@ namespace NordPay.Batch
                 if (confirmUnderWay)
                     _journal.Append(Entry(JournalEvent.InDoubt, row) with { Identifier = request?.Identifier, ErrorId = "OutcomeUnknown", Message = Stopped(fault) });
                 else if (request != null && !refused)
-                    _journal.Append(Entry(JournalEvent.Failed, row) with { Stage = "confirm", Identifier = request.Identifier, ErrorId = "ConfirmNotSent", Message = "The batch stopped before this confirm was sent." });
+                    _journal.Append(Entry(JournalEvent.Failed, row) with { Stage = CallStage.Confirm, Identifier = request.Identifier, ErrorId = "ConfirmNotSent", Message = "The batch stopped before this confirm was sent." });
             }
             catch (Exception) when (fault != null)
             {
@@ -370,7 +370,7 @@ namespace NordPay.Batch
             }
             catch (NordPayException ex)
             {
-                Fail(row, "request", ex, report);
+                Fail(row, CallStage.Request, ex, report);
                 StopIfUnreachable(ex);
                 return null;
             }
@@ -396,7 +396,7 @@ namespace NordPay.Batch
             }
             catch (NordPayException ex) when (ConfirmEvidence.ProvesNotPaid(ex))
             {
-                Fail(row, "confirm", ex, report, request.Identifier);
+                Fail(row, CallStage.Confirm, ex, report, request.Identifier);
                 StopIfUnreachable(ex);
                 return;
             }
@@ -431,7 +431,7 @@ namespace NordPay.Batch
             }
             catch (NordPayException ex)
             {
-                foreach (var row in rows) Fail(row, "request", ex, _report);
+                foreach (var row in rows) Fail(row, CallStage.Request, ex, _report);
                 return;
             }
             CrashPoints.At("after-request");
@@ -447,7 +447,7 @@ namespace NordPay.Batch
             }
             catch (NordPayException ex) when (ConfirmEvidence.ProvesNotPaid(ex))
             {
-                foreach (var row in rows) Fail(row, "confirm", ex, _report, request.Identifier);
+                foreach (var row in rows) Fail(row, CallStage.Confirm, ex, _report, request.Identifier);
                 return;
             }
             catch (NordPayException ex)
@@ -470,7 +470,7 @@ namespace NordPay.Batch
         }
 
         // A row NordPay refused. A refusal no row can get past (the key) stops the batch; the row is reported as not sent.
-        private void Fail(PayoutRow row, string stage, NordPayException error, Action<PayoutEvent> report, Guid? identifier = null)
+        private void Fail(PayoutRow row, CallStage stage, NordPayException error, Action<PayoutEvent> report, Guid? identifier = null)
         {
             _journal.Append(Entry(JournalEvent.Failed, row) with { Stage = stage, Identifier = identifier, ErrorId = error.ErrorId, Message = error.Message });
             if (error.StopsBatch) throw error;
@@ -493,7 +493,7 @@ namespace NordPay.Batch
                     null, recommendedAction: "Check the network and NordPay's status, then run the batch again with the same journal: it pays the rows left, each once.", inner: error);
         }
 
-        private static JournalEntry Entry(string @event, PayoutRow row) =>
+        private static JournalEntry Entry(JournalEvent @event, PayoutRow row) =>
             new JournalEntry(@event, DateTimeOffset.UtcNow) { References = new[] { row.Reference } };
 
         private static NordPayPayoutResult Result(PayoutRow row, string state, decimal? fee, Guid? identifier, long? withdrawalId, bool reconciled, long? batchId) =>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using NordPay.Api;
 using NordPay.Core;
+using NordPay.Models;
 
 namespace NordPay.Batch
 {
@@ -179,7 +180,7 @@ namespace NordPay.Batch
                     Message = entry.Message;
                     break;
                 case JournalEvent.Settled:
-                    if (entry.Outcome == "Paid") State = PayoutState.Confirmed;
+                    if (entry.Outcome == NordPaySettlement.Paid) State = PayoutState.Confirmed;
                     else
                     {
                         // Not paid, by the operator's word: the row starts over with a new request.

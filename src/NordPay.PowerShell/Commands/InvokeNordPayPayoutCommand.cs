@@ -401,7 +401,7 @@ namespace NordPay.Commands
                     continue;
                 }
                 if (!ShouldProceed(Target(row), $"Settle as {SettleInDoubt} (checked in the withdraw history)", Force)) continue;
-                var entry = new JournalEntry(JournalEvent.Settled, DateTimeOffset.UtcNow) { References = new[] { row.Reference }, Outcome = SettleInDoubt.ToString(), Message = $"by {Environment.UserName}" };
+                var entry = new JournalEntry(JournalEvent.Settled, DateTimeOffset.UtcNow) { References = new[] { row.Reference }, Outcome = SettleInDoubt, Message = $"by {Environment.UserName}" };
                 journal.Append(entry);
                 record.Apply(entry);
                 settled.Add(row.Reference);
