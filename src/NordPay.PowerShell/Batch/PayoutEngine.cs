@@ -186,7 +186,7 @@ namespace NordPay.Batch
         // What a withdrawal proves of its row: paid when its status pays, otherwise not paid (WithdrawalNotPaid).
         private static PayoutEvent Proved(PayoutRow row, string? status, long withdrawalId, decimal? fee, Guid? identifier, bool reconciled, long? batchId) =>
             WithdrawalStatus.Pays(status)
-                ? new PayoutEvent(row, Result(row, "Paid", fee, identifier, withdrawalId, reconciled, batchId), null)
+                ? new PayoutEvent(row, Result(row, ReportOutcome.Paid, fee, identifier, withdrawalId, reconciled, batchId), null)
                 : new PayoutEvent(row, null, WithdrawalStatus.NotPaid(withdrawalId, status, Target(row)), identifier: identifier, serviceFee: fee);
 
         /// <summary>
@@ -465,7 +465,7 @@ namespace NordPay.Batch
             });
             for (var i = 0; i < rows.Count; i++)
                 _report(WithdrawalStatus.Pays(confirmed.Status)
-                    ? new PayoutEvent(rows[i], Result(rows[i], "Paid", null, request.Identifier, ids[i], confirmed.Reconciled, confirmed.BatchId), null)
+                    ? new PayoutEvent(rows[i], Result(rows[i], ReportOutcome.Paid, null, request.Identifier, ids[i], confirmed.Reconciled, confirmed.BatchId), null)
                     : new PayoutEvent(rows[i], null, WithdrawalStatus.NotPaid(confirmed.BatchId ?? 0, confirmed.Status, Target(rows[i])), identifier: request.Identifier));
         }
 
@@ -496,12 +496,12 @@ namespace NordPay.Batch
         private static JournalEntry Entry(JournalEvent @event, PayoutRow row) =>
             new JournalEntry(@event, DateTimeOffset.UtcNow) { References = new[] { row.Reference } };
 
-        private static NordPayPayoutResult Result(PayoutRow row, string state, decimal? fee, Guid? identifier, long? withdrawalId, bool reconciled, long? batchId) =>
-            new NordPayPayoutResult(row.Reference, row.Row, state, row.Currency, row.Address, row.Amount, fee, identifier, withdrawalId, reconciled, batchId);
+        private static NordPayPayoutResult Result(PayoutRow row, ReportOutcome state, decimal? fee, Guid? identifier, long? withdrawalId, bool reconciled, long? batchId) =>
+            new NordPayPayoutResult(row.Reference, row.Row, state.ToString(), row.Currency, row.Address, row.Amount, fee, identifier, withdrawalId, reconciled, batchId);
 
         /// <summary>An earlier run's payout, as the journal records it.</summary>
         public static NordPayPayoutResult AlreadyPaid(PayoutRow row, RowRecord record) =>
-            Result(row, "AlreadyPaid", Amount.ReadServer(record.ServiceFee), record.Identifier, record.WithdrawalId, record.Reconciled, record.BatchId);
+            Result(row, ReportOutcome.AlreadyPaid, Amount.ReadServer(record.ServiceFee), record.Identifier, record.WithdrawalId, record.Reconciled, record.BatchId);
 
         private static NordPayException InDoubtError(PayoutRow row, string why, IReadOnlyList<NordPayWithdrawal>? candidates = null) =>
             new NordPayException("PayoutInDoubt", ErrorKind.InvalidResult,

@@ -28,7 +28,7 @@ namespace NordPay.Commands
                 if (ListAvailable)
                 {
                     foreach (var session in SessionSettings.Keys())
-                        WriteObject(KeyResolver.Describe("Session", session.Key, session.Value.Connection, session.Value.SetAt, null));
+                        WriteObject(KeyResolver.Describe(KeySource.Session, session.Key, session.Value.Connection, session.Value.SetAt, null));
                     if (new KeyResolver(this).DescribeEnvironment() is { } environment) WriteObject(environment);
                     foreach (var persisted in SessionSettings.Store.List()) WriteObject(KeyResolver.Describe(persisted));
                     return;

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using NordPay.Api;
 using NordPay.Core;
 using NordPay.Models;
 using NordPay.Module;
@@ -101,7 +102,7 @@ namespace NordPay.Commands
             while (true)
             {
                 var current = Find(_ids);
-                var pending = current.Where(w => string.Equals(w.Status, "pending", StringComparison.OrdinalIgnoreCase)).ToList();
+                var pending = current.Where(w => WithdrawalStatus.AwaitsApproval(w.Status)).ToList();
                 if (pending.Count == 0 || clock.Elapsed.TotalSeconds >= WaitTimeoutSec)
                 {
                     WriteProgress(new ProgressRecord(0x4E51, "Waiting for NordPay withdrawals", "Done") { RecordType = ProgressRecordType.Completed });

@@ -443,14 +443,14 @@ namespace NordPay.Commands
             if (e.Result != null)
             {
                 _tally.CountPaid(row);
-                Audit("Paid", row, e.Result.Identifier, e.Result.WithdrawalId, null);
+                Audit(ReportOutcome.Paid, row, e.Result.Identifier, e.Result.WithdrawalId, null);
                 WriteObject(e.Result);
             }
             else
             {
                 if (e.InDoubt) _tally.CountInDoubt();
                 else _tally.CountFailed();
-                Audit(e.InDoubt ? "InDoubt" : "Failed", row, null, null, e.Error!.ErrorId);
+                Audit(e.InDoubt ? ReportOutcome.InDoubt : ReportOutcome.Failed, row, null, null, e.Error!.ErrorId);
                 WriteRowError(e.Error!, row.Source, $" ({row})", row.Row);
             }
             if (_total > 0 && (_sinceProgress.ElapsedMilliseconds >= 250 || _tally.Reported == _total))
@@ -461,8 +461,8 @@ namespace NordPay.Commands
             }
         }
 
-        private void Audit(string outcome, PayoutRow row, Guid? identifier, long? withdrawalId, string? errorId) =>
-            WriteInformation(new NordPayAuditRecord(outcome, row.Reference, row.Currency, row.Address, row.Amount, identifier, withdrawalId,
+        private void Audit(ReportOutcome outcome, PayoutRow row, Guid? identifier, long? withdrawalId, string? errorId) =>
+            WriteInformation(new NordPayAuditRecord(outcome.ToString(), row.Reference, row.Currency, row.Address, row.Amount, identifier, withdrawalId,
                 KeyInfo?.KeyHint ?? Security.Redactor.Mask, errorId, AppliedPolicy?.Name,
                 _plan != null && _plan.AllowedRepeats.TryGetValue(row.Reference, out var repeated) ? Policy.RepeatGuard.Allowed(repeated) : null),
                 new[] { "NordPay.Audit", "NordPay.Payout." + outcome });

@@ -75,7 +75,7 @@ namespace NordPay.Commands
             {
                 if (_client != null) return _client;
                 NordPayClientOptions options;
-                (NordPayConnection Connection, NordPayApiKeyInfo Info)? resolved;
+                (NordPayConnection Connection, NordPayApiKeyInfo Info, KeySource Source)? resolved;
                 try
                 {
                     options = ApplyTo(SessionSettings.Options);
@@ -87,15 +87,15 @@ namespace NordPay.Commands
                 }
                 if (resolved == null && AllowsAnonymous)
                     resolved = (new NordPayConnection(NordPayConnection.DefaultBaseUri, new System.Security.SecureString()),
-                        new NordPayApiKeyInfo("None", SessionSettings.DefaultProfile, NordPayConnection.DefaultBaseUri, Security.Redactor.Mask, null));
+                        new NordPayApiKeyInfo(nameof(KeySource.None), SessionSettings.DefaultProfile, NordPayConnection.DefaultBaseUri, Security.Redactor.Mask, null), KeySource.None);
                 if (resolved == null)
                     throw Terminating(new NordPayException("ApiKeyNotSet", ErrorKind.AuthenticationError,
                         $"No NordPay API key is set: run Set-NordPayApiKey, or set the {KeyResolver.KeyVariable} environment variable for unattended jobs.",
                         recommendedAction: "Set-NordPayApiKey"), null);
-                var (connection, info) = resolved.Value;
+                var (connection, info, source) = resolved.Value;
                 KeyInfo = info;
                 _connection = connection;
-                WriteVerbose($"Using the API key {info.KeyHint} of profile '{info.Profile}' from {Describe(info)} for {info.BaseUri}.");
+                WriteVerbose($"Using the API key {info.KeyHint} of profile '{info.Profile}' from {KeyResolver.Origin(source, info.Storage)} for {info.BaseUri}.");
                 if (Tls.EnsureTls12()) WriteVerbose("Added TLS 1.2 to the protocols this process may use.");
                 // Read here, on the pipeline thread, and handed to the client as plain values: it logs from worker threads.
                 var debug = Wants("Debug", "DebugPreference");
@@ -182,14 +182,6 @@ namespace NordPay.Commands
                 ? ((SwitchParameter)bound).IsPresent
                 : !(GetVariableValue(preference) is ActionPreference value && value == ActionPreference.SilentlyContinue)
                   && !(GetVariableValue(preference) is ActionPreference ignore && ignore == ActionPreference.Ignore);
-
-        private static string Describe(NordPayApiKeyInfo info) => info.Source switch
-        {
-            "Call" => "-ApiKey",
-            "Session" => "this session",
-            "Environment" => KeyResolver.KeyVariable,
-            _ => $"the current user's {info.Storage} store",
-        };
 
         /// <summary>Waits for an API call on the pipeline thread; Ctrl+C cancels it.</summary>
         protected T Await<T>(Func<CancellationToken, Task<T>> call)

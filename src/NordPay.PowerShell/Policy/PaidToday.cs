@@ -56,12 +56,9 @@ namespace NordPay.Policy
             DateTimeOffset? day = null;
             DateTimeOffset Day() => day ??= DayOf(clock, now());
             var read = await history(currency, r => r[r.Count - 1].CreatedAt < Day(), cancellation).ConfigureAwait(false);
-            var today = read.Where(w => w.CreatedAt >= Day() && Counts(w.Status)).ToList();
+            var today = read.Where(w => w.CreatedAt >= Day() && WithdrawalStatus.Counts(w.Status)).ToList();
             return new DayTotal(Day(), today.Sum(w => w.Amount), today.Count);
         }
-
-        /// <summary>Whether a withdrawal of this status counts toward the day: all but a cancelled one.</summary>
-        public static bool Counts(string status) => !string.Equals(status, "cancelled", StringComparison.OrdinalIgnoreCase);
 
         /// <summary>
         /// 00:00 UTC of the day NordPay's clock is on at this machine's <paramref name="local"/> instant: the earliest it

@@ -58,7 +58,7 @@ namespace NordPay.Policy
             if (history.Failure != null) throw history.Failure;
             var wallet = InputText.Wallet(address);
             return history.Read!.FirstOrDefault(w => w.Currency == currency && InputText.Wallet(w.Address) == wallet && w.Amount == amount
-                                                 && PaidToday.Counts(w.Status) && !(ownWithdrawals?.Contains(w.Id) ?? false));
+                                                 && WithdrawalStatus.Counts(w.Status) && !(ownWithdrawals?.Contains(w.Id) ?? false));
         }
 
         /// <summary>Throws PolicyRepeatPayout when the payout repeats a withdrawal in the history or one this run admitted; otherwise counts it in.</summary>
