@@ -21,9 +21,10 @@ namespace NordPay.Batch
         {
             if (string.IsNullOrEmpty(reference))
             {
-                var key = Hash(currency + "\n" + InputText.Wallet(address) + "\n" + Amount.Canonical(amount));
+                var payout = new PayoutKey(currency, address, amount);
+                var key = Hash(payout.Text);
                 var occurrence = _occurrences[key] = _occurrences.TryGetValue(key, out var seen) ? seen + 1 : 1;
-                return new PayoutRow(row, RowIdentity.Derive(currency, address, amount, occurrence), true, currency, address, amount, null);
+                return new PayoutRow(row, RowIdentity.Derive(payout, occurrence), true, currency, address, amount, null);
             }
             if (!_references.Add(Hash(reference!))) _repeated.Add(Hash(reference!));
             return new PayoutRow(row, reference!, false, currency, address, amount, null);
