@@ -36,6 +36,7 @@ namespace NordPay.Commands
         private const int ReportBacklog = 1000;
         private int _total;
         private RunReport? _report;
+        private BatchRun? _run;
 
         /// <summary>The row's currency; read from the input's columns when not bound.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -192,7 +193,7 @@ namespace NordPay.Commands
                 balances = Await(Client.GetBalancesAsync);
                 // A withdrawal paid by an earlier run may have been cancelled since: its row is then not paid.
                 if (journal != null)
-                    foreach (var (currency, error) in Await(token => new PayoutEngine(Client, journal, _ => { }).RecheckPaidAsync(records.Values, token)))
+                    foreach (var (currency, error) in Await(token => RunOf(journal).Engine(_ => { }).RecheckPaidAsync(records.Values, token)))
                         WriteWarning($"The {currency} rows paid by earlier runs were not checked against the withdraw history: {error.Message}");
             }
 
@@ -223,6 +224,7 @@ namespace NordPay.Commands
 
             // The client is made here, on the pipeline thread: it reads the session, which workers cannot.
             var client = Client;
+            var run = RunOf(journal!);
             PayoutEngine.Remember(client, records.Values);
             // Every row in doubt is looked up in the withdraw history first, those to settle too: a confirm can land after
             // the operator looked, and what the history proves wins over -SettleInDoubt. Rows whose requests expired on
@@ -243,7 +245,7 @@ namespace NordPay.Commands
             {
                 var rows = group.ToList();
                 var expired = rows.All(r => Expired(r.Record));
-                using var resolving = new EventPump<PayoutEvent>((report, _) => new PayoutEngine(client, journal!, report).ResolveAsync(rows, expired, Cancellation), e =>
+                using var resolving = new EventPump<PayoutEvent>((report, _) => run.Engine(report).ResolveAsync(rows, expired, Cancellation), e =>
                 {
                     if (e.NotPaidByHistory)
                     {
@@ -264,7 +266,7 @@ namespace NordPay.Commands
                 resolving.WriteUntilDone(Cancellation);
             }
             settling.ExceptWith(settledByHistory);
-            var settled = Settle(journal!, plan, settling);
+            var settled = Settle(run, plan, settling);
             // Rows settled as not paid are paid now: the batch's totals are checked again with them.
             if (settled.Count + settledByHistory.Count > 0) StopOnProblems(plan.Problems(days), journalPath);
             FlushLog();
@@ -273,15 +275,14 @@ namespace NordPay.Commands
             // NordPay sets each fee at the row's request, which comes after the prompts: say so rather than show none.
             var go = _total > 0 && ShouldProceed(batch + "; service fees: set by NordPay at each row's request, after this confirmation " +
                 "(review them first with New-NordPayWithdrawRequest, or in the report's ServiceFee column)", "Pay NordPay batch", Force);
-            var run = Guid.NewGuid().ToString("N");
-            if (go) journal!.Append(new JournalEntry(JournalEvent.RunStarted, DateTimeOffset.UtcNow) { Run = run, Message = $"{_total} rows by {Environment.UserName} on {Environment.MachineName}" });
+            if (go) run.Start(_total, $"by {Environment.UserName} on {Environment.MachineName}");
 
             // Second pass: each row is approved here and handed to the workers as it goes.
             // Room for every worker's next window while it confirms its current one.
             using var queue = new BlockingCollection<(PayoutRow Row, RowRecord? Record)>(2 * PayoutEngine.Window(ThrottleLimit) * ThrottleLimit);
             var gathered = new List<PayoutRow>();
             var streaming = UseMultipleWithdraw ? null
-                : new EventPump<PayoutEvent>((report, leaving) => new PayoutEngine(client, journal!, report).PayAsync(queue, ThrottleLimit, leaving, Cancellation), Write, Account);
+                : new EventPump<PayoutEvent>((report, leaving) => run.Engine(report).PayAsync(queue, ThrottleLimit, leaving, Cancellation), Write, Account);
             try
             {
                 try
@@ -301,11 +302,7 @@ namespace NordPay.Commands
                             _report?.NotSent(row, index);
                             continue;
                         }
-                        if (record?.Currency == null)
-                            journal!.Append(new JournalEntry(JournalEvent.Planned, DateTimeOffset.UtcNow)
-                            {
-                                References = new[] { row.Reference }, Row = row.Row, Currency = row.Currency, Address = row.Address, Amount = Core.Amount.Format(row.Amount),
-                            });
+                        run.Plan(row, record);
                         if (streaming != null)
                         {
                             var queued = false;
@@ -332,7 +329,7 @@ namespace NordPay.Commands
                     queue.CompleteAdding();
                 }
                 using var multiple = streaming == null
-                    ? new EventPump<PayoutEvent>((report, _) => new PayoutEngine(client, journal!, report).PayMultipleAsync(gathered, Cancellation), Write, Account)
+                    ? new EventPump<PayoutEvent>((report, _) => run.Engine(report).PayMultipleAsync(gathered, Cancellation), Write, Account)
                     : null;
                 (streaming ?? multiple!).WriteUntilDone(Cancellation);
             }
@@ -345,7 +342,7 @@ namespace NordPay.Commands
                 FlushLog();
                 if (_total > 0) WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", "Done") { RecordType = ProgressRecordType.Completed });
             }
-            if (go) journal!.Append(new JournalEntry(JournalEvent.RunFinished, DateTimeOffset.UtcNow) { Run = run, Message = _tally.ToString() });
+            run.Finish(_tally.ToString());
         }
 
         private void StopOnProblems(IReadOnlyList<NordPayException> problems, string journalPath)
@@ -387,7 +384,7 @@ namespace NordPay.Commands
                 : plan.InDoubt.Select(r => r.Row.Reference).Where(r => SettleReference == null || SettleReference.Contains(r, StringComparer.Ordinal)), StringComparer.Ordinal);
 
         // Settles the rows in doubt the operator checked, unless the withdraw history proved them paid meanwhile; returns their references.
-        private HashSet<string> Settle(Journal journal, BatchPlan plan, HashSet<string> settling)
+        private HashSet<string> Settle(BatchRun run, BatchPlan plan, HashSet<string> settling)
         {
             var settled = new HashSet<string>(StringComparer.Ordinal);
             if (SettleInDoubt == null) return settled;
@@ -401,9 +398,7 @@ namespace NordPay.Commands
                     continue;
                 }
                 if (!ShouldProceed(Target(row), $"Settle as {SettleInDoubt} (checked in the withdraw history)", Force)) continue;
-                var entry = new JournalEntry(JournalEvent.Settled, DateTimeOffset.UtcNow) { References = new[] { row.Reference }, Outcome = SettleInDoubt, Message = $"by {Environment.UserName}" };
-                journal.Append(entry);
-                record.Apply(entry);
+                run.Settle(record, SettleInDoubt.Value, $"by {Environment.UserName}");
                 settled.Add(row.Reference);
                 if (plan.Settle(row, paid) is { } problem)
                 {
@@ -421,9 +416,12 @@ namespace NordPay.Commands
                     nameof(SettleReference), recommendedAction: "Get-NordPayJournal -State InDoubt lists the references in doubt."), reference);
             }
             if (SettleReference == null && inDoubt.Count == 0)
-                WriteWarning($"No row of this batch is in doubt in the journal {journal.Path}: -SettleInDoubt {SettleInDoubt} settled nothing.");
+                WriteWarning($"No row of this batch is in doubt in the journal {run.JournalPath}: -SettleInDoubt {SettleInDoubt} settled nothing.");
             return settled;
         }
+
+        // The journal's side of this run, made once the client is (it reads the session on the pipeline thread).
+        private BatchRun RunOf(Journal journal) => _run ??= new BatchRun(Client, journal);
 
         private void WriteAvailable(EventPump<PayoutEvent> pump)
         {
