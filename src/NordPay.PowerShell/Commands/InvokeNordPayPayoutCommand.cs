@@ -232,19 +232,13 @@ namespace NordPay.Commands
             var settling = Settling(plan);
             var resolved = new HashSet<string>(StringComparer.Ordinal);
             var settledByHistory = new HashSet<string>(StringComparer.Ordinal);
-            var serverNow = client.ServerNow();
-            bool Expired(RowRecord record) => record.ExpiresAt is { } expires && expires + PayoutEngine.SettleMargin < serverNow;
             foreach (var (row, record) in plan.InDoubt.Where(r => r.Record.State == PayoutState.WithdrawalFailed && !settling.Contains(r.Row.Reference)))
             {
                 _tally.CountFailed();
                 WriteRowError(WithdrawalStatus.NotPaid(record.WithdrawalId ?? 0, record.Message, $"{Core.Amount.Format(row.Amount)} {row.Currency} to {row.Address}"), row.Source, $" ({row})", row.Row);
             }
-            var groups = plan.InDoubt.Where(r => r.Record.State != PayoutState.WithdrawalFailed)
-                .GroupBy(r => !r.Record.Multiple && Expired(r.Record) ? (object)r.Row.Key : r.Record.Identifier ?? (object)r.Row.Reference);
-            foreach (var group in groups)
+            foreach (var (rows, expired) in BatchRun.InDoubtGroups(plan, client.ServerNow()))
             {
-                var rows = group.ToList();
-                var expired = rows.All(r => Expired(r.Record));
                 using var resolving = new EventPump<PayoutEvent>((report, _) => run.Engine(report).ResolveAsync(rows, expired, Cancellation), e =>
                 {
                     if (e.NotPaidByHistory)
@@ -383,29 +377,19 @@ namespace NordPay.Commands
             new HashSet<string>(SettleInDoubt == null ? Enumerable.Empty<string>()
                 : plan.InDoubt.Select(r => r.Row.Reference).Where(r => SettleReference == null || SettleReference.Contains(r, StringComparer.Ordinal)), StringComparer.Ordinal);
 
-        // Settles the rows in doubt the operator checked, unless the withdraw history proved them paid meanwhile; returns their references.
+        // Settles the rows in doubt the operator checked (BatchRun.Settle), asking for each; returns their references.
         private HashSet<string> Settle(BatchRun run, BatchPlan plan, HashSet<string> settling)
         {
-            var settled = new HashSet<string>(StringComparer.Ordinal);
-            if (SettleInDoubt == null) return settled;
-            var paid = SettleInDoubt == NordPaySettlement.Paid;
-            foreach (var (row, record) in plan.InDoubt)
-            {
-                if (!settling.Contains(row.Reference)) continue;
-                if (record.State == PayoutState.Confirmed)
+            if (SettleInDoubt is not { } settlement) return new HashSet<string>(StringComparer.Ordinal);
+            var settled = run.Settle(plan, settling, settlement, $"by {Environment.UserName}",
+                row => ShouldProceed(Target(row), $"Settle as {settlement} (checked in the withdraw history)", Force), e =>
                 {
-                    if (!paid) WriteWarning($"Row {row.Row} ({row.Reference}) was not settled as NotPaid: the withdraw history shows it paid (withdrawal {record.WithdrawalId}), so it is not paid again.");
-                    continue;
-                }
-                if (!ShouldProceed(Target(row), $"Settle as {SettleInDoubt} (checked in the withdraw history)", Force)) continue;
-                run.Settle(record, SettleInDoubt.Value, $"by {Environment.UserName}");
-                settled.Add(row.Reference);
-                if (plan.Settle(row, paid) is { } problem)
-                {
+                    if (e.ProvedPaid && settlement == NordPaySettlement.NotPaid)
+                        WriteWarning($"Row {e.Row.Row} ({e.Row.Reference}) was not settled as NotPaid: the withdraw history shows it paid (withdrawal {e.Record.WithdrawalId}), so it is not paid again.");
+                    if (e.Problem == null) return;
                     _tally.CountFailed();
-                    WriteRowError(problem, row.Source, $" ({row})", row.Row);
-                }
-            }
+                    WriteRowError(e.Problem, e.Row.Source, $" ({e.Row})", e.Row.Row);
+                });
             // A reference mistyped, or already settled, must not pass for settled.
             var inDoubt = new HashSet<string>(plan.InDoubt.Select(r => r.Row.Reference), StringComparer.Ordinal);
             foreach (var reference in (SettleReference ?? Array.Empty<string>()).Where(r => !inDoubt.Contains(r)))

@@ -68,4 +68,91 @@ public class BatchRunTests
         Assert.Equal(PayoutState.Planned, record.State);
         Assert.Null(record.Identifier);
     }
+
+    private static readonly IReadOnlyDictionary<string, NordPayCurrency> Currencies =
+        Preflight.Index(new[] { new NordPayCurrency("USDTBEP20", "USDT", "BEP20", 18, 1m, 1m, true, true) });
+
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 6, 0, 0, TimeSpan.Zero);
+
+    private static JournalEntry Planned(string reference) =>
+        new(JournalEvent.Planned, Now) { References = new[] { reference }, Row = 1, Currency = "USDTBEP20", Address = Rows.Evm(1), Amount = "5" };
+
+    // Rows A and B in doubt under one request; C and D lookalikes whose own requests expired long ago; E paid nothing.
+    private static BatchPlan InDoubt()
+    {
+        var one = Guid.NewGuid();
+        var entries = new[] { "A", "B", "C", "D", "E" }.Select(Planned).Concat(new[]
+        {
+            new JournalEntry(JournalEvent.Requested, Now) { References = new[] { "A", "B" }, Identifier = one, Multiple = true, ExpiresAt = Now.AddMinutes(15) },
+            new JournalEntry(JournalEvent.InDoubt, Now) { References = new[] { "A", "B" }, Identifier = one, Multiple = true },
+            new JournalEntry(JournalEvent.Requested, Now.AddHours(-2)) { References = new[] { "C" }, Identifier = Guid.NewGuid(), ExpiresAt = Now.AddHours(-1) },
+            new JournalEntry(JournalEvent.InDoubt, Now.AddHours(-2)) { References = new[] { "C" } },
+            new JournalEntry(JournalEvent.Requested, Now.AddHours(-2)) { References = new[] { "D" }, Identifier = Guid.NewGuid(), ExpiresAt = Now.AddHours(-1) },
+            new JournalEntry(JournalEvent.InDoubt, Now.AddHours(-2)) { References = new[] { "D" } },
+            new JournalEntry(JournalEvent.Confirmed, Now) { References = new[] { "E" }, WithdrawalId = 9, Status = "cancelled" },
+        }).ToArray();
+        var intake = new RowIntake();
+        var plan = new BatchPlan(RowRecord.Fold(entries), Currencies, new Dictionary<string, decimal> { ["USDTBEP20"] = 100m }, intake);
+        foreach (var (reference, row) in new[] { "A", "B", "C", "D", "E" }.Select((r, i) => (r, i + 1)))
+            plan.Add(intake.Identify(row, reference, "USDTBEP20", Rows.Evm(1), 5m));
+        return plan;
+    }
+
+    [Fact]
+    public void Rows_in_doubt_under_one_request_are_looked_up_together()
+    {
+        var groups = BatchRun.InDoubtGroups(InDoubt(), Now);
+        var together = Assert.Single(groups, g => g.Rows.Any(r => r.Row.Reference == "A"));
+        Assert.Equal(new[] { "A", "B" }, together.Rows.Select(r => r.Row.Reference));
+        Assert.False(together.Expired);
+    }
+
+    [Fact]
+    public void Lookalikes_whose_requests_expired_are_looked_up_together_as_expired()
+    {
+        var groups = BatchRun.InDoubtGroups(InDoubt(), Now);
+        var lookalikes = Assert.Single(groups, g => g.Rows.Any(r => r.Row.Reference == "C"));
+        Assert.Equal(new[] { "C", "D" }, lookalikes.Rows.Select(r => r.Row.Reference));
+        Assert.True(lookalikes.Expired);
+    }
+
+    [Fact]
+    public void A_row_whose_withdrawal_paid_nothing_is_not_looked_up_again()
+    {
+        Assert.DoesNotContain(BatchRun.InDoubtGroups(InDoubt(), Now).SelectMany(g => g.Rows), r => r.Row.Reference == "E");
+    }
+
+    [Fact]
+    public void A_row_the_operator_does_not_approve_is_not_settled()
+    {
+        var plan = InDoubt();
+        var reported = new List<SettledRow>();
+        var entries = Written(run => Assert.Empty(run.Settle(plan, new HashSet<string> { "A" }, NordPaySettlement.NotPaid, "by me", _ => false, reported.Add)));
+        Assert.Empty(entries);
+        Assert.Empty(reported);
+    }
+
+    [Fact]
+    public void A_row_settled_not_paid_is_journaled_and_paid_by_this_run()
+    {
+        var plan = InDoubt();
+        var reported = new List<SettledRow>();
+        var entries = Written(run => Assert.Equal(new[] { "C" }, run.Settle(plan, new HashSet<string> { "C" }, NordPaySettlement.NotPaid, "by me", _ => true, reported.Add)));
+        Assert.Equal(NordPaySettlement.NotPaid, Assert.Single(entries).Outcome);
+        var settled = Assert.Single(reported);
+        Assert.False(settled.ProvedPaid);
+        Assert.Null(settled.Problem);
+        Assert.Equal(1, plan.ToPay);
+    }
+
+    [Fact]
+    public void A_row_the_history_proved_paid_is_reported_and_not_settled()
+    {
+        var plan = InDoubt();
+        plan.InDoubt.Single(r => r.Row.Reference == "A").Record.State = PayoutState.Confirmed;
+        var reported = new List<SettledRow>();
+        var entries = Written(run => Assert.Empty(run.Settle(plan, new HashSet<string> { "A" }, NordPaySettlement.NotPaid, "by me", _ => true, reported.Add)));
+        Assert.Empty(entries);
+        Assert.True(Assert.Single(reported).ProvedPaid);
+    }
 }
