@@ -3,21 +3,18 @@ using NordPay.Hosting;
 
 namespace NordPay.Bench;
 
-/// <summary>New processes, as a scheduled job starts them: the pinned pwsh, python3, each timed from start to exit.</summary>
+/// <summary>New processes, as a scheduled job starts them: a pwsh, python3, each timed from start to exit.</summary>
 internal static class ChildProcess
 {
-    private static readonly Lazy<string> PwshDll = new(FindPinnedPwsh);
+    public static (string Output, double Seconds) Pwsh(PwshHost pwsh, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        Run(pwsh.FileName, PwshArguments(pwsh, arguments), environment);
 
-    /// <summary>
-    /// The pinned pwsh (.config/dotnet-tools.json) started as `dotnet pwsh.dll`: `dotnet pwsh` first runs the SDK to
-    /// find the local tool (about half a second on this machine, the same for every path), which is left out.
-    /// </summary>
-    public static (string Output, double Seconds) Pwsh(IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
-        Run("dotnet", new[] { PwshDll.Value, "-NoProfile", "-NonInteractive" }.Concat(arguments), environment);
+    /// <summary>Starts a pwsh without waiting for it, as a process to kill.</summary>
+    public static Process StartPwsh(PwshHost pwsh, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        Process.Start(StartInfo(pwsh.FileName, PwshArguments(pwsh, arguments), environment))!;
 
-    /// <summary>Starts the pinned pwsh without waiting for it, as a process to kill.</summary>
-    public static Process StartPwsh(IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
-        Process.Start(StartInfo("dotnet", new[] { PwshDll.Value, "-NoProfile", "-NonInteractive" }.Concat(arguments), environment))!;
+    private static IEnumerable<string> PwshArguments(PwshHost pwsh, string[] arguments) =>
+        pwsh.LeadingArguments.Concat(new[] { "-NoProfile", "-NonInteractive" }).Concat(arguments);
 
     public static (string Output, double Seconds) Run(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
     {
@@ -41,13 +38,5 @@ internal static class ChildProcess
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         return start;
-    }
-
-    private static string FindPinnedPwsh()
-    {
-        var (output, _) = Run("dotnet", new[] { "pwsh", "-NoProfile", "-NonInteractive", "-c", "[Environment]::GetCommandLineArgs()[0]" }, null);
-        return output.EndsWith("pwsh.dll", StringComparison.Ordinal) && File.Exists(output)
-            ? output
-            : throw new InvalidOperationException($"The pinned pwsh was not found (dotnet tool restore first): '{output}'.");
     }
 }

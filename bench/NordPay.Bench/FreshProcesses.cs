@@ -8,28 +8,28 @@ namespace NordPay.Bench;
 /// <summary>
 /// 6. Paying a CSV as a scheduled job does: each path a new process over its own file of rows, paths interleaved over
 /// rounds against the plain HttpClient loop of the same round: the two module paths and an Invoke-RestMethod loop in
-/// the pinned pwsh, and the withdraw page's Python `requests` snippet when python3 has requests.
+/// the pinned pwsh and in pwsh as users install it, and the withdraw page's Python `requests` snippet when python3 has requests.
 /// </summary>
 internal static class FreshProcesses
 {
-    private sealed record Path(string Name, Func<string, (int Rows, double ImportMs, double RowsMs)> Pay);
+    private sealed record Path(string Name, Func<string, (int Rows, double ImportMs, double RowsMs)> Pay, bool ImportsModule = false);
 
     public static async Task Run(Options options, Results results)
     {
         using var sandbox = SandboxProcess.Start("--balance", "USDTBEP20=1000000000000");
         var environment = new Dictionary<string, string> { ["NORDPAY_API_KEY"] = sandbox.ApiKey, ["NORDPAY_BASE_URI"] = sandbox.BaseUri.ToString() };
         var script = System.IO.Path.Combine(ModuleLayout.RepoRoot, "bench", "NordPay.Bench", "Scripts", "Fresh.ps1");
-        (int, double, double) Pwsh(string csv, params string[] arguments) =>
-            Parse(ChildProcess.Pwsh(environment, new[] { "-File", script, "-Csv", csv }.Concat(arguments).ToArray()).Output);
+        (int, double, double) Pwsh(PwshHost pwsh, string csv, params string[] arguments) =>
+            Parse(ChildProcess.Pwsh(pwsh, environment, new[] { "-File", script, "-Csv", csv }.Concat(arguments).ToArray()).Output);
 
         using var http = new HttpClient();
-        var paths = new List<Path>
+        var paths = new List<Path> { new("plain HttpClient loop, in the benchmark's process (the floor)", csv => PlainLoop(http, sandbox, csv).GetAwaiter().GetResult()) };
+        foreach (var pwsh in PwshHost.Both)
         {
-            new("plain HttpClient loop, in the benchmark's process (the floor)", csv => PlainLoop(http, sandbox, csv).GetAwaiter().GetResult()),
-            new("`Import-Csv \\| New-NordPayWithdrawRequest \\| Confirm-NordPayWithdraw -Force`, fresh pwsh", csv => Pwsh(csv, "-Path", "Pipeline", "-Module", ModuleLayout.ManifestPath)),
-            new("`Import-Csv \\| Invoke-NordPayPayout -Force`, fresh pwsh", csv => Pwsh(csv, "-Path", "Batch", "-Module", ModuleLayout.ManifestPath, "-Journal", Payouts.Journal())),
-            new("`Invoke-RestMethod` in a foreach, fresh pwsh", csv => Pwsh(csv, "-Path", "InvokeRestMethod")),
-        };
+            paths.Add(new($"`Import-Csv \\| New-NordPayWithdrawRequest \\| Confirm-NordPayWithdraw -Force`, fresh {pwsh.Name}", csv => Pwsh(pwsh, csv, "-Path", "Pipeline", "-Module", ModuleLayout.ManifestPath), ImportsModule: true));
+            paths.Add(new($"`Import-Csv \\| Invoke-NordPayPayout -Force`, fresh {pwsh.Name}", csv => Pwsh(pwsh, csv, "-Path", "Batch", "-Module", ModuleLayout.ManifestPath, "-Journal", Payouts.Journal()), ImportsModule: true));
+            paths.Add(new($"`Invoke-RestMethod` in a foreach, fresh {pwsh.Name}", csv => Pwsh(pwsh, csv, "-Path", "InvokeRestMethod")));
+        }
         var python = PythonWithRequests();
         if (python == null)
             paths.Add(new("the withdraw page's Python `requests` snippet in a loop", csv =>
@@ -63,7 +63,7 @@ internal static class FreshProcesses
             var ratios = measured[p].Select((m, round) => 100 * m.RowsPerSecond / floor[round].RowsPerSecond).ToList();
             var rate = Median(measured[p].Select(m => m.RowsPerSecond));
             var process = p == 0 ? string.Empty : Median(measured[p].Select(m => m.ProcessSeconds)).ToString("0.00", CultureInfo.InvariantCulture);
-            var import = p is 1 or 2 ? Median(measured[p].Select(m => m.ImportMs)).ToString("0", CultureInfo.InvariantCulture) : string.Empty;
+            var import = paths[p].ImportsModule ? Median(measured[p].Select(m => m.ImportMs)).ToString("0", CultureInfo.InvariantCulture) : string.Empty;
             results.Line($"| {paths[p].Name} | {rate:0} | {100 * rate / Median(floor.Select(m => m.RowsPerSecond)):0}% | {ratios.Min():0}-{ratios.Max():0}% | {process} | {import} |");
         }
         results.Line($"\nEvery measured run paid each of its {options.FreshRows} rows once, as its output and the sandbox's ledger show (a run that did not stops the benchmark).");

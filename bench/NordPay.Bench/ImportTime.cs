@@ -7,7 +7,8 @@ namespace NordPay.Bench;
 
 /// <summary>
 /// 3. Import-Module, in a fresh process (cold) and in a new session of a process that imported it once (warm); and in
-/// the pinned pwsh as a user starts it: a new process importing the module and making one call, against a bare one.
+/// pwsh as a user starts it, the pinned one and one as users install it: a new process importing the module and making
+/// one call, against a bare one.
 /// </summary>
 internal static class ImportTime
 {
@@ -40,20 +41,22 @@ internal static class ImportTime
             ("`Import-Module; New-NordPayWithdrawRequest ... \\| Out-Null`: the module's import and first call", $"{import}; {call} | Out-Null"),
             ("`Import-Module; New-NordPayWithdrawRequest ...`: the request shown, as pwsh formats it", $"{import}; {call}"),
         };
-        var seconds = commands.Select(_ => new List<double>()).ToList();
-        for (var run = 0; run < PwshRuns; run++)
-            for (var k = 0; k < commands.Length; k++)
+        // Every command in each pwsh, all taking turns, so that both pwsh meet the same moments of a busy machine.
+        var runs = PwshHost.Both.SelectMany(pwsh => commands.Select(command => (Pwsh: pwsh, command.Name, command.Command))).ToList();
+        var seconds = runs.Select(_ => new List<double>()).ToList();
+        for (var round = 0; round < PwshRuns; round++)
+            for (var k = 0; k < runs.Count; k++)
             {
-                var c = (run + k) % commands.Length;
-                seconds[c].Add(ChildProcess.Pwsh(environment, "-c", commands[c].Command).Seconds);
+                var r = (round + k) % runs.Count;
+                seconds[r].Add(ChildProcess.Pwsh(runs[r].Pwsh, environment, "-c", runs[r].Command).Seconds);
             }
-        var bare = FreshProcesses.Median(seconds[0]);
-        results.Heading($"A new pwsh process, start to exit (the pinned pwsh; median of {PwshRuns}, interleaved)");
-        results.Table(1, "Command", "median ms", "more than bare pwsh, ms", "range ms");
-        for (var c = 0; c < commands.Length; c++)
+        results.Heading($"A new pwsh process, start to exit (median of {PwshRuns}, interleaved)");
+        results.Table(2, "pwsh", "Command", "median ms", "more than bare pwsh, ms", "range ms");
+        for (var r = 0; r < runs.Count; r++)
         {
-            var median = FreshProcesses.Median(seconds[c]);
-            results.Line($"| {commands[c].Name} | {1000 * median:0} | {(c == 0 ? string.Empty : (1000 * (median - bare)).ToString("0", CultureInfo.InvariantCulture))} | {1000 * seconds[c].Min():0}-{1000 * seconds[c].Max():0} |");
+            var median = FreshProcesses.Median(seconds[r]);
+            var bare = FreshProcesses.Median(seconds[r - r % commands.Length]);
+            results.Line($"| {runs[r].Pwsh.Name} | {runs[r].Name} | {1000 * median:0} | {(r % commands.Length == 0 ? string.Empty : (1000 * (median - bare)).ToString("0", CultureInfo.InvariantCulture))} | {1000 * seconds[r].Min():0}-{1000 * seconds[r].Max():0} |");
         }
         results.Line(string.Empty);
     }

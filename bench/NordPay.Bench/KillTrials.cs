@@ -36,15 +36,15 @@ internal static class KillTrials
                 string[] Arguments() => new[] { "-File", script, ModuleLayout.ManifestPath, csv, journal, throttle.ToString(CultureInfo.InvariantCulture) };
 
                 var killAt = random.Next(1, Rows - 1);
-                using (var child = ChildProcess.StartPwsh(environment, Arguments()))
+                using (var child = ChildProcess.StartPwsh(PwshHost.Pinned, environment, Arguments()))
                 {
                     while (!child.HasExited && sandbox.Ledger().Count < killAt) Thread.Sleep(5);
                     if (!child.HasExited) child.Kill(entireProcessTree: true);
                     child.WaitForExit();
                 }
-                atOnce += InDoubt(ChildProcess.Pwsh(environment, Arguments()).Output);
+                atOnce += InDoubt(ChildProcess.Pwsh(PwshHost.Pinned, environment, Arguments()).Output);
                 sandbox.AdvanceClock(TimeSpan.FromMinutes(20));
-                var left = InDoubt(ChildProcess.Pwsh(environment, Arguments()).Output);
+                var left = InDoubt(ChildProcess.Pwsh(PwshHost.Pinned, environment, Arguments()).Output);
                 forPerson += left;
                 var ledger = sandbox.Ledger();
                 twice += ledger.Count - ledger.Distinct().Count();

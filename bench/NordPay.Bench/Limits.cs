@@ -27,7 +27,7 @@ internal static class Limits
         {
             using var sandbox = SandboxProcess.Start("--rate-limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture), "--balance", "USDTBEP20=1000000000000");
             using var ps = HostedSession.Open(sandbox);
-            var rows = options.RateLimitRows * limit / options.RateLimit;
+            var rows = options.RateLimitRows;
             var (batch, check) = Completion.Checked(sandbox, rows, () => HostedSession.Run(ps, Batch, Payouts.Rows(502 + limit, rows), Payouts.Journal()));
             // Two calls per row; the batch's few reads before the rows (currency list, balance) are left out.
             results.Line($"| {limit} calls/s per key: Invoke-NordPayPayout -ThrottleLimit 16 | {rows} | {batch.Rows} | {batch.RowsPerSecond:0.0} | " +

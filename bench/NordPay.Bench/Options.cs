@@ -17,7 +17,7 @@ internal sealed class Options
     public int LatencyRows { get; private set; } = 1_000;
     public int LatencyPipelineRows { get; private set; } = 100;
     public int RateLimit { get; private set; } = 20;
-    public int RateLimitRows { get; private set; } = 200;
+    public int RateLimitRows { get; private set; } = 1_000;
     public int SoakRows { get; private set; } = 50_000;
     public int SoakThrottle { get; private set; } = 16;
     public int KillTrials { get; private set; } = 20;

@@ -22,6 +22,8 @@
          before anything was paid (NordPayUnreachable; with rows paid before it, 1).
       4  an unexpected failure of this script (see the log): nothing says which rows are paid; a re-run pays nothing twice.
 
+    Its last line, for the job's log, says how the batch ended and names the payout policy it obeyed, or says "no policy".
+
     Everything the job writes (its errors and warnings included) also goes to payouts-2026-11-24.log beside the journal,
     as a scheduler such as Task Scheduler keeps no output.
 
@@ -129,8 +131,19 @@ finally {
     }
 }
 
+# The policy a batch that stopped obeyed, found as the batch found it (a summary names its own).
+function Get-PolicyText {
+    try {
+        $policy = Get-NordPayPolicy @keyArgs -ErrorAction SilentlyContinue
+        if ($policy) { "policy $($policy.Name)" } else { 'no policy' }
+    }
+    catch {
+        "the policy could not be found ($($_.FullyQualifiedErrorId -replace ',.*'))"
+    }
+}
+
 if ($stopped -and $stopped.FullyQualifiedErrorId -like 'JournalLocked,*') { Exit-Job 3 "another run holds $journal" }
-$counts = if ($summary) { "$summary; report $($summary.ReportPath)" } else { "stopped ($($stopped.FullyQualifiedErrorId -replace ',.*'))" }
+$counts = if ($summary) { "$summary; report $($summary.ReportPath)" } else { "stopped ($($stopped.FullyQualifiedErrorId -replace ',.*')); $(Get-PolicyText)" }
 $inDoubt = @(if ([IO.File]::Exists($journal)) { Get-NordPayJournal -Path ([WildcardPattern]::Escape($journal)) -State InDoubt, ConfirmSent, WithdrawalFailed })
 if ($inDoubt.Count -gt 0) { Exit-Job 2 "$counts; $($inDoubt.Count) in doubt or failed at NordPay ($($inDoubt.Reference -join ', ')): check Compare-NordPayJournal, then settle with -SettleInDoubt" }
 # NordPay could not be reached mid-batch: the rows not sent are not paid, and the next run carries on with them.

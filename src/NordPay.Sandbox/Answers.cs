@@ -34,6 +34,25 @@ internal static class Answers
         w.WriteEndObject();
     });
 
+    /// <summary>Per withdrawable currency: its minimum, the most one withdrawal can ask, the fee percent (a string, as live) and the balance.</summary>
+    public static IResult Limits(Wire wire, SandboxState state) => wire.Ok(w =>
+    {
+        var balances = state.Balances;
+        w.WriteStartArray();
+        foreach (var c in state.Currencies.Where(c => c.Withdrawable))
+        {
+            var balance = balances[c.Name];
+            w.WriteStartObject();
+            w.WriteString("currency", c.Name);
+            wire.Money(w, "min_amount", c.MinWithdraw, c.Decimals);
+            wire.Money(w, "max_amount", state.MaxWithdraw(c, balance), c.Decimals);
+            w.WriteString("fee_percent", state.FeePercent.ToString(CultureInfo.InvariantCulture));
+            wire.Money(w, "available_balance", balance, c.Decimals);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+
     /// <summary>One page of the ledger, newest first.</summary>
     public static IResult History(Wire wire, SandboxState state, HistoryPaging paging, int offset, int limit, string? currency, string? status, string? sort) => wire.Ok(w =>
     {

@@ -10,6 +10,7 @@ internal static class Endpoints
         var api = app.MapGroup(prefix);
         api.MapGet("currencies/", () => Answers.Currencies(wire, state));
         api.MapGet("balance/", (HttpContext c) => Authorized(c, wire, options) ?? Answers.Balances(wire, state));
+        api.MapGet("balance/withdraw/limits", (HttpContext c) => Authorized(c, wire, options) ?? Answers.Limits(wire, state));
         api.MapGet("balance/withdraws", (HttpContext c, int? offset, int? limit, string? currency, string? status, string? sort) =>
             Authorized(c, wire, options) ?? Answers.History(wire, state, options.History, offset ?? 0, Math.Clamp(limit ?? 50, 1, 200), currency, status, sort));
         MapPost("balance/withdraw/request", RequestValidation.WithdrawRequest, body =>
@@ -59,6 +60,9 @@ internal static class Endpoints
             value is "processed" or "cancelled" or "pending"
                 ? state.SetStatus(id, value) ? Results.NoContent() : Wire.Bare.Fail(new ApiFailure(404, "Withdrawal not found"))
                 : Wire.Bare.Fail(new ApiFailure(400, "value is processed, cancelled or pending")));
+        // A document's example can confirm a request by the identifier it prints.
+        app.MapPost("/_sandbox/requests/last/identifier", (Guid value) =>
+            state.LastRequest is { } last && state.Reissue(last, value) ? Results.NoContent() : Wire.Bare.Fail(new ApiFailure(404, "No pending withdraw request")));
         app.MapPost("/_sandbox/faults", (string spec) =>
         {
             state.Faults.Add(FaultRule.Parse(spec));

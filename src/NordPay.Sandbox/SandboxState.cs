@@ -239,6 +239,12 @@ public sealed class SandboxState
 
     private decimal Fee(Currency currency, decimal amount) => Truncate(amount * _options.FeePercent / 100m, currency.Decimals);
 
+    /// <summary>The merchant's fee, as the limits endpoint publishes it.</summary>
+    public decimal FeePercent => _options.FeePercent;
+
+    /// <summary>The most one withdrawal can ask: the balance is debited the amount and its fee on top (NordPay's live limits).</summary>
+    public decimal MaxWithdraw(Currency currency, decimal balance) => Truncate(balance / (1m + _options.FeePercent / 100m), currency.Decimals);
+
     /// <summary>What the merchant's admin does: approve (processed, with a transaction hash) or cancel a pending withdrawal.</summary>
     public bool SetStatus(long id, string status)
     {

@@ -1,7 +1,8 @@
 <#
     Policies driven by ordinary PowerShell habits in real pwsh: a -Scope Process policy binds ForEach-Object -Parallel,
-    Start-ThreadJob and a new runspace; a policy binds its key from NORDPAY_API_KEY in a scheduled job, whose log line
-    names it; Set-NordPayPolicy without -MaxPerDay warns; and the repeat guard refuses the same file under a new name.
+    Start-ThreadJob and a new runspace; a policy binds its key from NORDPAY_API_KEY and under another profile name in a
+    scheduled job, whose log line names it or says there is none, however the batch ends; Set-NordPayPolicy without
+    -MaxPerDay warns; and the repeat guard refuses the same file under a new name.
 #>
 param(
     [string] $Configuration = 'Release'
@@ -93,6 +94,47 @@ Describe 'A policy bound to its key' {
         $run.ExitCode | Should -Not -Be 0 -Because "$($run.Output) $($run.Errors)"
         Join-Wrapped $run.Output | Should -BeLike '*1 rows: 0 paid, 0 already paid, 1 failed, 0 in doubt; policy treasury (CurrentUser, *'
         Get-PostCount | Should -Be $posts
+    }
+
+    It 'binds a scheduled job run with -ProfileName under another name for the key, whose log line names it also when the batch stops' {
+        $folder = New-TestFolder
+        # The policy is persisted for the default profile; the same key is persisted under "treasury" too.
+        $set = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-Command', (
+            'Import-Module NordPay; $key = ConvertTo-SecureString $env:KEY -AsPlainText -Force; ' +
+            'Set-NordPayApiKey -ApiKey $key -BaseUri $env:BASE -Scope CurrentUser -AllowPlainTextFile -Confirm:$false -WarningAction SilentlyContinue; ' +
+            'Set-NordPayApiKey -Profile treasury -ApiKey $key -BaseUri $env:BASE -Scope CurrentUser -AllowPlainTextFile -Confirm:$false -WarningAction SilentlyContinue; ' +
+            'Set-NordPayPolicy USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100 -Scope CurrentUser -Confirm:$false') `
+            -WorkingDirectory $folder -Environment @{ KEY = $sandbox.ApiKey; BASE = $sandbox.BaseUri; PSModulePath = (Get-SandboxEnvironment $sandbox).PSModulePath }
+        $set.ExitCode | Should -Be 0 -Because $set.Errors
+        $environment = (Get-SandboxEnvironment $sandbox) + @{}
+        $environment.NORDPAY_API_KEY = $null
+        $job = [IO.Path]::Combine($RepoRoot, 'examples', 'scheduled', 'Invoke-ScheduledPayout.ps1')
+        $posts = Get-PostCount
+
+        # The issue's job: 70 against a limit of 10 under -ProfileName treasury.
+        Write-Csv ([IO.Path]::Combine($folder, 'payouts-2026-11-24.csv')) @([pscustomobject]@{ Currency = 'USDTBEP20'; Address = $EvmAddress; Amount = '70' })
+        $run = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $job, '-Folder', $folder, '-Date', '2026-11-24', '-ProfileName', 'treasury' `
+            -WorkingDirectory $folder -Environment $environment
+        $run.ExitCode | Should -Be 3 -Because "$($run.Output) $($run.Errors)"
+        Join-Wrapped $run.Output | Should -BeLike '*1 rows: 0 paid, 0 already paid, 1 failed, 0 in doubt; policy default (CurrentUser, *'
+
+        # Three rows of 9 pass a run's 20: the batch stops before anything is paid, with no summary.
+        Write-Csv ([IO.Path]::Combine($folder, 'payouts-2026-11-25.csv')) @(1..3 | ForEach-Object { [pscustomobject]@{ Currency = 'USDTBEP20'; Address = $EvmAddress; Amount = '9' } })
+        $run = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', $job, '-Folder', $folder, '-Date', '2026-11-25', '-ProfileName', 'treasury' `
+            -WorkingDirectory $folder -Environment $environment
+        $run.ExitCode | Should -Be 3 -Because "$($run.Output) $($run.Errors)"
+        Join-Wrapped $run.Output | Should -BeLike '*payouts-2026-11-25.csv: stopped (PreflightFailed); policy default (CurrentUser, *'
+        Get-PostCount | Should -Be $posts
+    }
+
+    It 'says in the scheduled job''s log line that no policy applied when the batch stops' {
+        $folder = New-TestFolder
+        # One reference for two different payouts: the batch stops before anything is paid.
+        Write-Csv ([IO.Path]::Combine($folder, 'payouts-2026-11-24.csv')) @('1', '2' | ForEach-Object { [pscustomobject]@{ Currency = 'USDTBEP20'; Address = $EvmAddress; Amount = $_; Reference = 'r1' } })
+        $run = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', ([IO.Path]::Combine($RepoRoot, 'examples', 'scheduled', 'Invoke-ScheduledPayout.ps1')),
+            '-Folder', $folder, '-Date', '2026-11-24' -WorkingDirectory $folder -Environment (Get-SandboxEnvironment $sandbox)
+        $run.ExitCode | Should -Be 3 -Because "$($run.Output) $($run.Errors)"
+        Join-Wrapped $run.Output | Should -BeLike '*payouts-2026-11-24.csv: stopped (PreflightFailed); no policy; nothing could be paid (exit 3)*'
     }
 }
 

@@ -1,18 +1,21 @@
-# Reads the ```powershell blocks of the README and the about_ topics, and the readme-test markers above them, for
-# Readme.Tests.ps1.
+# Reads the ```powershell blocks of the README, the about_ topics and the cmdlet help pages' examples, and the
+# readme-test markers above them, for Readme.Tests.ps1.
 
 $Readme = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'README.md'))
 $HelpSource = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..', 'docs', 'help'))
-# Every page whose blocks run: the README, then each about_ topic as written in docs/help.
-$DocumentedPages = @($Readme) + @([IO.Directory]::GetFiles($HelpSource, 'about_*.help.txt') | Sort-Object)
+# Every page whose blocks run: the README, each about_ topic, then each cmdlet's help page, as written in docs/help.
+$AboutTopicPages = @([IO.Directory]::GetFiles($HelpSource, 'about_*.help.txt') | Sort-Object)
+$CmdletHelpPages = @([IO.Directory]::GetFiles($HelpSource, '*-*.md') | Sort-Object)
+$DocumentedPages = @($Readme) + $AboutTopicPages + $CmdletHelpPages
 $EndOfBlock = '--- end of README block ---'
 $MarkerPattern = '^\s*<!--\s*readme-test:\s*(?<directive>.*?)\s*-->\s*$'
 $FencePattern = '^(?<indent>\s*)```\s*(?<language>[^\s`]*)\s*$'
 $PowerShellLanguages = 'powershell', 'pwsh', 'ps1', 'posh'
 
-# The directives of the markers right above a fence: Skip (the reason, '' when none given), Answers, Approve, Unknown.
+# The directives of the markers right above a fence: Skip (the reason, '' when none given), Answers, Approve, Given
+# (lines run before the block), Shows (texts its output holds), Unknown.
 function Read-ReadmeDirective([string[]] $Markers) {
-    $directives = @{ Skip = $null; Answers = @(); Approve = $false; Unknown = @() }
+    $directives = @{ Skip = $null; Answers = @(); Approve = $false; Given = @(); Shows = @(); Unknown = @() }
     foreach ($marker in $Markers) {
         $name, $value = $marker.Split(':', 2)
         $value = if ($null -eq $value) { '' } else { $value.Trim() }
@@ -20,6 +23,8 @@ function Read-ReadmeDirective([string[]] $Markers) {
             'skip' { $directives.Skip = $value }
             'answers' { $directives.Answers += @($value.Split(',') | ForEach-Object Trim) }
             'approve' { $directives.Approve = $true }
+            'given' { $directives.Given += $value }
+            'shows' { $directives.Shows += $value }
             default { $directives.Unknown += $marker }
         }
     }
@@ -69,4 +74,23 @@ function Get-StrayReadmeMarker([string] $Path) {
 # The only changes made to a block before it runs (see Readme.Tests.ps1).
 function Set-ReadmeSubstitution([string] $Code, [string] $BaseUri, [string] $Folder) {
     $Code.Replace('http://127.0.0.1:5080/', $BaseUri).Replace('./out/NordPay/NordPay.psd1', $ModuleManifest).Replace('D:\payouts\', $Folder + [IO.Path]::DirectorySeparatorChar)
+}
+
+# The examples of a cmdlet's help page (each ### under ## EXAMPLES), with how many PowerShell fences each holds: the
+# build shows one ```powershell fence per example, so an example in any other shape would be shown but never run.
+function Get-HelpExample([string] $Path) {
+    $inExamples = $false
+    $example = $null
+    foreach ($line in [IO.File]::ReadAllLines($Path)) {
+        if ($line -match '^## ') {
+            if ($example) { $example; $example = $null }
+            $inExamples = $line -match '^## EXAMPLES\s*$'
+        }
+        elseif ($inExamples -and $line -match '^### (?<title>.*)') {
+            if ($example) { $example }
+            $example = [pscustomobject]@{ Title = $Matches.title.Trim(); Fences = 0 }
+        }
+        elseif ($example -and $line -match $FencePattern -and $Matches.language -eq 'powershell') { $example.Fences++ }
+    }
+    if ($example) { $example }
 }

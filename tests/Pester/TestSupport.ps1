@@ -106,10 +106,18 @@ function Start-Pwsh {
         [Parameter(Mandatory)] [string] $WorkingDirectory,
         [hashtable] $Environment = @{},
         # Lines typed at the child's prompts; standard input is closed after them.
-        [string[]] $InputLine = @()
+        [string[]] $InputLine = @(),
+        # The child handles SIGINT as a terminal's or a scheduler's job does, even when this process ignores it: a
+        # non-interactive shell starts its background commands with SIGINT ignored, and .NET keeps an inherited
+        # SIG_IGN for SIGINT, so a test run started that way (as CI may) would pass it on. Linux only (GNU env).
+        [switch] $DefaultSigInt
     )
     $executable = [Environment]::ProcessPath
     $start = [Diagnostics.ProcessStartInfo]::new($executable)
+    if ($DefaultSigInt) {
+        $start.FileName = 'env'
+        foreach ($argument in '--default-signal=INT', $executable) { $start.ArgumentList.Add($argument) }
+    }
     if ([IO.Path]::GetFileNameWithoutExtension($executable) -eq 'dotnet') { $start.ArgumentList.Add([IO.Path]::Combine($PSHOME, 'pwsh.dll')) }
     foreach ($argument in $ArgumentList) { $start.ArgumentList.Add($argument) }
     $start.WorkingDirectory = $WorkingDirectory

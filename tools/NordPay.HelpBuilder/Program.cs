@@ -101,6 +101,7 @@ internal sealed class HelpDoc
             switch (section)
             {
                 case "EXAMPLES" when sub != null:
+                    // Text above the fence is left out: it holds the test markers of tests/Pester/ReadmeBlocks.ps1.
                     var code = Regex.Match(body, "```powershell\\n(.*?)\\n```", RegexOptions.Singleline);
                     doc.Examples.Add((sub, code.Groups[1].Value.Trim(), body[(code.Index + code.Length)..].Trim()));
                     break;

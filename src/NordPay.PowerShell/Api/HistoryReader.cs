@@ -96,9 +96,11 @@ namespace NordPay.Api
                     byId[withdrawal.Id] = read.Count + fresh.Count;
                     fresh.Add(withdrawal);
                 }
-                // Pushed down, the last ones read come again at the head of the next page, in order; all of them only after
-                // more withdrawals made meanwhile than were read. Any others, or all with none made, mean the offset was ignored.
-                if (seen.Count > 0 && (seen.Count == read.Count && arrived == 0 || !seen.SequenceEqual(Enumerable.Range(read.Count - seen.Count, seen.Count))))
+                // Pushed down, the last ones read come again at the head of the next page, in order. Any others mean the
+                // offset was ignored; so do all of them with none made meanwhile, which the newest withdrawal tells when
+                // exactly as many were made as were read (the page then shows none of them).
+                if (seen.Count > 0 && (!seen.SequenceEqual(Enumerable.Range(read.Count - seen.Count, seen.Count))
+                    || seen.Count == read.Count && arrived == 0 && !await MadeSinceAsync(currency, read[0], cancellation).ConfigureAwait(false)))
                     throw Unreliable(currency, $"the page at offset {offset} held withdrawals read before other than the last ones (offset ignored)");
                 if (fresh.Count == 0)
                 {
@@ -115,6 +117,12 @@ namespace NordPay.Api
             }
             if (oldestFirst == true) read.Reverse();
             return read;
+        }
+
+        private async Task<bool> MadeSinceAsync(string? currency, NordPayWithdrawal newestRead, CancellationToken cancellation)
+        {
+            var newest = await _page(currency, 0, 1, cancellation).ConfigureAwait(false);
+            return newest.Count > 0 && Compare(newestRead, newest[0]) > 0;
         }
 
         // Whether the withdrawals run in one order of creation, consistent with the order the pages before showed

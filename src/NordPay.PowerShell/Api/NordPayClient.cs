@@ -24,6 +24,7 @@ namespace NordPay.Api
         private const string HistoryPath = "balance/withdraws";
         private const string CurrenciesPath = "currencies/";
         private const string BalancePath = "balance/";
+        private const string LimitsPath = "balance/withdraw/limits";
         private const string MultipleRequestPath = "balance/withdraw/multiple/request";
         private const string MultipleConfirmPath = "balance/withdraw/multiple/confirm";
         // The most NordPay returns in one page of the withdraw history.
@@ -159,6 +160,29 @@ namespace NordPay.Api
             var balances = new Dictionary<string, decimal>(StringComparer.Ordinal);
             foreach (var pair in answer.Payload(Redactor).AmountsByName("balances")) balances[pair.Key] = pair.Value;
             return balances;
+        }
+
+        /// <summary>
+        /// What NordPay publishes of each currency before any request (fee percent, minimum, maximum, balance), by currency.
+        /// A currency listed twice with other figures is left out: neither can be trusted. Only reads: repeated safely.
+        /// </summary>
+        internal async Task<IReadOnlyDictionary<string, WithdrawLimit>> GetWithdrawLimitsAsync(CancellationToken cancellation)
+        {
+            var answer = await _transport.SendAsync(HttpMethod.Get, LimitsPath, null, Repeat.Safely, cancellation).ConfigureAwait(false);
+            var limits = new Dictionary<string, WithdrawLimit>(StringComparer.Ordinal);
+            var contradicted = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var limit in answer.Payload(Redactor).Items().Select(WithdrawLimit.Read))
+            {
+                if (limit == null || contradicted.Contains(limit.Currency)) continue;
+                if (limits.TryGetValue(limit.Currency, out var earlier) && earlier != limit)
+                {
+                    limits.Remove(limit.Currency);
+                    contradicted.Add(limit.Currency);
+                    continue;
+                }
+                limits[limit.Currency] = limit;
+            }
+            return limits;
         }
 
         // One page of the history, asked newest first; only the HistoryReader reads pages, and checks them.

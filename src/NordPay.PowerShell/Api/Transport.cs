@@ -133,20 +133,24 @@ namespace NordPay.Api
             }
         }
 
-        // Waits for the call's turn under the merchant's rate limit and returns when it is sent. A 429 that cuts the rate
-        // while it waits holds it back too: its turn was taken on the old rate, so it takes another.
+        // Waits for the call's turn under the merchant's rate limit and returns when it is sent, on the pacer's clock (a
+        // wait may end later than the turn on a busy machine). A 429 that cuts the rate while it waits holds it back too:
+        // its turn was taken on the old rate, so it takes another.
         private async Task<TimeSpan> WaitTurnAsync(Uri uri, CancellationToken cancellation)
         {
             while (true)
             {
                 var pauses = _pacer.Pauses;
-                var turn = _pacer.NextTurn(out var sentAt);
-                if (turn <= TimeSpan.Zero) return sentAt;
-                if (turn > _options.RetryTimeLimit)
-                    throw ApiError.FromResponse(429, string.Empty, Redactor).WithMessage(
-                        $"NordPay asked this key's calls to wait {turn.TotalSeconds:0.#} s, past the retry time limit of {_options.RetryTimeLimit.TotalSeconds:0.#} s: {uri.AbsolutePath} was not sent.");
-                await Task.Delay(turn, cancellation).ConfigureAwait(false);
-                if (_pacer.Pauses == pauses) return sentAt;
+                var turn = _pacer.NextTurn(out _);
+                if (turn > TimeSpan.Zero)
+                {
+                    if (turn > _options.RetryTimeLimit)
+                        throw ApiError.FromResponse(429, string.Empty, Redactor).WithMessage(
+                            $"NordPay asked this key's calls to wait {turn.TotalSeconds:0.#} s, past the retry time limit of {_options.RetryTimeLimit.TotalSeconds:0.#} s: {uri.AbsolutePath} was not sent.");
+                    await Task.Delay(turn, cancellation).ConfigureAwait(false);
+                    if (_pacer.Pauses != pauses) continue;
+                }
+                return _pacer.Now;
             }
         }
 

@@ -31,6 +31,7 @@ namespace NordPay.Batch
         private readonly IReadOnlyDictionary<string, RowRecord> _records;
         private readonly IReadOnlyDictionary<string, NordPayCurrency> _currencies;
         private readonly IReadOnlyDictionary<string, decimal> _balances;
+        private readonly IReadOnlyDictionary<string, decimal> _feePercents;
         private readonly RowIntake _intake;
         private readonly NordPayPolicy? _policy;
         private readonly RepeatGuard? _repeats;
@@ -47,9 +48,12 @@ namespace NordPay.Batch
         private readonly Dictionary<PayoutKey, List<int>> _unknownRows = new Dictionary<PayoutKey, List<int>>();
 
         /// <param name="intake">The intake that identified every row of the input, all of them before the first is added here.</param>
+        /// <param name="feePercents">The fee percent NordPay publishes per currency (its withdraw limits), where it could be read: the prompts' estimates.</param>
         public BatchPlan(IReadOnlyDictionary<string, RowRecord> records, IReadOnlyDictionary<string, NordPayCurrency> currencies,
-            IReadOnlyDictionary<string, decimal> balances, RowIntake intake, NordPayPolicy? policy = null, RepeatGuard? repeats = null, bool repeatsAllowed = false)
+            IReadOnlyDictionary<string, decimal> balances, RowIntake intake, NordPayPolicy? policy = null, RepeatGuard? repeats = null, bool repeatsAllowed = false,
+            IReadOnlyDictionary<string, decimal>? feePercents = null)
         {
+            _feePercents = feePercents ?? new Dictionary<string, decimal>();
             _repeats = repeats;
             _repeatsAllowed = repeatsAllowed;
             _records = records;
@@ -158,12 +162,39 @@ namespace NordPay.Batch
         /// <summary>What the operator confirms: the payouts, their totals against the balances, and what is skipped.</summary>
         public string Describe(string journalPath, int alreadyPaid)
         {
+            // NordPay sets each fee at the row's request, after the batch is described: each currency's total (what its
+            // balance is debited) is its amount plus fees estimated at NordPay's published percent, or, without it, not known yet.
             var byCurrency = _totals.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t =>
-                $"{Amount.Format(t.Value.Total)} {t.Key} (balance {(_balances.TryGetValue(t.Key, out var b) ? Amount.Format(b) : "unknown")})");
+            {
+                var hasBalance = _balances.TryGetValue(t.Key, out var balance);
+                var amount = Amount.Format(t.Value.Total);
+                var head = $"{amount} {t.Key} (balance {(hasBalance ? Amount.Format(balance) : "unknown")}): amount {amount} + ";
+                if (!(Estimate(t.Key, t.Value.Total) is { } estimate))
+                    return head + $"service fees not known before the requests = total {amount} {t.Key} plus those fees";
+                var over = hasBalance && estimate.Total > balance ? ", more than the balance: the last requests may be refused" : string.Empty;
+                return head + $"service fees about {Amount.Canonical(estimate.Fee)} {EstimateBasis(t.Key)} = total about {Amount.Canonical(estimate.Total)} {t.Key}{over}";
+            });
             var doubt = InDoubt.Count > 0 ? $"; {InDoubt.Count} in doubt, not paid" : string.Empty;
             return $"{ToPay} payouts to {_addresses.Count} addresses: {string.Join(", ", byCurrency)}; {alreadyPaid} already paid{doubt}; " +
                    $"policy {_policy?.Name ?? "none"}; journal {journalPath}";
         }
+
+        /// <summary>What the batch prompt says of the rows' fees after its totals.</summary>
+        public string FeeNote() =>
+            _totals.Keys.Any(c => _feePercents.ContainsKey(c))
+                ? "each row's exact service fee is set by NordPay at its request, after this confirmation"
+                : "service fee: not known yet, set by NordPay at each row's request, after this confirmation";
+
+        /// <summary>What a row's prompt says of its fee: estimated at NordPay's published percent, or not known yet.</summary>
+        public string FeeNote(PayoutRow row) =>
+            Estimate(row.Currency, row.Amount) is { } estimate
+                ? $"service fee: about {Amount.Canonical(estimate.Fee)} {row.Currency} {EstimateBasis(row.Currency)}, the exact fee set by NordPay at the row's request, after this confirmation"
+                : "service fee: not known yet, set by NordPay at the row's request, after this confirmation";
+
+        private (decimal Fee, decimal Total)? Estimate(string currency, decimal amount) =>
+            _feePercents.TryGetValue(currency, out var percent) ? Preflight.EstimateFee(amount, percent) : null;
+
+        private string EstimateBasis(string currency) => $"(estimated at the {Amount.Canonical(_feePercents[currency])} % NordPay publishes)";
 
         // NordPay's rules first (currency, amount, address), then the policy's for the payout itself.
         private RowCheck Check(PayoutRow row)

@@ -18,6 +18,10 @@ namespace NordPay.Batch
         public static IReadOnlyDictionary<string, NordPayCurrency> Index(IReadOnlyList<NordPayCurrency> currencies) =>
             currencies.GroupBy(c => c.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
+        /// <summary>The fee percents NordPay publishes in its withdraw limits, of the currencies whose percent could be read.</summary>
+        internal static IReadOnlyDictionary<string, decimal> FeePercents(IReadOnlyDictionary<string, Api.WithdrawLimit> limits) =>
+            limits.Values.Where(l => l.FeePercent != null).ToDictionary(l => l.Currency, l => l.FeePercent!.Value, StringComparer.Ordinal);
+
         /// <summary>Each currency's total to pay against its balance (fees not counted).</summary>
         public static IEnumerable<NordPayException> CheckTotals(IReadOnlyDictionary<string, (int Rows, decimal Total)> totals,
             IReadOnlyDictionary<string, decimal> balances)
@@ -31,6 +35,31 @@ namespace NordPay.Batch
                         "Amount", recommendedAction: "Top up the balance, or split the file.");
             }
         }
+
+        /// <summary>
+        /// The fee NordPay's published percent gives an amount (amount × percent / 100) and the amount with it, exactly;
+        /// null when the percent is not known, or a result would not fit a decimal exactly: an estimate is never rounded.
+        /// </summary>
+        public static (decimal Fee, decimal Total)? EstimateFee(decimal amount, decimal? percent)
+        {
+            if (percent is not { } p) return null;
+            try
+            {
+                // A result that needs more digits than a decimal holds comes back with fewer decimals, rounded.
+                var product = amount * p;
+                var fee = product / 100m;
+                var total = amount + fee;
+                return Scale(product) != Scale(amount) + Scale(p) || fee * 100m != product || Scale(total) != Math.Max(Scale(amount), Scale(fee))
+                    ? null
+                    : (fee, total);
+            }
+            catch (OverflowException)
+            {
+                return null;
+            }
+        }
+
+        private static int Scale(decimal value) => (decimal.GetBits(value)[3] >> 16) & 0xFF;
 
         /// <summary>Whether the row can be paid as far as NordPay's currency list tells, and its address's check once it got that far.</summary>
         public static RowCheck CheckRow(PayoutRow row, IReadOnlyDictionary<string, NordPayCurrency> currencies)
@@ -61,8 +90,9 @@ namespace NordPay.Batch
         }
 
         /// <summary>The error of a currency NordPay does not list (names are case-sensitive).</summary>
-        public static NordPayException CurrencyNotFound(string name) =>
-            new NordPayException("CurrencyNotFound", ErrorKind.ObjectNotFound, $"NordPay lists no currency '{name}'.", "Currency",
+        public static NordPayException CurrencyNotFound(string name, bool inKnownCurrencies = false) =>
+            new NordPayException("CurrencyNotFound", ErrorKind.ObjectNotFound,
+                inKnownCurrencies ? $"The module's own table of currencies has no '{name}' (NordPay's list could not be read)." : $"NordPay lists no currency '{name}'.", "Currency",
                 recommendedAction: "Use a currency name from Get-NordPayCurrency, such as USDTTRC20 (names are case-sensitive).");
     }
 

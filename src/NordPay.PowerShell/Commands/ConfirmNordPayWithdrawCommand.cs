@@ -69,7 +69,10 @@ namespace NordPay.Commands
             }
 
             var target = request?.ToString() ?? $"withdraw request {identifier}";
-            var prompt = request == null ? target : $"{target}: {FeeAndReceived(request)}";
+            // NordPay has no call that reads a request back: by identifier alone, its fee cannot be shown.
+            var prompt = request == null
+                ? $"{target}: service fee not known here (NordPay gives it only in its answer to the request; pipe the request object from New-NordPayWithdrawRequest to see it)"
+                : $"{target}: {FeeAndReceived(request)}";
             const string action = "Confirm NordPay withdrawal (queues the payout for admin approval)";
             try
             {

@@ -5,7 +5,10 @@ using NordPay.Session;
 
 namespace NordPay.Commands
 {
-    /// <summary>Shows the payout policy a profile's payouts obey (the session's, else the one persisted for the user), one scope's, or all.</summary>
+    /// <summary>
+    /// Shows the payout policy a profile's payouts obey (its own, the process's else the one persisted for the user, or
+    /// another profile's bound to the key it uses), one scope's, or all.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "NordPayPolicy", DefaultParameterSetName = ResolveSet)]
     [OutputType(typeof(NordPayPolicy))]
     public sealed class GetNordPayPolicyCommand : NordPayCmdlet
@@ -34,11 +37,12 @@ namespace NordPay.Commands
                     foreach (var each in SessionSettings.Policies()) WriteObject(each);
                     return;
                 }
-                var policy = Scope is { } scope ? SessionSettings.Policy(Profile, scope) : SessionSettings.ProfilePolicy(Profile);
+                // Found as a paying call of the profile finds it: its own, or one bound to the key the profile uses.
+                var policy = Scope is { } scope ? SessionSettings.Policy(Profile, scope) : SessionSettings.ApplyingPolicy(Profile, new KeyResolver(this).ProfileConnection(Profile)?.Account);
                 if (policy != null) WriteObject(policy);
                 else
                     WriteNordPayError(new NordPayException("PolicyNotFound", ErrorKind.ObjectNotFound,
-                        $"Profile '{Profile}' has no policy{(Scope == null ? " in this session or for this user" : " in scope " + Scope)}: its payouts are not limited.", "Profile",
+                        $"Profile '{Profile}' has no policy{(Scope == null ? " in this process or for this user, and none is bound to its key" : " in scope " + Scope)}: its payouts are not limited.", "Profile",
                         recommendedAction: "Set one with Set-NordPayPolicy."), Profile);
             }
             catch (NordPayException ex)

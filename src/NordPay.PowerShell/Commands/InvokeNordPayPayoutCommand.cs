@@ -180,17 +180,35 @@ namespace NordPay.Commands
                 recommendedAction: "Remove the invisible characters from the reference column.");
         }
 
+        // The fee percents NordPay publishes, for the prompts' estimates only: without them the prompts say the fees are not
+        // known yet, and the batch goes on (an account or API version without the endpoint answers 404).
+        private IReadOnlyDictionary<string, decimal> ReadFeePercents()
+        {
+            try
+            {
+                return Preflight.FeePercents(Await(Client.GetWithdrawLimitsAsync));
+            }
+            catch (NordPayException ex)
+            {
+                WriteVerbose($"NordPay's withdraw limits could not be read, so the prompts give no fee estimates: {ex.Message}");
+                return new Dictionary<string, decimal>();
+            }
+        }
+
         private void Run(Journal? journal, string journalPath, Dictionary<string, RowRecord> records, bool whatIf)
         {
             var policy = AppliedPolicy;
             IReadOnlyDictionary<string, NordPayCurrency> currencies = new Dictionary<string, NordPayCurrency>();
             IReadOnlyDictionary<string, decimal> balances = new Dictionary<string, decimal>();
+            IReadOnlyDictionary<string, decimal> feePercents = new Dictionary<string, decimal>();
             if (_spill.Count > 0)
             {
                 var list = Await(Client.GetCurrenciesAsync);
                 SessionSettings.Currencies = list;
                 currencies = Preflight.Index(list);
                 balances = Await(Client.GetBalancesAsync);
+                // Only the prompts show the estimates: a run that asks nothing makes no call for them.
+                if (!Unasked(Force)) feePercents = ReadFeePercents();
                 // A withdrawal paid by an earlier run may have been cancelled since: its row is then not paid.
                 if (journal != null)
                     foreach (var (currency, error) in Await(token => RunOf(journal).Engine(_ => { }).RecheckPaidAsync(records.Values, token)))
@@ -198,7 +216,7 @@ namespace NordPay.Commands
             }
 
             // First pass: each row classified once; bad rows are reported and left out, problems of the batch gathered.
-            var plan = new BatchPlan(records, currencies, balances, _intake, policy, policy == null ? null : RepeatGuardOf(policy), AllowRepeat);
+            var plan = new BatchPlan(records, currencies, balances, _intake, policy, policy == null ? null : RepeatGuardOf(policy), AllowRepeat, feePercents);
             _plan = plan;
             if (_report != null) _report.Plan = plan;
             foreach (var row in _spill.Read())
@@ -266,8 +284,8 @@ namespace NordPay.Commands
             FlushLog();
             _total = plan.ToPay;
             var batch = plan.Describe(journalPath, plan.AlreadyPaid);
-            // NordPay sets each fee at the row's request, which comes after the prompts: say so rather than show none.
-            var go = _total > 0 && ShouldProceed(batch + "; service fees: set by NordPay at each row's request, after this confirmation " +
+            // NordPay sets each fee at the row's request, which comes after the prompts: say so, beside any estimate.
+            var go = _total > 0 && ShouldProceed(batch + $"; {plan.FeeNote()} " +
                 "(review them first with New-NordPayWithdrawRequest, or in the report's ServiceFee column)", "Pay NordPay batch", Force);
             if (go) run.Start(_total, $"by {Environment.UserName} on {Environment.MachineName}");
 
@@ -290,7 +308,7 @@ namespace NordPay.Commands
                             _tally.CountAlreadyPaid();
                             WriteObject(PayoutEngine.AlreadyPaid(row, record!));
                         }
-                        if (stage != RowStage.ToPay || !go || !ShouldProceed(Target(row), "Pay", Force))
+                        if (stage != RowStage.ToPay || !go || !ShouldProceed($"{Target(row)}; {plan.FeeNote(row)}", "Pay", Force))
                         {
                             if (stage == RowStage.ToPay) _tally.CountDeclined();
                             _report?.NotSent(row, index);

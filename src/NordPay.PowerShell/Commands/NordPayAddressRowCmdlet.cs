@@ -32,11 +32,19 @@ namespace NordPay.Commands
         public PSObject? InputObject { get; set; }
 
         private bool _currenciesRead;
+        private bool _checkingWithKnownCurrencies;
+
+        /// <summary>
+        /// True when an address may be checked with the module's own table of networks while NordPay's currency list
+        /// cannot be read (Test-NordPayAddress: nothing is sent after the check, so the list is not worth a wait).
+        /// </summary>
+        protected virtual bool ChecksWithKnownCurrencies => false;
 
         /// <summary>
         /// Checks an address for the network NordPay lists for the currency. The list is read once per session; a
         /// currency the session's list lacks has it read again, once per call, since NordPay may have added it.
-        /// A currency NordPay does not list, or a list that cannot be read, throws: the address cannot be checked.
+        /// A currency NordPay does not list throws. A list that cannot be read throws too, unless the cmdlet checks
+        /// with the module's own table instead: then it says so in one warning per call.
         /// </summary>
         protected NordPayAddressCheck CheckAddress(string currency, string address)
         {
@@ -47,14 +55,22 @@ namespace NordPay.Commands
                 {
                     SessionSettings.Currencies = Await(Client.GetCurrenciesAsync);
                 }
+                catch (NordPayException ex) when (ChecksWithKnownCurrencies)
+                {
+                    WriteWarning($"NordPay's currency list could not be read, so addresses are checked for the networks the module's own table names (NordPay's list as of when it was built): {ex.Message}");
+                    _checkingWithKnownCurrencies = true;
+                }
                 catch (NordPayException ex)
                 {
                     throw ex.WithMessage($"NordPay's currency list could not be read, so the address could not be checked and nothing was sent: {ex.Message}");
                 }
                 _currenciesRead = true;
-                listed = SessionSettings.Currencies.FirstOrDefault(c => c.Name == currency);
+                listed = SessionSettings.Currencies?.FirstOrDefault(c => c.Name == currency);
             }
-            return AddressValidator.Check(currency, (listed ?? throw Preflight.CurrencyNotFound(currency)).Network, address);
+            var network = listed?.Network
+                          ?? (_checkingWithKnownCurrencies ? KnownCurrencies.NetworkOf(currency) : null)
+                          ?? throw Preflight.CurrencyNotFound(currency, _checkingWithKnownCurrencies);
+            return AddressValidator.Check(currency, network, address);
         }
     }
 }

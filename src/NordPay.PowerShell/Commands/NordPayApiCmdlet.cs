@@ -43,6 +43,9 @@ namespace NordPay.Commands
         /// <summary>True for calls NordPay answers without a key (the currency list): with no key, none is sent.</summary>
         protected virtual bool AllowsAnonymous => false;
 
+        /// <summary>The session's call settings, before this call's parameters apply.</summary>
+        private protected virtual NordPayClientOptions SessionOptions => SessionSettings.Options;
+
         /// <summary>Which key the client uses, once it exists.</summary>
         protected NordPayApiKeyInfo? KeyInfo { get; private set; }
 
@@ -78,7 +81,7 @@ namespace NordPay.Commands
                 (NordPayConnection Connection, NordPayApiKeyInfo Info, KeySource Source)? resolved;
                 try
                 {
-                    options = ApplyTo(SessionSettings.Options);
+                    options = ApplyTo(SessionOptions);
                     resolved = new KeyResolver(this).Resolve(ApiKey, Profile);
                 }
                 catch (NordPayException ex)

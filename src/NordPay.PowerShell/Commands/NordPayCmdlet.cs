@@ -61,13 +61,16 @@ namespace NordPay.Commands
 
         private protected virtual Redactor Redactor => Redactor.None;
 
+        /// <summary>Whether -Force answers every prompt: not when -Confirm or -WhatIf is given with it.</summary>
+        protected bool Unasked(bool force) => force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !WhatIfRequested();
+
         /// <summary>
         /// ShouldProcess, where -Force only skips the prompt: -WhatIf and $WhatIfPreference still win,
         /// and an explicit -Confirm still prompts.
         /// </summary>
         protected bool ShouldProceed(string target, string action, bool force)
         {
-            if (force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !WhatIfRequested())
+            if (Unasked(force))
                 return true;
             try
             {

@@ -120,7 +120,9 @@ namespace NordPay.Commands
                 }
                 catch (NordPayException ex)
                 {
-                    throw Terminating(ex, RepeatWindow);
+                    // A window is positive, as an amount is: the guard is turned off by Remove-NordPayPolicy -RepeatWindow, a change that says so.
+                    throw Terminating(new NordPayException(ex.ErrorId, ex.Kind, ex.Message, ex.Field,
+                        recommendedAction: "Give the window in hours as a positive number, such as 24. Remove-NordPayPolicy -RepeatWindow turns the repeat guard off; -AllowRepeat on a paying call pays its repeats."), RepeatWindow);
                 }
                 var current = Load(Profile, Scope);
                 var action = $"Refuse a payout of the same currency, address and amount as a withdrawal in NordPay's history of the last {Amount.Format(hours)} hours"
@@ -141,11 +143,7 @@ namespace NordPay.Commands
         {
             try
             {
-                return new KeyResolver(this).Resolve(null, Profile == SessionSettings.DefaultProfile ? null : Profile)?.Connection.PolicyKey;
-            }
-            catch (NordPayException ex) when (ex.ErrorId == "ProfileNotFound")
-            {
-                return null;
+                return new KeyResolver(this).ProfileConnection(Profile)?.PolicyKey;
             }
             catch (NordPayException ex)
             {

@@ -46,14 +46,14 @@ namespace NordPay.Models
 
         public string String(string name) => OptionalString(name) ?? throw Missing(name);
 
-        public decimal? OptionalDecimal(string name)
-        {
-            if (!TryGet(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-            var text = value.ValueKind == JsonValueKind.String ? value.GetString() ?? string.Empty
-                : value.ValueKind == JsonValueKind.Number ? value.GetRawText()
-                : throw _unreadable($"field '{name}' is not a number");
-            return Amount.TryParseServer(text, out var amount) ? amount : throw _unreadable($"field '{name}' is not a number: '{text}'");
-        }
+        public decimal? OptionalDecimal(string name) => ReadDecimal(name, out var amount) is { } problem ? throw _unreadable(problem) : amount;
+
+        /// <summary>A number that may be missing or unreadable: null then, never zero.</summary>
+        public decimal? DecimalOrUnknown(string name) => ReadDecimal(name, out var amount) == null ? amount : null;
+
+        /// <summary>A string field that may be missing or of another type: null then.</summary>
+        public string? StringOrUnknown(string name) =>
+            TryGet(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
         public decimal Decimal(string name) => OptionalDecimal(name) ?? throw Missing(name);
 
@@ -89,6 +89,20 @@ namespace NordPay.Models
 
         /// <summary>The error for a payload that is not what was expected.</summary>
         public Exception Unreadable(string reason) => _unreadable(reason);
+
+        // Why the field is not a number (null when it is one, or is missing or null: then amount is null).
+        private string? ReadDecimal(string name, out decimal? amount)
+        {
+            amount = null;
+            if (!TryGet(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+            var text = value.ValueKind == JsonValueKind.String ? value.GetString() ?? string.Empty
+                : value.ValueKind == JsonValueKind.Number ? value.GetRawText()
+                : null;
+            if (text == null) return $"field '{name}' is not a number";
+            if (!Amount.TryParseServer(text, out var parsed)) return $"field '{name}' is not a number: '{text}'";
+            amount = parsed;
+            return null;
+        }
 
         private bool TryGet(string name, out JsonElement value)
         {

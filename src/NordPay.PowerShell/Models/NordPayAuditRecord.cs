@@ -42,6 +42,6 @@ namespace NordPay.Models
         public string Machine { get; }
         public DateTimeOffset At { get; }
 
-        public override string ToString() => $"{At:u} {Event} {Reference}: {Core.Amount.Format(Amount)} {Currency} to {Address}";
+        public override string ToString() => $"{At:u} {Event} {Reference}: {Core.Amount.Format(Amount)} {Currency} to {Address}; {NordPayPolicy.Describe(Policy)}";
     }
 }

@@ -47,6 +47,6 @@ namespace NordPay.Models
 
         public override string ToString() =>
             $"{Rows} rows: {Paid} paid, {AlreadyPaid} already paid, {Failed} failed, {InDoubt} in doubt" + (Declined > 0 ? $", {Declined} declined" : string.Empty)
-            + (Policy == null ? "; no policy" : $"; policy {Policy}");
+            + "; " + NordPayPolicy.Describe(Policy);
     }
 }

@@ -46,6 +46,9 @@ namespace NordPay.Models
         public string Fingerprint { get; }
         /// <summary>How the batch summary and the audit records name the policy.</summary>
         public string Name => $"{Profile} ({Scope}, {Fingerprint})";
+
+        /// <summary>How a summary or an audit record says which policy applied (by its <see cref="Name"/>), or that none did.</summary>
+        public static string Describe(string? name) => name == null ? "no policy" : "policy " + name;
         public IReadOnlyList<NordPayCurrencyLimit> Limits { get; }
         /// <summary>Null: any address (within the limits). Otherwise only these for their currency, matched exactly (case-sensitive) but for an EVM address's letter case, which is only its checksum.</summary>
         public IReadOnlyList<NordPayAddressBookEntry>? AddressBook { get; }
@@ -82,8 +85,8 @@ namespace NordPay.Models
         public NordPayPolicy WithAddressBook(IReadOnlyList<NordPayAddressBookEntry>? entries, string? path) =>
             new NordPayPolicy(Profile, Scope, Limits, entries, path, DateTimeOffset.Now, CurrentUser, Key, RepeatWindowHours);
 
-        /// <summary>The same policy with a repeat window (hours).</summary>
-        public NordPayPolicy WithRepeatWindow(decimal hours) =>
+        /// <summary>The same policy with a repeat window (hours), or none.</summary>
+        public NordPayPolicy WithRepeatWindow(decimal? hours) =>
             new NordPayPolicy(Profile, Scope, Limits, AddressBook, AddressBookPath, DateTimeOffset.Now, CurrentUser, Key, hours);
 
         /// <summary>The same policy bound to a key (kept as it was when <paramref name="key"/> is null: no key could be found for its profile).</summary>

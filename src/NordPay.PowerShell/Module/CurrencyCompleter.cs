@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Threading;
+using NordPay.Addresses;
 using NordPay.Api;
 using NordPay.Core;
 using NordPay.Models;
@@ -20,17 +21,6 @@ namespace NordPay.Module
     {
         private static readonly TimeSpan FetchTimeout = TimeSpan.FromSeconds(2);
 
-        // Withdrawable on NordPay's live list of 2026-07-05, as the official Python SDK's live fixtures show it.
-        internal static readonly string[] BuiltIn =
-        {
-            "BTC", "LTC", "ETH", "USDTERC20", "USDCERC20", "LINKERC20", "NEARERC20", "WBTCERC20", "BNB", "USDTBEP20", "USDCBEP20",
-            "ETHBEP20", "AVAXBEP20", "DOGEBEP20", "LINKBEP20", "NEARBEP20", "WBTCBEP20", "TRX", "USDTTRC20", "USDCTRC20", "DOGETRC20",
-            "ETHTRC20", "LTCTRC20", "WBTCTRC20", "POL", "USDTPOL", "USDCPOL", "LINKPOL", "WBTCPOL", "AVAX", "USDTAVAX", "USDCAVAX",
-            "LINKAVAX", "WBTCAVAX", "ETHBASE", "USDTBASE", "USDCBASE", "LINKBASE", "WBTCBASE", "ETHOP", "OP", "USDTOP", "USDCOP",
-            "LINKOP", "WBTCOP", "xDAI", "GNO", "USDTGNO", "USDCGNO", "LINKGNO", "WBTCGNO", "ETHLINEA", "LINEA", "USDTLINEA",
-            "USDCLINEA", "WBTCLINEA", "ETHSCR", "SCR", "USDTSCR", "USDCSCR", "WBTCSCR", "USDTZK", "USDCZK", "LINKZK", "WBTCZK",
-        };
-
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
@@ -38,7 +28,7 @@ namespace NordPay.Module
             var currencies = SessionSettings.Currencies ?? Fetch();
             var candidates = currencies != null
                 ? currencies.Select(c => (c.Name, Tip: $"{c.Token ?? c.Name} on {c.Network}: {c.Decimals} decimals, minimum {(c.MinWithdraw is { } m ? Amount.Format(m) : "?")}{(c.Withdrawable ? string.Empty : ", not withdrawable now")}"))
-                : BuiltIn.Select(n => (Name: n, Tip: n + " (built-in list; run Get-NordPayCurrency for the live one)"));
+                : KnownCurrencies.Names.Select(n => (Name: n, Tip: n + " (built-in list; run Get-NordPayCurrency for the live one)"));
             return candidates
                 .Where(c => c.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                 .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase)

@@ -24,6 +24,7 @@ namespace NordPay.Pipeline
     internal sealed class RowSpill : IDisposable
     {
         private const string Extension = ".rows";
+        private static readonly TimeSpan OpeningGrace = TimeSpan.FromMinutes(1);
         private readonly FileStream _file;
         private readonly StreamWriter _writer;
         // Keys that exist only in this process's memory: what a crash leaves behind cannot be read.
@@ -141,11 +142,13 @@ namespace NordPay.Pipeline
             _mac.Dispose();
         }
 
-        // A file no live run holds (its exclusive lock went with its process) is a crashed run's: delete it.
+        // A file no live run holds (its exclusive lock went with its process) is a crashed run's: delete it. A run creates
+        // its file, then locks it: one written within the grace may be a run's between the two (runspaces starting at once).
         private static void RemoveLeftovers(string folder)
         {
             foreach (var file in Directory.EnumerateFiles(folder, "*" + Extension))
             {
+                if (File.GetLastWriteTimeUtc(file) > DateTime.UtcNow - OpeningGrace) continue;
                 try
                 {
                     new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();

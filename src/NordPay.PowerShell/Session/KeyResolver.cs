@@ -68,6 +68,22 @@ namespace NordPay.Session
             return null;
         }
 
+        /// <summary>
+        /// The connection a call of <paramref name="profile"/> uses when no -ApiKey is given, whose key its policy binds;
+        /// null when the profile has no key anywhere. A key that exists but cannot be read throws: it is not taken for no key.
+        /// </summary>
+        public NordPayConnection? ProfileConnection(string profile)
+        {
+            try
+            {
+                return Resolve(null, profile == SessionSettings.DefaultProfile ? null : profile)?.Connection;
+            }
+            catch (NordPayException ex) when (ex.ErrorId == "ProfileNotFound")
+            {
+                return null;
+            }
+        }
+
         /// <summary>What Resolve would use, without reading any secret.</summary>
         public NordPayApiKeyInfo? Describe(string? namedProfile)
         {

@@ -309,4 +309,47 @@ public class ClientTests
     {
         Assert.Equal(expected, NordPayConnection.NormalizeBaseUri(new Uri(uri)).ToString());
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_withdraw_limits_read_in_both_shapes_give_the_fee_percent_and_the_most_a_withdrawal_can_ask(bool v1)
+    {
+        using var sandbox = Sandboxes.Start(new SandboxOptions { Port = 0, Balances = new Dictionary<string, decimal> { ["USDTTRC20"] = 39m } });
+        var limits = await Clients.For(sandbox, v1).GetWithdrawLimitsAsync(CancellationToken.None);
+
+        Assert.Equal(new WithdrawLimit("USDTTRC20", 25m, 38.348082m, 1.7m, 39m), limits["USDTTRC20"]);
+        Assert.Equal(1.7m, limits["USDTBEP20"].FeePercent);
+        Assert.False(limits.ContainsKey("USDTARB")); // not withdrawable: not listed, as live
+    }
+
+    [Fact]
+    public async Task Garbage_withdraw_limits_are_unknown_figures_never_zero_and_an_answer_that_is_no_list_is_an_error()
+    {
+        using var sandbox = Sandboxes.Start();
+        sandbox.State.Faults.Add(FaultRule.Answer("withdraw/limits", 200, """
+            [{"currency":"BTC","min_amount":"0.001","max_amount":"0.0001769911504424778761061946903","fee_percent":"1.7","available_balance":"0.00018"},
+             {"currency":"TRX","min_amount":null,"max_amount":"lots","fee_percent":"-1","available_balance":{"x":1}},
+             {"currency":"LTC","fee_percent":"100"},
+             {"currency":"USDTBEP20","fee_percent":1.7},{"currency":"USDTBEP20","fee_percent":"0.17"},
+             {"currency":"","fee_percent":"1.7"},{"fee_percent":"1.7"},{"currency":7,"fee_percent":"1.7"},
+             {"currency":"ETH","fee_percent":"1,7"},{"currency":"BNB"}]
+            """, times: 1));
+        var limits = await Clients.For(sandbox).GetWithdrawLimitsAsync(CancellationToken.None);
+
+        Assert.Equal(1.7m, limits["BTC"].FeePercent);
+        Assert.Equal(new WithdrawLimit("TRX", null, null, null, null), limits["TRX"]);
+        Assert.Null(limits["LTC"].FeePercent);
+        Assert.Null(limits["ETH"].FeePercent);
+        Assert.Equal(new WithdrawLimit("BNB", null, null, null, null), limits["BNB"]);
+        Assert.False(limits.ContainsKey("USDTBEP20")); // two figures for one currency: neither is trusted
+        Assert.Equal(new[] { "BNB", "BTC", "ETH", "LTC", "TRX" }, limits.Keys.OrderBy(k => k, StringComparer.Ordinal));
+
+        foreach (var body in new[] { """{"detail":"ok"}""", "[1,2]", "not json", """{"success":true,"data":{"USDTBEP20":"1.7"},"error":null}""" })
+        {
+            sandbox.State.Faults.Add(FaultRule.Answer("withdraw/limits", 200, body, times: 1));
+            var error = await Assert.ThrowsAsync<NordPayException>(() => Clients.For(sandbox).GetWithdrawLimitsAsync(CancellationToken.None));
+            Assert.DoesNotContain(sandbox.ApiKey, error.ToString());
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NordPay.Api;
 using NordPay.Batch;
 using NordPay.Tests.TestHost;
@@ -102,7 +103,7 @@ public class BatchPlanTests
     public void The_plan_names_its_totals_with_the_balance()
     {
         var plan = OverTheBalance();
-        Assert.Equal("2 payouts to 2 addresses: 110.5 USDTBEP20 (balance 100); 0 already paid; policy none; journal j", plan.Describe("j", plan.AlreadyPaid));
+        Assert.Equal("2 payouts to 2 addresses: 110.5 USDTBEP20 (balance 100): amount 110.5 + service fees not known before the requests = total 110.5 USDTBEP20 plus those fees; 0 already paid; policy none; journal j", plan.Describe("j", plan.AlreadyPaid));
     }
 
     private static (BatchPlan Plan, PayoutRow Row) InDoubt()
@@ -147,5 +148,24 @@ public class BatchPlanTests
         tally.CountInDoubt();
         Assert.False(tally.Summary("j", null, 4, TimeSpan.Zero).Complete);
         Assert.Equal("2 paid, 1 already paid, 0 failed, 1 in doubt", tally.ToString());
+    }
+
+    [Theory]
+    [InlineData("3.75", "1.7", "0.06375", "3.81375")]
+    [InlineData("1.50", "0", "0", "1.5")]
+    [InlineData("0.000000000000000000000001", "1.7", "0.000000000000000000000000017", "0.000000000000000000000001017")]
+    public void A_fee_estimate_is_the_amount_times_the_percent_over_100_exactly(string amount, string percent, string fee, string total)
+    {
+        var estimate = Preflight.EstimateFee(decimal.Parse(amount, CultureInfo.InvariantCulture), decimal.Parse(percent, CultureInfo.InvariantCulture))!.Value;
+        Assert.Equal((fee, total), (Amount.Canonical(estimate.Fee), Amount.Canonical(estimate.Total)));
+    }
+
+    [Fact]
+    public void A_fee_estimate_a_decimal_cannot_hold_exactly_or_without_a_percent_is_none()
+    {
+        Assert.Null(Preflight.EstimateFee(0.1234567890123456789012345678m, 1.7m)); // 28 decimals + 1 + 2 > 28: it would be rounded
+        Assert.Null(Preflight.EstimateFee(0.12345678901234567890123456m, 1.7m)); // the product fits, not the product / 100
+        Assert.Null(Preflight.EstimateFee(79228162514264337593543950335m, 1.7m));
+        Assert.Null(Preflight.EstimateFee(5m, null));
     }
 }

@@ -75,6 +75,35 @@ public class AddressTests
     }
 
     [Fact]
+    public void Test_NordPayAddress_checks_with_the_modules_own_table_after_one_attempt_when_the_currency_list_cannot_be_read()
+    {
+        using var ps = PowerShellSession.Interactive();
+        ps.SetKey("np_key_for_closed_port_3", Sandboxes.ClosedPort());
+        var rows = new[]
+        {
+            Rows.Row(("Currency", "USDTTRC20"), ("Address", TronContract)),
+            Rows.Row(("Currency", "USDTBEP20"), ("Address", TronContract)),
+            Rows.Row(("Currency", "NOPE"), ("Address", TronContract)),
+            Rows.Row(("Currency", "ETH"), ("Address", BadChecksum(Rows.Evm(4)))),
+        };
+
+        var result = ps.Run("$args[0] | Test-NordPayAddress -Verbose", (object)rows);
+
+        var checks = result.Objects<NordPayAddressCheck>().ToList();
+        Assert.Equal(new[] { NordPayAddressStatus.Verified, NordPayAddressStatus.WrongNetwork, NordPayAddressStatus.ChecksumInvalid }, checks.Select(c => c.Status));
+        Assert.Equal(new[] { "TRC20", "BEP20", "ERC20" }, checks.Select(c => c.Network));
+        var warning = Assert.Single(result.Warnings);
+        Assert.StartsWith("NordPay's currency list could not be read, so addresses are checked for the networks the module's own table names", warning);
+        Assert.Contains("Could not reach NordPay", warning);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("CurrencyNotFound,NordPay.Commands.TestNordPayAddressCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("The module's own table of currencies has no 'NOPE'", error.ErrorDetails.Message);
+        // One attempt for the whole call, never retried: the check does not need NordPay.
+        Assert.Single(result.Verbose, v => v.Contains("could not connect", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Verbose, v => v.Contains("; retry ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_wrong_checksum_a_wrong_network_or_an_invisible_character_is_refused_before_any_request()
     {
         using var sandbox = Sandboxes.Start();

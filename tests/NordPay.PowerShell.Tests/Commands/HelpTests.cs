@@ -50,23 +50,64 @@ public class HelpTests
     [Fact]
     public void The_build_fails_when_a_parameter_has_no_help()
     {
+        var (exitCode, errors) = BuildHelp(docs =>
+        {
+            var page = Path.Combine(docs, "Get-NordPayBalance.md");
+            File.WriteAllText(page, File.ReadAllText(page).Replace("### -IncludeZero", "### -Included"));
+        });
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Get-NordPayBalance: parameter -IncludeZero has no description", errors);
+        Assert.Contains("Get-NordPayBalance: help describes -Included, which the cmdlet does not have", errors);
+    }
+
+    [Theory]
+    [InlineData("about_NordPay.help.txt")]
+    [InlineData("about_NordPay_Batches.help.txt")]
+    [InlineData("about_NordPay_Policies.help.txt")]
+    [InlineData("about_NordPay_Keys.help.txt")]
+    [InlineData("about_NordPay_Scheduling.help.txt")]
+    [InlineData("about_NordPay_Errors.help.txt")]
+    [InlineData("about_NordPay_Sandbox.help.txt")]
+    [InlineData("Confirm-NordPayWithdraw.md")]
+    public void The_build_fails_when_an_about_topic_or_a_cmdlet_help_page_is_missing(string file)
+    {
+        var (exitCode, errors) = BuildHelp(docs => File.Delete(Path.Combine(docs, file)));
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"{Path.GetFileNameWithoutExtension(file).Replace(".help", "")}: no ", errors);
+    }
+
+    [Fact]
+    public void The_help_builds_from_the_pages_as_they_are()
+    {
+        var (exitCode, errors) = BuildHelp(_ => { });
+        Assert.True(exitCode == 0, errors);
+    }
+
+    // Runs the help builder on a copy of docs/help that breakDocs has changed, writing into a scratch module folder.
+    private static (int ExitCode, string Errors) BuildHelp(Action<string> breakDocs)
+    {
         var docs = Path.Combine(Path.GetTempPath(), "nordpay-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(docs);
         foreach (var file in Directory.GetFiles(Path.Combine(ModuleLayout.RepoRoot, "docs", "help"))) File.Copy(file, Path.Combine(docs, Path.GetFileName(file)));
-        var page = Path.Combine(docs, "Get-NordPayBalance.md");
-        File.WriteAllText(page, File.ReadAllText(page).Replace("### -IncludeZero", "### -Included"));
+        breakDocs(docs);
         var builder = Path.Combine(Path.GetDirectoryName(typeof(HelpTests).Assembly.Location)!.Replace(
             Path.Combine("tests", "NordPay.PowerShell.Tests"), Path.Combine("tools", "NordPay.HelpBuilder")), "NordPay.HelpBuilder.dll");
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in new[] { builder, Path.Combine(docs, "out"), docs }) start.ArgumentList.Add(arg);
         Directory.CreateDirectory(Path.Combine(docs, "out"));
         File.Copy(Path.Combine(ModuleLayout.ModuleDirectory, "NordPay.PowerShell.dll"), Path.Combine(docs, "out", "NordPay.PowerShell.dll"));
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.Equal(1, process.ExitCode);
-        Assert.Contains("Get-NordPayBalance: parameter -IncludeZero has no description", errors);
-        Assert.Contains("Get-NordPayBalance: help describes -Included, which the cmdlet does not have", errors);
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, errors + output.Result);
+        }
+        finally
+        {
+            Directory.Delete(docs, recursive: true);
+        }
     }
 
     [Fact]

@@ -20,6 +20,13 @@ public class PolicyHabitsTests
 
     private static string NewJournal() => Path.Combine(Journals.NewFolder(), "batch.journal");
 
+    // Limits, then a repeat window of 24 hours.
+    private static void SetRepeatGuard(PowerShellSession ps, string limits = "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100")
+    {
+        SetPolicy(ps, limits);
+        SetPolicy(ps, "-RepeatWindow 24");
+    }
+
     private static PSObject[] Bep20(params string[] amounts) => amounts.Select((a, i) => Rows.Payout("USDTBEP20", Rows.Evm(i + 1), a)).ToArray();
 
     [Fact]
@@ -53,6 +60,8 @@ public class PolicyHabitsTests
         var underAnotherName = job.Run(Request + " -Profile treasury", Rows.Evm(1), "50");
         Assert.Equal("PolicyPayoutLimitExceeded", ErrorId(Assert.Single(underAnotherName.Errors)));
         Assert.Contains(policy.Name, underAnotherName.Errors[0].ErrorDetails.Message);
+        // Get-NordPayPolicy finds it as the payout did, so a job's profile does not look unlimited.
+        Assert.Equal(policy.Name, Assert.Single(job.Run("Get-NordPayPolicy -Profile treasury").Objects<NordPayPolicy>()).Name);
 
         job.Run("Set-NordPayApiKey -Profile ops -ApiKey $args[0] -BaseUri $args[1] -Confirm:$false", PowerShellSession.Secure("np_other_" + Guid.NewGuid().ToString("N")), sandbox.BaseUri);
         var asApiKey = job.Run(Request + " -Profile ops -ApiKey $args[2]", Rows.Evm(1), "50", PowerShellSession.Secure(sandbox.ApiKey));
@@ -69,6 +78,24 @@ public class PolicyHabitsTests
         SetPolicy(job, "USDTBEP20 -MaxPerPayout 100 -MaxPerRun 100 -MaxPerDay 100 -Profile treasury");
         Assert.Equal("PolicyConflict", ErrorId(job.Run(Request + " -Profile treasury", Rows.Evm(1), "50").TerminatingRecord!));
         Assert.Equal(1, sandbox.Posts("withdraw/request"));
+    }
+
+    [Fact]
+    public void The_summary_and_the_audit_records_say_that_no_policy_applied_or_name_the_one_that_did()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        NordPayAuditRecord[] Audit() => ps.Run("$audit").Output.Select(o => (NordPayAuditRecord)((InformationRecord)o.BaseObject).MessageData).ToArray();
+
+        var unlimited = Assert.Single(ps.Run(Batch, Bep20("5"), NewJournal()).Objects<NordPayPayoutSummary>());
+        Assert.Equal((1, null), (unlimited.Paid, unlimited.Policy));
+        Assert.EndsWith("; no policy", unlimited.ToString());
+        Assert.EndsWith($"5 USDTBEP20 to {Rows.Evm(1)}; no policy", Assert.Single(Audit()).ToString());
+
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100");
+        var policy = Assert.Single(ps.Run("Get-NordPayPolicy").Objects<NordPayPolicy>());
+        Assert.EndsWith("; policy " + policy.Name, Assert.Single(ps.Run(Batch, Bep20("6"), NewJournal()).Objects<NordPayPayoutSummary>()).ToString());
+        Assert.EndsWith($"6 USDTBEP20 to {Rows.Evm(1)}; policy {policy.Name}", Assert.Single(Audit()).ToString());
     }
 
     [Fact]
@@ -90,8 +117,7 @@ public class PolicyHabitsTests
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
-        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100");
-        SetPolicy(ps, "-RepeatWindow 24");
+        SetRepeatGuard(ps);
         Assert.Empty(ps.Run(Pay, Rows.Evm(1), "9").Errors);
         var paid = Assert.Single(sandbox.State.Ledger);
         var posts = sandbox.State.PostsReceived;
@@ -109,12 +135,50 @@ public class PolicyHabitsTests
     }
 
     [Fact]
+    public void Under_a_repeat_window_a_history_that_cannot_be_read_refuses_the_payout_with_nothing_sent()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        ps.Run(Pay, Rows.Evm(1), "9");
+        SetRepeatGuard(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20"); // no day limit: the repeat guard alone reads the history
+        sandbox.State.Faults.Add(FaultRule.Parse("path=balance/withdraws,lie=duplicate:items"));
+        var posts = sandbox.State.PostsReceived;
+
+        var twoStep = Assert.Single(ps.Run(Pay, Rows.Evm(2), "8").Errors);
+        Assert.Equal("UnreadableResponse", ErrorId(twoStep));
+        Assert.Contains("whether this USDTBEP20 payout repeats one is unknown and nothing was paid", twoStep.ErrorDetails.Message);
+        var batch = ps.Run(Batch, Bep20("8"), NewJournal());
+        Assert.Equal("UnreadableResponse", ErrorId(batch.Errors.Append(batch.TerminatingRecord).OfType<ErrorRecord>().First()));
+        Assert.Equal(posts, sandbox.State.PostsReceived);
+    }
+
+    [Fact]
+    public void The_repeat_guard_alone_is_turned_off_by_Remove_NordPayPolicy_RepeatWindow_and_not_by_a_window_of_zero()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        SetRepeatGuard(ps);
+        Assert.Empty(ps.Run(Pay, Rows.Evm(1), "9").Errors);
+
+        var zero = ps.Run("Set-NordPayPolicy -RepeatWindow 0 -Confirm:$false").TerminatingRecord!;
+        Assert.Contains("Remove-NordPayPolicy -RepeatWindow", zero.ErrorDetails.RecommendedAction);
+        Assert.Equal("PolicyRepeatPayout", ErrorId(Assert.Single(ps.Run(Pay, Rows.Evm(1), "9").Errors)));
+
+        Assert.Empty(ps.Run("Remove-NordPayPolicy -RepeatWindow -Confirm:$false").Errors);
+        var policy = Assert.Single(ps.Run("Get-NordPayPolicy").Objects<NordPayPolicy>());
+        Assert.Equal((null, 10m), (policy.RepeatWindowHours, policy.LimitOf("USDTBEP20")!.MaxPerPayout));
+        Assert.Empty(ps.Run(Pay, Rows.Evm(1), "9").Errors);
+        Assert.Equal("PolicyPayoutLimitExceeded", ErrorId(Assert.Single(ps.Run(Pay, Rows.Evm(1), "11").Errors)));
+        Assert.Equal(new[] { 9m, 9m }, sandbox.State.Ledger.Select(w => w.Amount));
+        Assert.Equal("PolicyNotFound", ErrorId(Assert.Single(ps.Run("Remove-NordPayPolicy -RepeatWindow -Confirm:$false").Errors)));
+    }
+
+    [Fact]
     public void A_file_paid_again_under_a_new_journal_is_refused_row_by_row_but_its_own_journal_carries_on_and_AllowRepeat_is_audited()
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
-        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -MaxPerDay 100");
-        SetPolicy(ps, "-RepeatWindow 24");
+        SetRepeatGuard(ps);
         var rows = Bep20("5", "6");
         var journal = NewJournal();
         Assert.Empty(ps.Run(Batch, rows, journal).Errors);

@@ -258,7 +258,7 @@ public class SpillTests
     private const string Pay = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force";
 
     [Fact]
-    public void The_batchs_rows_are_spilled_owner_only_encrypted_and_removed_and_a_crashed_runs_leftovers_are_removed()
+    public void The_batchs_rows_are_spilled_owner_only_encrypted_and_removed_and_a_crashed_runs_leftovers_are_removed_but_not_a_starting_runs()
     {
         using var sandbox = Sandboxes.Start(new SandboxOptions { Faults = new[] { new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromMilliseconds(300) } } });
         using var ps = PowerShellSession.For(sandbox);
@@ -281,6 +281,10 @@ public class SpillTests
         Directory.CreateDirectory(folder);
         var leftover = Path.Combine(folder, "batch-crashed.rows");
         File.WriteAllText(leftover, "what a killed run left");
+        File.SetLastWriteTimeUtc(leftover, DateTime.UtcNow.AddHours(-1));
+        // Just created and not locked yet, as a run starting at the same moment in another runspace leaves it for an instant.
+        var opening = Path.Combine(folder, "batch-opening.rows");
+        File.WriteAllText(opening, string.Empty);
         const string email = "alice.payee@example.com";
         var rows = Enumerable.Range(1, 3).Select(i => Rows.Row(("Currency", "USDTBEP20"), ("Address", Rows.Evm(i)), ("Amount", "5"), ("Email", email))).ToArray();
 
@@ -288,7 +292,7 @@ public class SpillTests
         string? spill = null;
         // Once paying, every row has been written and read back once.
         while (sandbox.Posts("withdraw/request") == 0 && !running.IsCompleted) Thread.Sleep(5);
-        spill = Directory.GetFiles(folder, "*.rows").FirstOrDefault(f => f != leftover);
+        spill = Directory.GetFiles(folder, "*.rows").FirstOrDefault(f => f != leftover && f != opening);
         Assert.NotNull(spill);
         // The file is locked against this process's own reads; cat takes no lock.
         var content = ReadUnlocked(spill!);
@@ -301,6 +305,7 @@ public class SpillTests
         Assert.DoesNotContain(Rows.Evm(1), content, StringComparison.Ordinal);
         Assert.False(File.Exists(spill));
         Assert.False(File.Exists(leftover));
+        Assert.True(File.Exists(opening));
         if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
