@@ -265,7 +265,8 @@ Describe 'The example scheduled job: pwsh -NonInteractive -File examples/schedul
         (Invoke-ScheduledJob $folder).ExitCode | Should -Be 0
         $report = [IO.File]::ReadAllText((Get-DayFile $folder '.report.csv'))
         Import-Module $ModuleManifest
-        $held = [NordPay.Batch.Journal]::Open((Get-DayFile $folder '.journal'), [NordPay.Security.Redactor]::None)
+        # Held as a run holds it: shared for reading on Windows; an exclusive lock (flock) elsewhere.
+        $held = [IO.File]::Open((Get-DayFile $folder '.journal'), 'Open', 'ReadWrite', $(if ($IsWindows) { 'Read' } else { 'None' }))
         try {
             Invoke-JournalCommand $folder Get-NordPayJournal '$_.State' | Should -Be (@('Paid') * 8) -Because 'another process reads a journal a run holds'
             $run = Invoke-ScheduledJob $folder

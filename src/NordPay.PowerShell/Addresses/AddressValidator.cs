@@ -11,7 +11,7 @@ namespace NordPay.Addresses
     /// networks, base58check on TRC20, BTC, LTC and DOGE, bech32 and bech32m on BTC and LTC), and names the network
     /// of a well-formed address of another one. A network it does not know passes, said so in the note: never a guess.
     /// </summary>
-    public static class AddressValidator
+    internal static class AddressValidator
     {
         private static readonly string[] EvmNetworks = { "ERC20", "BEP20", "POL", "AVAXC", "BASE", "OP", "ARB", "GNO", "LINEA", "SCR", "ZK", "FTM", "MNT" };
 

@@ -9,7 +9,7 @@ using NordPay.Security;
 namespace NordPay.Api
 {
     /// <summary>The one error mapper: every failed call becomes a NordPayException with a stable ErrorId.</summary>
-    public static class ApiError
+    internal static class ApiError
     {
         private sealed class DetailRule
         {

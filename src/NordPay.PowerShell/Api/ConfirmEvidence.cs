@@ -9,7 +9,7 @@ namespace NordPay.Api
     /// 429, or it never left this machine), or proves nothing, and then the payout is in doubt: found in the history
     /// or reported OutcomeUnknown / PayoutInDoubt, never failed and retried.
     /// </summary>
-    public static class ConfirmEvidence
+    internal static class ConfirmEvidence
     {
         // NordPay's own refusals (the documented details, FastAPI validation, key and permission checks, 429), a 407
         // from the proxy, and ConnectionFailed, which the transport raises for a confirm only when nothing was sent.

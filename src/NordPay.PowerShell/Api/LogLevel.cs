@@ -1,7 +1,7 @@
 namespace NordPay.Api
 {
     /// <summary>Where a client log line goes: Verbose (what is done) or Debug (bodies, for support).</summary>
-    public enum LogLevel
+    internal enum LogLevel
     {
         Verbose,
         Debug,

@@ -5,7 +5,7 @@ namespace NordPay.Api
     /// of its history are accounted for, which request identifiers it gave, and how fast it may be called. Shared by
     /// every call of every runspace of the process, so no two calls claim one withdrawal and all of them heed one rate limit.
     /// </summary>
-    public sealed class MerchantState
+    internal sealed class MerchantState
     {
         public ServerClock Clock { get; } = new ServerClock();
         public WithdrawalClaims Claims { get; } = new WithdrawalClaims();

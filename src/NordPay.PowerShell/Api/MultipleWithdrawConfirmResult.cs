@@ -4,7 +4,7 @@ using NordPay.Models;
 namespace NordPay.Api
 {
     /// <summary>A confirmed multiple withdrawal: its batch's id and, once the history shows them, each payout's own withdrawal.</summary>
-    public sealed class MultipleWithdrawConfirmResult
+    internal sealed class MultipleWithdrawConfirmResult
     {
         public MultipleWithdrawConfirmResult(long? batchId, string status, IReadOnlyList<NordPayWithdrawal>? withdrawals, string detail, bool reconciled)
         {

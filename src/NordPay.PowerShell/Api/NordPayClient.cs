@@ -17,7 +17,7 @@ namespace NordPay.Api
     /// The NordPay API's endpoints: exact amounts out, typed models in, confirms that are never sent twice and whose
     /// lost answers are looked up in the withdraw history. No PowerShell types live here.
     /// </summary>
-    public sealed class NordPayClient
+    internal sealed class NordPayClient
     {
         private const string RequestPath = "balance/withdraw/request";
         private const string ConfirmPath = "balance/withdraw/confirm";

@@ -4,7 +4,7 @@ using System.Net;
 namespace NordPay.Api
 {
     /// <summary>How calls are made: retries, timeout and proxy. Immutable; override with a 'with' expression.</summary>
-    public sealed record NordPayClientOptions
+    internal sealed record NordPayClientOptions
     {
         public static NordPayClientOptions Default { get; } = new NordPayClientOptions();
 
@@ -21,7 +21,7 @@ namespace NordPay.Api
     }
 
     /// <summary>An explicit proxy, named as Invoke-RestMethod names its parameters.</summary>
-    public sealed record ProxySettings(Uri Address, NetworkCredential? Credential = null, bool UseDefaultCredentials = false)
+    internal sealed record ProxySettings(Uri Address, NetworkCredential? Credential = null, bool UseDefaultCredentials = false)
     {
         /// <summary>User info in a proxy URI is its credential, URL-decoded: it is taken out, so the address kept and shown carries no password.</summary>
         internal static (Uri Address, NetworkCredential? Credential) SplitUserInfo(Uri proxy)

@@ -10,7 +10,7 @@ namespace NordPay.Api
     /// Where to send requests and with which key. The key is a SecureString here; a client reveals it once, into its
     /// transport (which sends it only as the X-API-KEY header) and its redactor.
     /// </summary>
-    public sealed class NordPayConnection
+    internal sealed class NordPayConnection
     {
         public static readonly Uri DefaultBaseUri = new Uri("https://api.nord-pay.com/");
 

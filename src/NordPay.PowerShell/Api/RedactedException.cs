@@ -32,7 +32,7 @@ namespace NordPay.Api
         }
 
         /// <summary>The exception itself when no text in its chain shows a secret, else a redacted stand-in.</summary>
-        public static Exception Of(Exception exception, Redactor redactor)
+        internal static Exception Of(Exception exception, Redactor redactor)
         {
             for (var e = exception; e != null; e = e.InnerException)
                 if (redactor.Redact(e.Message) != e.Message) return new RedactedException(exception, redactor);

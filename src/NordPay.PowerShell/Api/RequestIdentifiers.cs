@@ -9,7 +9,7 @@ namespace NordPay.Api
     /// pays cannot be known, so neither is confirmed. And a request known to exist that NordPay answers "not found" for
     /// may have been confirmed already: that answer proves nothing.
     /// </summary>
-    public sealed class RequestIdentifiers
+    internal sealed class RequestIdentifiers
     {
         private readonly object _gate = new object();
         // Each identifier seen, and whether it was given for more than one request.

@@ -7,7 +7,7 @@ namespace NordPay.Api
     /// time against the calls that may have made it. Date has whole seconds, so each answer bounds the offset
     /// (server minus local) from both sides: Date - received &lt;= offset &lt; Date + 1 s - sent. The bounds only tighten.
     /// </summary>
-    public sealed class ServerClock
+    internal sealed class ServerClock
     {
         private readonly object _gate = new object();
         private TimeSpan _low = TimeSpan.MinValue;

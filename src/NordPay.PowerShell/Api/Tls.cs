@@ -7,7 +7,7 @@ namespace NordPay.Api
     /// On .NET Framework (Windows PowerShell 5.1) old defaults can leave TLS 1.2 off; NordPay needs it.
     /// The setting is process-wide, so TLS 1.2 is only ever added, never anything removed.
     /// </summary>
-    public static class Tls
+    internal static class Tls
     {
         public static bool IsNetFramework { get; } = RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", System.StringComparison.Ordinal);
 

@@ -3,7 +3,7 @@ using NordPay.Models;
 namespace NordPay.Api
 {
     /// <summary>What the confirm endpoint answers: the withdrawal's id, status and NordPay's message.</summary>
-    public sealed class WithdrawConfirmResult
+    internal sealed class WithdrawConfirmResult
     {
         public WithdrawConfirmResult(long id, string status, string detail, bool reconciled = false)
         {

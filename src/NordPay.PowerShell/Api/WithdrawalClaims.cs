@@ -9,7 +9,7 @@ using NordPay.Models;
 namespace NordPay.Api
 {
     /// <summary>When, on NordPay's clock, a confirm can have created its withdrawal.</summary>
-    public sealed record TimeWindow(DateTimeOffset From, DateTimeOffset To)
+    internal sealed record TimeWindow(DateTimeOffset From, DateTimeOffset To)
     {
         public bool Contains(DateTimeOffset time) => time >= From && time <= To;
 
@@ -19,7 +19,7 @@ namespace NordPay.Api
     }
 
     /// <summary>What a search of the withdraw history proved about a confirm whose answer was lost.</summary>
-    public sealed class HistoryMatch
+    internal sealed class HistoryMatch
     {
         private HistoryMatch(IReadOnlyList<NordPayWithdrawal>? withdrawals, string reason, IReadOnlyList<NordPayWithdrawal> candidates)
         {
@@ -54,7 +54,7 @@ namespace NordPay.Api
     /// A lost confirm's withdrawal is claimed only when exactly one unclaimed withdrawal fits and no other unexplained
     /// payout of the same currency, address and amount could be it: otherwise the payout is in doubt, never a guess.
     /// </summary>
-    public sealed class WithdrawalClaims
+    internal sealed class WithdrawalClaims
     {
         private readonly object _gate = new object();
         // Each claimed withdrawal and the confirm that owns it (its request identifier), or null where no run says which.

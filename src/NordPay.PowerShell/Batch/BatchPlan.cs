@@ -9,7 +9,7 @@ using NordPay.Policy;
 namespace NordPay.Batch
 {
     /// <summary>Where a row of this run stands before anything is paid.</summary>
-    public enum RowStage
+    internal enum RowStage
     {
         ToPay,
         AlreadyPaid,
@@ -26,7 +26,7 @@ namespace NordPay.Batch
     /// the totals the confirmation shows.
     /// Only one stage per row stays in memory.
     /// </summary>
-    public sealed class BatchPlan
+    internal sealed class BatchPlan
     {
         private readonly IReadOnlyDictionary<string, RowRecord> _records;
         private readonly IReadOnlyDictionary<string, NordPayCurrency> _currencies;

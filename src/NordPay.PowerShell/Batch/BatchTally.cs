@@ -5,7 +5,7 @@ using NordPay.Models;
 namespace NordPay.Batch
 {
     /// <summary>What became of a run's rows, counted as they are reported, for the summary a scheduled job checks.</summary>
-    public sealed class BatchTally
+    internal sealed class BatchTally
     {
         private readonly Dictionary<string, decimal> _paidByCurrency = new Dictionary<string, decimal>(StringComparer.Ordinal);
 

@@ -18,7 +18,7 @@ namespace NordPay.Batch
     /// <see cref="Read"/> can still read it. A torn last line (a crash mid-write) is cut off on open: the call it
     /// announced was never made.
     /// </summary>
-    public sealed class Journal : IDisposable
+    internal sealed class Journal : IDisposable
     {
         private readonly FileStream _stream;
         private readonly Redactor _redactor;
@@ -172,16 +172,16 @@ namespace NordPay.Batch
         /// </summary>
         public long Append(JournalEntry entry)
         {
-            var bytes = Encoding.UTF8.GetBytes(_redactor.Redact(Serialize(entry)) + "\n");
+            var bytes = Encoding.UTF8.GetBytes(_redactor.Redact(entry.ToJson()) + "\n");
             lock (_gate)
             {
                 Writing(() =>
                 {
-                    CrashPoints.At("before-write:" + entry.Event);
+                    CrashPoints.At("before-write:" + JournalEntry.Text(entry.Event));
                     _stream.Write(bytes, 0, bytes.Length);
                     _stream.Flush(false);
                 });
-                CrashPoints.At("after-write:" + entry.Event);
+                CrashPoints.At("after-write:" + JournalEntry.Text(entry.Event));
                 return ++_written;
             }
         }
@@ -258,7 +258,7 @@ namespace NordPay.Batch
                 {
                     try
                     {
-                        entries.Add(Parse(line));
+                        entries.Add(JournalEntry.FromJson(line));
                     }
                     catch (Exception ex) when (Unreadable(ex))
                     {
@@ -278,7 +278,7 @@ namespace NordPay.Batch
         {
             try
             {
-                return Parse(line);
+                return JournalEntry.FromJson(line);
             }
             catch (Exception ex) when (Unreadable(ex))
             {
@@ -288,90 +288,5 @@ namespace NordPay.Batch
 
         private static bool Unreadable(Exception ex) =>
             ex is JsonException || ex is FormatException || ex is KeyNotFoundException || ex is InvalidOperationException;
-
-        private static string Serialize(JournalEntry e)
-        {
-            using var buffer = new MemoryStream();
-            // Relaxed escaping keeps the file readable (a '+' stays '+'); it is never embedded in HTML.
-            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            {
-                w.WriteStartObject();
-                w.WriteString("event", e.Event);
-                w.WriteString("at", e.At.ToString("o", CultureInfo.InvariantCulture));
-                if (e.References.Count == 1) w.WriteString("ref", e.References[0]);
-                else if (e.References.Count > 1)
-                {
-                    w.WriteStartArray("refs");
-                    foreach (var reference in e.References) w.WriteStringValue(reference);
-                    w.WriteEndArray();
-                }
-                if (e.Row != null) w.WriteNumber("row", e.Row.Value);
-                if (e.Currency != null) w.WriteString("currency", e.Currency);
-                if (e.Address != null) w.WriteString("address", e.Address);
-                if (e.Amount != null) w.WriteString("amount", e.Amount);
-                if (e.Identifier != null) w.WriteString("identifier", e.Identifier.Value.ToString("D"));
-                if (e.Multiple) w.WriteBoolean("multiple", true);
-                if (e.ExpiresAt != null) w.WriteString("expiresAt", e.ExpiresAt.Value.ToString("o", CultureInfo.InvariantCulture));
-                if (e.ServiceFee != null) w.WriteString("serviceFee", e.ServiceFee);
-                if (e.WithdrawalId != null) w.WriteNumber("withdrawalId", e.WithdrawalId.Value);
-                if (e.WithdrawalIds != null)
-                {
-                    w.WriteStartArray("withdrawalIds");
-                    foreach (var id in e.WithdrawalIds)
-                        if (id == null) w.WriteNullValue();
-                        else w.WriteNumberValue(id.Value);
-                    w.WriteEndArray();
-                }
-                if (e.BatchId != null) w.WriteNumber("batchId", e.BatchId.Value);
-                if (e.ServerAt != null) w.WriteString("serverAt", e.ServerAt.Value.ToString("o", CultureInfo.InvariantCulture));
-                if (e.Boot != null) w.WriteString("boot", e.Boot);
-                if (e.Status != null) w.WriteString("status", e.Status);
-                if (e.Reconciled) w.WriteBoolean("reconciled", true);
-                if (e.Stage != null) w.WriteString("stage", e.Stage);
-                if (e.ErrorId != null) w.WriteString("errorId", e.ErrorId);
-                if (e.Message != null) w.WriteString("message", e.Message);
-                if (e.Outcome != null) w.WriteString("outcome", e.Outcome);
-                if (e.Run != null) w.WriteString("run", e.Run);
-                w.WriteEndObject();
-            }
-            return Encoding.UTF8.GetString(buffer.ToArray());
-        }
-
-        private static JournalEntry Parse(string line)
-        {
-            using var document = JsonDocument.Parse(line);
-            var root = document.RootElement;
-            string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            DateTimeOffset? Time(string name) => Text(name) is { } t ? DateTimeOffset.Parse(t, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : (DateTimeOffset?)null;
-            var references = root.TryGetProperty("refs", out var refs)
-                ? refs.EnumerateArray().Select(r => r.GetString()!).ToArray()
-                : Text("ref") is { } single ? new[] { single } : Array.Empty<string>();
-            return new JournalEntry(Text("event") ?? throw new FormatException("no event"), Time("at") ?? throw new FormatException("no time"))
-            {
-                References = references,
-                Row = root.TryGetProperty("row", out var row) ? row.GetInt32() : (int?)null,
-                Currency = Text("currency"),
-                Address = Text("address"),
-                Amount = Text("amount"),
-                Identifier = Text("identifier") is { } id ? Guid.Parse(id) : (Guid?)null,
-                Multiple = root.TryGetProperty("multiple", out var multiple) && multiple.GetBoolean(),
-                ExpiresAt = Time("expiresAt"),
-                ServiceFee = Text("serviceFee"),
-                WithdrawalId = root.TryGetProperty("withdrawalId", out var wid) ? wid.GetInt64() : (long?)null,
-                WithdrawalIds = root.TryGetProperty("withdrawalIds", out var wids)
-                    ? wids.EnumerateArray().Select(i => i.ValueKind == JsonValueKind.Null ? (long?)null : i.GetInt64()).ToArray()
-                    : null,
-                BatchId = root.TryGetProperty("batchId", out var batch) ? batch.GetInt64() : (long?)null,
-                ServerAt = Time("serverAt"),
-                Boot = Text("boot"),
-                Status = Text("status"),
-                Reconciled = root.TryGetProperty("reconciled", out var rec) && rec.GetBoolean(),
-                Stage = Text("stage"),
-                ErrorId = Text("errorId"),
-                Message = Text("message"),
-                Outcome = Text("outcome"),
-                Run = Text("run"),
-            };
-        }
     }
 }

@@ -6,7 +6,7 @@ using NordPay.Models;
 namespace NordPay.Batch
 {
     /// <summary>What a journal says of each of its rows, for people: the fold of its entries, with outcomes named as Invoke-NordPayPayout names them.</summary>
-    public static class JournalRows
+    internal static class JournalRows
     {
         /// <summary>The journal's rows in input order; a row is Paid when the journal's latest run paid it, AlreadyPaid when an earlier one did.</summary>
         public static IReadOnlyList<NordPayJournalRow> Read(string path, IReadOnlyList<JournalEntry> entries)
@@ -38,7 +38,7 @@ namespace NordPay.Batch
             _ => NordPayJournalState.Failed,
         };
 
-        private static int LastIndex(IReadOnlyList<JournalEntry> entries, string @event)
+        private static int LastIndex(IReadOnlyList<JournalEntry> entries, JournalEvent @event)
         {
             for (var i = entries.Count - 1; i >= 0; i--)
                 if (entries[i].Event == @event) return i;

@@ -11,7 +11,7 @@ using NordPay.Models;
 namespace NordPay.Batch
 {
     /// <summary>What happened to a row, reported to the pipeline thread, which alone writes to PowerShell's streams.</summary>
-    public sealed class PayoutEvent
+    internal sealed class PayoutEvent
     {
         public PayoutEvent(PayoutRow row, NordPayPayoutResult? result, NordPayException? error, bool inDoubt = false, Guid? identifier = null, decimal? serviceFee = null)
         {
@@ -44,7 +44,7 @@ namespace NordPay.Batch
     /// Pays rows exactly once, journaling each step before the call it announces: request, confirm-sending
     /// (flushed), confirm, outcome. Up to ThrottleLimit rows at a time; each row is handled by one worker.
     /// </summary>
-    public sealed class PayoutEngine
+    internal sealed class PayoutEngine
     {
         // A request this close to its expiry is not confirmed; a new one is made instead.
         private static readonly TimeSpan ExpiryMargin = TimeSpan.FromSeconds(30);
@@ -129,7 +129,7 @@ namespace NordPay.Batch
             {
                 var settled = new JournalEntry(JournalEvent.Settled, DateTimeOffset.UtcNow)
                 {
-                    References = new[] { row.Reference }, Outcome = "NotPaid",
+                    References = new[] { row.Reference }, Outcome = NordPaySettlement.NotPaid,
                     Message = $"by the withdraw history: request {rowRecord.Identifier} expired at {rowRecord.ExpiresAt:u} and no withdrawal of it was created between {window}",
                 };
                 _journal.Append(settled);
@@ -186,7 +186,7 @@ namespace NordPay.Batch
         // What a withdrawal proves of its row: paid when its status pays, otherwise not paid (WithdrawalNotPaid).
         private static PayoutEvent Proved(PayoutRow row, string? status, long withdrawalId, decimal? fee, Guid? identifier, bool reconciled, long? batchId) =>
             WithdrawalStatus.Pays(status)
-                ? new PayoutEvent(row, Result(row, "Paid", fee, identifier, withdrawalId, reconciled, batchId), null)
+                ? new PayoutEvent(row, Result(row, ReportOutcome.Paid, fee, identifier, withdrawalId, reconciled, batchId), null)
                 : new PayoutEvent(row, null, WithdrawalStatus.NotPaid(withdrawalId, status, Target(row)), identifier: identifier, serviceFee: fee);
 
         /// <summary>
@@ -331,7 +331,7 @@ namespace NordPay.Batch
                 if (confirmUnderWay)
                     _journal.Append(Entry(JournalEvent.InDoubt, row) with { Identifier = request?.Identifier, ErrorId = "OutcomeUnknown", Message = Stopped(fault) });
                 else if (request != null && !refused)
-                    _journal.Append(Entry(JournalEvent.Failed, row) with { Stage = "confirm", Identifier = request.Identifier, ErrorId = "ConfirmNotSent", Message = "The batch stopped before this confirm was sent." });
+                    _journal.Append(Entry(JournalEvent.Failed, row) with { Stage = CallStage.Confirm, Identifier = request.Identifier, ErrorId = "ConfirmNotSent", Message = "The batch stopped before this confirm was sent." });
             }
             catch (Exception) when (fault != null)
             {
@@ -370,7 +370,7 @@ namespace NordPay.Batch
             }
             catch (NordPayException ex)
             {
-                Fail(row, "request", ex, report);
+                Fail(row, CallStage.Request, ex, report);
                 StopIfUnreachable(ex);
                 return null;
             }
@@ -396,7 +396,7 @@ namespace NordPay.Batch
             }
             catch (NordPayException ex) when (ConfirmEvidence.ProvesNotPaid(ex))
             {
-                Fail(row, "confirm", ex, report, request.Identifier);
+                Fail(row, CallStage.Confirm, ex, report, request.Identifier);
                 StopIfUnreachable(ex);
                 return;
             }
@@ -431,7 +431,7 @@ namespace NordPay.Batch
             }
             catch (NordPayException ex)
             {
-                foreach (var row in rows) Fail(row, "request", ex, _report);
+                foreach (var row in rows) Fail(row, CallStage.Request, ex, _report);
                 return;
             }
             CrashPoints.At("after-request");
@@ -447,7 +447,7 @@ namespace NordPay.Batch
             }
             catch (NordPayException ex) when (ConfirmEvidence.ProvesNotPaid(ex))
             {
-                foreach (var row in rows) Fail(row, "confirm", ex, _report, request.Identifier);
+                foreach (var row in rows) Fail(row, CallStage.Confirm, ex, _report, request.Identifier);
                 return;
             }
             catch (NordPayException ex)
@@ -465,12 +465,12 @@ namespace NordPay.Batch
             });
             for (var i = 0; i < rows.Count; i++)
                 _report(WithdrawalStatus.Pays(confirmed.Status)
-                    ? new PayoutEvent(rows[i], Result(rows[i], "Paid", null, request.Identifier, ids[i], confirmed.Reconciled, confirmed.BatchId), null)
+                    ? new PayoutEvent(rows[i], Result(rows[i], ReportOutcome.Paid, null, request.Identifier, ids[i], confirmed.Reconciled, confirmed.BatchId), null)
                     : new PayoutEvent(rows[i], null, WithdrawalStatus.NotPaid(confirmed.BatchId ?? 0, confirmed.Status, Target(rows[i])), identifier: request.Identifier));
         }
 
         // A row NordPay refused. A refusal no row can get past (the key) stops the batch; the row is reported as not sent.
-        private void Fail(PayoutRow row, string stage, NordPayException error, Action<PayoutEvent> report, Guid? identifier = null)
+        private void Fail(PayoutRow row, CallStage stage, NordPayException error, Action<PayoutEvent> report, Guid? identifier = null)
         {
             _journal.Append(Entry(JournalEvent.Failed, row) with { Stage = stage, Identifier = identifier, ErrorId = error.ErrorId, Message = error.Message });
             if (error.StopsBatch) throw error;
@@ -493,15 +493,15 @@ namespace NordPay.Batch
                     null, recommendedAction: "Check the network and NordPay's status, then run the batch again with the same journal: it pays the rows left, each once.", inner: error);
         }
 
-        private static JournalEntry Entry(string @event, PayoutRow row) =>
+        private static JournalEntry Entry(JournalEvent @event, PayoutRow row) =>
             new JournalEntry(@event, DateTimeOffset.UtcNow) { References = new[] { row.Reference } };
 
-        private static NordPayPayoutResult Result(PayoutRow row, string state, decimal? fee, Guid? identifier, long? withdrawalId, bool reconciled, long? batchId) =>
-            new NordPayPayoutResult(row.Reference, row.Row, state, row.Currency, row.Address, row.Amount, fee, identifier, withdrawalId, reconciled, batchId);
+        private static NordPayPayoutResult Result(PayoutRow row, ReportOutcome state, decimal? fee, Guid? identifier, long? withdrawalId, bool reconciled, long? batchId) =>
+            new NordPayPayoutResult(row.Reference, row.Row, state.ToString(), row.Currency, row.Address, row.Amount, fee, identifier, withdrawalId, reconciled, batchId);
 
         /// <summary>An earlier run's payout, as the journal records it.</summary>
         public static NordPayPayoutResult AlreadyPaid(PayoutRow row, RowRecord record) =>
-            Result(row, "AlreadyPaid", Amount.ReadServer(record.ServiceFee), record.Identifier, record.WithdrawalId, record.Reconciled, record.BatchId);
+            Result(row, ReportOutcome.AlreadyPaid, Amount.ReadServer(record.ServiceFee), record.Identifier, record.WithdrawalId, record.Reconciled, record.BatchId);
 
         private static NordPayException InDoubtError(PayoutRow row, string why, IReadOnlyList<NordPayWithdrawal>? candidates = null) =>
             new NordPayException("PayoutInDoubt", ErrorKind.InvalidResult,

@@ -5,7 +5,7 @@ using NordPay.Core;
 namespace NordPay.Batch
 {
     /// <summary>One validated input row of a batch, with the reference that ties it to its journal entries.</summary>
-    public sealed class PayoutRow
+    internal sealed class PayoutRow
     {
         public PayoutRow(int row, string reference, bool derivedReference, string currency, string address, decimal amount, object? source)
         {

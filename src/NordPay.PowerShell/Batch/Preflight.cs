@@ -12,7 +12,7 @@ namespace NordPay.Batch
     /// withdrawable, each amount at or above its minimum and within its decimals, each address valid for
     /// its network (format and checksum), and each currency's total within the balance.
     /// </summary>
-    public static class Preflight
+    internal static class Preflight
     {
         /// <summary>Currencies by name, for <see cref="CheckRow"/>.</summary>
         public static IReadOnlyDictionary<string, NordPayCurrency> Index(IReadOnlyList<NordPayCurrency> currencies) =>
@@ -97,5 +97,5 @@ namespace NordPay.Batch
     }
 
     /// <summary>What preflight found of a row: why it cannot be paid (null when it can), and its address's check when it got that far.</summary>
-    public sealed record RowCheck(NordPayException? Problem, NordPayAddressCheck? Address);
+    internal sealed record RowCheck(NordPayException? Problem, NordPayAddressCheck? Address);
 }

@@ -15,7 +15,7 @@ namespace NordPay.Batch
     /// whose withdrawal id is unknown claims one only when exactly one fits its confirm's window and no other such row
     /// could be it. Reads the history only: it writes no journal, and claims nothing for the session.
     /// </summary>
-    public static class Reconciliation
+    internal static class Reconciliation
     {
 
         public static async Task<IReadOnlyList<NordPayJournalDiscrepancy>> CompareAsync(NordPayClient client,

@@ -11,10 +11,25 @@ using NordPay.Security;
 
 namespace NordPay.Batch
 {
-    /// <summary>What became of one row, as the report of the run says it.</summary>
-    public sealed class RowOutcome
+    /// <summary>What became of a row, as the report's Outcome column and the audit records name it.</summary>
+    internal enum ReportOutcome
     {
-        private RowOutcome(string outcome, string? errorId, string? message, decimal? serviceFee = null, Guid? identifier = null, long? withdrawalId = null)
+        /// <summary>Paid by this run.</summary>
+        Paid,
+        /// <summary>Paid by an earlier run with the same journal.</summary>
+        AlreadyPaid,
+        Failed,
+        InDoubt,
+        /// <summary>Never sent: declined at a prompt, or the run stopped before it.</summary>
+        NotPaid,
+        /// <summary>Being paid when the run stopped.</summary>
+        Interrupted,
+    }
+
+    /// <summary>What became of one row, as the report of the run says it.</summary>
+    internal sealed class RowOutcome
+    {
+        private RowOutcome(ReportOutcome outcome, string? errorId, string? message, decimal? serviceFee = null, Guid? identifier = null, long? withdrawalId = null)
         {
             Outcome = outcome;
             ErrorId = errorId;
@@ -24,29 +39,28 @@ namespace NordPay.Batch
             WithdrawalId = withdrawalId;
         }
 
-        /// <summary>Paid, AlreadyPaid, Failed, InDoubt, NotPaid (never sent) or Interrupted (the run stopped while it was being paid).</summary>
-        public string Outcome { get; }
+        public ReportOutcome Outcome { get; }
         public string? ErrorId { get; }
         public string? Message { get; }
         public decimal? ServiceFee { get; }
         public Guid? Identifier { get; }
         public long? WithdrawalId { get; }
 
-        /// <summary>Paid now, or by an earlier run.</summary>
-        public static RowOutcome Of(NordPayPayoutResult result) =>
-            new RowOutcome(result.State, null, null, result.ServiceFee, result.Identifier, result.WithdrawalId);
+        /// <summary>Paid now (<see cref="ReportOutcome.Paid"/>), or by an earlier run (<see cref="ReportOutcome.AlreadyPaid"/>).</summary>
+        public static RowOutcome Of(ReportOutcome paid, NordPayPayoutResult result) =>
+            new RowOutcome(paid, null, null, result.ServiceFee, result.Identifier, result.WithdrawalId);
 
         public static RowOutcome Failed(string errorId, string message, Guid? identifier = null, decimal? serviceFee = null) =>
-            new RowOutcome("Failed", errorId, message, serviceFee, identifier);
+            new RowOutcome(ReportOutcome.Failed, errorId, message, serviceFee, identifier);
 
         public static RowOutcome InDoubt(string errorId, string? message, Guid? identifier, decimal? serviceFee) =>
-            new RowOutcome("InDoubt", errorId, message, serviceFee, identifier);
+            new RowOutcome(ReportOutcome.InDoubt, errorId, message, serviceFee, identifier);
 
         /// <summary>A row the run never sent: declined at a prompt, or the run stopped (<paramref name="errorId"/>) before it.</summary>
-        public static RowOutcome NotPaid(string? errorId, string message) => new RowOutcome("NotPaid", errorId, message);
+        public static RowOutcome NotPaid(string? errorId, string message) => new RowOutcome(ReportOutcome.NotPaid, errorId, message);
 
         /// <summary>A row being paid when the run stopped: a re-run with the same journal finds out whether its confirm was sent.</summary>
-        public static RowOutcome Interrupted(string? errorId, string message) => new RowOutcome("Interrupted", errorId, message);
+        public static RowOutcome Interrupted(string? errorId, string message) => new RowOutcome(ReportOutcome.Interrupted, errorId, message);
     }
 
     /// <summary>
@@ -55,7 +69,7 @@ namespace NordPay.Batch
     /// crash leaves a readable partial report; rows that finish out of order wait in a small buffer. A write that fails
     /// stops the report, never the run: the journal has every row.
     /// </summary>
-    public sealed class ReportWriter : IDisposable
+    internal sealed class ReportWriter : IDisposable
     {
         /// <summary>The columns the report adds to the input's own, which replace input columns of the same name.</summary>
         public static readonly IReadOnlyList<string> OutcomeColumns = new[] { "Outcome", "ErrorId", "Message", "ServiceFee", "Identifier", "WithdrawalId" };
@@ -173,7 +187,7 @@ namespace NordPay.Batch
             var header = _header ?? Header(columns);
             var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
             foreach (var column in columns) values[column.Key] = column.Value;
-            values["Outcome"] = outcome.Outcome;
+            values["Outcome"] = outcome.Outcome.ToString();
             values["ErrorId"] = outcome.ErrorId;
             values["Message"] = outcome.Message?.Replace("\r\n", " ").Replace('\n', ' ').Replace('\r', ' ');
             values["ServiceFee"] = outcome.ServiceFee is { } fee ? Amount.Format(fee) : null;

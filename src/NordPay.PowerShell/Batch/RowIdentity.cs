@@ -15,17 +15,20 @@ namespace NordPay.Batch
     /// it), and its occurrence among identical rows, so two identical rows are two payouts and each matches its own
     /// journal entries on a re-run.
     /// </summary>
-    public static class RowIdentity
+    internal static class RowIdentity
     {
         private static readonly Regex Derived = new Regex("^auto-([0-9a-f]{16})-([0-9]+)$", RegexOptions.CultureInvariant);
 
-        public static string Derive(string currency, string address, decimal amount, int occurrence) =>
-            Derive(currency, InputText.Wallet(address), Amount.Canonical(amount), occurrence);
+        public static string Derive(PayoutKey key, int occurrence) => Derive(key.Text, occurrence);
 
-        private static string Derive(string currency, string address, string amountText, int occurrence)
+        // 0.1 hashed the amount and the address as spelled, in the same three lines.
+        private static string DeriveAsSpelled(string currency, string address, string amount, int occurrence) =>
+            Derive(currency + "\n" + address + "\n" + amount, occurrence);
+
+        private static string Derive(string payout, int occurrence)
         {
             using var sha = SHA256.Create();
-            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(currency + "\n" + address + "\n" + amountText));
+            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(payout));
             var hex = BitConverter.ToString(hash, 0, 8).Replace("-", string.Empty).ToLowerInvariant();
             return $"auto-{hex}-{occurrence.ToString(CultureInfo.InvariantCulture)}";
         }
@@ -47,8 +50,8 @@ namespace NordPay.Batch
                     || !Amount.TryParseServer(planned.Amount, out var amount)) continue;
                 var occurrence = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
                 // Only a reference derived from this very entry is renamed; a user's own reference that looks alike is kept.
-                if (Derive(planned.Currency, planned.Address, planned.Amount, occurrence) != reference) continue;
-                var current = Derive(planned.Currency, planned.Address, amount, occurrence);
+                if (DeriveAsSpelled(planned.Currency, planned.Address, planned.Amount, occurrence) != reference) continue;
+                var current = Derive(new PayoutKey(planned.Currency, planned.Address, amount), occurrence);
                 if (owners.TryGetValue(current, out var other) && other != reference)
                     throw new NordPayException("JournalReferencesAmbiguous", ErrorKind.InvalidData,
                         $"The journal {path} was written by NordPay.PowerShell 0.1, which told rows without a reference apart by how their amount was " +

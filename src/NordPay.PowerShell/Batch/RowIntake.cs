@@ -8,7 +8,7 @@ namespace NordPay.Batch
     /// Only 64-bit hashes stay in memory (occurrences of identical payouts, references seen, references seen twice),
     /// so memory does not grow with the row's size; a hash collision is only ever confirmed against the rows themselves.
     /// </summary>
-    public sealed class RowIntake
+    internal sealed class RowIntake
     {
         private readonly Dictionary<ulong, int> _occurrences = new Dictionary<ulong, int>();
         private readonly HashSet<ulong> _references = new HashSet<ulong>();
@@ -21,9 +21,10 @@ namespace NordPay.Batch
         {
             if (string.IsNullOrEmpty(reference))
             {
-                var key = Hash(currency + "\n" + InputText.Wallet(address) + "\n" + Amount.Canonical(amount));
+                var payout = new PayoutKey(currency, address, amount);
+                var key = Hash(payout.Text);
                 var occurrence = _occurrences[key] = _occurrences.TryGetValue(key, out var seen) ? seen + 1 : 1;
-                return new PayoutRow(row, RowIdentity.Derive(currency, address, amount, occurrence), true, currency, address, amount, null);
+                return new PayoutRow(row, RowIdentity.Derive(payout, occurrence), true, currency, address, amount, null);
             }
             if (!_references.Add(Hash(reference!))) _repeated.Add(Hash(reference!));
             return new PayoutRow(row, reference!, false, currency, address, amount, null);

@@ -2,11 +2,12 @@ using System;
 using System.Collections.Generic;
 using NordPay.Api;
 using NordPay.Core;
+using NordPay.Models;
 
 namespace NordPay.Batch
 {
     /// <summary>Where a row stands, as its journal entries say.</summary>
-    public enum PayoutState
+    internal enum PayoutState
     {
         Planned,
         Requested,
@@ -21,7 +22,7 @@ namespace NordPay.Batch
     }
 
     /// <summary>The latest known state of one reference, folded from the journal.</summary>
-    public sealed class RowRecord
+    internal sealed class RowRecord
     {
         public RowRecord(string reference) => Reference = reference;
 
@@ -179,7 +180,7 @@ namespace NordPay.Batch
                     Message = entry.Message;
                     break;
                 case JournalEvent.Settled:
-                    if (entry.Outcome == "Paid") State = PayoutState.Confirmed;
+                    if (entry.Outcome == NordPaySettlement.Paid) State = PayoutState.Confirmed;
                     else
                     {
                         // Not paid, by the operator's word: the row starts over with a new request.

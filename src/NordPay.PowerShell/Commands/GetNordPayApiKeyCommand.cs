@@ -28,7 +28,7 @@ namespace NordPay.Commands
                 if (ListAvailable)
                 {
                     foreach (var session in SessionSettings.Keys())
-                        WriteObject(KeyResolver.Describe("Session", session.Key, session.Value.Connection, session.Value.SetAt, null));
+                        WriteObject(KeyResolver.Describe(KeySource.Session, session.Key, session.Value.Connection, session.Value.SetAt, null));
                     if (new KeyResolver(this).DescribeEnvironment() is { } environment) WriteObject(environment);
                     foreach (var persisted in SessionSettings.Store.List()) WriteObject(KeyResolver.Describe(persisted));
                     return;
@@ -36,9 +36,9 @@ namespace NordPay.Commands
                 var info = new KeyResolver(this).Describe(Profile);
                 if (info != null) WriteObject(info);
                 else
-                    WriteRowError(new NordPayException("ApiKeyNotFound", ErrorKind.ObjectNotFound,
+                    WriteNordPayError(new NordPayException("ApiKeyNotFound", ErrorKind.ObjectNotFound,
                         $"No NordPay API key is set in this session, in {KeyResolver.KeyVariable} or for this user.", null,
-                        recommendedAction: "Set one with Set-NordPayApiKey."), null, string.Empty);
+                        recommendedAction: "Set one with Set-NordPayApiKey."), null);
             }
             catch (NordPayException ex)
             {

@@ -41,9 +41,9 @@ namespace NordPay.Commands
                 var policy = Scope is { } scope ? SessionSettings.Policy(Profile, scope) : SessionSettings.ApplyingPolicy(Profile, new KeyResolver(this).ProfileConnection(Profile)?.Account);
                 if (policy != null) WriteObject(policy);
                 else
-                    WriteRowError(new NordPayException("PolicyNotFound", ErrorKind.ObjectNotFound,
+                    WriteNordPayError(new NordPayException("PolicyNotFound", ErrorKind.ObjectNotFound,
                         $"Profile '{Profile}' has no policy{(Scope == null ? " in this process or for this user, and none is bound to its key" : " in scope " + Scope)}: its payouts are not limited.", "Profile",
-                        recommendedAction: "Set one with Set-NordPayPolicy."), Profile, string.Empty, 0);
+                        recommendedAction: "Set one with Set-NordPayPolicy."), Profile);
             }
             catch (NordPayException ex)
             {

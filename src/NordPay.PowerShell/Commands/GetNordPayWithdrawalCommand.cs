@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using NordPay.Api;
 using NordPay.Core;
 using NordPay.Models;
 using NordPay.Module;
@@ -90,7 +91,7 @@ namespace NordPay.Commands
                 found.AddRange(withdrawals);
                 wanted.ExceptWith(withdrawals.Select(w => w.Id));
                 foreach (var id in wanted)
-                    WriteRowError(new NordPayException("WithdrawalNotFound", ErrorKind.ObjectNotFound, $"Withdrawal {id} is not in the withdraw history.", "Id"), id, string.Empty);
+                    WriteNordPayError(new NordPayException("WithdrawalNotFound", ErrorKind.ObjectNotFound, $"Withdrawal {id} is not in the withdraw history.", "Id"), id);
             }
             return found.OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).ToList();
         }
@@ -101,14 +102,14 @@ namespace NordPay.Commands
             while (true)
             {
                 var current = Find(_ids);
-                var pending = current.Where(w => string.Equals(w.Status, "pending", StringComparison.OrdinalIgnoreCase)).ToList();
+                var pending = current.Where(w => WithdrawalStatus.AwaitsApproval(w.Status)).ToList();
                 if (pending.Count == 0 || clock.Elapsed.TotalSeconds >= WaitTimeoutSec)
                 {
                     WriteProgress(new ProgressRecord(0x4E51, "Waiting for NordPay withdrawals", "Done") { RecordType = ProgressRecordType.Completed });
                     foreach (var withdrawal in pending)
-                        WriteRowError(new NordPayException("WaitTimedOut", ErrorKind.OperationTimeout,
+                        WriteNordPayError(new NordPayException("WaitTimedOut", ErrorKind.OperationTimeout,
                             $"Withdrawal {withdrawal.Id} is still pending after {WaitTimeoutSec} s.", "Id",
-                            recommendedAction: "Approve it in the NordPay panel, or wait longer with -WaitTimeoutSec."), withdrawal, string.Empty);
+                            recommendedAction: "Approve it in the NordPay panel, or wait longer with -WaitTimeoutSec."), withdrawal);
                     foreach (var withdrawal in current) WriteObject(withdrawal);
                     return;
                 }

@@ -36,6 +36,7 @@ namespace NordPay.Commands
         private const int ReportBacklog = 1000;
         private int _total;
         private RunReport? _report;
+        private BatchRun? _run;
 
         /// <summary>The row's currency; read from the input's columns when not bound.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -163,9 +164,9 @@ namespace NordPay.Commands
                 _spill.Dispose();
             }
             if (_report?.Failure is { } failure)
-                WriteRowError(new NordPayException("ReportWriteFailed", ErrorKind.ResourceUnavailable,
+                WriteNordPayError(new NordPayException("ReportWriteFailed", ErrorKind.ResourceUnavailable,
                     $"The report {_report.Path} could not be written to the end ({failure.Message}); the run went on.", nameof(ReportPath), inner: failure,
-                    recommendedAction: "Get-NordPayJournal shows every row of the journal."), _report.Path, string.Empty, 0);
+                    recommendedAction: "Get-NordPayJournal shows every row of the journal."), _report.Path);
             if (!whatIf) WriteObject(_tally.Summary(journalPath, _report?.Path, Row, clock.Elapsed, AppliedPolicy?.Name));
         }
 
@@ -210,7 +211,7 @@ namespace NordPay.Commands
                 if (!Unasked(Force)) feePercents = ReadFeePercents();
                 // A withdrawal paid by an earlier run may have been cancelled since: its row is then not paid.
                 if (journal != null)
-                    foreach (var (currency, error) in Await(token => new PayoutEngine(Client, journal, _ => { }).RecheckPaidAsync(records.Values, token)))
+                    foreach (var (currency, error) in Await(token => RunOf(journal).Engine(_ => { }).RecheckPaidAsync(records.Values, token)))
                         WriteWarning($"The {currency} rows paid by earlier runs were not checked against the withdraw history: {error.Message}");
             }
 
@@ -241,6 +242,7 @@ namespace NordPay.Commands
 
             // The client is made here, on the pipeline thread: it reads the session, which workers cannot.
             var client = Client;
+            var run = RunOf(journal!);
             PayoutEngine.Remember(client, records.Values);
             // Every row in doubt is looked up in the withdraw history first, those to settle too: a confirm can land after
             // the operator looked, and what the history proves wins over -SettleInDoubt. Rows whose requests expired on
@@ -248,20 +250,14 @@ namespace NordPay.Commands
             var settling = Settling(plan);
             var resolved = new HashSet<string>(StringComparer.Ordinal);
             var settledByHistory = new HashSet<string>(StringComparer.Ordinal);
-            var serverNow = client.ServerNow();
-            bool Expired(RowRecord record) => record.ExpiresAt is { } expires && expires + PayoutEngine.SettleMargin < serverNow;
             foreach (var (row, record) in plan.InDoubt.Where(r => r.Record.State == PayoutState.WithdrawalFailed && !settling.Contains(r.Row.Reference)))
             {
                 _tally.CountFailed();
                 WriteRowError(WithdrawalStatus.NotPaid(record.WithdrawalId ?? 0, record.Message, $"{Core.Amount.Format(row.Amount)} {row.Currency} to {row.Address}"), row.Source, $" ({row})", row.Row);
             }
-            var groups = plan.InDoubt.Where(r => r.Record.State != PayoutState.WithdrawalFailed)
-                .GroupBy(r => !r.Record.Multiple && Expired(r.Record) ? (object)r.Row.Key : r.Record.Identifier ?? (object)r.Row.Reference);
-            foreach (var group in groups)
+            foreach (var (rows, expired) in BatchRun.InDoubtGroups(plan, client.ServerNow()))
             {
-                var rows = group.ToList();
-                var expired = rows.All(r => Expired(r.Record));
-                using var resolving = new EventPump<PayoutEvent>((report, _) => new PayoutEngine(client, journal!, report).ResolveAsync(rows, expired, Cancellation), e =>
+                using var resolving = new EventPump<PayoutEvent>((report, _) => run.Engine(report).ResolveAsync(rows, expired, Cancellation), e =>
                 {
                     if (e.NotPaidByHistory)
                     {
@@ -282,7 +278,7 @@ namespace NordPay.Commands
                 resolving.WriteUntilDone(Cancellation);
             }
             settling.ExceptWith(settledByHistory);
-            var settled = Settle(journal!, plan, settling);
+            var settled = Settle(run, plan, settling);
             // Rows settled as not paid are paid now: the batch's totals are checked again with them.
             if (settled.Count + settledByHistory.Count > 0) StopOnProblems(plan.Problems(days), journalPath);
             FlushLog();
@@ -291,15 +287,14 @@ namespace NordPay.Commands
             // NordPay sets each fee at the row's request, which comes after the prompts: say so, beside any estimate.
             var go = _total > 0 && ShouldProceed(batch + $"; {plan.FeeNote()} " +
                 "(review them first with New-NordPayWithdrawRequest, or in the report's ServiceFee column)", "Pay NordPay batch", Force);
-            var run = Guid.NewGuid().ToString("N");
-            if (go) journal!.Append(new JournalEntry(JournalEvent.RunStarted, DateTimeOffset.UtcNow) { Run = run, Message = $"{_total} rows by {Environment.UserName} on {Environment.MachineName}" });
+            if (go) run.Start(_total, $"by {Environment.UserName} on {Environment.MachineName}");
 
             // Second pass: each row is approved here and handed to the workers as it goes.
             // Room for every worker's next window while it confirms its current one.
             using var queue = new BlockingCollection<(PayoutRow Row, RowRecord? Record)>(2 * PayoutEngine.Window(ThrottleLimit) * ThrottleLimit);
             var gathered = new List<PayoutRow>();
             var streaming = UseMultipleWithdraw ? null
-                : new EventPump<PayoutEvent>((report, leaving) => new PayoutEngine(client, journal!, report).PayAsync(queue, ThrottleLimit, leaving, Cancellation), Write, Account);
+                : new EventPump<PayoutEvent>((report, leaving) => run.Engine(report).PayAsync(queue, ThrottleLimit, leaving, Cancellation), Write, Account);
             try
             {
                 try
@@ -319,11 +314,7 @@ namespace NordPay.Commands
                             _report?.NotSent(row, index);
                             continue;
                         }
-                        if (record?.Currency == null)
-                            journal!.Append(new JournalEntry(JournalEvent.Planned, DateTimeOffset.UtcNow)
-                            {
-                                References = new[] { row.Reference }, Row = row.Row, Currency = row.Currency, Address = row.Address, Amount = Core.Amount.Format(row.Amount),
-                            });
+                        run.Plan(row, record);
                         if (streaming != null)
                         {
                             var queued = false;
@@ -350,7 +341,7 @@ namespace NordPay.Commands
                     queue.CompleteAdding();
                 }
                 using var multiple = streaming == null
-                    ? new EventPump<PayoutEvent>((report, _) => new PayoutEngine(client, journal!, report).PayMultipleAsync(gathered, Cancellation), Write, Account)
+                    ? new EventPump<PayoutEvent>((report, _) => run.Engine(report).PayMultipleAsync(gathered, Cancellation), Write, Account)
                     : null;
                 (streaming ?? multiple!).WriteUntilDone(Cancellation);
             }
@@ -363,12 +354,12 @@ namespace NordPay.Commands
                 FlushLog();
                 if (_total > 0) WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", "Done") { RecordType = ProgressRecordType.Completed });
             }
-            if (go) journal!.Append(new JournalEntry(JournalEvent.RunFinished, DateTimeOffset.UtcNow) { Run = run, Message = _tally.ToString() });
+            run.Finish(_tally.ToString());
         }
 
         private void StopOnProblems(IReadOnlyList<NordPayException> problems, string journalPath)
         {
-            foreach (var problem in problems) WriteRowError(problem, journalPath, string.Empty, 0);
+            foreach (var problem in problems) WriteNordPayError(problem, journalPath);
             if (problems.Count > 0)
                 throw new NordPayException("PreflightFailed", ErrorKind.InvalidOperation,
                     $"The batch has {problems.Count} problem(s) that concern it as a whole (see the errors above); nothing was paid.", null,
@@ -404,44 +395,35 @@ namespace NordPay.Commands
             new HashSet<string>(SettleInDoubt == null ? Enumerable.Empty<string>()
                 : plan.InDoubt.Select(r => r.Row.Reference).Where(r => SettleReference == null || SettleReference.Contains(r, StringComparer.Ordinal)), StringComparer.Ordinal);
 
-        // Settles the rows in doubt the operator checked, unless the withdraw history proved them paid meanwhile; returns their references.
-        private HashSet<string> Settle(Journal journal, BatchPlan plan, HashSet<string> settling)
+        // Settles the rows in doubt the operator checked (BatchRun.Settle), asking for each; returns their references.
+        private HashSet<string> Settle(BatchRun run, BatchPlan plan, HashSet<string> settling)
         {
-            var settled = new HashSet<string>(StringComparer.Ordinal);
-            if (SettleInDoubt == null) return settled;
-            var paid = SettleInDoubt == NordPaySettlement.Paid;
-            foreach (var (row, record) in plan.InDoubt)
-            {
-                if (!settling.Contains(row.Reference)) continue;
-                if (record.State == PayoutState.Confirmed)
+            if (SettleInDoubt is not { } settlement) return new HashSet<string>(StringComparer.Ordinal);
+            var settled = run.Settle(plan, settling, settlement, $"by {Environment.UserName}",
+                row => ShouldProceed(Target(row), $"Settle as {settlement} (checked in the withdraw history)", Force), e =>
                 {
-                    if (!paid) WriteWarning($"Row {row.Row} ({row.Reference}) was not settled as NotPaid: the withdraw history shows it paid (withdrawal {record.WithdrawalId}), so it is not paid again.");
-                    continue;
-                }
-                if (!ShouldProceed(Target(row), $"Settle as {SettleInDoubt} (checked in the withdraw history)", Force)) continue;
-                var entry = new JournalEntry(JournalEvent.Settled, DateTimeOffset.UtcNow) { References = new[] { row.Reference }, Outcome = SettleInDoubt.ToString(), Message = $"by {Environment.UserName}" };
-                journal.Append(entry);
-                record.Apply(entry);
-                settled.Add(row.Reference);
-                if (plan.Settle(row, paid) is { } problem)
-                {
+                    if (e.ProvedPaid && settlement == NordPaySettlement.NotPaid)
+                        WriteWarning($"Row {e.Row.Row} ({e.Row.Reference}) was not settled as NotPaid: the withdraw history shows it paid (withdrawal {e.Record.WithdrawalId}), so it is not paid again.");
+                    if (e.Problem == null) return;
                     _tally.CountFailed();
-                    WriteRowError(problem, row.Source, $" ({row})", row.Row);
-                }
-            }
+                    WriteRowError(e.Problem, e.Row.Source, $" ({e.Row})", e.Row.Row);
+                });
             // A reference mistyped, or already settled, must not pass for settled.
             var inDoubt = new HashSet<string>(plan.InDoubt.Select(r => r.Row.Reference), StringComparer.Ordinal);
             foreach (var reference in (SettleReference ?? Array.Empty<string>()).Where(r => !inDoubt.Contains(r)))
             {
                 var state = plan.Record(reference)?.State;
-                WriteRowError(new NordPayException("SettleReferenceNotInDoubt", ErrorKind.ObjectNotFound,
+                WriteNordPayError(new NordPayException("SettleReferenceNotInDoubt", ErrorKind.ObjectNotFound,
                     $"-SettleReference '{reference}' names no row of this batch in doubt ({(state == null ? "no row has this reference" : $"the journal has it as {state}")}); it was not settled.",
-                    nameof(SettleReference), recommendedAction: "Get-NordPayJournal -State InDoubt lists the references in doubt."), reference, string.Empty, 0);
+                    nameof(SettleReference), recommendedAction: "Get-NordPayJournal -State InDoubt lists the references in doubt."), reference);
             }
             if (SettleReference == null && inDoubt.Count == 0)
-                WriteWarning($"No row of this batch is in doubt in the journal {journal.Path}: -SettleInDoubt {SettleInDoubt} settled nothing.");
+                WriteWarning($"No row of this batch is in doubt in the journal {run.JournalPath}: -SettleInDoubt {SettleInDoubt} settled nothing.");
             return settled;
         }
+
+        // The journal's side of this run, made once the client is (it reads the session on the pipeline thread).
+        private BatchRun RunOf(Journal journal) => _run ??= new BatchRun(Client, journal);
 
         private void WriteAvailable(EventPump<PayoutEvent> pump)
         {
@@ -461,14 +443,14 @@ namespace NordPay.Commands
             if (e.Result != null)
             {
                 _tally.CountPaid(row);
-                Audit("Paid", row, e.Result.Identifier, e.Result.WithdrawalId, null);
+                Audit(ReportOutcome.Paid, row, e.Result.Identifier, e.Result.WithdrawalId, null);
                 WriteObject(e.Result);
             }
             else
             {
                 if (e.InDoubt) _tally.CountInDoubt();
                 else _tally.CountFailed();
-                Audit(e.InDoubt ? "InDoubt" : "Failed", row, null, null, e.Error!.ErrorId);
+                Audit(e.InDoubt ? ReportOutcome.InDoubt : ReportOutcome.Failed, row, null, null, e.Error!.ErrorId);
                 WriteRowError(e.Error!, row.Source, $" ({row})", row.Row);
             }
             if (_total > 0 && (_sinceProgress.ElapsedMilliseconds >= 250 || _tally.Reported == _total))
@@ -479,8 +461,8 @@ namespace NordPay.Commands
             }
         }
 
-        private void Audit(string outcome, PayoutRow row, Guid? identifier, long? withdrawalId, string? errorId) =>
-            WriteInformation(new NordPayAuditRecord(outcome, row.Reference, row.Currency, row.Address, row.Amount, identifier, withdrawalId,
+        private void Audit(ReportOutcome outcome, PayoutRow row, Guid? identifier, long? withdrawalId, string? errorId) =>
+            WriteInformation(new NordPayAuditRecord(outcome.ToString(), row.Reference, row.Currency, row.Address, row.Amount, identifier, withdrawalId,
                 KeyInfo?.KeyHint ?? Security.Redactor.Mask, errorId, AppliedPolicy?.Name,
                 _plan != null && _plan.AllowedRepeats.TryGetValue(row.Reference, out var repeated) ? Policy.RepeatGuard.Allowed(repeated) : null),
                 new[] { "NordPay.Audit", "NordPay.Payout." + outcome });

@@ -36,7 +36,7 @@ namespace NordPay.Commands
         [ValidateNotNullOrEmpty]
         public string? Profile { get; set; }
 
-        protected override Redactor Redactor => _client?.Redactor ?? base.Redactor;
+        private protected override Redactor Redactor => _client?.Redactor ?? base.Redactor;
 
         protected override void StopProcessing() => _stopping.Cancel();
 
@@ -44,7 +44,7 @@ namespace NordPay.Commands
         protected virtual bool AllowsAnonymous => false;
 
         /// <summary>The session's call settings, before this call's parameters apply.</summary>
-        protected virtual NordPayClientOptions SessionOptions => SessionSettings.Options;
+        private protected virtual NordPayClientOptions SessionOptions => SessionSettings.Options;
 
         /// <summary>Which key the client uses, once it exists.</summary>
         protected NordPayApiKeyInfo? KeyInfo { get; private set; }
@@ -72,13 +72,13 @@ namespace NordPay.Commands
         }
 
         /// <summary>The client for this call. With no key anywhere, nothing can succeed: a terminating error.</summary>
-        protected NordPayClient Client
+        private protected NordPayClient Client
         {
             get
             {
                 if (_client != null) return _client;
                 NordPayClientOptions options;
-                (NordPayConnection Connection, NordPayApiKeyInfo Info)? resolved;
+                (NordPayConnection Connection, NordPayApiKeyInfo Info, KeySource Source)? resolved;
                 try
                 {
                     options = ApplyTo(SessionOptions);
@@ -90,15 +90,15 @@ namespace NordPay.Commands
                 }
                 if (resolved == null && AllowsAnonymous)
                     resolved = (new NordPayConnection(NordPayConnection.DefaultBaseUri, new System.Security.SecureString()),
-                        new NordPayApiKeyInfo("None", SessionSettings.DefaultProfile, NordPayConnection.DefaultBaseUri, Security.Redactor.Mask, null));
+                        new NordPayApiKeyInfo(nameof(KeySource.None), SessionSettings.DefaultProfile, NordPayConnection.DefaultBaseUri, Security.Redactor.Mask, null), KeySource.None);
                 if (resolved == null)
                     throw Terminating(new NordPayException("ApiKeyNotSet", ErrorKind.AuthenticationError,
                         $"No NordPay API key is set: run Set-NordPayApiKey, or set the {KeyResolver.KeyVariable} environment variable for unattended jobs.",
                         recommendedAction: "Set-NordPayApiKey"), null);
-                var (connection, info) = resolved.Value;
+                var (connection, info, source) = resolved.Value;
                 KeyInfo = info;
                 _connection = connection;
-                WriteVerbose($"Using the API key {info.KeyHint} of profile '{info.Profile}' from {Describe(info)} for {info.BaseUri}.");
+                WriteVerbose($"Using the API key {info.KeyHint} of profile '{info.Profile}' from {KeyResolver.Origin(source, info.Storage)} for {info.BaseUri}.");
                 if (Tls.EnsureTls12()) WriteVerbose("Added TLS 1.2 to the protocols this process may use.");
                 // Read here, on the pipeline thread, and handed to the client as plain values: it logs from worker threads.
                 var debug = Wants("Debug", "DebugPreference");
@@ -149,7 +149,7 @@ namespace NordPay.Commands
         }
 
         /// <summary>The policy applied row by row, as the two-step cmdlets pay; null when there is none.</summary>
-        protected PolicyRun? PolicyRun =>
+        private protected PolicyRun? PolicyRun =>
             _policyRun ??= AppliedPolicy is { } policy
                 ? new PolicyRun(policy, currency => Await(token => PaidToday.ReadAsync(Client, currency, token)), CallAccount ?? string.Empty,
                     PaysOut && !WhatIfRequested(), DayLedger.Process,
@@ -157,7 +157,7 @@ namespace NordPay.Commands
                 : null;
 
         /// <summary>The policy's repeat guard, reading the withdraw history through this call's client.</summary>
-        protected RepeatGuard RepeatGuardOf(NordPayPolicy policy) =>
+        private protected RepeatGuard RepeatGuardOf(NordPayPolicy policy) =>
             new RepeatGuard(policy, (currency, window) => Await(token => RepeatGuard.ReadSinceAsync(Client, currency, window, token)));
 
         /// <summary>True when this call pays a repeat the policy's repeat guard would refuse (its -AllowRepeat); -Force never does.</summary>
@@ -185,14 +185,6 @@ namespace NordPay.Commands
                 ? ((SwitchParameter)bound).IsPresent
                 : !(GetVariableValue(preference) is ActionPreference value && value == ActionPreference.SilentlyContinue)
                   && !(GetVariableValue(preference) is ActionPreference ignore && ignore == ActionPreference.Ignore);
-
-        private static string Describe(NordPayApiKeyInfo info) => info.Source switch
-        {
-            "Call" => "-ApiKey",
-            "Session" => "this session",
-            "Environment" => KeyResolver.KeyVariable,
-            _ => $"the current user's {info.Storage} store",
-        };
 
         /// <summary>Waits for an API call on the pipeline thread; Ctrl+C cancels it.</summary>
         protected T Await<T>(Func<CancellationToken, Task<T>> call)

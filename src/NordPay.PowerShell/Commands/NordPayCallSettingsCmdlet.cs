@@ -36,7 +36,7 @@ namespace NordPay.Commands
         public SwitchParameter ProxyUseDefaultCredentials { get; set; }
 
         /// <summary>These parameters applied over <paramref name="options"/>; the retry time limit only where a cmdlet has it.</summary>
-        protected NordPayClientOptions ApplyTo(NordPayClientOptions options, double? retryTimeLimitSec = null) =>
+        private protected NordPayClientOptions ApplyTo(NordPayClientOptions options, double? retryTimeLimitSec = null) =>
             CallSettings.Apply(options, MaximumRetryCount, RetryIntervalSec, retryTimeLimitSec, TimeoutSec, Proxy, ProxyCredential,
                 MyInvocation.BoundParameters.ContainsKey(nameof(ProxyUseDefaultCredentials)) ? ProxyUseDefaultCredentials.IsPresent : (bool?)null);
     }

@@ -59,7 +59,7 @@ namespace NordPay.Commands
             }
         }
 
-        protected virtual Redactor Redactor => Redactor.None;
+        private protected virtual Redactor Redactor => Redactor.None;
 
         /// <summary>Whether -Force answers every prompt: not when -Confirm or -WhatIf is given with it.</summary>
         protected bool Unasked(bool force) => force && !MyInvocation.BoundParameters.ContainsKey("Confirm") && !WhatIfRequested();
@@ -86,12 +86,20 @@ namespace NordPay.Commands
             }
         }
 
-        /// <summary>Reports a failed row (or, before any row, a failure): non-terminating, unless no later row can succeed either.</summary>
+        /// <summary>Reports a failed row (before any row, a failure of the call): non-terminating, unless no later row can succeed either.</summary>
         protected void WriteRowError(NordPayException error, object? row, string rowLabel, int? rowNumber = null)
         {
             var number = rowNumber ?? Row;
             var field = error.Field == null ? string.Empty : $", {error.Field}";
-            var record = ToErrorRecord(error, row, number == 0 ? error.Message : $"Row {number}{rowLabel}{field}: {error.Message}");
+            WriteFailure(error, row, number == 0 ? error.Message : $"Row {number}{rowLabel}{field}: {error.Message}");
+        }
+
+        /// <summary>Reports a failure that belongs to no row (a path, a journal, a name): non-terminating, unless nothing after it can succeed.</summary>
+        protected void WriteNordPayError(NordPayException error, object? target) => WriteFailure(error, target, error.Message);
+
+        private void WriteFailure(NordPayException error, object? target, string message)
+        {
+            var record = ToErrorRecord(error, target, message);
             if (error.StopsBatch) ThrowTerminatingError(record);
             WriteError(record);
         }
@@ -245,8 +253,7 @@ namespace NordPay.Commands
 
         private ErrorRecord ToErrorRecord(NordPayException error, object? target, string message)
         {
-            var category = (ErrorCategory)Enum.Parse(typeof(ErrorCategory), error.Kind.ToString());
-            return new ErrorRecord(error, error.ErrorId, category, target)
+            return new ErrorRecord(error, error.ErrorId, ErrorCategories.Of(error.Kind), target)
             {
                 ErrorDetails = new ErrorDetails(Redactor.Redact(message)) { RecommendedAction = error.RecommendedAction },
             };

@@ -36,7 +36,7 @@ namespace NordPay.Commands
         /// The journals -Path names, each read once; a path that names none, or a journal that cannot be read, is an error of
         /// its own and the others are read.
         /// </summary>
-        protected IEnumerable<(string Path, IReadOnlyList<JournalEntry> Entries)> ReadJournals()
+        private protected IEnumerable<(string Path, IReadOnlyList<JournalEntry> Entries)> ReadJournals()
         {
             var literal = ParameterSetName == LiteralPathSet;
             foreach (var path in literal ? LiteralPath : Path)
@@ -48,10 +48,10 @@ namespace NordPay.Commands
                 }
                 catch (NordPayException ex)
                 {
-                    WriteRowError(ex, path, string.Empty, 0);
+                    WriteNordPayError(ex, path);
                     continue;
                 }
-                if (files.Count == 0) WriteRowError(Journal.NotFound(path), path, string.Empty, 0);
+                if (files.Count == 0) WriteNordPayError(Journal.NotFound(path), path);
                 foreach (var file in files)
                 {
                     if (!_read.Add(file)) continue;
@@ -62,7 +62,7 @@ namespace NordPay.Commands
                     }
                     catch (NordPayException ex)
                     {
-                        WriteRowError(ex, file, string.Empty, 0);
+                        WriteNordPayError(ex, file);
                         continue;
                     }
                     if (journal.TornLastLine) WriteVerbose($"The last line of {file} is not finished (a run writing it, or a crash): it is not read, and left as it is.");

@@ -28,8 +28,8 @@ namespace NordPay.Commands
                 && ShouldProcess($"NordPay API key of profile '{Profile}' in {SessionSettings.Store.Directory}", "Remove for the current user"))
                 removed |= SessionSettings.Store.Remove(Profile);
             if (!removed && !MyInvocation.BoundParameters.ContainsKey("WhatIf"))
-                WriteRowError(new NordPayException("ApiKeyNotFound", ErrorKind.ObjectNotFound,
-                    $"Profile '{Profile}' has no key in scope {string.Join(", ", Scope)}.", "Profile"), Profile, string.Empty);
+                WriteNordPayError(new NordPayException("ApiKeyNotFound", ErrorKind.ObjectNotFound,
+                    $"Profile '{Profile}' has no key in scope {string.Join(", ", Scope)}.", "Profile"), Profile);
         }
     }
 }

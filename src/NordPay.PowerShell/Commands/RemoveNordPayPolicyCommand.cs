@@ -79,7 +79,7 @@ namespace NordPay.Commands
         }
 
         private void NotFound(string what, string field) =>
-            WriteRowError(new NordPayException("PolicyNotFound", ErrorKind.ObjectNotFound, $"Profile '{Profile}' has no policy{what} in scope {string.Join(", ", Scope)}.", field,
-                recommendedAction: "See the policies with Get-NordPayPolicy -ListAvailable."), Profile, string.Empty, 0);
+            WriteNordPayError(new NordPayException("PolicyNotFound", ErrorKind.ObjectNotFound, $"Profile '{Profile}' has no policy{what} in scope {string.Join(", ", Scope)}.", field,
+                recommendedAction: "See the policies with Get-NordPayPolicy -ListAvailable."), Profile);
     }
 }

@@ -97,7 +97,7 @@ namespace NordPay.Commands
         private NordPayApiKeyInfo SetForSession(Uri baseUri)
         {
             var session = SessionSettings.SetKey(Profile, ApiKey, baseUri);
-            return KeyResolver.Describe("Session", Profile, session.Connection, session.SetAt, null);
+            return KeyResolver.Describe(KeySource.Session, Profile, session.Connection, session.SetAt, null);
         }
 
         private NordPayApiKeyInfo Persist(Uri baseUri, bool vault)

@@ -19,7 +19,7 @@ namespace NordPay.Commands
         protected override bool ChecksWithKnownCurrencies => true;
 
         // The currency list is only worth one attempt here: without it the module's own table serves.
-        protected override NordPayClientOptions SessionOptions => base.SessionOptions with { MaximumRetryCount = 0 };
+        private protected override NordPayClientOptions SessionOptions => base.SessionOptions with { MaximumRetryCount = 0 };
 
         protected override void ProcessRecord()
         {

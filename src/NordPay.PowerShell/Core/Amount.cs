@@ -8,7 +8,7 @@ namespace NordPay.Core
     /// The one amount parser. User input is parsed strictly and invariantly and never rounded;
     /// server values are read leniently (numbers, strings, exponent notation such as "0E-18").
     /// </summary>
-    public static class Amount
+    internal static class Amount
     {
         public const string Field = "Amount";
 

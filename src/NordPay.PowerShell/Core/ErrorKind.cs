@@ -1,7 +1,7 @@
 namespace NordPay.Core
 {
     /// <summary>
-    /// What kind of failure happened. Each value is named after the PowerShell ErrorCategory it maps to,
+    /// What kind of failure happened. Each value is named after the PowerShell ErrorCategory it maps to (Commands/ErrorCategories),
     /// so the API layer needs no PowerShell types.
     /// </summary>
     public enum ErrorKind

@@ -5,7 +5,7 @@ using System.Linq;
 namespace NordPay.Core
 {
     /// <summary>Column names as a person reads them: what a wrong encoding or a spreadsheet adds invisibly is set aside.</summary>
-    public static class HeaderText
+    internal static class HeaderText
     {
         // A UTF-8 byte-order mark read as Windows-1252, as Windows PowerShell 5.1's Import-Csv reads a UTF-8 file.
         private const string MisreadBom = "\u00EF\u00BB\u00BF";

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace NordPay.Core
 {
     /// <summary>Checks the text fields of a payout row. Currency names and addresses are case-sensitive and never altered inside.</summary>
-    public static class InputText
+    internal static class InputText
     {
         // Invisible letters and marks that are neither blanks, controls nor format characters (Unicode's default-ignorables).
         private const string Fillers = "\u034F\u115F\u1160\u17B4\u17B5\u3164\uFFA0";

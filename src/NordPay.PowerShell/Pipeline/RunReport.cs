@@ -61,7 +61,7 @@ namespace NordPay.Pipeline
             if (e.NotSent || e.NotPaidByHistory) return;
             var error = e.Error;
             _writer.Add(e.Row.Row, Columns(e.Row),
-                e.Result != null ? RowOutcome.Of(e.Result)
+                e.Result != null ? RowOutcome.Of(ReportOutcome.Paid, e.Result)
                 : e.InDoubt ? RowOutcome.InDoubt(error!.ErrorId, error.Message, e.Identifier, e.ServiceFee)
                 : RowOutcome.Failed(error!.ErrorId, error.Message, e.Identifier, e.ServiceFee));
         }
@@ -105,7 +105,7 @@ namespace NordPay.Pipeline
             switch (stage)
             {
                 case RowStage.AlreadyPaid:
-                    return RowOutcome.Of(PayoutEngine.AlreadyPaid(row, record!));
+                    return RowOutcome.Of(ReportOutcome.AlreadyPaid, PayoutEngine.AlreadyPaid(row, record!));
                 case RowStage.Invalid when plan!.ProblemOf(row) is { } problem:
                     return RowOutcome.Failed(problem.ErrorId, problem.Message);
                 case RowStage.InDoubt when record!.State == PayoutState.WithdrawalFailed:

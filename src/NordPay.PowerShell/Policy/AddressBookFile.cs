@@ -15,7 +15,7 @@ namespace NordPay.Policy
     /// written, blanks around them aside, so one that is empty or holds a blank or invisible character refuses the file
     /// whole, as does a file with no address: a book is imported entirely or not at all.
     /// </summary>
-    public static class AddressBookFile
+    internal static class AddressBookFile
     {
         public static IReadOnlyList<NordPayAddressBookEntry> Read(string path)
         {

@@ -10,7 +10,7 @@ namespace NordPay.Policy
     /// show the others. A run's payouts count for every other run until the run ends, and after it for every run whose
     /// history was read before it ended: counted twice, perhaps, but never missed. Plain .NET state, shared by runspaces.
     /// </summary>
-    public sealed class DayLedger
+    internal sealed class DayLedger
     {
         public static DayLedger Process { get; } = new DayLedger();
 

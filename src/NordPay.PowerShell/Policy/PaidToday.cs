@@ -10,7 +10,7 @@ using NordPay.Models;
 namespace NordPay.Policy
 {
     /// <summary>What NordPay's withdraw history shows paid in one currency on one day.</summary>
-    public sealed class DayTotal
+    internal sealed class DayTotal
     {
         public DayTotal(DateTimeOffset day, decimal paid, int withdrawals)
         {
@@ -33,7 +33,7 @@ namespace NordPay.Policy
     /// the earlier day is taken, which counts more. Every withdrawal counts but a cancelled one: pending (waiting for the
     /// merchant's admin), processed, and any other status NordPay may report. Amounts as paid out; fees are not counted.
     /// </summary>
-    public static class PaidToday
+    internal static class PaidToday
     {
         /// <summary>The currency's total today; a history that cannot be read fails with its own error, said to leave the day unknown.</summary>
         public static async Task<DayTotal> ReadAsync(NordPayClient client, string currency, CancellationToken cancellation)
@@ -56,12 +56,9 @@ namespace NordPay.Policy
             DateTimeOffset? day = null;
             DateTimeOffset Day() => day ??= DayOf(clock, now());
             var read = await history(currency, r => r[r.Count - 1].CreatedAt < Day(), cancellation).ConfigureAwait(false);
-            var today = read.Where(w => w.CreatedAt >= Day() && Counts(w.Status)).ToList();
+            var today = read.Where(w => w.CreatedAt >= Day() && WithdrawalStatus.Counts(w.Status)).ToList();
             return new DayTotal(Day(), today.Sum(w => w.Amount), today.Count);
         }
-
-        /// <summary>Whether a withdrawal of this status counts toward the day: all but a cancelled one.</summary>
-        public static bool Counts(string status) => !string.Equals(status, "cancelled", StringComparison.OrdinalIgnoreCase);
 
         /// <summary>
         /// 00:00 UTC of the day NordPay's clock is on at this machine's <paramref name="local"/> instant: the earliest it

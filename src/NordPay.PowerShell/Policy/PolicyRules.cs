@@ -12,7 +12,7 @@ namespace NordPay.Policy
     /// its amount is within the per-payout limit, its address is in the address book), then a run's total per currency
     /// (within the per-run limit and, with what the day already paid, within the per-day limit).
     /// </summary>
-    public static class PolicyRules
+    internal static class PolicyRules
     {
         /// <summary>Null when the payout itself is within the policy; otherwise the first rule it breaks.</summary>
         public static NordPayException? CheckPayout(NordPayPolicy policy, string currency, string address, decimal amount)

@@ -12,7 +12,7 @@ namespace NordPay.Policy
     /// what other runs of this process admitted that the history may not show yet (the day ledger). Only a run that pays
     /// (a confirm) counts its payouts in the ledger; a request pays nothing.
     /// </summary>
-    public sealed class PolicyRun
+    internal sealed class PolicyRun
     {
         private readonly Func<string, DayTotal> _readDay;
         private readonly DayLedger _ledger;

@@ -15,7 +15,7 @@ namespace NordPay.Policy
     /// a file only its owner can open. Limits are kept as the exact decimal text; an address book as its entries.
     /// A file that cannot be read stops every payout rather than let it go unlimited.
     /// </summary>
-    public sealed class PolicyStore
+    internal sealed class PolicyStore
     {
         public const string FileName = "policies.json";
 

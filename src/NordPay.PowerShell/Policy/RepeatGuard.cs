@@ -17,7 +17,7 @@ namespace NordPay.Policy
     /// withdrawal paid nothing and is no repeat. The history is read once per currency and run, through the one history
     /// reader, whose certainty rules hold: a history that cannot be read refuses.
     /// </summary>
-    public sealed class RepeatGuard
+    internal sealed class RepeatGuard
     {
         private readonly NordPayPolicy _policy;
         private readonly Func<string, TimeSpan, IReadOnlyList<NordPayWithdrawal>> _readSince;
@@ -56,15 +56,15 @@ namespace NordPay.Policy
                 }
             }
             if (history.Failure != null) throw history.Failure;
-            var wallet = InputText.Wallet(address);
-            return history.Read!.FirstOrDefault(w => w.Currency == currency && InputText.Wallet(w.Address) == wallet && w.Amount == amount
-                                                 && PaidToday.Counts(w.Status) && !(ownWithdrawals?.Contains(w.Id) ?? false));
+            var payout = new PayoutKey(currency, address, amount);
+            return history.Read!.FirstOrDefault(w => payout.Equals(new PayoutKey(w.Currency, w.Address, w.Amount))
+                                                 && WithdrawalStatus.Counts(w.Status) && !(ownWithdrawals?.Contains(w.Id) ?? false));
         }
 
         /// <summary>Throws PolicyRepeatPayout when the payout repeats a withdrawal in the history or one this run admitted; otherwise counts it in.</summary>
         public void Admit(string currency, string address, decimal amount)
         {
-            var key = new PayoutKey(currency, InputText.Wallet(address), amount);
+            var key = new PayoutKey(currency, address, amount);
             if (FindRepeat(currency, address, amount) is { } repeated) throw Refused(_policy, repeated);
             if (WindowOf(_policy) != null && !_admitted.Add(key))
                 throw new NordPayException("PolicyRepeatPayout", ErrorKind.ResourceExists,
@@ -74,7 +74,7 @@ namespace NordPay.Policy
         }
 
         /// <summary>Takes back an admitted payout that was then not made.</summary>
-        public void Release(string currency, string address, decimal amount) => _admitted.Remove(new PayoutKey(currency, InputText.Wallet(address), amount));
+        public void Release(string currency, string address, decimal amount) => _admitted.Remove(new PayoutKey(currency, address, amount));
 
         /// <summary>The refusal of a payout that repeats a withdrawal in NordPay's history.</summary>
         public static NordPayException Refused(NordPayPolicy policy, NordPayWithdrawal repeated) =>

@@ -10,7 +10,7 @@ namespace NordPay.Security
     /// machine, so it does not travel to another account, a scheduled task's service account or another machine.
     /// Compiles everywhere; available on Windows only.
     /// </summary>
-    public sealed class DpapiKeyProtector : IKeyProtector
+    internal sealed class DpapiKeyProtector : IKeyProtector
     {
         private const int UiForbidden = 0x1;
         private static readonly byte[] Entropy = Encoding.UTF8.GetBytes("NordPay.PowerShell API key");

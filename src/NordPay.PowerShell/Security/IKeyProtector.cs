@@ -1,7 +1,7 @@
 namespace NordPay.Security
 {
     /// <summary>Encrypts a persisted key for the current user. DPAPI on Windows; tests substitute their own.</summary>
-    public interface IKeyProtector
+    internal interface IKeyProtector
     {
         /// <summary>False where this protection does not exist (DPAPI off Windows).</summary>
         bool IsAvailable { get; }

@@ -15,7 +15,7 @@ namespace NordPay.Security
     /// The current user's persisted profiles: profiles.json in the configuration folder holds each profile's
     /// base URI and where its key is kept (DPAPI blob, vault reference, or the name of an owner-only key file).
     /// </summary>
-    public sealed class KeyStore
+    internal sealed class KeyStore
     {
         public const string DirectoryVariable = "NORDPAY_CONFIG_DIR";
         private const string FileName = "profiles.json";

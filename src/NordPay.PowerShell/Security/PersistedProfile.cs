@@ -3,7 +3,7 @@ using System;
 namespace NordPay.Security
 {
     /// <summary>How a persisted key is kept.</summary>
-    public enum KeyStorage
+    internal enum KeyStorage
     {
         /// <summary>Encrypted with Windows DPAPI for the current user, in profiles.json.</summary>
         Dpapi,
@@ -14,7 +14,7 @@ namespace NordPay.Security
     }
 
     /// <summary>A named profile persisted for the current user: where its key is kept, never the key in clear.</summary>
-    public sealed record PersistedProfile(string Name, Uri BaseUri, KeyStorage Storage, string KeyHint, DateTimeOffset SetAt)
+    internal sealed record PersistedProfile(string Name, Uri BaseUri, KeyStorage Storage, string KeyHint, DateTimeOffset SetAt)
     {
         public string? ProtectedKey { get; init; }
         public string? Vault { get; init; }

@@ -11,7 +11,7 @@ namespace NordPay.Security
     /// ACL granting the user, SYSTEM and Administrators only, since a file there otherwise takes its folder's ACL (under
     /// D:\payouts, every local user's).
     /// </summary>
-    public static class PrivateFiles
+    internal static class PrivateFiles
     {
         private static readonly bool Windows = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 

@@ -10,7 +10,7 @@ namespace NordPay.Security
     /// The one redactor: every text headed for a stream, an error or a file passes through it,
     /// so the API key can only leave the process as the X-API-KEY header.
     /// </summary>
-    public sealed class Redactor
+    internal sealed class Redactor
     {
         public const string Mask = "***";
 

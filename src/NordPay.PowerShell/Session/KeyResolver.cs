@@ -9,6 +9,17 @@ using NordPay.Security;
 
 namespace NordPay.Session
 {
+    /// <summary>Where the key a call uses comes from (NordPayApiKeyInfo.Source names it).</summary>
+    internal enum KeySource
+    {
+        /// <summary>No key: a call that needs none (-WhatIf).</summary>
+        None,
+        Call,
+        Session,
+        Environment,
+        CurrentUser,
+    }
+
     /// <summary>
     /// The one resolution order for the API key: -ApiKey on the call, then the session, then NORDPAY_API_KEY
     /// (for the default profile), then the persisted profile. A profile named with -Profile that exists nowhere
@@ -24,7 +35,7 @@ namespace NordPay.Session
         public KeyResolver(PSCmdlet cmdlet) => _cmdlet = cmdlet;
 
         /// <summary>The key to use, or null when there is none for the default profile.</summary>
-        public (NordPayConnection Connection, NordPayApiKeyInfo Info)? Resolve(SecureString? explicitKey, string? namedProfile)
+        public (NordPayConnection Connection, NordPayApiKeyInfo Info, KeySource Source)? Resolve(SecureString? explicitKey, string? namedProfile)
         {
             var profile = namedProfile ?? SessionSettings.DefaultProfile;
             var session = SessionSettings.Key(profile);
@@ -38,20 +49,20 @@ namespace NordPay.Session
                     if (baseUri == null && namedProfile != null && SessionSettings.ProfilePolicy(profile) == null) throw ProfileNotFound(namedProfile);
                 }
                 var connection = new NordPayConnection(baseUri ?? NordPayConnection.DefaultBaseUri, explicitKey);
-                return (connection, Describe("Call", profile, connection, null, null));
+                return (connection, Describe(KeySource.Call, profile, connection, null, null), KeySource.Call);
             }
-            if (session != null) return (session.Connection, Describe("Session", profile, session.Connection, session.SetAt, null));
+            if (session != null) return (session.Connection, Describe(KeySource.Session, profile, session.Connection, session.SetAt, null), KeySource.Session);
             if (namedProfile == null && EnvironmentKey() is { } environmentKey)
             {
                 var connection = new NordPayConnection(EnvironmentBaseUri() ?? NordPayConnection.DefaultBaseUri, environmentKey);
-                return (connection, Describe("Environment", profile, connection, null, null));
+                return (connection, Describe(KeySource.Environment, profile, connection, null, null), KeySource.Environment);
             }
             var persisted = SessionSettings.Store.Find(profile);
             if (persisted != null)
             {
                 var key = persisted.Storage == KeyStorage.Vault ? new SecretVault(_cmdlet).Read(persisted.Vault!, persisted.SecretName!) : SessionSettings.Store.ReadKey(persisted);
                 var connection = new NordPayConnection(persisted.BaseUri, key);
-                return (connection, Describe("CurrentUser", profile, connection, persisted.SetAt, persisted.Storage.ToString()));
+                return (connection, Describe(KeySource.CurrentUser, profile, connection, persisted.SetAt, persisted.Storage.ToString()), KeySource.CurrentUser);
             }
             if (namedProfile != null) throw ProfileNotFound(namedProfile);
             return null;
@@ -77,7 +88,7 @@ namespace NordPay.Session
         public NordPayApiKeyInfo? Describe(string? namedProfile)
         {
             var profile = namedProfile ?? SessionSettings.DefaultProfile;
-            if (SessionSettings.Key(profile) is { } session) return Describe("Session", profile, session.Connection, session.SetAt, null);
+            if (SessionSettings.Key(profile) is { } session) return Describe(KeySource.Session, profile, session.Connection, session.SetAt, null);
             if (namedProfile == null && DescribeEnvironment() is { } environment) return environment;
             if (SessionSettings.Store.Find(profile) is { } persisted) return Describe(persisted);
             if (namedProfile != null) throw ProfileNotFound(namedProfile);
@@ -87,14 +98,24 @@ namespace NordPay.Session
         /// <summary>NORDPAY_API_KEY as the default profile's key, when it is set.</summary>
         public NordPayApiKeyInfo? DescribeEnvironment() =>
             EnvironmentKey() is { } key
-                ? Describe("Environment", SessionSettings.DefaultProfile, new NordPayConnection(EnvironmentBaseUri() ?? NordPayConnection.DefaultBaseUri, key), null, null)
+                ? Describe(KeySource.Environment, SessionSettings.DefaultProfile, new NordPayConnection(EnvironmentBaseUri() ?? NordPayConnection.DefaultBaseUri, key), null, null)
                 : null;
 
         public static NordPayApiKeyInfo Describe(PersistedProfile persisted) =>
-            new NordPayApiKeyInfo("CurrentUser", persisted.Name, persisted.BaseUri, persisted.KeyHint, persisted.SetAt, persisted.Storage.ToString());
+            new NordPayApiKeyInfo(nameof(KeySource.CurrentUser), persisted.Name, persisted.BaseUri, persisted.KeyHint, persisted.SetAt, persisted.Storage.ToString());
 
-        public static NordPayApiKeyInfo Describe(string source, string profile, NordPayConnection connection, DateTimeOffset? setAt, string? storage) =>
-            new NordPayApiKeyInfo(source, profile, connection.BaseUri, Redactor.Hint(connection.RevealKey()), setAt, storage);
+        public static NordPayApiKeyInfo Describe(KeySource source, string profile, NordPayConnection connection, DateTimeOffset? setAt, string? storage) =>
+            new NordPayApiKeyInfo(source.ToString(), profile, connection.BaseUri, Redactor.Hint(connection.RevealKey()), setAt, storage);
+
+        /// <summary>Where a call's key came from, as its verbose line says it.</summary>
+        public static string Origin(KeySource source, string? storage) => source switch
+        {
+            KeySource.Call => "-ApiKey",
+            KeySource.Session => "this session",
+            KeySource.Environment => KeyVariable,
+            KeySource.CurrentUser => $"the current user's {storage} store",
+            _ => "no key (none is needed)",
+        };
 
         private static SecureString? EnvironmentKey()
         {

@@ -51,20 +51,26 @@ public class BatchPlanTests
     }
 
     [Fact]
-    public void A_reference_on_two_rows_is_a_problem_of_the_batch_and_two_identical_rows_without_one_are_two_payouts()
+    public void A_reference_on_two_rows_is_a_problem_of_the_batch()
     {
         var (plan, intake) = Plan();
         // As the cmdlet does: every row is taken in before the plan is made.
-        var rows = new[]
-        {
-            intake.Identify(1, "R1", "USDTBEP20", Rows.Evm(1), 5m), intake.Identify(2, "R1", "USDTBEP20", Rows.Evm(2), 6m),
-            intake.Identify(3, null, "USDTBEP20", Rows.Evm(3), 5m), intake.Identify(4, "", "USDTBEP20", Rows.Evm(3), 5.0m),
-        };
+        var rows = new[] { intake.Identify(1, "R1", "USDTBEP20", Rows.Evm(1), 5m), intake.Identify(2, "R1", "USDTBEP20", Rows.Evm(2), 6m) };
         foreach (var row in rows) plan.Add(row);
-        Assert.NotEqual(rows[2].Reference, rows[3].Reference);
         var problem = Assert.Single(plan.Problems());
         Assert.Equal("DuplicateReference", problem.ErrorId);
         Assert.Contains("rows 1, 2", problem.Message);
+    }
+
+    [Fact]
+    public void Two_identical_rows_without_a_reference_are_two_payouts()
+    {
+        var (plan, intake) = Plan();
+        var rows = new[] { intake.Identify(1, null, "USDTBEP20", Rows.Evm(3), 5m), intake.Identify(2, "", "USDTBEP20", Rows.Evm(3), 5.0m) };
+        foreach (var row in rows) plan.Add(row);
+        Assert.NotEqual(rows[0].Reference, rows[1].Reference);
+        Assert.Empty(plan.Problems());
+        Assert.Equal(2, plan.ToPay);
     }
 
     [Fact]
@@ -79,31 +85,52 @@ public class BatchPlanTests
         Assert.Equal("ReferenceConflict", Assert.Single(changed.Problems()).ErrorId);
     }
 
-    [Fact]
-    public void Totals_over_the_balance_stop_the_batch_and_the_plan_names_them()
+    private static BatchPlan OverTheBalance()
     {
         var (plan, intake) = Plan();
         plan.Add(intake.Identify(1, "A", "USDTBEP20", Rows.Evm(1), 60m));
         plan.Add(intake.Identify(2, "B", "USDTBEP20", Rows.Evm(2), 50.5m));
-        Assert.Equal("BatchExceedsBalance", Assert.Single(plan.Problems()).ErrorId);
-        Assert.Equal("2 payouts to 2 addresses: 110.5 USDTBEP20 (balance 100): amount 110.5 + service fees not known before the requests = total 110.5 USDTBEP20 plus those fees; 0 already paid; policy none; journal j", plan.Describe("j", plan.AlreadyPaid));
+        return plan;
     }
 
     [Fact]
-    public void A_row_in_doubt_settled_not_paid_is_paid_when_it_passes_preflight_and_settled_paid_is_already_paid()
+    public void Totals_over_the_balance_stop_the_batch()
     {
-        var (plan, intake) = Plan(
-            Planned("A", "5"), new JournalEntry(JournalEvent.InDoubt, DateTimeOffset.UtcNow) { References = new[] { "A" } },
-            Planned("B", "5"), new JournalEntry(JournalEvent.InDoubt, DateTimeOffset.UtcNow) { References = new[] { "B" } });
-        var a = intake.Identify(1, "A", "USDTBEP20", Rows.Evm(1), 5m);
-        var b = intake.Identify(2, "B", "USDTBEP20", Rows.Evm(1), 5m);
-        plan.Add(a);
-        plan.Add(b);
+        Assert.Equal("BatchExceedsBalance", Assert.Single(OverTheBalance().Problems()).ErrorId);
+    }
+
+    [Fact]
+    public void The_plan_names_its_totals_with_the_balance()
+    {
+        var plan = OverTheBalance();
+        Assert.Equal("2 payouts to 2 addresses: 110.5 USDTBEP20 (balance 100): amount 110.5 + service fees not known before the requests = total 110.5 USDTBEP20 plus those fees; 0 already paid; policy none; journal j", plan.Describe("j", plan.AlreadyPaid));
+    }
+
+    private static (BatchPlan Plan, PayoutRow Row) InDoubt()
+    {
+        var (plan, intake) = Plan(Planned("A", "5"), new JournalEntry(JournalEvent.InDoubt, DateTimeOffset.UtcNow) { References = new[] { "A" } });
+        var row = intake.Identify(1, "A", "USDTBEP20", Rows.Evm(1), 5m);
+        plan.Add(row);
         Assert.Equal(0, plan.ToPay);
-        Assert.Null(plan.Settle(a, paid: false));
-        Assert.Null(plan.Settle(b, paid: true));
-        Assert.Equal((RowStage.ToPay, RowStage.AlreadyPaid), (plan.StageAt(0), plan.StageAt(1)));
+        return (plan, row);
+    }
+
+    [Fact]
+    public void A_row_in_doubt_settled_not_paid_is_paid_when_it_passes_preflight()
+    {
+        var (plan, row) = InDoubt();
+        Assert.Null(plan.Settle(row, paid: false));
+        Assert.Equal(RowStage.ToPay, plan.StageAt(0));
         Assert.Equal(1, plan.ToPay);
+    }
+
+    [Fact]
+    public void A_row_in_doubt_settled_paid_is_already_paid()
+    {
+        var (plan, row) = InDoubt();
+        Assert.Null(plan.Settle(row, paid: true));
+        Assert.Equal(RowStage.AlreadyPaid, plan.StageAt(0));
+        Assert.Equal(0, plan.ToPay);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Management.Automation;
 using NordPay.Sandbox;
 using NordPay.Tests.TestHost;
 using Xunit;
-using static NordPay.Tests.Cmdlets.PolicyTests;
+using static NordPay.Tests.Commands.PolicyTests;
 
 namespace NordPay.Tests.Batch;
 

@@ -92,7 +92,7 @@ public class BatchInputTests
         var journal = Journals.New();
         // What 0.1 wrote for a row without a reference: the reference hashed the amount as spelled (2.50).
         Assert.Empty(ps.Run(Pay, Rows.Payouts(("USDTBEP20", Rows.Evm(1), "2.50")), journal).Errors);
-        var legacy = File.ReadAllText(journal).Replace(NordPay.Batch.RowIdentity.Derive("USDTBEP20", Rows.Evm(1), 2.5m, 1), Legacy("USDTBEP20", Rows.Evm(1), "2.50", 1));
+        var legacy = File.ReadAllText(journal).Replace(NordPay.Batch.RowIdentity.Derive(new PayoutKey("USDTBEP20", Rows.Evm(1), 2.5m), 1), Legacy("USDTBEP20", Rows.Evm(1), "2.50", 1));
         File.WriteAllText(journal, legacy);
         Assert.Contains(Legacy("USDTBEP20", Rows.Evm(1), "2.50", 1), File.ReadAllText(journal));
 

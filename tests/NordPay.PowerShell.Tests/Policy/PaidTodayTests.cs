@@ -85,7 +85,7 @@ public class PaidTodayTests
     [InlineData("Cancelled", false)]
     public async Task Every_withdrawal_counts_but_a_cancelled_one(string status, bool counts)
     {
-        Assert.Equal(counts, PaidToday.Counts(status));
+        Assert.Equal(counts, WithdrawalStatus.Counts(status));
         var day = await new History(Withdrawal(1, March2.AddHours(1), "3", status), Withdrawal(2, March2.AddHours(2), "4")).Read(Clock(TimeSpan.FromHours(3)));
         Assert.Equal(counts ? 7m : 4m, day.Paid);
     }

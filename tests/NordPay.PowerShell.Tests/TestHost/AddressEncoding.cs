@@ -9,7 +9,7 @@ namespace NordPay.Tests.TestHost;
 /// Makes valid addresses for tests, independently of the module: base58check through BigInteger, EIP-55 through
 /// BouncyCastle's Keccak. What the module decodes, this encodes another way.
 /// </summary>
-public static class AddressEncoding
+internal static class AddressEncoding
 {
     private const string Base58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 

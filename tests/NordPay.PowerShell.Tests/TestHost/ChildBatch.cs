@@ -10,7 +10,7 @@ namespace NordPay.Tests.TestHost;
 /// A batch run in a child process (NordPay.CrashRunner, the hosted engine) that kills itself the Nth time it
 /// passes a named point: a crash as a killed process leaves it, with nothing after it written or sent.
 /// </summary>
-public static class ChildBatch
+internal static class ChildBatch
 {
     /// <summary>The named points in a batch run: around each journal write, before each request, around each confirm and its confirm-sent marker.</summary>
     public static readonly string[] Points =

@@ -4,7 +4,7 @@ using NordPay.Sandbox;
 namespace NordPay.Tests.TestHost;
 
 /// <summary>API clients of the sandbox, as the module's cmdlets make them, for tests of the client itself.</summary>
-public static class Clients
+internal static class Clients
 {
     // Retries fast, so that exhausting them costs the tests little time.
     public static readonly NordPayClientOptions Fast = new() { RetryInterval = TimeSpan.FromMilliseconds(5) };

@@ -4,7 +4,7 @@ namespace NordPay.Tests.TestHost;
 /// A stand-in for Microsoft.PowerShell.SecretManagement (not served here): a script module of that name whose
 /// Get-Secret and Set-Secret keep secrets for the whole test process, as a registered vault would across sessions.
 /// </summary>
-public static class FakeSecretManagement
+internal static class FakeSecretManagement
 {
     private static readonly Lazy<string> ModulePath = new(() =>
     {

@@ -3,7 +3,7 @@ using NordPay.Batch;
 namespace NordPay.Tests.TestHost;
 
 /// <summary>Journal paths for batch tests: each in a new folder of its own.</summary>
-public static class Journals
+internal static class Journals
 {
     public static string New() => Path.Combine(NewFolder(), "batch.journal");
 

@@ -7,7 +7,7 @@ using NordPay.Security;
 namespace NordPay.Tests.TestHost;
 
 /// <summary>What one script run produced, stream by stream.</summary>
-public sealed class RunResult
+internal sealed class RunResult
 {
     public List<PSObject> Output { get; } = new();
     public List<ErrorRecord> Errors { get; } = new();
@@ -27,7 +27,7 @@ public sealed class RunResult
 /// A real PowerShell 7.6 session hosted in the test process: a runspace with the test host (or none,
 /// as in an unattended job), the module imported by its manifest from out/NordPay.
 /// </summary>
-public sealed class PowerShellSession : IDisposable
+internal sealed class PowerShellSession : IDisposable
 {
     private readonly Runspace _runspace;
 

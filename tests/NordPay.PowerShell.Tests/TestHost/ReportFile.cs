@@ -4,7 +4,7 @@ using Xunit;
 namespace NordPay.Tests.TestHost;
 
 /// <summary>Reads a run's report (-ReportPath): a CSV whose every cell is quoted.</summary>
-public static class ReportFile
+internal static class ReportFile
 {
     private static string[] Cells(string line) =>
         Regex.Matches(line, "\"((?:[^\"]|\"\")*)\"(?:,|$)").Select(m => m.Groups[1].Value.Replace("\"\"", "\"")).ToArray();

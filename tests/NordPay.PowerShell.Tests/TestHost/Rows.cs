@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace NordPay.Tests.TestHost;
 
 /// <summary>Rows shaped as Import-Csv makes them: [pscustomobject]s whose values are all strings.</summary>
-public static class Rows
+internal static class Rows
 {
     public static PSObject Row(params (string Name, string? Value)[] cells)
     {

@@ -3,7 +3,7 @@ using NordPay.Sandbox;
 namespace NordPay.Tests.TestHost;
 
 /// <summary>Starts a fresh sandbox on a free loopback port, with a key unique to the test.</summary>
-public static class Sandboxes
+internal static class Sandboxes
 {
     public static SandboxServer Start(SandboxOptions? options = null) =>
         SandboxServer.StartAsync((options ?? new SandboxOptions()) with { Port = 0, ApiKey = "np_test_" + Guid.NewGuid().ToString("N") })

@@ -7,7 +7,7 @@ namespace NordPay.Tests.TestHost;
 /// Asserts a key appears nowhere a user or a log could see it. Every PowerShellSession runs it after every
 /// script for every key it was given, so the whole PowerShell test matrix runs with canary keys.
 /// </summary>
-public static class Secrets
+internal static class Secrets
 {
     public static void AssertNotLeaked(string key, RunResult result, TestHostUI ui)
     {

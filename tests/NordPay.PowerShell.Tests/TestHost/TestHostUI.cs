@@ -10,7 +10,7 @@ namespace NordPay.Tests.TestHost;
 /// Records every line written to the host ("What if:" lines included), progress, warnings and verbose
 /// output, and answers confirmation prompts and secret prompts from queues set by the test.
 /// </summary>
-public sealed class TestHostUI : PSHostUserInterface
+internal sealed class TestHostUI : PSHostUserInterface
 {
     private readonly StringBuilder _partial = new();
     private readonly object _gate = new();

@@ -3,7 +3,7 @@ using Xunit;
 namespace NordPay.Tests.TestHost;
 
 /// <summary>Theory data from pairs (this xunit's TheoryData of two takes no sequence).</summary>
-public static class TheoryRows
+internal static class TheoryRows
 {
     public static TheoryData<string, string> Of(IEnumerable<(string, string)> rows)
     {

@@ -4,9 +4,9 @@ using FsCheck.Fluent;
 using NordPay.Sandbox;
 using NordPay.Tests.TestHost;
 using Xunit;
-using static NordPay.Tests.Cmdlets.PolicyTests;
+using static NordPay.Tests.Commands.PolicyTests;
 
-namespace NordPay.Tests.Cmdlets;
+namespace NordPay.Tests.Commands;
 
 /// <summary>
 /// One pipeline of a schedule: the runspace it runs in, how it names the key (the default profile, -Profile treasury

@@ -4,7 +4,7 @@ using NordPay.Batch;
 using NordPay.Tests.TestHost;
 using Xunit;
 
-namespace NordPay.Tests.Cmdlets;
+namespace NordPay.Tests.Commands;
 
 /// <summary>The CSV pipeline end to end: Import-Csv-shaped rows through both cmdlets into the sandbox's ledger.</summary>
 public class PipelineTests

@@ -4,7 +4,7 @@ using NordPay.Security;
 using NordPay.Tests.TestHost;
 using Xunit;
 
-namespace NordPay.Tests.Api;
+namespace NordPay.Tests.Security;
 
 /// <summary>The redactor, the DPAPI protector's platform check and TLS 1.2 on .NET Framework.</summary>
 public class SecurityTests

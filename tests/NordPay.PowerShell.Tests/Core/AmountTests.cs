@@ -2,7 +2,7 @@ using System.Globalization;
 using NordPay.Api;
 using Xunit;
 
-namespace NordPay.Tests.Api;
+namespace NordPay.Tests.Core;
 
 public class AmountTests
 {

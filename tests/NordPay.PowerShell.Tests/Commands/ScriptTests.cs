@@ -2,7 +2,7 @@ using System.Management.Automation.Language;
 using NordPay.Tests.TestHost;
 using Xunit;
 
-namespace NordPay.Tests.Cmdlets;
+namespace NordPay.Tests.Commands;
 
 /// <summary>
 /// The repository's scripts parse. What they do (the demo, the package, the README's blocks) runs in real pwsh

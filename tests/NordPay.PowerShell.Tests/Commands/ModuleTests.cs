@@ -4,7 +4,7 @@ using NordPay.Commands;
 using NordPay.Tests.TestHost;
 using Xunit;
 
-namespace NordPay.Tests.Cmdlets;
+namespace NordPay.Tests.Commands;
 
 /// <summary>The module as users import it: manifest, exports, layout, cmdlet shape.</summary>
 public class ModuleTests

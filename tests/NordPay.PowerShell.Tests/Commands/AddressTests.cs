@@ -4,7 +4,7 @@ using NordPay.Sandbox;
 using NordPay.Tests.TestHost;
 using Xunit;
 
-namespace NordPay.Tests.Cmdlets;
+namespace NordPay.Tests.Commands;
 
 /// <summary>Addresses are checked for their currency's network wherever they enter: Test-NordPayAddress, and before any request is sent.</summary>
 public class AddressTests

@@ -5,7 +5,7 @@ using NordPay.Sandbox;
 using NordPay.Tests.TestHost;
 using Xunit;
 
-namespace NordPay.Tests.Cmdlets;
+namespace NordPay.Tests.Commands;
 
 /// <summary>One bad row never stops the others: each gets a stable ErrorId, a specific category, its row number and field, and the row itself as TargetObject.</summary>
 public class ErrorTests

@@ -2,7 +2,7 @@ using System.Management.Automation;
 using NordPay.Tests.TestHost;
 using Xunit;
 
-namespace NordPay.Tests.Cmdlets;
+namespace NordPay.Tests.Commands;
 
 /// <summary>Get-Help -Full, -Examples and -Parameter for every exported cmdlet, and about_NordPay.</summary>
 public class HelpTests

@@ -2,9 +2,9 @@ using System.Management.Automation;
 using NordPay.Sandbox;
 using NordPay.Tests.TestHost;
 using Xunit;
-using static NordPay.Tests.Cmdlets.PolicyTests;
+using static NordPay.Tests.Commands.PolicyTests;
 
-namespace NordPay.Tests.Cmdlets;
+namespace NordPay.Tests.Commands;
 
 /// <summary>
 /// Policies driven by ordinary PowerShell habits: another runspace of the process, another name for the same key, a

@@ -5,7 +5,7 @@ using NordPay.Sandbox;
 using NordPay.Tests.TestHost;
 using Xunit;
 
-namespace NordPay.Tests.Cmdlets;
+namespace NordPay.Tests.Commands;
 
 /// <summary>
 /// Set-, Get- and Remove-NordPayPolicy, and the policy as the two-step cmdlets obey it: every refusal is a row error

@@ -3,7 +3,7 @@ using NordPay.Core;
 using NordPay.Tests.TestHost;
 using Xunit;
 
-namespace NordPay.Tests.Cmdlets;
+namespace NordPay.Tests.Commands;
 
 /// <summary>Every prompt before money moves says what the fees are, or that they are not known yet, never nothing.</summary>
 public class FeePromptTests

@@ -4,7 +4,7 @@ using NordPay.Security;
 using NordPay.Tests.TestHost;
 using Xunit;
 
-namespace NordPay.Tests.Cmdlets;
+namespace NordPay.Tests.Commands;
 
 /// <summary>
 /// Persisted keys, profiles, Get/Remove-NordPayApiKey: what a security reviewer would ask for. Persisted keys

@@ -1,7 +1,7 @@
 using NordPay.Tests.TestHost;
 using Xunit;
 
-namespace NordPay.Tests.Cmdlets;
+namespace NordPay.Tests.Commands;
 
 /// <summary>
 /// Set-NordPayApiKey and the key's resolution. These tests touch process environment variables,

@@ -1,7 +1,7 @@
 using NordPay.Tests.TestHost;
 using Xunit;
 
-namespace NordPay.Tests.Cmdlets;
+namespace NordPay.Tests.Commands;
 
 /// <summary>-WhatIf, -Confirm, -Force and prompts: nothing moves unless the user said so.</summary>
 public class ShouldProcessTests

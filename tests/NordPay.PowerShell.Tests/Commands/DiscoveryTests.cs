@@ -5,7 +5,7 @@ using NordPay.Sandbox;
 using NordPay.Tests.TestHost;
 using Xunit;
 
-namespace NordPay.Tests.Cmdlets;
+namespace NordPay.Tests.Commands;
 
 /// <summary>Get-NordPayCurrency, Get-NordPayBalance, Get-NordPayWithdrawal, -Currency completion and the format views.</summary>
 public class DiscoveryTests
