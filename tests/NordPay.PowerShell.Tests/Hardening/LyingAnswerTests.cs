@@ -101,9 +101,21 @@ public class LyingAnswerTests
         var rows = Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"), ("USDTBEP20", Rows.Evm(2), "7"));
         sandbox.State.Faults.Add(Lying("withdraw/request", "reuse-identifier"));
         var first = ps.Run(Batch, rows, journal);
-        Assert.Equal(new[] { "ResponseImplausible", "ResponseImplausible" }, first.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
-        Assert.Equal(2, Assert.Single(first.Objects<NordPayPayoutSummary>()).Failed);
-        Assert.Empty(sandbox.State.Ledger);
+        // Both rows reach the worker in one window (both requested, then neither confirmed), or the first alone, its
+        // confirm under way when the second request comes back with its identifier: then the first is in doubt.
+        var errors = first.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]).ToList();
+        if (sandbox.State.Ledger.Count == 0)
+        {
+            Assert.Equal(new[] { "ResponseImplausible", "ResponseImplausible" }, errors);
+            Assert.Equal(2, Assert.Single(first.Objects<NordPayPayoutSummary>()).Failed);
+        }
+        else
+        {
+            Assert.NotEmpty(errors);
+            Assert.All(errors, e => Assert.Contains(e, new[] { "PayoutInDoubt", "ResponseImplausible" }));
+            Assert.Subset(new HashSet<(string, decimal)> { (Rows.Evm(1), 5m), (Rows.Evm(2), 7m) }, sandbox.State.Ledger.Select(w => (w.Address, w.Amount)).ToHashSet());
+            Assert.Equal(sandbox.State.Ledger.Count, sandbox.State.Ledger.Select(w => w.Address).Distinct().Count());
+        }
 
         sandbox.State.Faults.Clear();
         var again = ps.Run(Batch, rows, journal);
