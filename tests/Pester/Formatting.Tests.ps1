@@ -147,6 +147,20 @@ Describe '<Type>' -ForEach $types {
     }
 }
 
+Describe 'A batch as the console shows it' {
+    It 'shows the summary after the rows with every currency total exactly, on one line, at 80 and 120 columns' {
+        $totals = @($objects.NordPayPayoutSummary[0].PaidByCurrency.GetEnumerator() | ForEach-Object { "$($_.Value) $($_.Key)" })
+        $totals | Should -Not -BeNullOrEmpty
+        foreach ($width in 80, 120) {
+            $lines = ($batch | Out-String -Width $width) -split "`r?`n"
+            ($lines -join "`n") | Should -Not -Match ([char]0x2026) -Because 'no value is cut short'
+            foreach ($total in $totals) {
+                $lines | Where-Object { $_ -match "(^|\s)$([regex]::Escape($total))$" } | Should -Not -BeNullOrEmpty -Because "$total is shown whole at $width columns"
+            }
+        }
+    }
+}
+
 Describe 'The property lists of the help and README examples' {
     BeforeDiscovery {
         # Every "Format-Table/Format-List <properties>" of an example (its list may go on over lines), with where it is.
