@@ -69,9 +69,30 @@ namespace NordPay.Core
             return point < 0 ? 0 : text.Length - point - 1;
         }
 
-        /// <summary>Reads a number the API sent, as a JSON number's text or a string.</summary>
+        /// <summary>
+        /// Reads a number the API sent, as a JSON number's text or a string; false when it is none, or when a decimal
+        /// cannot hold it exactly (decimal.TryParse rounds past 28 digits, and reads 1e-30 as 0).
+        /// </summary>
         public static bool TryParseServer(string text, out decimal amount) =>
-            decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out amount);
+            decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out amount)
+            && ValueWritten(text) is { } written && written.Equals(ValueWritten(amount.ToString(CultureInfo.InvariantCulture)));
+
+        private static readonly Regex ServerNumber = new Regex(@"^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]{1,9}))?$", RegexOptions.CultureInvariant);
+
+        // The value a number's text writes: its sign, significant digits and the power of ten of the last (25.50 and
+        // 2.55e1 are both 255e-1), or null for a text of another form.
+        private static (bool Negative, string Digits, long Exponent)? ValueWritten(string text)
+        {
+            var match = ServerNumber.Match(text.Trim());
+            if (!match.Success || match.Groups[2].Length + match.Groups[3].Length == 0) return null;
+            var fraction = match.Groups[3].Value;
+            var digits = (match.Groups[2].Value + fraction).TrimStart('0');
+            var significant = digits.TrimEnd('0');
+            if (significant.Length == 0) return (false, "0", 0);
+            var exponent = (match.Groups[4].Success ? long.Parse(match.Groups[4].Value, CultureInfo.InvariantCulture) : 0)
+                - fraction.Length + digits.Length - significant.Length;
+            return (match.Groups[1].Value == "-", significant, exponent);
+        }
 
         /// <summary>A number the API sent (or a journal kept), or null when there is none or it cannot be read.</summary>
         public static decimal? ReadServer(string? text) => text != null && TryParseServer(text, out var amount) ? amount : (decimal?)null;

@@ -99,7 +99,7 @@ namespace NordPay.Models
                 : value.ValueKind == JsonValueKind.Number ? value.GetRawText()
                 : null;
             if (text == null) return $"field '{name}' is not a number";
-            if (!Amount.TryParseServer(text, out var parsed)) return $"field '{name}' is not a number: '{text}'";
+            if (!Amount.TryParseServer(text, out var parsed)) return $"field '{name}' is not a number an exact decimal holds: '{text}'";
             amount = parsed;
             return null;
         }

@@ -152,9 +152,26 @@ public class AmountTests
     [InlineData("40.707300000000000000", "40.707300000000000000")]
     [InlineData("100", "100")]
     [InlineData("1.5e2", "150")]
+    [InlineData("2.55E+1", "25.5")]
+    [InlineData("-0.5", "-0.5")]
+    [InlineData("-0", "0")]
+    [InlineData("79228162514264337593543950335", "79228162514264337593543950335")]
+    [InlineData("0.0000000000000000000000000001", "0.0000000000000000000000000001")]
     public void Server_values_are_read_leniently(string text, string expected)
     {
         Assert.True(Amount.TryParseServer(text, out var value));
         Assert.Equal(decimal.Parse(expected, CultureInfo.InvariantCulture), value);
+    }
+
+    [Theory]
+    [InlineData("100000.000000000000000000000001")]
+    [InlineData("0.12345678901234567890123456789")]
+    [InlineData("1e-30")]
+    [InlineData("79228162514264337593543950336")]
+    [InlineData("1,5")]
+    [InlineData(".")]
+    public void A_server_value_a_decimal_cannot_hold_exactly_is_not_read_rounded(string text)
+    {
+        Assert.False(Amount.TryParseServer(text, out _));
     }
 }

@@ -104,7 +104,8 @@ public class LyingAnswerTests
         // Both rows reach the worker in one window (both requested, then neither confirmed), or the first alone, its
         // confirm under way when the second request comes back with its identifier: then the first is in doubt.
         var errors = first.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]).ToList();
-        if (sandbox.State.Ledger.Count == 0)
+        var oneWindow = sandbox.State.Ledger.Count == 0;
+        if (oneWindow)
         {
             Assert.Equal(new[] { "ResponseImplausible", "ResponseImplausible" }, errors);
             Assert.Equal(2, Assert.Single(first.Objects<NordPayPayoutSummary>()).Failed);
@@ -113,14 +114,23 @@ public class LyingAnswerTests
         {
             Assert.NotEmpty(errors);
             Assert.All(errors, e => Assert.Contains(e, new[] { "PayoutInDoubt", "ResponseImplausible" }));
-            Assert.Subset(new HashSet<(string, decimal)> { (Rows.Evm(1), 5m), (Rows.Evm(2), 7m) }, sandbox.State.Ledger.Select(w => (w.Address, w.Amount)).ToHashSet());
-            Assert.Equal(sandbox.State.Ledger.Count, sandbox.State.Ledger.Select(w => w.Address).Distinct().Count());
+            // A row in doubt settles, or is left to a person, once its request has expired.
+            sandbox.State.AdvanceClock(TimeSpan.FromDays(1));
         }
 
         sandbox.State.Faults.Clear();
         var again = ps.Run(Batch, rows, journal);
-        Assert.True(Assert.Single(again.Objects<NordPayPayoutSummary>()).Complete);
-        Assert.Equal(new[] { (Rows.Evm(1), 5m), (Rows.Evm(2), 7m) }, sandbox.State.Ledger.Select(w => (w.Address, w.Amount)).OrderBy(p => p.Amount));
+        var paid = sandbox.State.Ledger.Select(w => (w.Address, w.Amount)).OrderBy(p => p.Amount).ToList();
+        if (oneWindow)
+        {
+            Assert.True(Assert.Single(again.Objects<NordPayPayoutSummary>()).Complete);
+            Assert.Equal(new[] { (Rows.Evm(1), 5m), (Rows.Evm(2), 7m) }, paid);
+        }
+        else
+        {
+            Assert.Subset(new HashSet<(string, decimal)> { (Rows.Evm(1), 5m), (Rows.Evm(2), 7m) }, paid.ToHashSet());
+            Assert.Equal(paid.Count, paid.Distinct().Count());
+        }
     }
 
     [Fact]
