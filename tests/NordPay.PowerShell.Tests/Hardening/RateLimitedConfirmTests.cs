@@ -57,6 +57,25 @@ public class RateLimitedConfirmTests
     }
 
     [Fact]
+    public void A_multiple_confirm_given_up_on_a_429_it_was_processed_under_is_found_row_by_row_and_never_paid_twice()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = Session(sandbox);
+        var batch = Batch(2);
+        var journal = Journals.New();
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "multiple/confirm", Status = 429, RetryAfterSeconds = 1, Processed = true });
+
+        var first = ps.Run(Pay + " -UseMultipleWithdraw", batch, journal);
+        var summary = Assert.Single(first.Objects<NordPayPayoutSummary>());
+        Assert.Equal((0, 2), (summary.Failed, summary.Paid + summary.InDoubt));
+        Assert.Equal(2, sandbox.State.Ledger.Count);
+
+        WaitOut(1);
+        Assert.True(Assert.Single(ps.Run(Pay + " -UseMultipleWithdraw", batch, journal).Objects<NordPayPayoutSummary>()).Complete);
+        Assert.Equal(2, sandbox.State.Ledger.Count);
+    }
+
+    [Fact]
     public void A_batch_confirm_given_up_on_a_429_it_was_not_processed_under_stays_in_doubt_until_its_request_expired_then_is_paid_once()
     {
         using var sandbox = Sandboxes.Start();
