@@ -33,46 +33,30 @@ public class RateLimitedConfirmTests
 
     [Theory]
     // A Retry-After past the retry time limit: the module gives up at once.
-    [InlineData(PastTheLimit, 1, 1)]
+    [InlineData(PastTheLimit, 1, 1, false)]
     // Every confirm, and every retry of it, answered 429 after it was processed: retries run out.
-    [InlineData(1, int.MaxValue, 8)]
-    public void A_batch_confirm_given_up_on_a_429_it_was_processed_under_is_paid_or_in_doubt_and_never_paid_twice(int retryAfter, int times, int rows)
+    [InlineData(1, int.MaxValue, 8, false)]
+    // The same for a multiple withdraw's one confirm: its rows are found one by one.
+    [InlineData(1, int.MaxValue, 2, true)]
+    public void A_batch_confirm_given_up_on_a_429_it_was_processed_under_is_paid_or_in_doubt_and_never_paid_twice(int retryAfter, int times, int rows, bool multiple)
     {
         using var sandbox = Sandboxes.Start();
         using var ps = Session(sandbox);
         var batch = Batch(rows);
         var journal = Journals.New();
-        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Status = 429, RetryAfterSeconds = retryAfter, Processed = true, Times = times });
+        var pay = multiple ? Pay + " -UseMultipleWithdraw" : Pay;
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = multiple ? "multiple/confirm" : "withdraw/confirm", Status = 429, RetryAfterSeconds = retryAfter, Processed = true, Times = times });
 
-        var first = ps.Run(Pay, batch, journal);
+        var first = ps.Run(pay, batch, journal);
         var summary = Assert.Single(first.Objects<NordPayPayoutSummary>());
         Assert.Equal((0, rows), (summary.Failed, summary.Paid + summary.InDoubt));
         Assert.DoesNotContain(first.Errors, e => e.FullyQualifiedErrorId.StartsWith("RateLimited,", StringComparison.Ordinal));
         Assert.Equal(rows, sandbox.State.Ledger.Count);
 
         WaitOut(retryAfter);
-        var again = ps.Run(Pay, batch, journal);
+        var again = ps.Run(pay, batch, journal);
         Assert.True(Assert.Single(again.Objects<NordPayPayoutSummary>()).Complete);
         Assert.Equal(rows, sandbox.State.Ledger.Count);
-    }
-
-    [Fact]
-    public void A_multiple_confirm_given_up_on_a_429_it_was_processed_under_is_found_row_by_row_and_never_paid_twice()
-    {
-        using var sandbox = Sandboxes.Start();
-        using var ps = Session(sandbox);
-        var batch = Batch(2);
-        var journal = Journals.New();
-        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "multiple/confirm", Status = 429, RetryAfterSeconds = 1, Processed = true });
-
-        var first = ps.Run(Pay + " -UseMultipleWithdraw", batch, journal);
-        var summary = Assert.Single(first.Objects<NordPayPayoutSummary>());
-        Assert.Equal((0, 2), (summary.Failed, summary.Paid + summary.InDoubt));
-        Assert.Equal(2, sandbox.State.Ledger.Count);
-
-        WaitOut(1);
-        Assert.True(Assert.Single(ps.Run(Pay + " -UseMultipleWithdraw", batch, journal).Objects<NordPayPayoutSummary>()).Complete);
-        Assert.Equal(2, sandbox.State.Ledger.Count);
     }
 
     [Fact]
