@@ -26,8 +26,8 @@ namespace NordPay.Api
         public string Text => _text ??= TooLarge ? $"(an answer larger than {Transport.MaxAnswerBytes} bytes, not read)" : System.Text.Encoding.UTF8.GetString(Body);
         public TimeSpan? RetryAfter { get; }
 
-        /// <summary>How many times the call was sent before this answer (a 429 is answered before processing, and repeated).</summary>
-        public int Attempts { get; set; } = 1;
+        /// <summary>An earlier attempt of this call was answered (429): NordPay may have processed that one.</summary>
+        public bool AnsweredBefore { get; set; }
         public bool IsSuccess => Status >= 200 && Status <= 299;
 
         /// <summary>

@@ -97,6 +97,10 @@ namespace NordPay.Api
             }
         }
 
+        /// <summary>A call held back unsent: the rate NordPay set would have it wait past the retry time limit.</summary>
+        public static NordPayException HeldBack(string message) =>
+            Create("RateLimited", ErrorKind.ResourceBusy, message, null, null, null, "Wait and run the row again.");
+
         public static NordPayException Unreadable(int status, string reason, Redactor redactor) =>
             Create("UnreadableResponse", ErrorKind.ProtocolError,
                 redactor.Redact($"NordPay's answer (HTTP {status}) could not be read: {reason}"), null, status, null,

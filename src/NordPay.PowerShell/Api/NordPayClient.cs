@@ -306,7 +306,7 @@ namespace NordPay.Api
 
         private NordPayException OutcomeUnknown(Guid identifier, string reason, string check) =>
             new NordPayException("OutcomeUnknown", ErrorKind.InvalidResult,
-                Redactor.Redact($"The confirm of withdraw request {identifier} may or may not have reached NordPay ({reason}), and {check}. It was not sent again."),
+                Redactor.Redact($"The confirm of withdraw request {identifier} may or may not have reached NordPay ({reason}), and {check.TrimEnd('.')}. It was not sent again."),
                 "Identifier", recommendedAction: "Look for the payout in the NordPay withdraw history before you pay this row again.");
 
         private static byte[] WriteJson(Action<Utf8JsonWriter> writeFields)

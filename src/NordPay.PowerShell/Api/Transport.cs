@@ -19,7 +19,10 @@ namespace NordPay.Api
     {
         /// <summary>Reads and request creation: a repeat at worst leaves a request that expires unused.</summary>
         Safely,
-        /// <summary>Confirm: repeated only when NordPay cannot have received it.</summary>
+        /// <summary>
+        /// Confirm: repeated only when NordPay cannot have received it, or answered 429 (its identifier is used once, so a
+        /// repeat of one it processed is refused, never paid). Once it answered, its last answer is what is judged.
+        /// </summary>
         OnlyIfNotReceived,
     }
 
@@ -78,9 +81,20 @@ namespace NordPay.Api
         {
             var uri = new Uri(_connection.BaseUri, path);
             var retry = new RetryPolicy(_options);
+            // A confirm's last answer: NordPay documents nothing of 429s, so one it answered may have been processed, and
+            // giving up on it proves nothing; ConfirmEvidence judges that answer instead.
+            Answer? answered = null;
             while (true)
             {
-                var sentAt = await WaitTurnAsync(uri, cancellation).ConfigureAwait(false);
+                TimeSpan sentAt;
+                try
+                {
+                    sentAt = await WaitTurnAsync(uri, cancellation).ConfigureAwait(false);
+                }
+                catch (NordPayException) when (answered != null)
+                {
+                    return answered;
+                }
                 retry.Attempted();
                 var clock = Stopwatch.StartNew();
                 NordPayException failure;
@@ -99,12 +113,13 @@ namespace NordPay.Api
                     {
                         _pacer.Accepted(sentAt);
                     }
+                    answer.AnsweredBefore = answered != null;
                     if (!Repeatable(answer.Status, repeat))
                     {
                         Log(method, uri, outcome, clock, retry, null);
-                        answer.Attempts = retry.Attempts;
                         return answer;
                     }
+                    if (repeat == Repeat.OnlyIfNotReceived) answered = answer;
                     failure = ApiError.FromResponse(answer.Status, answer.Text, Redactor);
                 }
                 catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
@@ -128,6 +143,7 @@ namespace NordPay.Api
 
                 var delay = retry.NextDelay(retryAfter, out var whyNot);
                 Log(method, uri, outcome, clock, retry, delay);
+                if (delay == null && answered != null) return answered;
                 if (delay == null) throw failure.WithMessage($"{failure.Message} (gave up {whyNot})");
                 await Task.Delay(delay.Value, cancellation).ConfigureAwait(false);
             }
@@ -142,7 +158,7 @@ namespace NordPay.Api
             {
                 var pauses = _pacer.Pauses;
                 if (!_pacer.TryNextTurn(_options.RetryTimeLimit, out var turn, out _))
-                    throw ApiError.FromResponse(429, string.Empty, Redactor).WithMessage(
+                    throw ApiError.HeldBack(
                         $"NordPay asked this key's calls to wait {turn.TotalSeconds:0.#} s, past the retry time limit of {_options.RetryTimeLimit.TotalSeconds:0.#} s: {uri.AbsolutePath} was not sent.");
                 if (turn > TimeSpan.Zero)
                 {
@@ -153,7 +169,8 @@ namespace NordPay.Api
             }
         }
 
-        // 429 is answered before a call is processed; a 5xx may come after, so only calls safe to repeat repeat on it.
+        // A 429 or a 5xx may come after a call was processed: only calls safe to repeat repeat on a 5xx, and a confirm on a
+        // 429 only because a processed one's identifier is gone (see Repeat.OnlyIfNotReceived).
         private static bool Repeatable(int status, Repeat repeat) =>
             status == 429 || (repeat == Repeat.Safely && (status == 500 || status == 502 || status == 503 || status == 504));
 

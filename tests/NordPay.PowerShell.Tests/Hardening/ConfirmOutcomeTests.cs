@@ -191,7 +191,9 @@ public class ConfirmOutcomeTests
     public void The_rule_counts_only_NordPays_known_refusals_and_a_call_never_sent_as_proof_nothing_was_paid()
     {
         Assert.True(ConfirmEvidence.ProvesNotPaid(new NordPayException("WithdrawRequestExpired", ErrorKind.InvalidOperation, "x", statusCode: 400)));
-        Assert.True(ConfirmEvidence.ProvesNotPaid(new NordPayException("RateLimited", ErrorKind.ResourceBusy, "x", statusCode: 429)));
+        // NordPay documents nothing of 429s: one may answer a confirm it processed. Only one held back unsent proves nothing was paid.
+        Assert.False(ConfirmEvidence.ProvesNotPaid(new NordPayException("RateLimited", ErrorKind.ResourceBusy, "x", statusCode: 429)));
+        Assert.True(ConfirmEvidence.ProvesNotPaid(new NordPayException("RateLimited", ErrorKind.ResourceBusy, "x")));
         Assert.True(ConfirmEvidence.ProvesNotPaid(new NordPayException("ConnectionFailed", ErrorKind.ConnectionError, "x")));
         Assert.False(ConfirmEvidence.ProvesNotPaid(new NordPayException("RequestRejected", ErrorKind.InvalidArgument, "x", statusCode: 400)));
         Assert.False(ConfirmEvidence.ProvesNotPaid(new NordPayException("ServerError", ErrorKind.ResourceUnavailable, "x", statusCode: 500)));

@@ -21,6 +21,7 @@ public enum FaultKind
     ServerErrorAfter,
     ServerErrorBefore,
     RateLimited,
+    RateLimitedAfter,
     TimeoutBefore,
     TimeoutAfter,
     DuplicateKeyAfter,
@@ -273,6 +274,8 @@ public class ExactlyOnceProperty
             FaultKind.ServerErrorAfter => rule with { Status = 500, Body = """{"detail":"Internal Server Error"}""", Processed = true },
             FaultKind.ServerErrorBefore => rule with { Status = 503, Body = "" },
             FaultKind.RateLimited => rule with { Status = 429, RetryAfterSeconds = 0, Body = """{"detail":"Too many requests"}""" },
+            // NordPay documents nothing of 429s: a gateway may answer one to a call it let through.
+            FaultKind.RateLimitedAfter => rule with { Status = 429, RetryAfterSeconds = 0, Body = """{"detail":"Too many requests"}""", Processed = true },
             FaultKind.TimeoutBefore => rule with { Latency = SlowerThanTheTimeout },
             FaultKind.TimeoutAfter => rule with { Latency = SlowerThanTheTimeout, Processed = true },
             FaultKind.DuplicateKeyAfter => rule with { Lie = Lie.Duplicate, LieField = Lied(spec.Path, "amount", "total_amount", "id", "items") },
