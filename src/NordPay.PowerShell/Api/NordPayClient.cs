@@ -17,7 +17,7 @@ namespace NordPay.Api
     /// The NordPay API's endpoints: exact amounts out, typed models in, confirms that are never sent twice and whose
     /// lost answers are looked up in the withdraw history. No PowerShell types live here.
     /// </summary>
-    internal sealed class NordPayClient
+    internal sealed class NordPayClient : INordPayApi
     {
         private const string RequestPath = "balance/withdraw/request";
         private const string ConfirmPath = "balance/withdraw/confirm";
@@ -166,7 +166,7 @@ namespace NordPay.Api
         /// What NordPay publishes of each currency before any request (fee percent, minimum, maximum, balance), by currency.
         /// A currency listed twice with other figures is left out: neither can be trusted. Only reads: repeated safely.
         /// </summary>
-        internal async Task<IReadOnlyDictionary<string, WithdrawLimit>> GetWithdrawLimitsAsync(CancellationToken cancellation)
+        public async Task<IReadOnlyDictionary<string, WithdrawLimit>> GetWithdrawLimitsAsync(CancellationToken cancellation)
         {
             var answer = await _transport.SendAsync(HttpMethod.Get, LimitsPath, null, Repeat.Safely, cancellation).ConfigureAwait(false);
             var limits = new Dictionary<string, WithdrawLimit>(StringComparer.Ordinal);
@@ -302,7 +302,7 @@ namespace NordPay.Api
         }
 
         /// <summary>Now on NordPay's clock as its answers showed it (this machine's until one did): what request expiries are read against.</summary>
-        internal DateTimeOffset ServerNow() => Merchant.Clock.Earliest(DateTimeOffset.UtcNow) ?? DateTimeOffset.UtcNow;
+        public DateTimeOffset ServerNow() => Merchant.Clock.Earliest(DateTimeOffset.UtcNow) ?? DateTimeOffset.UtcNow;
 
         private NordPayException OutcomeUnknown(Guid identifier, string reason, string check) =>
             new NordPayException("OutcomeUnknown", ErrorKind.InvalidResult,

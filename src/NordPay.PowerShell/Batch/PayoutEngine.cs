@@ -59,11 +59,11 @@ namespace NordPay.Batch
         // Set once NordPay is found unreachable: each worker requests no more rows, confirms those it requested, and stops the batch.
         private volatile NordPayException? _unreachable;
 
-        private readonly NordPayClient _client;
+        private readonly INordPayApi _client;
         private readonly Journal _journal;
         private readonly Action<PayoutEvent> _report;
 
-        public PayoutEngine(NordPayClient client, Journal journal, Action<PayoutEvent> report)
+        public PayoutEngine(INordPayApi client, Journal journal, Action<PayoutEvent> report)
         {
             _client = client;
             _journal = journal;
@@ -76,7 +76,7 @@ namespace NordPay.Batch
         /// (a confirm with no outcome, a row settled paid by hand) make any search for a lookalike ambiguous; the request
         /// identifiers its rows hold are never another request's.
         /// </summary>
-        public static void Remember(NordPayClient client, IEnumerable<RowRecord> records)
+        public static void Remember(INordPayApi client, IEnumerable<RowRecord> records)
         {
             var claims = client.Merchant.Claims;
             foreach (var record in records)

@@ -75,7 +75,7 @@ namespace NordPay.Batch
         public object ConfirmOwner => Identifier ?? (object)Reference;
 
         /// <summary>When, on NordPay's clock, the row's confirm can have created its withdrawal.</summary>
-        public TimeWindow ConfirmWindow(NordPayClient client) =>
+        public TimeWindow ConfirmWindow(INordPayApi client) =>
             client.ConfirmWindow(ConfirmSentAt ?? ChangedAt ?? DateTimeOffset.UtcNow, ServerSentAt, ExpiresAt);
 
         /// <summary>
@@ -84,7 +84,7 @@ namespace NordPay.Batch
         /// on NordPay's clock as read then, never on this machine's clock mapped now (either clock may have been set
         /// since); a journal that lacks that reading goes back the longest a request lives.
         /// </summary>
-        public TimeWindow RequestWindow(NordPayClient client) =>
+        public TimeWindow RequestWindow(INordPayApi client) =>
             client.ConfirmWindow(RequestedAt ?? ConfirmSentAt ?? ChangedAt ?? DateTimeOffset.UtcNow,
                 RequestedServerAt ?? ExpiresAt - AnswerChecks.LongestLifetime, ExpiresAt);
 

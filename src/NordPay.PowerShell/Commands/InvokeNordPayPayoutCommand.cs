@@ -1,11 +1,8 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading.Tasks;
-using NordPay.Api;
 using NordPay.Batch;
 using NordPay.Core;
 using NordPay.Models;
@@ -21,22 +18,20 @@ namespace NordPay.Commands
     /// Pays a batch exactly once, whatever happens to the process: every step is journaled before the call it
     /// announces, a re-run with the same journal skips what was paid and confirms what was requested, and a
     /// confirm whose outcome is unknown is resolved from the withdraw history or left in doubt, never resent.
+    /// The protocol is <see cref="BatchRun"/>'s; this cmdlet reads the rows, asks, and writes what the run reports.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "NordPayPayout", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(NordPayPayoutResult), typeof(NordPayPayoutSummary))]
-    public sealed class InvokeNordPayPayoutCommand : NordPayApiCmdlet
+    public sealed class InvokeNordPayPayoutCommand : NordPayApiCmdlet, IBatchHost
     {
         private const int ProgressId = 0x4E50;
         private readonly RowSpill _spill = new RowSpill();
         private readonly RowIntake _intake = new RowIntake();
         private readonly BatchTally _tally = new BatchTally();
         private BatchPlan? _plan;
-        private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
-        // Rows done that may wait in the report for a row still being paid before the loop waits for the workers.
+        // Rows done that may wait in the report for a row still being paid before the run waits for the workers.
         private const int ReportBacklog = 1000;
-        private int _total;
         private RunReport? _report;
-        private BatchRun? _run;
 
         /// <summary>The row's currency; read from the input's columns when not bound.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -143,8 +138,22 @@ namespace NordPay.Commands
                 }
                 if (journal?.RepairedTornLine == true)
                     WriteWarning($"The last line of {journal.Path} was torn by a crash; it was cut off (the call it announced was never made).");
-                var records = RowRecord.Fold(journal?.Entries ?? Journal.Peek(journalPath));
-                Run(journal, journalPath, records, whatIf);
+                var policy = AppliedPolicy;
+                var options = new RunOptions
+                {
+                    ThrottleLimit = ThrottleLimit, UseMultipleWithdraw = UseMultipleWithdraw, WhatIf = whatIf, Prompts = !Unasked(Force),
+                    SettleInDoubt = SettleInDoubt, SettleReferences = SettleReference, Policy = policy, RepeatGuard = policy == null ? null : RepeatGuardOf(policy),
+                    AllowRepeat = AllowRepeat, Account = CallAccount ?? string.Empty, LedgerOwner = this,
+                };
+                // The client is made on the pipeline thread, the first time the run needs NordPay: it reads the session, which workers cannot.
+                new BatchRun(this, options, () => Client, journal, journalPath, _intake, _tally).Run(Cancellation);
+            }
+            catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+            {
+                // Ctrl+C: the report says why the rows left were not paid.
+                var stopping = new PipelineStoppedException();
+                stopped = stopping;
+                throw stopping;
             }
             catch (NordPayException ex)
             {
@@ -153,7 +162,7 @@ namespace NordPay.Commands
             }
             catch (Exception ex)
             {
-                // Ctrl+C, or a terminating error written by a call (a missing key): the report says why the rows left were not paid.
+                // A terminating error written by a call (a missing key), or Ctrl+C at a prompt.
                 stopped = ex;
                 throw;
             }
@@ -180,259 +189,66 @@ namespace NordPay.Commands
                 recommendedAction: "Remove the invisible characters from the reference column.");
         }
 
-        // The fee percents NordPay publishes, for the prompts' estimates only: without them the prompts say the fees are not
-        // known yet, and the batch goes on (an account or API version without the endpoint answers 404).
-        private IReadOnlyDictionary<string, decimal> ReadFeePercents()
-        {
-            try
-            {
-                return Preflight.FeePercents(Await(Client.GetWithdrawLimitsAsync));
-            }
-            catch (NordPayException ex)
-            {
-                WriteVerbose($"NordPay's withdraw limits could not be read, so the prompts give no fee estimates: {ex.Message}");
-                return new Dictionary<string, decimal>();
-            }
-        }
+        int IBatchHost.RowCount => _spill.Count;
 
-        private void Run(Journal? journal, string journalPath, Dictionary<string, RowRecord> records, bool whatIf)
-        {
-            var policy = AppliedPolicy;
-            IReadOnlyDictionary<string, NordPayCurrency> currencies = new Dictionary<string, NordPayCurrency>();
-            IReadOnlyDictionary<string, decimal> balances = new Dictionary<string, decimal>();
-            IReadOnlyDictionary<string, decimal> feePercents = new Dictionary<string, decimal>();
-            if (_spill.Count > 0)
-            {
-                var list = Await(Client.GetCurrenciesAsync);
-                SessionSettings.Currencies = list;
-                currencies = Preflight.Index(list);
-                balances = Await(Client.GetBalancesAsync);
-                // Only the prompts show the estimates: a run that asks nothing makes no call for them.
-                if (!Unasked(Force)) feePercents = ReadFeePercents();
-                // A withdrawal paid by an earlier run may have been cancelled since: its row is then not paid.
-                if (journal != null)
-                    foreach (var (currency, error) in Await(token => RunOf(journal).Engine(_ => { }).RecheckPaidAsync(records.Values, token)))
-                        WriteWarning($"The {currency} rows paid by earlier runs were not checked against the withdraw history: {error.Message}");
-            }
+        IEnumerable<PayoutRow> IBatchHost.Rows(bool paying) => _spill.Read(paying && _report != null ? _report.Refused : null);
 
-            // First pass: each row classified once; bad rows are reported and left out, problems of the batch gathered.
-            var plan = new BatchPlan(records, currencies, balances, _intake, policy, policy == null ? null : RepeatGuardOf(policy), AllowRepeat, feePercents);
-            _plan = plan;
-            if (_report != null) _report.Plan = plan;
-            foreach (var row in _spill.Read())
-            {
-                var (stage, check) = plan.Add(row);
-                if (stage == RowStage.ToPay) NoteAddress(check!.Address!, row.Row);
-                if (stage != RowStage.Invalid) continue;
-                _tally.CountFailed();
-                WriteRowError(check!.Problem!, row.Source, $" ({row})", row.Row);
-            }
-            var readAt = DateTimeOffset.UtcNow;
-            var days = ReadDays(policy, plan);
-            StopOnProblems(plan.Problems(days), journalPath);
-            if (!whatIf && policy != null) StopOnProblems(CountInDayLedger(policy, plan, days, readAt).ToList(), journalPath);
+        bool IBatchHost.Approve(string target, string action) => ShouldProceed(target, action, Force);
 
-            if (whatIf)
-            {
-                ShouldProcess(plan.Describe(journalPath, plan.AlreadyPaid), "Pay NordPay batch");
-                foreach (var (row, index) in _spill.Read().Select((r, i) => (r, i)))
-                    if (plan.StageAt(index) == RowStage.ToPay) ShouldProcess(Target(row), "Pay");
-                return;
-            }
+        bool IBatchHost.ReportBehind => _report is { Waiting: > ReportBacklog, Outstanding: > 0 };
 
-            // The client is made here, on the pipeline thread: it reads the session, which workers cannot.
-            var client = Client;
-            var run = RunOf(journal!);
-            PayoutEngine.Remember(client, records.Values);
-            // Every row in doubt is looked up in the withdraw history first, those to settle too: a confirm can land after
-            // the operator looked, and what the history proves wins over -SettleInDoubt. Rows whose requests expired on
-            // NordPay's clock (no confirm can land any more) settle themselves: lookalikes of the batch by count.
-            var settling = Settling(plan);
-            var resolved = new HashSet<string>(StringComparer.Ordinal);
-            var settledByHistory = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (row, record) in plan.InDoubt.Where(r => r.Record.State == PayoutState.WithdrawalFailed && !settling.Contains(r.Row.Reference)))
-            {
-                _tally.CountFailed();
-                WriteRowError(WithdrawalStatus.NotPaid(record.WithdrawalId ?? 0, record.Message, $"{Core.Amount.Format(row.Amount)} {row.Currency} to {row.Address}"), row.Source, $" ({row})", row.Row);
-            }
-            foreach (var (rows, expired) in BatchRun.InDoubtGroups(plan, client.ServerNow()))
-            {
-                using var resolving = new EventPump<PayoutEvent>((report, _) => run.Engine(report).ResolveAsync(rows, expired, Cancellation), e =>
-                {
-                    if (e.NotPaidByHistory)
-                    {
-                        settledByHistory.Add(e.Row.Reference);
-                        WriteVerbose($"Row {e.Row.Row} ({e.Row.Reference}) was not paid, as the withdraw history proves now that its request expired: it is paid now.");
-                        if (plan.Settle(e.Row, paid: false) is { } problem)
-                        {
-                            _tally.CountFailed();
-                            WriteRowError(problem, e.Row.Source, $" ({e.Row})", e.Row.Row);
-                        }
-                        return;
-                    }
-                    // Still in doubt and about to be settled: the settlement says what becomes of it.
-                    if (e.InDoubt && settling.Contains(e.Row.Reference)) return;
-                    resolved.Add(e.Row.Reference);
-                    Write(e);
-                }, Account);
-                resolving.WriteUntilDone(Cancellation);
-            }
-            settling.ExceptWith(settledByHistory);
-            var settled = Settle(run, plan, settling);
-            // Rows settled as not paid are paid now: the batch's totals are checked again with them.
-            if (settled.Count + settledByHistory.Count > 0) StopOnProblems(plan.Problems(days), journalPath);
-            FlushLog();
-            _total = plan.ToPay;
-            var batch = plan.Describe(journalPath, plan.AlreadyPaid);
-            // NordPay sets each fee at the row's request, which comes after the prompts: say so, beside any estimate.
-            var go = _total > 0 && ShouldProceed(batch + $"; {plan.FeeNote()} " +
-                "(review them first with New-NordPayWithdrawRequest, or in the report's ServiceFee column)", "Pay NordPay batch", Force);
-            if (go) run.Start(_total, $"by {Environment.UserName} on {Environment.MachineName}");
-
-            // Second pass: each row is approved here and handed to the workers as it goes.
-            // Room for every worker's next window while it confirms its current one.
-            using var queue = new BlockingCollection<(PayoutRow Row, RowRecord? Record)>(2 * PayoutEngine.Window(ThrottleLimit) * ThrottleLimit);
-            var gathered = new List<PayoutRow>();
-            var streaming = UseMultipleWithdraw ? null
-                : new EventPump<PayoutEvent>((report, leaving) => run.Engine(report).PayAsync(queue, ThrottleLimit, leaving, Cancellation), Write, Account);
-            try
-            {
-                try
-                {
-                    foreach (var (row, index) in _spill.Read(_report == null ? null : _report.Refused).Select((r, i) => (r, i)))
-                    {
-                        var stage = plan.StageAt(index);
-                        var record = plan.Record(row);
-                        if (stage == RowStage.AlreadyPaid && !resolved.Contains(row.Reference))
-                        {
-                            _tally.CountAlreadyPaid();
-                            WriteObject(PayoutEngine.AlreadyPaid(row, record!));
-                        }
-                        if (stage != RowStage.ToPay || !go || !ShouldProceed($"{Target(row)}; {plan.FeeNote(row)}", "Pay", Force))
-                        {
-                            if (stage == RowStage.ToPay) _tally.CountDeclined();
-                            _report?.NotSent(row, index);
-                            continue;
-                        }
-                        run.Plan(row, record);
-                        if (streaming != null)
-                        {
-                            var queued = false;
-                            while (!(queued = queue.TryAdd((row, record), 20, Cancellation)) && !streaming.Ended) WriteAvailable(streaming);
-                            // The workers stopped on a failure no row can get past: WriteUntilDone below says which.
-                            if (!queued) break;
-                            _report?.Handed(row);
-                            WriteAvailable(streaming);
-                            // Rows done after one still being paid wait for it in the report: a few only. The wait is for a row
-                            // a worker holds, which is reported exactly once, or for the work's end, which ends WriteNext.
-                            while (_report is { Waiting: > ReportBacklog, Outstanding: > 0 } && streaming.WriteNext(Cancellation)) FlushLog();
-                        }
-                        else
-                        {
-                            // One request per currency needs its rows together.
-                            _report?.Handed(row);
-                            gathered.Add(row);
-                        }
-                    }
-                }
-                finally
-                {
-                    // Ends the workers' wait for rows once they took the last one.
-                    queue.CompleteAdding();
-                }
-                using var multiple = streaming == null
-                    ? new EventPump<PayoutEvent>((report, _) => run.Engine(report).PayMultipleAsync(gathered, Cancellation), Write, Account)
-                    : null;
-                (streaming ?? multiple!).WriteUntilDone(Cancellation);
-            }
-            finally
-            {
-                // However this run is left, the workers are stopped and waited for before the journal closes; then the rows
-                // none of them took (the batch stopped) are known never sent, whatever the report would guess.
-                streaming?.Dispose();
-                while (queue.TryTake(out var untaken)) _report?.Finished(PayoutEvent.Unsent(untaken.Row));
-                FlushLog();
-                if (_total > 0) WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", "Done") { RecordType = ProgressRecordType.Completed });
-            }
-            run.Finish(_tally.ToString());
-        }
-
-        private void StopOnProblems(IReadOnlyList<NordPayException> problems, string journalPath)
-        {
-            foreach (var problem in problems) WriteNordPayError(problem, journalPath);
-            if (problems.Count > 0)
-                throw new NordPayException("PreflightFailed", ErrorKind.InvalidOperation,
-                    $"The batch has {problems.Count} problem(s) that concern it as a whole (see the errors above); nothing was paid.", null,
-                    recommendedAction: "Correct the file and run the batch again with the same journal.");
-        }
-
-        // What each currency whose day the policy limits already paid today, from the withdraw history (under -WhatIf too).
-        private Dictionary<string, DayTotal> ReadDays(NordPayPolicy? policy, BatchPlan plan)
-        {
-            var days = new Dictionary<string, DayTotal>(StringComparer.Ordinal);
-            if (policy == null) return days;
-            foreach (var currency in plan.Currencies.Where(c => PolicyRules.LimitsDay(policy, c)).ToList())
-                days[currency] = Await(token => PaidToday.ReadAsync(Client, currency, token));
-            return days;
-        }
-
-        // The batch's totals into the process's day ledger, each with what other runs of the process admitted that the
-        // history read at readAt may not show: a currency they would take past its day limit is a problem of the batch.
-        private IEnumerable<NordPayException> CountInDayLedger(NordPayPolicy policy, BatchPlan plan, IReadOnlyDictionary<string, DayTotal> days, DateTimeOffset readAt)
-        {
-            foreach (var currency in plan.Totals.Where(t => PolicyRules.LimitsDay(policy, t.Key)).OrderBy(t => t.Key, StringComparer.Ordinal))
-            {
-                NordPayException? over = null;
-                DayLedger.Process.Count(CallAccount ?? string.Empty, currency.Key, this, readAt, currency.Value.Total, others =>
-                    (over = PolicyRules.CheckDay(policy, policy.LimitOf(currency.Key)!, currency.Value.Total, days[currency.Key],
-                        $"The {currency.Value.Rows} rows to pay in {currency.Key}", others)) == null);
-                if (over != null) yield return over;
-            }
-        }
-
-        // The references of the rows in doubt that -SettleInDoubt (and -SettleReference) names.
-        private HashSet<string> Settling(BatchPlan plan) =>
-            new HashSet<string>(SettleInDoubt == null ? Enumerable.Empty<string>()
-                : plan.InDoubt.Select(r => r.Row.Reference).Where(r => SettleReference == null || SettleReference.Contains(r, StringComparer.Ordinal)), StringComparer.Ordinal);
-
-        // Settles the rows in doubt the operator checked (BatchRun.Settle), asking for each; returns their references.
-        private HashSet<string> Settle(BatchRun run, BatchPlan plan, HashSet<string> settling)
-        {
-            if (SettleInDoubt is not { } settlement) return new HashSet<string>(StringComparer.Ordinal);
-            var settled = run.Settle(plan, settling, settlement, $"by {Environment.UserName}",
-                row => ShouldProceed(Target(row), $"Settle as {settlement} (checked in the withdraw history)", Force), e =>
-                {
-                    if (e.ProvedPaid && settlement == NordPaySettlement.NotPaid)
-                        WriteWarning($"Row {e.Row.Row} ({e.Row.Reference}) was not settled as NotPaid: the withdraw history shows it paid (withdrawal {e.Record.WithdrawalId}), so it is not paid again.");
-                    if (e.Problem == null) return;
-                    _tally.CountFailed();
-                    WriteRowError(e.Problem, e.Row.Source, $" ({e.Row})", e.Row.Row);
-                });
-            // A reference mistyped, or already settled, must not pass for settled.
-            var inDoubt = new HashSet<string>(plan.InDoubt.Select(r => r.Row.Reference), StringComparer.Ordinal);
-            foreach (var reference in (SettleReference ?? Array.Empty<string>()).Where(r => !inDoubt.Contains(r)))
-            {
-                var state = plan.Record(reference)?.State;
-                WriteNordPayError(new NordPayException("SettleReferenceNotInDoubt", ErrorKind.ObjectNotFound,
-                    $"-SettleReference '{reference}' names no row of this batch in doubt ({(state == null ? "no row has this reference" : $"the journal has it as {state}")}); it was not settled.",
-                    nameof(SettleReference), recommendedAction: "Get-NordPayJournal -State InDoubt lists the references in doubt."), reference);
-            }
-            if (SettleReference == null && inDoubt.Count == 0)
-                WriteWarning($"No row of this batch is in doubt in the journal {run.JournalPath}: -SettleInDoubt {SettleInDoubt} settled nothing.");
-            return settled;
-        }
-
-        // The journal's side of this run, made once the client is (it reads the session on the pipeline thread).
-        private BatchRun RunOf(Journal journal) => _run ??= new BatchRun(Client, journal);
-
-        private void WriteAvailable(EventPump<PayoutEvent> pump)
-        {
-            pump.WriteAvailable();
-            FlushLog();
-        }
+        void IBatchHost.Flush() => FlushLog();
 
         // What a worker reported after the pipeline thread left: the report records it; the journal has it anyway.
-        private void Account(PayoutEvent e) => _report?.Finished(e);
+        void IBatchHost.Account(PayoutEvent e) => _report?.Finished(e);
+
+        void IBatchHost.Report(BatchEvent e)
+        {
+            switch (e)
+            {
+                case CurrenciesRead read:
+                    SessionSettings.Currencies = read.Currencies;
+                    break;
+                case RunPlanned planned:
+                    _plan = planned.Plan;
+                    if (_report != null) _report.Plan = planned.Plan;
+                    break;
+                case AddressNoted noted:
+                    NoteAddress(noted.Check, noted.Row);
+                    break;
+                case RowRefused refused:
+                    WriteRowError(refused.Problem, refused.Row.Source, $" ({refused.Row})", refused.Row.Row);
+                    break;
+                case RunProblem problem:
+                    WriteNordPayError(problem.Problem, problem.Target);
+                    break;
+                case RunNote { Warning: true } warning:
+                    WriteWarning(warning.Text);
+                    break;
+                case RunNote note:
+                    WriteVerbose(note.Text);
+                    break;
+                case RowAlreadyPaid paid:
+                    WriteObject(paid.Result);
+                    break;
+                case RowHanded handed:
+                    _report?.Handed(handed.Row);
+                    break;
+                case RowNotSent notSent:
+                    _report?.NotSent(notSent.Row, notSent.Index);
+                    break;
+                case RowDone done:
+                    Write(done.Outcome);
+                    break;
+                case RunProgress { Completed: true }:
+                    WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", "Done") { RecordType = ProgressRecordType.Completed });
+                    break;
+                case RunProgress progress:
+                    WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", $"{progress.Done} of {progress.Total} rows")
+                        { PercentComplete = 100 * progress.Done / progress.Total });
+                    break;
+            }
+        }
 
         private void Write(PayoutEvent e)
         {
@@ -442,23 +258,12 @@ namespace NordPay.Commands
             if (e.NotSent) return;
             if (e.Result != null)
             {
-                _tally.CountPaid(row);
                 Audit(ReportOutcome.Paid, row, e.Result.Identifier, e.Result.WithdrawalId, null);
                 WriteObject(e.Result);
+                return;
             }
-            else
-            {
-                if (e.InDoubt) _tally.CountInDoubt();
-                else _tally.CountFailed();
-                Audit(e.InDoubt ? ReportOutcome.InDoubt : ReportOutcome.Failed, row, null, null, e.Error!.ErrorId);
-                WriteRowError(e.Error!, row.Source, $" ({row})", row.Row);
-            }
-            if (_total > 0 && (_sinceProgress.ElapsedMilliseconds >= 250 || _tally.Reported == _total))
-            {
-                _sinceProgress.Restart();
-                var done = Math.Min(_tally.Paid + _tally.Failed + _tally.InDoubt, _total);
-                WriteProgress(new ProgressRecord(ProgressId, "Paying NordPay batch", $"{done} of {_total} rows") { PercentComplete = 100 * done / _total });
-            }
+            Audit(e.InDoubt ? ReportOutcome.InDoubt : ReportOutcome.Failed, row, null, null, e.Error!.ErrorId);
+            WriteRowError(e.Error!, row.Source, $" ({row})", row.Row);
         }
 
         private void Audit(ReportOutcome outcome, PayoutRow row, Guid? identifier, long? withdrawalId, string? errorId) =>
@@ -466,7 +271,5 @@ namespace NordPay.Commands
                 KeyInfo?.KeyHint ?? Security.Redactor.Mask, errorId, AppliedPolicy?.Name,
                 _plan != null && _plan.AllowedRepeats.TryGetValue(row.Reference, out var repeated) ? Policy.RepeatGuard.Allowed(repeated) : null),
                 new[] { "NordPay.Audit", "NordPay.Payout." + outcome });
-
-        private static string Target(PayoutRow row) => $"{Core.Amount.Format(row.Amount)} {row.Currency} to {row.Address} (row {row.Row}, {row.Reference})";
     }
 }

@@ -36,7 +36,7 @@ namespace NordPay.Policy
     internal static class PaidToday
     {
         /// <summary>The currency's total today; a history that cannot be read fails with its own error, said to leave the day unknown.</summary>
-        public static async Task<DayTotal> ReadAsync(NordPayClient client, string currency, CancellationToken cancellation)
+        public static async Task<DayTotal> ReadAsync(INordPayApi client, string currency, CancellationToken cancellation)
         {
             try
             {

@@ -90,7 +90,7 @@ namespace NordPay.Policy
             $"repeats withdrawal {repeated.Id}, made at {repeated.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC; paid by -AllowRepeat";
 
         /// <summary>The currency's withdrawals within <paramref name="window"/> back from now on NordPay's clock (taken early, which reads more).</summary>
-        public static async Task<IReadOnlyList<NordPayWithdrawal>> ReadSinceAsync(NordPayClient client, string currency, TimeSpan window, CancellationToken cancellation)
+        public static async Task<IReadOnlyList<NordPayWithdrawal>> ReadSinceAsync(INordPayApi client, string currency, TimeSpan window, CancellationToken cancellation)
         {
             DateTimeOffset? from = null;
             DateTimeOffset From() => from ??= (client.Merchant.Clock.Earliest(DateTimeOffset.UtcNow) ?? DateTimeOffset.UtcNow - HistorySearch.UnknownClockSkew) - window;

@@ -7,18 +7,14 @@ using Xunit;
 namespace NordPay.Tests.Batch;
 
 /// <summary>The journal entries a run writes around its rows' calls, on their own: no runspace, no sandbox, no call made.</summary>
-public class BatchRunTests
+public class RunJournalTests
 {
     private static readonly PayoutRow Row = new(1, "A", false, "USDTBEP20", "0x1", 2.50m, null);
 
-    // Never called: nothing here reaches the network.
-    private static NordPayClient Client() =>
-        new(new NordPayConnection(new Uri("http://127.0.0.1:9/"), PowerShellSession.Secure("np_key_abcdefghijkl")));
-
-    private static IReadOnlyList<JournalEntry> Written(Action<BatchRun> run)
+    private static IReadOnlyList<JournalEntry> Written(Action<RunJournal> run)
     {
         var path = Journals.New();
-        using (var journal = Journal.Open(path, Redactor.None)) run(new BatchRun(Client(), journal));
+        using (var journal = Journal.Open(path, Redactor.None)) run(new RunJournal(journal));
         return Journals.Read(path);
     }
 
@@ -101,7 +97,7 @@ public class BatchRunTests
     [Fact]
     public void Rows_in_doubt_under_one_request_are_looked_up_together()
     {
-        var groups = BatchRun.InDoubtGroups(InDoubt(), Now);
+        var groups = RunJournal.InDoubtGroups(InDoubt(), Now);
         var together = Assert.Single(groups, g => g.Rows.Any(r => r.Row.Reference == "A"));
         Assert.Equal(new[] { "A", "B" }, together.Rows.Select(r => r.Row.Reference));
         Assert.False(together.Expired);
@@ -110,7 +106,7 @@ public class BatchRunTests
     [Fact]
     public void Lookalikes_whose_requests_expired_are_looked_up_together_as_expired()
     {
-        var groups = BatchRun.InDoubtGroups(InDoubt(), Now);
+        var groups = RunJournal.InDoubtGroups(InDoubt(), Now);
         var lookalikes = Assert.Single(groups, g => g.Rows.Any(r => r.Row.Reference == "C"));
         Assert.Equal(new[] { "C", "D" }, lookalikes.Rows.Select(r => r.Row.Reference));
         Assert.True(lookalikes.Expired);
@@ -119,7 +115,7 @@ public class BatchRunTests
     [Fact]
     public void A_row_whose_withdrawal_paid_nothing_is_not_looked_up_again()
     {
-        Assert.DoesNotContain(BatchRun.InDoubtGroups(InDoubt(), Now).SelectMany(g => g.Rows), r => r.Row.Reference == "E");
+        Assert.DoesNotContain(RunJournal.InDoubtGroups(InDoubt(), Now).SelectMany(g => g.Rows), r => r.Row.Reference == "E");
     }
 
     [Fact]

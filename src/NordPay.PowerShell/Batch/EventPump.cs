@@ -1,10 +1,9 @@
 using System;
 using System.Collections.Concurrent;
-using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace NordPay.Pipeline
+namespace NordPay.Batch
 {
     /// <summary>
     /// Runs work on other threads while the pipeline thread, which alone may write to PowerShell's streams, writes what
@@ -55,35 +54,21 @@ namespace NordPay.Pipeline
             while (_events.TryTake(out var e)) _write(e);
         }
 
-        /// <summary>Waits for the next report and writes it; false once the work has ended. Ctrl+C stops the pipeline.</summary>
+        /// <summary>Waits for the next report and writes it; false once the work has ended. Ctrl+C (<paramref name="stopping"/>) throws OperationCanceledException.</summary>
         public bool WriteNext(CancellationToken stopping)
         {
-            try
-            {
-                // Returns false when the work ends with nothing more to report: the wait cannot outlive the work.
-                if (!_events.TryTake(out var e, Timeout.Infinite, stopping)) return false;
-                _write(e);
-                return true;
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
+            // Returns false when the work ends with nothing more to report: the wait cannot outlive the work.
+            if (!_events.TryTake(out var e, Timeout.Infinite, stopping)) return false;
+            _write(e);
+            return true;
         }
 
-        /// <summary>Writes everything reported until the work ends, then surfaces its failure; Ctrl+C stops the pipeline.</summary>
-        public void WriteUntilDone(CancellationToken stopping)
+        /// <summary>Writes everything reported until the work ends, then surfaces its failure (Ctrl+C's OperationCanceledException among them).</summary>
+        public void WriteUntilDone()
         {
-            try
-            {
-                // Ends when the work ends, Ctrl+C's included: its reports are completed in the work's finally.
-                foreach (var e in _events.GetConsumingEnumerable()) _write(e);
-                _work.GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
+            // Ends when the work ends, Ctrl+C's included: its reports are completed in the work's finally.
+            foreach (var e in _events.GetConsumingEnumerable()) _write(e);
+            _work.GetAwaiter().GetResult();
         }
 
         /// <summary>
