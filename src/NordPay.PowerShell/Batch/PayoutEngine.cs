@@ -351,7 +351,7 @@ namespace NordPay.Batch
                 && expires - ExpiryMargin > (_client.Merchant.Clock.Latest(DateTimeOffset.UtcNow) ?? DateTimeOffset.UtcNow))
             {
                 // Requested by an earlier run and never confirmed: confirm that request, not a new one.
-                return new NordPayWithdrawRequest(identifier, row.Currency, row.Address, row.Amount, null, null, Amount.ReadServer(record.ServiceFee), expires);
+                return new NordPayWithdrawRequest(identifier, row.Currency, row.Address, row.Amount, null, Amount.ReadServer(record.ServiceFee), null, expires);
             }
             CrashPoints.At("before-request");
             var asked = DateTimeOffset.UtcNow;
