@@ -239,12 +239,14 @@ namespace NordPay.Batch
             }
             await Task.WhenAll(Enumerable.Range(0, throttleLimit).Select(_ => Task.Run(Work))).ConfigureAwait(false);
             if (stopping is NordPayException known) throw known;
-            if (stopping != null)
-                throw new NordPayException("BatchFault", ErrorKind.InvalidOperation,
-                    $"The batch stopped on a fault of its own ({stopping.GetType().Name}: {stopping.Message.TrimEnd('.')}): every row it held is reported, the journal has the rest.",
-                    null, inner: stopping, recommendedAction: "Run the batch again with the same journal: it finds out what became of each row, and pays each once.");
+            if (stopping != null) throw Fault(stopping);
             cancellation.ThrowIfCancellationRequested();
         }
+
+        private static NordPayException Fault(Exception fault) =>
+            new NordPayException("BatchFault", ErrorKind.InvalidOperation,
+                $"The batch stopped on a fault of its own ({fault.GetType().Name}: {fault.Message.TrimEnd('.')}): every row it held is reported, the journal has the rest.",
+                null, inner: fault, recommendedAction: "Run the batch again with the same journal: it finds out what became of each row, and pays each once.");
 
         /// <summary>Pays the rows with the multiple-withdraw endpoints: one request and one confirm per currency (in chunks of 100).</summary>
         public async Task PayMultipleAsync(IReadOnlyList<PayoutRow> rows, CancellationToken cancellation)
@@ -450,11 +452,17 @@ namespace NordPay.Batch
                 foreach (var row in rows) Fail(row, CallStage.Confirm, ex, _report, request.Identifier);
                 return;
             }
-            catch (NordPayException ex)
+            catch (Exception ex)
             {
-                _journal.Append(new JournalEntry(JournalEvent.InDoubt, DateTimeOffset.UtcNow) { References = references, Identifier = request.Identifier, Multiple = true, ErrorId = ex.ErrorId, Message = ex.Message });
-                foreach (var row in rows) _report(new PayoutEvent(row, null, InDoubtError(row, ex.Message), true, request.Identifier));
-                return;
+                // An answer that proves nothing, or a fault of the batch's own (Ctrl+C among them) while the confirm was under way.
+                var known = ex as NordPayException;
+                var why = known?.Message ?? Stopped(ex) + " while its confirm was being sent";
+                _journal.Append(new JournalEntry(JournalEvent.InDoubt, DateTimeOffset.UtcNow)
+                    { References = references, Identifier = request.Identifier, Multiple = true, ErrorId = known?.ErrorId ?? "OutcomeUnknown", Message = why });
+                foreach (var row in rows) _report(new PayoutEvent(row, null, InDoubtError(row, why), true, request.Identifier));
+                if (known != null) return;
+                if (ex is OperationCanceledException) throw;
+                throw Fault(ex);
             }
             CrashPoints.At("after-confirm");
             var ids = rows.Select((_, i) => confirmed.Withdrawals?[i].Id).ToArray();

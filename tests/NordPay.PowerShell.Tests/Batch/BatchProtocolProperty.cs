@@ -68,8 +68,8 @@ public class BatchProtocolProperty
         {
             host = BatchRuns.Run(nordPay, journal, payouts, options);
         }
-        // The process died after a confirm landed: row by row, the run stops on it as a fault of its own; multiple withdraws let it through.
-        catch (Exception ex) when (ex is ProcessDiedException || ex is NordPayException { ErrorId: "BatchFault", InnerException: ProcessDiedException })
+        // The process died after a confirm landed: the run stops on it as a fault of its own.
+        catch (NordPayException ex) when (ex is { ErrorId: "BatchFault", InnerException: ProcessDiedException })
         {
             return false;
         }

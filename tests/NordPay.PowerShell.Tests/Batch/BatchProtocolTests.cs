@@ -132,12 +132,14 @@ public class BatchProtocolTests
         Assert.Equal((2, 1), (nordPay.RequestsMade, nordPay.Ledger.Count));
     }
 
-    [Fact]
-    public void A_run_that_dies_after_its_confirm_landed_leaves_the_row_in_doubt_for_the_history()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_run_that_dies_after_its_confirm_landed_leaves_the_row_in_doubt_for_the_history(bool multiple)
     {
         var journal = Journals.New();
         var nordPay = new FakeNordPay { ConfirmFaults = { ConfirmFault.DiesAfterPaying } };
-        Assert.Throws<NordPayException>(() => BatchRuns.Run(nordPay, journal, Payouts(1)));
+        Assert.Throws<NordPayException>(() => BatchRuns.Run(nordPay, journal, Payouts(1), new RunOptions { UseMultipleWithdraw = multiple }));
         Assert.Equal(JournalEvent.InDoubt, EventsOf(journal, "P0").Last());
     }
 
