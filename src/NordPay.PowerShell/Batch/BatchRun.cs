@@ -133,9 +133,11 @@ namespace NordPay.Batch
             var journal = new RunJournal(_journal!);
             PayoutEngine.Remember(api, _records.Values);
             var settling = Settling(plan);
-            var resolved = ResolveInDoubt(plan, settling, cancellation, out var settledByHistory);
+            var resolved = ResolveInDoubt(plan, settling, cancellation, out var settledByHistory, out var toSettle);
             settling.ExceptWith(settledByHistory);
             var settled = Settle(journal, plan, settling);
+            // A row in doubt whose settlement the operator declined is still in doubt: reported as such, as if not named.
+            foreach (var e in toSettle.Where(e => !settled.Contains(e.Row.Reference))) Done(e);
             // Rows settled as not paid are paid now: the batch's totals are checked again with them.
             if (settled.Count + settledByHistory.Count > 0) StopOnProblems(plan.Problems(_days));
             _host.Flush();
@@ -236,11 +238,13 @@ namespace NordPay.Batch
         // Every row in doubt is looked up in the withdraw history first, those to settle too: a confirm can land after the
         // operator looked, and what the history proves wins over -SettleInDoubt. Rows whose requests expired on NordPay's
         // clock (no confirm can land any more) settle themselves: lookalikes of the batch by count. Returns the rows whose
-        // outcome was reported here.
-        private HashSet<string> ResolveInDoubt(BatchPlan plan, ISet<string> settling, CancellationToken cancellation, out HashSet<string> settledByHistory)
+        // outcome was reported here; the rows still in doubt that the settlement decides are held in toSettle.
+        private HashSet<string> ResolveInDoubt(BatchPlan plan, ISet<string> settling, CancellationToken cancellation, out HashSet<string> settledByHistory,
+            out List<PayoutEvent> toSettle)
         {
             var resolved = new HashSet<string>(StringComparer.Ordinal);
             var notPaid = new HashSet<string>(StringComparer.Ordinal);
+            var held = new List<PayoutEvent>();
             foreach (var (row, record) in plan.InDoubt.Where(r => r.Record.State == PayoutState.WithdrawalFailed && !settling.Contains(r.Row.Reference)))
                 Refuse(row, WithdrawalStatus.NotPaid(record.WithdrawalId ?? 0, record.Message, $"{Amount.Format(row.Amount)} {row.Currency} to {row.Address}"));
             foreach (var (rows, expired) in RunJournal.InDoubtGroups(plan, Api.ServerNow()))
@@ -254,14 +258,19 @@ namespace NordPay.Batch
                         if (plan.Settle(e.Row, paid: false) is { } problem) Refuse(e.Row, problem);
                         return;
                     }
-                    // Still in doubt and about to be settled: the settlement says what becomes of it.
-                    if (e.InDoubt && settling.Contains(e.Row.Reference)) return;
+                    // Still in doubt and about to be settled: the settlement says what becomes of it (unless it is declined).
+                    if (e.InDoubt && settling.Contains(e.Row.Reference))
+                    {
+                        held.Add(e);
+                        return;
+                    }
                     resolved.Add(e.Row.Reference);
                     Done(e);
                 }, _host.Account);
                 resolving.WriteUntilDone();
             }
             settledByHistory = notPaid;
+            toSettle = held;
             return resolved;
         }
 

@@ -186,6 +186,21 @@ public class BatchProtocolTests
     }
 
     [Fact]
+    public void A_row_in_doubt_whose_settlement_is_declined_at_its_prompt_is_reported_and_counted_in_doubt()
+    {
+        var journal = Journals.New();
+        var nordPay = new FakeNordPay { ConfirmFaults = { ConfirmFault.LostBeforePaying } };
+        BatchRuns.Run(nordPay, journal, Payouts(1));
+        var tally = new BatchTally();
+        var host = BatchRuns.Run(nordPay.NextProcess(), journal, Payouts(1), new RunOptions { SettleInDoubt = NordPaySettlement.Paid },
+            approve: (_, action) => !action.StartsWith("Settle", StringComparison.Ordinal), tally: tally);
+        Assert.Equal(new[] { "P0" }, host.InDoubt);
+        Assert.Equal(1, tally.InDoubt);
+        Assert.DoesNotContain(JournalEvent.Settled, EventsOf(journal, "P0"));
+        Assert.Empty(nordPay.Ledger);
+    }
+
+    [Fact]
     public void A_settle_reference_naming_no_row_in_doubt_is_a_problem_of_the_run()
     {
         var host = BatchRuns.Run(new FakeNordPay(), Journals.New(), Payouts(1), new RunOptions { SettleInDoubt = NordPaySettlement.Paid, SettleReferences = new[] { "nope" } });

@@ -242,6 +242,27 @@ public class BatchTests
         Assert.Contains(File.ReadAllLines(journal), l => l.Contains("\"event\":\"settled\"", StringComparison.Ordinal) && l.Contains("NotPaid", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_row_in_doubt_whose_settlement_is_declined_at_its_prompt_is_still_reported_in_doubt()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = Batch(3);
+        var journal = NewJournal();
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Status = 502, Every = 2, Times = 1 });
+        ps.Run(Pay, rows, journal);
+
+        ps.UI.ChoiceAnswers.Enqueue("No");
+        var declined = ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -SettleInDoubt NotPaid", rows, journal);
+        Assert.Contains("PAY-2", Assert.Single(ps.UI.Prompts));
+        var doubt = Assert.Single(declined.Errors);
+        Assert.Equal("PayoutInDoubt", doubt.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.StartsWith("Row 2 ", doubt.ErrorDetails.Message);
+        var summary = Assert.Single(declined.Objects<NordPayPayoutSummary>());
+        Assert.Equal((3, 2, 1), (summary.Rows, summary.AlreadyPaid, summary.InDoubt));
+        Assert.Equal(2, sandbox.State.Ledger.Count);
+    }
+
     // Settled as not paid too soon, or the wrong row: the history, readable again, proves it paid, and wins over the operator's word.
     [Theory]
     [InlineData("")]
