@@ -136,8 +136,9 @@ namespace NordPay.Batch
             var resolved = ResolveInDoubt(plan, settling, cancellation, out var settledByHistory, out var toSettle);
             settling.ExceptWith(settledByHistory);
             var settled = Settle(journal, plan, settling);
-            // A row in doubt whose settlement the operator declined is still in doubt: reported as such, as if not named.
-            foreach (var e in toSettle.Where(e => !settled.Contains(e.Row.Reference))) Done(e);
+            // A row whose settlement the operator declined is reported as if it had not been named.
+            foreach (var (reference, report) in toSettle)
+                if (!settled.Contains(reference)) report();
             // Rows settled as not paid are paid now: the batch's totals are checked again with them.
             if (settled.Count + settledByHistory.Count > 0) StopOnProblems(plan.Problems(_days));
             _host.Flush();
@@ -238,15 +239,19 @@ namespace NordPay.Batch
         // Every row in doubt is looked up in the withdraw history first, those to settle too: a confirm can land after the
         // operator looked, and what the history proves wins over -SettleInDoubt. Rows whose requests expired on NordPay's
         // clock (no confirm can land any more) settle themselves: lookalikes of the batch by count. Returns the rows whose
-        // outcome was reported here; the rows still in doubt that the settlement decides are held in toSettle.
+        // outcome was reported here; the reports of the rows the settlement decides are held in toSettle, for those it leaves.
         private HashSet<string> ResolveInDoubt(BatchPlan plan, ISet<string> settling, CancellationToken cancellation, out HashSet<string> settledByHistory,
-            out List<PayoutEvent> toSettle)
+            out List<(string Reference, Action Report)> toSettle)
         {
             var resolved = new HashSet<string>(StringComparer.Ordinal);
             var notPaid = new HashSet<string>(StringComparer.Ordinal);
-            var held = new List<PayoutEvent>();
-            foreach (var (row, record) in plan.InDoubt.Where(r => r.Record.State == PayoutState.WithdrawalFailed && !settling.Contains(r.Row.Reference)))
-                Refuse(row, WithdrawalStatus.NotPaid(record.WithdrawalId ?? 0, record.Message, $"{Amount.Format(row.Amount)} {row.Currency} to {row.Address}"));
+            var held = new List<(string Reference, Action Report)>();
+            foreach (var (row, record) in plan.InDoubt.Where(r => r.Record.State == PayoutState.WithdrawalFailed))
+            {
+                void NotPaid() => Refuse(row, WithdrawalStatus.NotPaid(record.WithdrawalId ?? 0, record.Message, $"{Amount.Format(row.Amount)} {row.Currency} to {row.Address}"));
+                if (settling.Contains(row.Reference)) held.Add((row.Reference, NotPaid));
+                else NotPaid();
+            }
             foreach (var (rows, expired) in RunJournal.InDoubtGroups(plan, Api.ServerNow()))
             {
                 using var resolving = new EventPump<PayoutEvent>((report, _) => Engine(report).ResolveAsync(rows, expired, cancellation), e =>
@@ -261,7 +266,7 @@ namespace NordPay.Batch
                     // Still in doubt and about to be settled: the settlement says what becomes of it (unless it is declined).
                     if (e.InDoubt && settling.Contains(e.Row.Reference))
                     {
-                        held.Add(e);
+                        held.Add((e.Row.Reference, () => Done(e)));
                         return;
                     }
                     resolved.Add(e.Row.Reference);

@@ -106,6 +106,25 @@ public class EvidenceTests
     }
 
     [Fact]
+    public void A_failed_withdrawal_whose_settlement_is_declined_at_its_prompt_is_still_reported_not_paid()
+    {
+        using var sandbox = Sandbox(new SandboxOptions { ConfirmStatus = "failed" });
+        using var ps = PowerShellSession.For(sandbox);
+        var rows = Batch(2);
+        var journal = NewJournal();
+        ps.Run(Pay, rows, journal);
+
+        ps.UI.ChoiceAnswers.Enqueue("No");
+        ps.UI.ChoiceAnswers.Enqueue("No");
+        var declined = ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -SettleInDoubt NotPaid", rows, journal);
+        Assert.Equal(2, ps.UI.Prompts.Count);
+        Assert.Equal(new[] { "WithdrawalNotPaid", "WithdrawalNotPaid" }, declined.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        var summary = Assert.Single(declined.Objects<NordPayPayoutSummary>());
+        Assert.Equal((2, 0, 2, false), (summary.Rows, summary.Paid, summary.Failed, summary.Complete));
+        Assert.Equal(2, sandbox.State.Ledger.Count);
+    }
+
+    [Fact]
     public void A_withdrawal_cancelled_after_it_was_paid_is_not_reported_paid_by_the_rerun_nor_paid_again()
     {
         using var sandbox = Sandbox();
