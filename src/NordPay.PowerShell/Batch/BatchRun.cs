@@ -42,8 +42,11 @@ namespace NordPay.Batch
         /// <summary>Repeats the repeat guard refuses are paid (and said so in the audit records).</summary>
         public bool AllowRepeat { get; init; }
 
-        /// <summary>The account of the key the run uses, under which the process's day ledger counts it.</summary>
-        public string Account { get; init; } = string.Empty;
+        /// <summary>
+        /// The account of the key the run uses, under which the process's day ledger counts it: asked for only when a
+        /// limited day is counted, once the client exists (resolving a key anew can read a vault).
+        /// </summary>
+        public Func<string> Account { get; init; } = () => string.Empty;
 
         /// <summary>Who the run counts as in the process's day ledger until it ends (DayLedger.End).</summary>
         public object LedgerOwner { get; init; } = new object();
@@ -220,7 +223,7 @@ namespace NordPay.Batch
             foreach (var currency in plan.Totals.Where(t => PolicyRules.LimitsDay(policy, t.Key)).OrderBy(t => t.Key, StringComparer.Ordinal))
             {
                 NordPayException? over = null;
-                DayLedger.Process.Count(_options.Account, currency.Key, _options.LedgerOwner, readAt, currency.Value.Total, others =>
+                DayLedger.Process.Count(_options.Account(), currency.Key, _options.LedgerOwner, readAt, currency.Value.Total, others =>
                     (over = PolicyRules.CheckDay(policy, policy.LimitOf(currency.Key)!, currency.Value.Total, _days[currency.Key],
                         $"The {currency.Value.Rows} rows to pay in {currency.Key}", others)) == null);
                 if (over != null) yield return over;

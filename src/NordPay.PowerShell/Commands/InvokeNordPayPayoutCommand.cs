@@ -143,7 +143,7 @@ namespace NordPay.Commands
                 {
                     ThrottleLimit = ThrottleLimit, UseMultipleWithdraw = UseMultipleWithdraw, WhatIf = whatIf, Prompts = !Unasked(Force),
                     SettleInDoubt = SettleInDoubt, SettleReferences = SettleReference, Policy = policy, RepeatGuard = policy == null ? null : RepeatGuardOf(policy),
-                    AllowRepeat = AllowRepeat, Account = CallAccount ?? string.Empty, LedgerOwner = this,
+                    AllowRepeat = AllowRepeat, Account = () => CallAccount ?? string.Empty, LedgerOwner = this,
                 };
                 // The client is made on the pipeline thread, the first time the run needs NordPay: it reads the session, which workers cannot.
                 new BatchRun(this, options, () => Client, journal, journalPath, _intake, _tally).Run(Cancellation);

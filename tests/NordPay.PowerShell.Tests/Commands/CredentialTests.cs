@@ -197,6 +197,29 @@ public class CredentialTests
         Assert.True(File.Exists(Path.Combine(store.Directory, "test_box.key")));
     }
 
+    [Theory]
+    [InlineData("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force")]
+    [InlineData("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -WhatIf")]
+    public void A_batch_reads_its_key_from_the_vault_no_more_often_than_it_did(string script)
+    {
+        using var sandbox = Sandboxes.Start();
+        var store = NewStore(dpapi: false);
+        var vault = "vault-" + Guid.NewGuid().ToString("N");
+        using (var ps = PowerShellSession.Interactive(store))
+        {
+            FakeSecretManagement.ImportInto(ps);
+            Assert.Empty(ps.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -Vault $args[2] -SecretName NordPayKey",
+                PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri, vault).Errors);
+        }
+        using var job = PowerShellSession.Unattended(store);
+        job.Guard(sandbox.ApiKey);
+        FakeSecretManagement.ImportInto(job);
+        var before = FakeSecretManagement.Reads(job, vault, "NordPayKey");
+        Assert.Empty(job.Run(script, OneRow, Journals.New()).Errors);
+        // Once for the policy that binds the key's account, once for the client: each Get-Secret may prompt, or be a remote, audited call.
+        Assert.Equal(before + 2, FakeSecretManagement.Reads(job, vault, "NordPayKey"));
+    }
+
     [Fact]
     public void A_vault_keeps_the_key_and_only_its_reference_is_persisted()
     {
