@@ -138,6 +138,8 @@ namespace NordPay.Commands
                 }
                 if (journal?.RepairedTornLine == true)
                     WriteWarning($"The last line of {journal.Path} was torn by a crash; it was cut off (the call it announced was never made).");
+                // Read before the policy is applied, as the run always did: an unreadable journal stops it before anything else is said.
+                var entries = BatchRun.Entries(journal, journalPath);
                 var policy = AppliedPolicy;
                 var options = new RunOptions
                 {
@@ -146,7 +148,7 @@ namespace NordPay.Commands
                     AllowRepeat = AllowRepeat, Account = () => CallAccount ?? string.Empty, LedgerOwner = this,
                 };
                 // The client is made on the pipeline thread, the first time the run needs NordPay: it reads the session, which workers cannot.
-                new BatchRun(this, options, () => Client, journal, journalPath, _intake, _tally).Run(Cancellation);
+                new BatchRun(this, options, () => Client, journal, journalPath, _intake, _tally, entries).Run(Cancellation);
             }
             catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
             {

@@ -21,6 +21,23 @@ public class PolicyBatchTests
     private static List<string> Problems(RunResult result) => result.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]).ToList();
 
     [Fact]
+    public void WhatIf_over_an_unreadable_journal_stops_on_it_before_the_policy_is_applied()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 100");
+        var journal = NewJournal();
+        Directory.CreateDirectory(Path.GetDirectoryName(journal)!);
+        File.WriteAllText(journal, "garbage\n{}\n");
+
+        var whatIf = ps.Run(Pay + " -WhatIf -Verbose", Bep20("5"), journal);
+        Assert.Equal("JournalCorrupt", whatIf.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+        // As before the run moved into BatchRun: the journal is read first, so no policy line precedes its error.
+        Assert.DoesNotContain(whatIf.Verbose, v => v.StartsWith("Policy ", StringComparison.Ordinal));
+        Assert.Equal(0, sandbox.State.PostsReceived);
+    }
+
+    [Fact]
     public void Rows_over_a_limit_or_outside_the_book_are_left_out_and_the_summary_and_audit_name_the_policy()
     {
         using var sandbox = Sandboxes.Start();
