@@ -104,9 +104,9 @@ namespace NordPay.Batch
         /// <param name="connect">Makes the client the first time NordPay is needed (-WhatIf over no rows needs no key).</param>
         /// <param name="journal">This run's journal, opened; null under -WhatIf, which reads <paramref name="journalPath"/> without taking it.</param>
         /// <param name="tally">What became of the rows, the intake's refusals already in it; the run counts the rest.</param>
-        /// <param name="entries">What the journal held, when the caller read it before making <paramref name="options"/>; read here otherwise.</param>
-        public BatchRun(IBatchHost host, RunOptions options, Func<INordPayApi> connect, Journal? journal, string journalPath, RowIntake intake, BatchTally tally,
-            IEnumerable<JournalEntry>? entries = null)
+        /// <param name="entries">What the journal holds (<see cref="Entries"/>), read by the caller before anything else can stop the run.</param>
+        public BatchRun(IBatchHost host, RunOptions options, Func<INordPayApi> connect, Journal? journal, string journalPath, IEnumerable<JournalEntry> entries,
+            RowIntake intake, BatchTally tally)
         {
             _host = host;
             _options = options;
@@ -115,7 +115,7 @@ namespace NordPay.Batch
             _journalPath = journalPath;
             _intake = intake;
             Tally = tally;
-            _records = RowRecord.Fold(entries ?? Entries(journal, journalPath));
+            _records = RowRecord.Fold(entries);
         }
 
         /// <summary>What the journal holds: the opened journal's entries, or under -WhatIf the file's, read without taking it.</summary>

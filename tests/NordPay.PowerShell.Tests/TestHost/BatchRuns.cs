@@ -51,7 +51,7 @@ internal static class BatchRuns
         var rows = payouts.Select((p, i) => intake.Identify(i + 1, p.Reference, FakeNordPay.Currency, p.Address, p.Amount)).ToList();
         var host = new RecordingHost(rows, approve ?? ((_, _) => true));
         using var opened = options.WhatIf ? null : Journal.Open(journal, Redactor.None);
-        new BatchRun(host, options, () => nordPay, opened, journal, intake, tally ?? new BatchTally()).Run(CancellationToken.None);
+        new BatchRun(host, options, () => nordPay, opened, journal, BatchRun.Entries(opened, journal), intake, tally ?? new BatchTally()).Run(CancellationToken.None);
         return host;
     }
 }
