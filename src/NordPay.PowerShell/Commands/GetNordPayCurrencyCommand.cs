@@ -29,7 +29,7 @@ namespace NordPay.Commands
         protected override void EndProcessing()
         {
             var currencies = AwaitOrFail(Client.GetCurrenciesAsync);
-            SessionSettings.Currencies = currencies;
+            Session.Currencies = currencies;
             var named = Matching(Name);
             foreach (var currency in currencies)
             {

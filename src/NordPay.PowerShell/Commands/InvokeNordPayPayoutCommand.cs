@@ -207,7 +207,7 @@ namespace NordPay.Commands
             switch (e)
             {
                 case CurrenciesRead read:
-                    SessionSettings.Currencies = read.Currencies;
+                    Session.Currencies = read.Currencies;
                     break;
                 case RunPlanned planned:
                     _plan = planned.Plan;

@@ -44,7 +44,7 @@ namespace NordPay.Commands
         protected virtual bool AllowsAnonymous => false;
 
         /// <summary>The session's call settings, before this call's parameters apply.</summary>
-        private protected virtual NordPayClientOptions SessionOptions => SessionSettings.Options;
+        private protected virtual NordPayClientOptions SessionOptions => Session.Options;
 
         /// <summary>Which key the client uses, once it exists.</summary>
         protected NordPayApiKeyInfo? KeyInfo { get; private set; }
@@ -82,7 +82,7 @@ namespace NordPay.Commands
                 try
                 {
                     options = ApplyTo(SessionOptions);
-                    resolved = new KeyResolver(this).Resolve(ApiKey, Profile);
+                    resolved = new KeyResolver(this, Session).Resolve(ApiKey, Profile);
                 }
                 catch (NordPayException ex)
                 {
@@ -90,7 +90,7 @@ namespace NordPay.Commands
                 }
                 if (resolved == null && AllowsAnonymous)
                     resolved = (new NordPayConnection(NordPayConnection.DefaultBaseUri, new System.Security.SecureString()),
-                        new NordPayApiKeyInfo(nameof(KeySource.None), SessionSettings.DefaultProfile, NordPayConnection.DefaultBaseUri, Security.Redactor.Mask, null), KeySource.None);
+                        new NordPayApiKeyInfo(nameof(KeySource.None), NordPaySession.DefaultProfile, NordPayConnection.DefaultBaseUri, Security.Redactor.Mask, null), KeySource.None);
                 if (resolved == null)
                     throw Terminating(new NordPayException("ApiKeyNotSet", ErrorKind.AuthenticationError,
                         $"No NordPay API key is set: run Set-NordPayApiKey, or set the {KeyResolver.KeyVariable} environment variable for unattended jobs.",
@@ -104,7 +104,7 @@ namespace NordPay.Commands
                 var debug = Wants("Debug", "DebugPreference");
                 var verbose = Wants("Verbose", "VerbosePreference");
                 _client = new NordPayClient(connection, options, (level, text) => _log.Enqueue((level, text)),
-                    level => level == LogLevel.Debug ? debug : verbose, SessionSettings.Merchant(connection));
+                    level => level == LogLevel.Debug ? debug : verbose, ProcessWide.Merchant(connection));
                 return _client;
             }
         }
@@ -117,7 +117,7 @@ namespace NordPay.Commands
                 if (_connection != null) return _connection.Account;
                 try
                 {
-                    return new KeyResolver(this).Resolve(ApiKey, Profile)?.Connection.Account;
+                    return new KeyResolver(this, Session).Resolve(ApiKey, Profile)?.Connection.Account;
                 }
                 catch (NordPayException ex)
                 {
@@ -135,7 +135,7 @@ namespace NordPay.Commands
                 _policyResolved = true;
                 try
                 {
-                    _policy = SessionSettings.ApplyingPolicy(Profile ?? SessionSettings.DefaultProfile, CallAccount);
+                    _policy = Session.ApplyingPolicy(Profile ?? NordPaySession.DefaultProfile, CallAccount);
                 }
                 catch (NordPayException ex)
                 {
