@@ -28,6 +28,7 @@ namespace NordPay.Commands
 
         protected override void EndProcessing()
         {
+            Connect();
             var currencies = AwaitOrFail(Client.GetCurrenciesAsync);
             Session.Currencies = currencies;
             var named = Matching(Name);

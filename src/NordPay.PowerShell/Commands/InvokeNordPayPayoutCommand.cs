@@ -146,7 +146,11 @@ namespace NordPay.Commands
                     AllowRepeat = AllowRepeat, Account = CallAccount ?? string.Empty, LedgerOwner = this,
                 };
                 // The client is made on the pipeline thread, the first time the run needs NordPay: it reads the session, which workers cannot.
-                new BatchRun(this, options, () => Client, journal, journalPath, _intake, _tally).Run(Cancellation);
+                new BatchRun(this, options, () =>
+                {
+                    Connect();
+                    return Client;
+                }, journal, journalPath, _intake, _tally).Run(Cancellation);
             }
             catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
             {

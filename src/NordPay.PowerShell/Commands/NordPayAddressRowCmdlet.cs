@@ -53,6 +53,7 @@ namespace NordPay.Commands
             {
                 try
                 {
+                    Connect();
                     Session.Currencies = Await(Client.GetCurrenciesAsync);
                 }
                 catch (NordPayException ex) when (ChecksWithKnownCurrencies)
