@@ -21,6 +21,7 @@ namespace NordPay.Commands
         protected override void EndProcessing()
         {
             if (_journals.Count == 0) return;
+            Connect();
             foreach (var discrepancy in AwaitOrFail(token => Reconciliation.CompareAsync(Client, _journals, token))) WriteObject(discrepancy);
         }
     }

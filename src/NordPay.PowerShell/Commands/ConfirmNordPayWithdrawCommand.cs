@@ -89,6 +89,7 @@ namespace NordPay.Commands
             _sent.Add(identifier);
             try
             {
+                Connect();
                 var result = Await(token => Client.ConfirmWithdrawAsync(identifier, request, token));
                 if (result.Reconciled) WriteWarning($"Row {Row}: {result.Detail}");
                 // A withdrawal that pays nothing (failed, cancelled, a status not known) is never shown as a confirmation.
@@ -110,8 +111,10 @@ namespace NordPay.Commands
                 throw new NordPayException("AlreadyConfirmed", ErrorKind.ResourceExists,
                     $"Withdraw request {identifier} was already confirmed in this pipeline; it is not sent twice.", "Identifier",
                     recommendedAction: "Remove the duplicate row.");
+            if (request == null) return;
             // ExpiresAt is on NordPay's clock: on this machine's, a clock running ahead would refuse every fresh request.
-            if (request != null && request.IsExpired(Client.ServerNow()))
+            Connect();
+            if (request.IsExpired(Client.ServerNow()))
                 throw new NordPayException("RequestExpiredBeforeConfirm", ErrorKind.InvalidOperation,
                     $"Withdraw request {identifier} expired at {request.ExpiresAt:u}; it was not sent.", "ExpiresAt",
                     recommendedAction: "Create a new withdraw request with New-NordPayWithdrawRequest and confirm it before it expires.");

@@ -27,13 +27,13 @@ namespace NordPay.Commands
             {
                 if (ListAvailable)
                 {
-                    foreach (var session in SessionSettings.Keys())
-                        WriteObject(KeyResolver.Describe(KeySource.Session, session.Key, session.Value.Connection, session.Value.SetAt, null));
-                    if (new KeyResolver(this).DescribeEnvironment() is { } environment) WriteObject(environment);
-                    foreach (var persisted in SessionSettings.Store.List()) WriteObject(KeyResolver.Describe(persisted));
+                    foreach (var sessionKey in Session.Keys())
+                        WriteObject(KeyResolver.Describe(KeySource.Session, sessionKey.Key, sessionKey.Value.Connection, sessionKey.Value.SetAt, null));
+                    if (new KeyResolver(this, Session).DescribeEnvironment() is { } environment) WriteObject(environment);
+                    foreach (var persisted in Session.Store.List()) WriteObject(KeyResolver.Describe(persisted));
                     return;
                 }
-                var info = new KeyResolver(this).Describe(Profile);
+                var info = new KeyResolver(this, Session).Describe(Profile);
                 if (info != null) WriteObject(info);
                 else
                     WriteNordPayError(new NordPayException("ApiKeyNotFound", ErrorKind.ObjectNotFound,

@@ -23,6 +23,7 @@ namespace NordPay.Commands
         protected override void EndProcessing()
         {
             var wanted = Matching(Currency);
+            Connect();
             foreach (var balance in AwaitOrFail(Client.GetBalancesAsync).OrderBy(b => b.Key, System.StringComparer.Ordinal))
             {
                 if (!wanted(balance.Key)) continue;

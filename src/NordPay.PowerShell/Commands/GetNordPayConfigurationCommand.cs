@@ -9,6 +9,6 @@ namespace NordPay.Commands
     [OutputType(typeof(NordPayConfiguration))]
     public sealed class GetNordPayConfigurationCommand : NordPayCmdlet
     {
-        protected override void EndProcessing() => WriteObject(CallSettings.Describe(SessionSettings.Options));
+        protected override void EndProcessing() => WriteObject(CallSettings.Describe(Session.Options));
     }
 }

@@ -28,8 +28,9 @@ namespace NordPay.Commands
 
         protected override void EndProcessing()
         {
+            Connect();
             var currencies = AwaitOrFail(Client.GetCurrenciesAsync);
-            SessionSettings.Currencies = currencies;
+            Session.Currencies = currencies;
             var named = Matching(Name);
             foreach (var currency in currencies)
             {

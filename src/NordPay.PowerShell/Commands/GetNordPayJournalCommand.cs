@@ -39,6 +39,7 @@ namespace NordPay.Commands
             foreach (var byCurrency in rows.Where(r => r.WithdrawalId > 0).GroupBy(r => r.Currency))
             {
                 var ids = byCurrency.Select(r => r.WithdrawalId!.Value).ToList();
+                Connect();
                 foreach (var withdrawal in AwaitOrFail(token => Client.FindWithdrawalsAsync(byCurrency.Key, ids, token))) current[withdrawal.Id] = withdrawal;
             }
             return rows.Select(row =>

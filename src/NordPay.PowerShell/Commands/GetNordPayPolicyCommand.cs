@@ -18,7 +18,7 @@ namespace NordPay.Commands
 
         [Parameter(Position = 0, ParameterSetName = ResolveSet)]
         [ValidateNotNullOrEmpty]
-        public string Profile { get; set; } = SessionSettings.DefaultProfile;
+        public string Profile { get; set; } = NordPaySession.DefaultProfile;
 
         /// <summary>Only this scope's policy, even when another one applies.</summary>
         [Parameter(ParameterSetName = ResolveSet)]
@@ -34,11 +34,13 @@ namespace NordPay.Commands
             {
                 if (ListAvailable)
                 {
-                    foreach (var each in SessionSettings.Policies()) WriteObject(each);
+                    foreach (var each in Session.Policies()) WriteObject(each);
                     return;
                 }
                 // Found as a paying call of the profile finds it: its own, or one bound to the key the profile uses.
-                var policy = Scope is { } scope ? SessionSettings.Policy(Profile, scope) : SessionSettings.ApplyingPolicy(Profile, new KeyResolver(this).ProfileConnection(Profile)?.Account);
+                var policy = Scope is { } scope
+                    ? Session.Policy(Profile, scope)
+                    : Session.ApplyingPolicy(Profile, new KeyResolver(this, Session).ProfileConnection(Profile)?.Account);
                 if (policy != null) WriteObject(policy);
                 else
                     WriteNordPayError(new NordPayException("PolicyNotFound", ErrorKind.ObjectNotFound,

@@ -69,6 +69,7 @@ namespace NordPay.Commands
             var wanted = PagingParameters.First;
             bool Shown(NordPayWithdrawal w) => Status == null || string.Equals(w.Status, Status, StringComparison.OrdinalIgnoreCase);
             // Read only as far as the page asked for: the newest withdrawals first.
+            Connect();
             var read = AwaitOrFail(token => Client.ReadHistoryAsync(Currency, history => (ulong)history.Count(Shown) >= skip + Math.Min(wanted, ulong.MaxValue - skip), token));
             var written = 0UL;
             foreach (var withdrawal in read.Where(Shown).Skip((int)Math.Min(skip, int.MaxValue)))
@@ -87,6 +88,7 @@ namespace NordPay.Commands
             foreach (var byCurrency in ids.GroupBy(i => i.Currency))
             {
                 var wanted = new HashSet<long>(byCurrency.Select(i => i.Id));
+                Connect();
                 var withdrawals = AwaitOrFail(token => Client.FindWithdrawalsAsync(byCurrency.Key, wanted, token));
                 found.AddRange(withdrawals);
                 wanted.ExceptWith(withdrawals.Select(w => w.Id));

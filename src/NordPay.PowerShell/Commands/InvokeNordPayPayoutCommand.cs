@@ -147,8 +147,8 @@ namespace NordPay.Commands
                     SettleInDoubt = SettleInDoubt, SettleReferences = SettleReference, Policy = policy, RepeatGuard = policy == null ? null : RepeatGuardOf(policy),
                     AllowRepeat = AllowRepeat, Account = () => CallAccount ?? string.Empty, LedgerOwner = this,
                 };
-                // The client is made on the pipeline thread, the first time the run needs NordPay: it reads the session, which workers cannot.
-                new BatchRun(this, options, () => Client, journal, journalPath, entries, _intake, _tally).Run(Cancellation);
+                // Connected on the pipeline thread, the first time the run needs NordPay: connecting writes to the streams and reads preferences.
+                new BatchRun(this, options, Connect, journal, journalPath, entries, _intake, _tally).Run(Cancellation);
             }
             catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
             {
@@ -209,7 +209,7 @@ namespace NordPay.Commands
             switch (e)
             {
                 case CurrenciesRead read:
-                    SessionSettings.Currencies = read.Currencies;
+                    Session.Currencies = read.Currencies;
                     break;
                 case RunPlanned planned:
                     _plan = planned.Plan;

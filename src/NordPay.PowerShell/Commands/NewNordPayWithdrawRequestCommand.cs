@@ -55,6 +55,7 @@ namespace NordPay.Commands
                 }
                 // Checked here as well as at the confirm, which is what pays: a payout over a limit gets no request.
                 if (!ProceedWithinPolicy(currency, address, amount, target, "Create NordPay withdraw request", force: false)) return;
+                Connect();
                 requesting = true;
                 WriteObject(Await(token => Client.RequestWithdrawAsync(currency, address, amount, token)));
             }

@@ -48,12 +48,13 @@ namespace NordPay.Commands
         /// </summary>
         protected NordPayAddressCheck CheckAddress(string currency, string address)
         {
-            var listed = SessionSettings.Currencies?.FirstOrDefault(c => c.Name == currency);
+            var listed = Session.Currencies?.FirstOrDefault(c => c.Name == currency);
             if (listed == null && !_currenciesRead)
             {
                 try
                 {
-                    SessionSettings.Currencies = Await(Client.GetCurrenciesAsync);
+                    Connect();
+                    Session.Currencies = Await(Client.GetCurrenciesAsync);
                 }
                 catch (NordPayException ex) when (ChecksWithKnownCurrencies)
                 {
@@ -65,7 +66,7 @@ namespace NordPay.Commands
                     throw ex.WithMessage($"NordPay's currency list could not be read, so the address could not be checked and nothing was sent: {ex.Message}");
                 }
                 _currenciesRead = true;
-                listed = SessionSettings.Currencies?.FirstOrDefault(c => c.Name == currency);
+                listed = Session.Currencies?.FirstOrDefault(c => c.Name == currency);
             }
             var network = listed?.Network
                           ?? (_checkingWithKnownCurrencies ? KnownCurrencies.NetworkOf(currency) : null)

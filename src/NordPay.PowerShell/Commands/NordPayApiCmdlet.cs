@@ -44,7 +44,7 @@ namespace NordPay.Commands
         protected virtual bool AllowsAnonymous => false;
 
         /// <summary>The session's call settings, before this call's parameters apply.</summary>
-        private protected virtual NordPayClientOptions SessionOptions => SessionSettings.Options;
+        private protected virtual NordPayClientOptions SessionOptions => Session.Options;
 
         /// <summary>Which key the client uses, once it exists.</summary>
         protected NordPayApiKeyInfo? KeyInfo { get; private set; }
@@ -71,43 +71,46 @@ namespace NordPay.Commands
             GC.SuppressFinalize(this);
         }
 
-        /// <summary>The client for this call. With no key anywhere, nothing can succeed: a terminating error.</summary>
-        private protected NordPayClient Client
+        /// <summary>
+        /// Resolves the key, says which one is used, ensures TLS 1.2 and builds the client: each cmdlet calls it where it first
+        /// needs NordPay (so -WhatIf, which may need nothing, needs no key), and again at no cost. With no key anywhere, nothing
+        /// can succeed: a terminating error. Returns the client.
+        /// </summary>
+        private protected NordPayClient Connect()
         {
-            get
+            if (_client != null) return _client;
+            NordPayClientOptions options;
+            (NordPayConnection Connection, NordPayApiKeyInfo Info, KeySource Source)? resolved;
+            try
             {
-                if (_client != null) return _client;
-                NordPayClientOptions options;
-                (NordPayConnection Connection, NordPayApiKeyInfo Info, KeySource Source)? resolved;
-                try
-                {
-                    options = ApplyTo(SessionOptions);
-                    resolved = new KeyResolver(this).Resolve(ApiKey, Profile);
-                }
-                catch (NordPayException ex)
-                {
-                    throw Terminating(ex, null);
-                }
-                if (resolved == null && AllowsAnonymous)
-                    resolved = (new NordPayConnection(NordPayConnection.DefaultBaseUri, new System.Security.SecureString()),
-                        new NordPayApiKeyInfo(nameof(KeySource.None), SessionSettings.DefaultProfile, NordPayConnection.DefaultBaseUri, Security.Redactor.Mask, null), KeySource.None);
-                if (resolved == null)
-                    throw Terminating(new NordPayException("ApiKeyNotSet", ErrorKind.AuthenticationError,
-                        $"No NordPay API key is set: run Set-NordPayApiKey, or set the {KeyResolver.KeyVariable} environment variable for unattended jobs.",
-                        recommendedAction: "Set-NordPayApiKey"), null);
-                var (connection, info, source) = resolved.Value;
-                KeyInfo = info;
-                _connection = connection;
-                WriteVerbose($"Using the API key {info.KeyHint} of profile '{info.Profile}' from {KeyResolver.Origin(source, info.Storage)} for {info.BaseUri}.");
-                if (Tls.EnsureTls12()) WriteVerbose("Added TLS 1.2 to the protocols this process may use.");
-                // Read here, on the pipeline thread, and handed to the client as plain values: it logs from worker threads.
-                var debug = Wants("Debug", "DebugPreference");
-                var verbose = Wants("Verbose", "VerbosePreference");
-                _client = new NordPayClient(connection, options, (level, text) => _log.Enqueue((level, text)),
-                    level => level == LogLevel.Debug ? debug : verbose, SessionSettings.Merchant(connection));
-                return _client;
+                options = ApplyTo(SessionOptions);
+                resolved = new KeyResolver(this, Session).Resolve(ApiKey, Profile);
             }
+            catch (NordPayException ex)
+            {
+                throw Terminating(ex, null);
+            }
+            if (resolved == null && AllowsAnonymous)
+                resolved = (new NordPayConnection(NordPayConnection.DefaultBaseUri, new System.Security.SecureString()),
+                    new NordPayApiKeyInfo(nameof(KeySource.None), NordPaySession.DefaultProfile, NordPayConnection.DefaultBaseUri, Security.Redactor.Mask, null), KeySource.None);
+            if (resolved == null)
+                throw Terminating(new NordPayException("ApiKeyNotSet", ErrorKind.AuthenticationError,
+                    $"No NordPay API key is set: run Set-NordPayApiKey, or set the {KeyResolver.KeyVariable} environment variable for unattended jobs.",
+                    recommendedAction: "Set-NordPayApiKey"), null);
+            var (connection, info, source) = resolved.Value;
+            KeyInfo = info;
+            _connection = connection;
+            WriteVerbose($"Using the API key {info.KeyHint} of profile '{info.Profile}' from {KeyResolver.Origin(source, info.Storage)} for {info.BaseUri}.");
+            if (Tls.EnsureTls12()) WriteVerbose("Added TLS 1.2 to the protocols this process may use.");
+            // Read here, on the pipeline thread, and handed to the client as plain values: it logs from worker threads.
+            var debug = Wants("Debug", "DebugPreference");
+            var verbose = Wants("Verbose", "VerbosePreference");
+            return _client = new NordPayClient(connection, options, (level, text) => _log.Enqueue((level, text)),
+                level => level == LogLevel.Debug ? debug : verbose, ProcessWide.Merchant(connection));
         }
+
+        /// <summary>The client for this call, once <see cref="Connect"/> built it.</summary>
+        private protected NordPayClient Client => _client ?? throw new InvalidOperationException("The client is built by Connect(), which was not called before it was used.");
 
         /// <summary>The account of the key this call uses (NordPayConnection.Account), which policies bind; null when there is no key at all (-WhatIf needs none).</summary>
         protected string? CallAccount
@@ -117,7 +120,7 @@ namespace NordPay.Commands
                 if (_connection != null) return _connection.Account;
                 try
                 {
-                    return new KeyResolver(this).Resolve(ApiKey, Profile)?.Connection.Account;
+                    return new KeyResolver(this, Session).Resolve(ApiKey, Profile)?.Connection.Account;
                 }
                 catch (NordPayException ex)
                 {
@@ -135,7 +138,7 @@ namespace NordPay.Commands
                 _policyResolved = true;
                 try
                 {
-                    _policy = SessionSettings.ApplyingPolicy(Profile ?? SessionSettings.DefaultProfile, CallAccount);
+                    _policy = Session.ApplyingPolicy(Profile ?? NordPaySession.DefaultProfile, CallAccount);
                 }
                 catch (NordPayException ex)
                 {
@@ -151,14 +154,21 @@ namespace NordPay.Commands
         /// <summary>The policy applied row by row, as the two-step cmdlets pay; null when there is none.</summary>
         private protected PolicyRun? PolicyRun =>
             _policyRun ??= AppliedPolicy is { } policy
-                ? new PolicyRun(policy, currency => Await(token => PaidToday.ReadAsync(Client, currency, token)), CallAccount ?? string.Empty,
+                ? new PolicyRun(policy, currency => ReadConnected(token => PaidToday.ReadAsync(Client, currency, token)), CallAccount ?? string.Empty,
                     PaysOut && !WhatIfRequested(), DayLedger.Process,
                     AllowsRepeat ? null : RepeatGuardOf(policy))
                 : null;
 
         /// <summary>The policy's repeat guard, reading the withdraw history through this call's client.</summary>
         private protected RepeatGuard RepeatGuardOf(NordPayPolicy policy) =>
-            new RepeatGuard(policy, (currency, window) => Await(token => RepeatGuard.ReadSinceAsync(Client, currency, window, token)));
+            new RepeatGuard(policy, (currency, window) => ReadConnected(token => RepeatGuard.ReadSinceAsync(Client, currency, window, token)));
+
+        // The policy reads the history only when a rule needs it (under -WhatIf too): that is where the call first needs NordPay.
+        private T ReadConnected<T>(Func<CancellationToken, Task<T>> read)
+        {
+            Connect();
+            return Await(read);
+        }
 
         /// <summary>True when this call pays a repeat the policy's repeat guard would refuse (its -AllowRepeat); -Force never does.</summary>
         protected virtual bool AllowsRepeat => false;

@@ -8,6 +8,7 @@ using NordPay.Core;
 using NordPay.Pipeline;
 using NordPay.Models;
 using NordPay.Security;
+using NordPay.Session;
 
 namespace NordPay.Commands
 {
@@ -17,6 +18,14 @@ namespace NordPay.Commands
     /// </summary>
     public abstract partial class NordPayCmdlet : PSCmdlet
     {
+        private NordPaySession? _session;
+
+        /// <summary>This call's PowerShell session: its keys, call settings and policies, found once, on the pipeline thread.</summary>
+        private protected NordPaySession Session => _session ?? throw new InvalidOperationException("The session is found in BeginProcessing; it was used before.");
+
+        // Found here, where the runspace running the call is known: workers, which have none, are handed what they need.
+        protected override void BeginProcessing() => _session = NordPaySession.Current();
+
         /// <summary>The 1-based number of the input row being processed.</summary>
         protected int Row { get; private set; }
 

@@ -17,7 +17,7 @@ namespace NordPay.Commands
         {
             try
             {
-                return SessionSettings.Policy(profile, scope);
+                return Session.Policy(profile, scope);
             }
             catch (NordPayException ex)
             {
@@ -28,19 +28,19 @@ namespace NordPay.Commands
         /// <summary>Keeps the changed policy (or, when null, removes the profile's policy of the scope) once ShouldProcess agrees.</summary>
         protected bool Change(string profile, NordPayKeyScope scope, NordPayPolicy? changed, string action)
         {
-            if (!ShouldProceed(SessionSettings.PolicyPlace(profile, scope), action, force: false)) return false;
+            if (!ShouldProceed(Session.PolicyPlace(profile, scope), action, force: false)) return false;
             try
             {
-                if (changed == null) SessionSettings.RemovePolicy(profile, scope);
-                else SessionSettings.SavePolicy(changed);
+                if (changed == null) Session.RemovePolicy(profile, scope);
+                else Session.SavePolicy(changed);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 throw Terminating(new NordPayException("PolicyNotSaved", ErrorKind.InvalidOperation,
-                    $"The {SessionSettings.PolicyPlace(profile, scope)} could not be written: {ex.Message}. It is unchanged.", "Scope",
+                    $"The {Session.PolicyPlace(profile, scope)} could not be written: {ex.Message}. It is unchanged.", "Scope",
                     recommendedAction: "Check that this account may write to the folder of the persisted profiles (NORDPAY_CONFIG_DIR).", inner: ex), profile);
             }
-            WriteVerbose(changed == null ? $"Removed the {SessionSettings.PolicyPlace(profile, scope)}." : $"Policy {changed.Name} set: {action}.");
+            WriteVerbose(changed == null ? $"Removed the {Session.PolicyPlace(profile, scope)}." : $"Policy {changed.Name} set: {action}.");
             return true;
         }
     }

@@ -13,7 +13,7 @@ namespace NordPay.Commands
     {
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
-        public string Profile { get; set; } = SessionSettings.DefaultProfile;
+        public string Profile { get; set; } = NordPaySession.DefaultProfile;
 
         [Parameter]
         public NordPayKeyScope[] Scope { get; set; } = { NordPayKeyScope.Process };
@@ -21,12 +21,12 @@ namespace NordPay.Commands
         protected override void EndProcessing()
         {
             var removed = false;
-            if (Scope.Contains(NordPayKeyScope.Process) && SessionSettings.Key(Profile) != null
+            if (Scope.Contains(NordPayKeyScope.Process) && Session.Key(Profile) != null
                 && ShouldProcess($"NordPay API key of profile '{Profile}'", "Remove from this PowerShell session"))
-                removed |= SessionSettings.RemoveKey(Profile);
-            if (Scope.Contains(NordPayKeyScope.CurrentUser) && SessionSettings.Store.Find(Profile) != null
-                && ShouldProcess($"NordPay API key of profile '{Profile}' in {SessionSettings.Store.Directory}", "Remove for the current user"))
-                removed |= SessionSettings.Store.Remove(Profile);
+                removed |= Session.RemoveKey(Profile);
+            if (Scope.Contains(NordPayKeyScope.CurrentUser) && Session.Store.Find(Profile) != null
+                && ShouldProcess($"NordPay API key of profile '{Profile}' in {Session.Store.Directory}", "Remove for the current user"))
+                removed |= Session.Store.Remove(Profile);
             if (!removed && !MyInvocation.BoundParameters.ContainsKey("WhatIf"))
                 WriteNordPayError(new NordPayException("ApiKeyNotFound", ErrorKind.ObjectNotFound,
                     $"Profile '{Profile}' has no key in scope {string.Join(", ", Scope)}.", "Profile"), Profile);

@@ -20,7 +20,7 @@ namespace NordPay.Commands
     {
         [Parameter(Position = 0)]
         [ValidateNotNullOrEmpty]
-        public string Profile { get; set; } = SessionSettings.DefaultProfile;
+        public string Profile { get; set; } = NordPaySession.DefaultProfile;
 
         [Parameter]
         public NordPayKeyScope[] Scope { get; set; } = { NordPayKeyScope.Process };

@@ -32,7 +32,7 @@ namespace NordPay.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string Profile { get; set; } = SessionSettings.DefaultProfile;
+        public string Profile { get; set; } = NordPaySession.DefaultProfile;
 
         [Parameter]
         public NordPayKeyScope Scope { get; set; } = NordPayKeyScope.Process;
@@ -96,13 +96,13 @@ namespace NordPay.Commands
 
         private NordPayApiKeyInfo SetForSession(Uri baseUri)
         {
-            var session = SessionSettings.SetKey(Profile, ApiKey, baseUri);
-            return KeyResolver.Describe(KeySource.Session, Profile, session.Connection, session.SetAt, null);
+            var sessionKey = Session.SetKey(Profile, ApiKey, baseUri);
+            return KeyResolver.Describe(KeySource.Session, Profile, sessionKey.Connection, sessionKey.SetAt, null);
         }
 
         private NordPayApiKeyInfo Persist(Uri baseUri, bool vault)
         {
-            var store = SessionSettings.Store;
+            var store = Session.Store;
             PersistedProfile persisted;
             SecureString key;
             if (vault)
@@ -131,7 +131,7 @@ namespace NordPay.Commands
                     recommendedAction: "Use -Vault and -SecretName (Microsoft.PowerShell.SecretManagement), or -AllowPlainTextFile for a file only you can read, or NORDPAY_API_KEY.");
             }
             // The session follows what was just persisted, so an older session key does not shadow it.
-            SessionSettings.SetKey(Profile, key, baseUri);
+            Session.SetKey(Profile, key, baseUri);
             return KeyResolver.Describe(persisted);
         }
     }

@@ -29,7 +29,7 @@ namespace NordPay.Commands
             NordPayClientOptions options;
             try
             {
-                var current = NoProxy ? SessionSettings.Options with { Proxy = null } : SessionSettings.Options;
+                var current = NoProxy ? Session.Options with { Proxy = null } : Session.Options;
                 options = ApplyTo(current, RetryTimeLimitSec);
             }
             catch (NordPayException ex)
@@ -37,7 +37,7 @@ namespace NordPay.Commands
                 throw Terminating(ex, null);
             }
             if (!ShouldProcess("NordPay call settings", "Set for this PowerShell session")) return;
-            SessionSettings.Options = options;
+            Session.Options = options;
             if (PassThru) WriteObject(CallSettings.Describe(options));
         }
     }

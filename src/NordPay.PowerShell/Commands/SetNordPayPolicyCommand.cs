@@ -58,7 +58,7 @@ namespace NordPay.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string Profile { get; set; } = SessionSettings.DefaultProfile;
+        public string Profile { get; set; } = NordPaySession.DefaultProfile;
 
         [Parameter]
         public NordPayKeyScope Scope { get; set; } = NordPayKeyScope.Process;
@@ -143,7 +143,7 @@ namespace NordPay.Commands
         {
             try
             {
-                return new KeyResolver(this).ProfileConnection(Profile)?.PolicyKey;
+                return new KeyResolver(this, Session).ProfileConnection(Profile)?.PolicyKey;
             }
             catch (NordPayException ex)
             {

@@ -25,7 +25,9 @@ namespace NordPay.Module
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
             var prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            var currencies = SessionSettings.Currencies ?? Fetch();
+            // Outside any cmdlet: the session is looked up here, once.
+            var session = NordPaySession.Current();
+            var currencies = session.Currencies ?? Fetch(session);
             var candidates = currencies != null
                 ? currencies.Select(c => (c.Name, Tip: $"{c.Token ?? c.Name} on {c.Network}: {c.Decimals} decimals, minimum {(c.MinWithdraw is { } m ? Amount.Format(m) : "?")}{(c.Withdrawable ? string.Empty : ", not withdrawable now")}"))
                 : KnownCurrencies.Names.Select(n => (Name: n, Tip: n + " (built-in list; run Get-NordPayCurrency for the live one)"));
@@ -37,17 +39,17 @@ namespace NordPay.Module
         }
 
         // One quick read per session, with the session's key and base URI when set; a failure leaves the built-in list.
-        private static IReadOnlyList<NordPayCurrency>? Fetch()
+        private static IReadOnlyList<NordPayCurrency>? Fetch(NordPaySession session)
         {
-            var connection = SessionSettings.Key(SessionSettings.DefaultProfile)?.Connection;
+            var connection = session.Key(NordPaySession.DefaultProfile)?.Connection;
             if (connection == null) return null;
             try
             {
                 using var timeout = new CancellationTokenSource(FetchTimeout);
                 // Tab completion may come before any cmdlet of the module has run, which is where TLS 1.2 is otherwise added.
                 Tls.EnsureTls12();
-                var client = new NordPayClient(connection, SessionSettings.Options with { MaximumRetryCount = 0, Timeout = FetchTimeout });
-                return SessionSettings.Currencies = client.GetCurrenciesAsync(timeout.Token).GetAwaiter().GetResult();
+                var client = new NordPayClient(connection, session.Options with { MaximumRetryCount = 0, Timeout = FetchTimeout });
+                return session.Currencies = client.GetCurrenciesAsync(timeout.Token).GetAwaiter().GetResult();
             }
             catch (Exception ex) when (ex is NordPayException || ex is OperationCanceledException)
             {

@@ -31,36 +31,43 @@ namespace NordPay.Session
         public const string BaseUriVariable = "NORDPAY_BASE_URI";
 
         private readonly PSCmdlet _cmdlet;
+        private readonly NordPaySession _session;
 
-        public KeyResolver(PSCmdlet cmdlet) => _cmdlet = cmdlet;
+        /// <summary>Resolves for a cmdlet (which reads a vault through its runspace) in its session.</summary>
+        public KeyResolver(PSCmdlet cmdlet, NordPaySession session)
+        {
+            _cmdlet = cmdlet;
+            _session = session;
+        }
 
         /// <summary>The key to use, or null when there is none for the default profile.</summary>
         public (NordPayConnection Connection, NordPayApiKeyInfo Info, KeySource Source)? Resolve(SecureString? explicitKey, string? namedProfile)
         {
-            var profile = namedProfile ?? SessionSettings.DefaultProfile;
-            var session = SessionSettings.Key(profile);
+            var profile = namedProfile ?? NordPaySession.DefaultProfile;
+            var sessionKey = _session.Key(profile);
             if (explicitKey != null)
             {
-                var baseUri = session?.Connection.BaseUri ?? (namedProfile == null ? EnvironmentBaseUri() : null);
+                var baseUri = sessionKey?.Connection.BaseUri ?? (namedProfile == null ? EnvironmentBaseUri() : null);
                 if (baseUri == null)
                 {
-                    baseUri = SessionSettings.Store.Find(profile)?.BaseUri;
+                    baseUri = _session.Store.Find(profile)?.BaseUri;
                     // A named profile with neither a key nor a policy is a typo: taken as a new one, it would pay without its policy.
-                    if (baseUri == null && namedProfile != null && SessionSettings.ProfilePolicy(profile) == null) throw ProfileNotFound(namedProfile);
+                    if (baseUri == null && namedProfile != null && _session.ProfilePolicy(profile) == null) throw ProfileNotFound(namedProfile);
                 }
                 var connection = new NordPayConnection(baseUri ?? NordPayConnection.DefaultBaseUri, explicitKey);
                 return (connection, Describe(KeySource.Call, profile, connection, null, null), KeySource.Call);
             }
-            if (session != null) return (session.Connection, Describe(KeySource.Session, profile, session.Connection, session.SetAt, null), KeySource.Session);
+            if (sessionKey != null)
+                return (sessionKey.Connection, Describe(KeySource.Session, profile, sessionKey.Connection, sessionKey.SetAt, null), KeySource.Session);
             if (namedProfile == null && EnvironmentKey() is { } environmentKey)
             {
                 var connection = new NordPayConnection(EnvironmentBaseUri() ?? NordPayConnection.DefaultBaseUri, environmentKey);
                 return (connection, Describe(KeySource.Environment, profile, connection, null, null), KeySource.Environment);
             }
-            var persisted = SessionSettings.Store.Find(profile);
+            var persisted = _session.Store.Find(profile);
             if (persisted != null)
             {
-                var key = persisted.Storage == KeyStorage.Vault ? new SecretVault(_cmdlet).Read(persisted.Vault!, persisted.SecretName!) : SessionSettings.Store.ReadKey(persisted);
+                var key = persisted.Storage == KeyStorage.Vault ? new SecretVault(_cmdlet).Read(persisted.Vault!, persisted.SecretName!) : _session.Store.ReadKey(persisted);
                 var connection = new NordPayConnection(persisted.BaseUri, key);
                 return (connection, Describe(KeySource.CurrentUser, profile, connection, persisted.SetAt, persisted.Storage.ToString()), KeySource.CurrentUser);
             }
@@ -76,7 +83,7 @@ namespace NordPay.Session
         {
             try
             {
-                return Resolve(null, profile == SessionSettings.DefaultProfile ? null : profile)?.Connection;
+                return Resolve(null, profile == NordPaySession.DefaultProfile ? null : profile)?.Connection;
             }
             catch (NordPayException ex) when (ex.ErrorId == "ProfileNotFound")
             {
@@ -87,10 +94,10 @@ namespace NordPay.Session
         /// <summary>What Resolve would use, without reading any secret.</summary>
         public NordPayApiKeyInfo? Describe(string? namedProfile)
         {
-            var profile = namedProfile ?? SessionSettings.DefaultProfile;
-            if (SessionSettings.Key(profile) is { } session) return Describe(KeySource.Session, profile, session.Connection, session.SetAt, null);
+            var profile = namedProfile ?? NordPaySession.DefaultProfile;
+            if (_session.Key(profile) is { } sessionKey) return Describe(KeySource.Session, profile, sessionKey.Connection, sessionKey.SetAt, null);
             if (namedProfile == null && DescribeEnvironment() is { } environment) return environment;
-            if (SessionSettings.Store.Find(profile) is { } persisted) return Describe(persisted);
+            if (_session.Store.Find(profile) is { } persisted) return Describe(persisted);
             if (namedProfile != null) throw ProfileNotFound(namedProfile);
             return null;
         }
@@ -98,7 +105,7 @@ namespace NordPay.Session
         /// <summary>NORDPAY_API_KEY as the default profile's key, when it is set.</summary>
         public NordPayApiKeyInfo? DescribeEnvironment() =>
             EnvironmentKey() is { } key
-                ? Describe(KeySource.Environment, SessionSettings.DefaultProfile, new NordPayConnection(EnvironmentBaseUri() ?? NordPayConnection.DefaultBaseUri, key), null, null)
+                ? Describe(KeySource.Environment, NordPaySession.DefaultProfile, new NordPayConnection(EnvironmentBaseUri() ?? NordPayConnection.DefaultBaseUri, key), null, null)
                 : null;
 
         public static NordPayApiKeyInfo Describe(PersistedProfile persisted) =>

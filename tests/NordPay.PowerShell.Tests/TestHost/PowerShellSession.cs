@@ -38,7 +38,7 @@ internal sealed class PowerShellSession : IDisposable
         _runspace = HostedEngine.OpenRunspace(interactive ? new ModuleHost(UI) : null);
         // Never the developer's own profiles: each session gets an empty store of its own unless a test shares one.
         Store = store ?? new KeyStore(Path.Combine(Path.GetTempPath(), "nordpay-tests", Guid.NewGuid().ToString("N")), new TestKeyProtector());
-        NordPay.Session.SessionSettings.UseKeyStore(_runspace, Store);
+        NordPay.Session.NordPaySession.UseKeyStore(_runspace, Store);
         var import = Run(HostedEngine.ImportModule, ModuleLayout.ManifestPath);
         if (import.Terminating != null) throw import.Terminating;
     }
