@@ -188,7 +188,7 @@ public class ConfirmOutcomeTests
     }
 
     [Fact]
-    public void The_rule_counts_only_NordPays_known_refusals_and_a_call_never_sent_as_proof_nothing_was_paid()
+    public void Only_a_known_refusal_or_a_call_never_sent_proves_a_confirm_paid_nothing()
     {
         Assert.True(ConfirmEvidence.ProvesNotPaid(new NordPayException("WithdrawRequestExpired", ErrorKind.InvalidOperation, "x", statusCode: 400)));
         // NordPay documents nothing of 429s: one may answer a confirm it processed. Only one held back unsent proves nothing was paid.

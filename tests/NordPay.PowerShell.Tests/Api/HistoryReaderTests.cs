@@ -2,7 +2,7 @@ using NordPay.Api;
 using NordPay.Core;
 using Xunit;
 
-namespace NordPay.Tests.Hardening;
+namespace NordPay.Tests.Api;
 
 /// <summary>
 /// The one reader of the withdraw history, against servers that differ from the sandbox only where NordPay's
@@ -130,15 +130,5 @@ public class HistoryReaderTests
         var other = new Server(History(3));
         var error = await Assert.ThrowsAsync<NordPayException>(() => other.Reader().ReadAsync("BTC", _ => false, CancellationToken.None));
         Assert.Contains("of USDTTRC20", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Only_pending_and_processed_withdrawals_pay()
-    {
-        Assert.True(WithdrawalStatus.Pays("pending"));
-        Assert.True(WithdrawalStatus.Pays("Processed"));
-        foreach (var status in new[] { "failed", "cancelled", "rejected", "on_hold", "", null })
-            Assert.False(WithdrawalStatus.Pays(status), status ?? "null");
-        Assert.Contains("'failed'", WithdrawalStatus.NotPaid(7, "failed", "1 BTC to x").Message, StringComparison.Ordinal);
     }
 }
