@@ -11,7 +11,7 @@ namespace NordPay.Tests.Commands;
 /// Set-, Get- and Remove-NordPayPolicy, and the policy as the two-step cmdlets obey it: every refusal is a row error
 /// with its own ErrorId, and nothing is sent for it.
 /// </summary>
-public class PolicyTests
+public class PolicyTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     /// <summary>Each row error as (row, ErrorId, field), read from its message ("Row 3 (...), Amount: ...").</summary>
     internal static List<(int Row, string ErrorId, string Field)> Refusals(RunResult result) =>
@@ -91,25 +91,34 @@ public class PolicyTests
     }
 
     [Fact]
-    public void Limits_piped_from_a_file_are_read_exactly_and_a_bad_row_fails_alone()
+    public void Limits_piped_from_a_file_are_read_exactly()
     {
-        using var ps = PowerShellSession.Interactive();
+        var policy = Assert.Single(LimitsFromAFile.Objects<NordPayPolicy>());
+        Assert.Equal(new[] { ("TRX", "5", "5.000", (decimal?)5m), ("USDTTRC20", "500", "2000", null) },
+            policy.Limits.Select(l => (l.Currency, Amount.Format(l.MaxPerPayout), Amount.Format(l.MaxPerRun), l.MaxPerDay)));
+    }
+
+    [Fact]
+    public void A_bad_row_of_limits_fails_alone()
+    {
+        var result = LimitsFromAFile;
+        Assert.Equal(new[] { (2, "InvalidAmountFormat", "MaxPerPayout"), (3, "PolicyLimitsInconsistent", "MaxPerPayout"), (4, "PolicyLimitsInconsistent", "MaxPerDay") },
+            Refusals(result));
+        Assert.Contains("-MaxPerPayout 0.5 is more than -MaxPerRun 0.1.", result.Errors[1].ErrorDetails.Message);
+    }
+
+    // Five rows of limits piped to Set-NordPayPolicy, three of them wrong.
+    private RunResult LimitsFromAFile => runs.Of(nameof(LimitsFromAFile), () =>
+    {
+        var ps = runs.Keep(PowerShellSession.Interactive());
         Row Limit(string currency, string perPayout, string perRun, string perDay) => new(currency, perPayout, perRun, perDay);
         var rows = new[]
         {
             Limit("USDTTRC20", "500", "2000", ""), Limit("USDTBEP20", "1,5", "10", ""), Limit("BTC", "0.5", "0.1", "1"),
             Limit("ETH", "0.1", "0.2", "0.15"), Limit("TRX", "5", "5.000", "5"),
         }.Select(r => Rows.Row(("Currency", r.Currency), ("MaxPerPayout", r.PerPayout), ("MaxPerRun", r.PerRun), ("MaxPerDay", r.PerDay))).ToArray();
-
-        var result = ps.Run("$args[0] | Set-NordPayPolicy -Confirm:$false -PassThru", (object)rows);
-
-        Assert.Equal(new[] { (2, "InvalidAmountFormat", "MaxPerPayout"), (3, "PolicyLimitsInconsistent", "MaxPerPayout"), (4, "PolicyLimitsInconsistent", "MaxPerDay") },
-            Refusals(result));
-        Assert.Contains("-MaxPerPayout 0.5 is more than -MaxPerRun 0.1.", result.Errors[1].ErrorDetails.Message);
-        var policy = Assert.Single(result.Objects<NordPayPolicy>());
-        Assert.Equal(new[] { ("TRX", "5", "5.000", (decimal?)5m), ("USDTTRC20", "500", "2000", null) },
-            policy.Limits.Select(l => (l.Currency, Amount.Format(l.MaxPerPayout), Amount.Format(l.MaxPerRun), l.MaxPerDay)));
-    }
+        return ps.Run("$args[0] | Set-NordPayPolicy -Confirm:$false -PassThru", (object)rows);
+    });
 
     private sealed record Row(string Currency, string PerPayout, string PerRun, string PerDay);
 
@@ -133,11 +142,23 @@ public class PolicyTests
         Assert.Equal("AddressBookNotFound", ErrorId(ps.Run("Set-NordPayPolicy -AddressBook $args[0] -Confirm:$false", book + ".missing").TerminatingRecord));
     }
 
-    [Fact]
-    public void New_NordPayWithdrawRequest_refuses_each_row_over_a_limit_or_outside_the_book_and_sends_nothing_for_it()
+    /// <summary>
+    /// Seven rows requested under limits and an address book, with -WhatIf (its lines, what the sandbox received by
+    /// then), then without; four rows over a limit, outside the book or in a currency with no limits.
+    /// </summary>
+    private sealed record RequestsUnderAPolicy(SandboxServer Sandbox, PSObject[] Rows, string PolicyName, RunResult WhatIf, int WhatIfLines,
+        int ReceivedAfterWhatIf, RunResult Requested);
+
+    private static readonly (int, string, string)[] FourRefused =
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        (2, "PolicyPayoutLimitExceeded", "Amount"), (3, "PolicyAddressNotInBook", "Address"), (4, "PolicyCurrencyNotAllowed", "Currency"),
+        (6, "PolicyRunLimitExceeded", "Amount"),
+    };
+
+    private RequestsUnderAPolicy RequestedUnderAPolicy => runs.Of(nameof(RequestsUnderAPolicy), () =>
+    {
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var book = WriteBook(("USDTBEP20", Rows.Evm(1)), ("USDTBEP20", Rows.Evm(2)), ("USDTBEP20", Rows.Evm(3)), ("USDTTRC20", Rows.Tron(4)));
         SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20");
         SetPolicy(ps, "-AddressBook $args[0]", book);
@@ -149,74 +170,111 @@ public class PolicyTests
             ("USDTBEP20", Rows.Evm(2), "10"),
             ("USDTBEP20", Rows.Evm(3), "6"),
             ("USDTBEP20", Rows.Evm(3), "5"));
-        var expected = new[]
-        {
-            (2, "PolicyPayoutLimitExceeded", "Amount"), (3, "PolicyAddressNotInBook", "Address"), (4, "PolicyCurrencyNotAllowed", "Currency"),
-            (6, "PolicyRunLimitExceeded", "Amount"),
-        };
-
-        // -WhatIf shows every refusal, and sends nothing at all.
         var whatIf = ps.Run("$args[0] | New-NordPayWithdrawRequest -WhatIf", (object)rows);
-        Assert.Equal(expected, Refusals(whatIf));
-        Assert.Equal(3, ps.UI.WhatIfLines.Count());
-        Assert.Empty(sandbox.State.Received);
+        var (lines, received) = (ps.UI.WhatIfLines.Count(), sandbox.State.Received.Count);
+        return new RequestsUnderAPolicy(sandbox, rows, Policy(ps).Name, whatIf, lines, received, ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)rows));
+    });
 
-        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)rows);
-        Assert.Equal(expected, Refusals(result));
-        foreach (var error in result.Errors) Assert.Contains(rows, r => ReferenceEquals(r, error.TargetObject));
-        Assert.Equal(ErrorCategory.SecurityError, result.Errors[1].CategoryInfo.Category);
-        Assert.Equal(ErrorCategory.LimitsExceeded, result.Errors[3].CategoryInfo.Category);
-        Assert.EndsWith("With this payout, this call's USDTBEP20 payouts total 21, more than the 20 policy " + Policy(ps).Name + " allows per run.", result.Errors[3].ErrorDetails.Message);
-        Assert.Equal(3, sandbox.Posts("withdraw/request"));
-        Assert.Equal(new[] { (Rows.Evm(1), 5m), (Rows.Evm(2), 10m), (Rows.Evm(3), 5m) }, result.Objects<NordPayWithdrawRequest>().Select(r => (r.Address, r.Amount)));
+    // -WhatIf shows every refusal, and sends nothing at all.
+    [Fact]
+    public void WhatIf_shows_each_row_New_NordPayWithdrawRequest_would_refuse_with_nothing_sent()
+    {
+        var run = RequestedUnderAPolicy;
+        Assert.Equal(FourRefused, Refusals(run.WhatIf));
+        Assert.Equal(3, run.WhatIfLines);
+        Assert.Equal(0, run.ReceivedAfterWhatIf);
     }
 
     [Fact]
-    public void An_EVM_address_matches_the_address_book_in_any_letter_case_and_other_addresses_exactly()
+    public void New_NordPayWithdrawRequest_refuses_each_row_over_a_limit_or_outside_the_book_sending_nothing_for_it()
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var run = RequestedUnderAPolicy;
+        var result = run.Requested;
+        Assert.Equal(FourRefused, Refusals(result));
+        foreach (var error in result.Errors) Assert.Contains(run.Rows, r => ReferenceEquals(r, error.TargetObject));
+        Assert.Equal(ErrorCategory.SecurityError, result.Errors[1].CategoryInfo.Category);
+        Assert.Equal(ErrorCategory.LimitsExceeded, result.Errors[3].CategoryInfo.Category);
+        Assert.EndsWith("With this payout, this call's USDTBEP20 payouts total 21, more than the 20 policy " + run.PolicyName + " allows per run.", result.Errors[3].ErrorDetails.Message);
+        Assert.Equal(3, run.Sandbox.Posts("withdraw/request"));
+        Assert.Equal(new[] { (Rows.Evm(1), 5m), (Rows.Evm(2), 10m), (Rows.Evm(3), 5m) }, result.Objects<NordPayWithdrawRequest>().Select(r => (r.Address, r.Amount)));
+    }
+
+    // A lower-case EVM address of the book, a lower-case one of a checksummed entry, a Tron address not in it: requested.
+    private RunResult BookInAnyCase => runs.Of(nameof(BookInAnyCase), () =>
+    {
+        var ps = runs.Keep(PowerShellSession.For(runs.Keep(Sandboxes.Start())));
         // A book written in lower case (as many exports do), and one entry checksummed.
         var book = WriteBook(("USDTBEP20", Rows.Evm(1).ToLowerInvariant()), ("USDTBEP20", Rows.Evm(2)), ("USDTTRC20", Rows.Tron(3)));
         SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20");
         SetPolicy(ps, "USDTTRC20 -MaxPerPayout 10 -MaxPerRun 20");
         SetPolicy(ps, "-AddressBook $args[0]", book);
         var rows = Rows.Payouts(("USDTBEP20", Rows.Evm(1), "1"), ("USDTBEP20", Rows.Evm(2).ToLowerInvariant(), "1"), ("USDTTRC20", Rows.Tron(4), "1"));
-        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)rows);
-        Assert.Equal(new[] { (3, "PolicyAddressNotInBook", "Address") }, Refusals(result));
-        Assert.Equal(new[] { Rows.Evm(1), Rows.Evm(2).ToLowerInvariant() }, result.Objects<NordPayWithdrawRequest>().Select(r => r.Address));
-    }
+        return ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)rows);
+    });
 
     [Fact]
-    public void Confirm_NordPayWithdraw_checks_piped_requests_again_whatever_Force_says_and_refuses_a_bare_identifier()
+    public void An_EVM_address_matches_the_address_book_in_any_letter_case() =>
+        Assert.Equal(new[] { Rows.Evm(1), Rows.Evm(2).ToLowerInvariant() }, BookInAnyCase.Objects<NordPayWithdrawRequest>().Select(r => r.Address));
+
+    [Fact]
+    public void Another_address_matches_the_address_book_only_exactly() => Assert.Equal(new[] { (3, "PolicyAddressNotInBook", "Address") }, Refusals(BookInAnyCase));
+
+    /// <summary>
+    /// Four requests made before a policy was set, then confirmed under it with -Force -WhatIf (its lines, the confirms
+    /// sent by then) and -Force; then the third confirmed by its bare identifier, with -Force and with -Force -WhatIf.
+    /// </summary>
+    private sealed record ConfirmedUnderAPolicy(SandboxServer Sandbox, NordPayWithdrawRequest[] Requests, RunResult WhatIf, int WhatIfLines,
+        int ConfirmsAfterWhatIf, RunResult Confirmed, int ConfirmsAfterConfirming, Dictionary<string, RunResult> Bare);
+
+    private static readonly (int, string, string)[] TwoRefusedAtConfirm = { (3, "PolicyRunLimitExceeded", "Amount"), (4, "PolicyCurrencyNotAllowed", "Currency") };
+
+    private ConfirmedUnderAPolicy RequestsConfirmedUnderAPolicy => runs.Of(nameof(ConfirmedUnderAPolicy), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         // Requested before the policy was set: the confirm, which pays, checks them.
         var requests = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)Rows.Payouts(
             ("USDTBEP20", Rows.Evm(1), "8"), ("USDTBEP20", Rows.Evm(2), "8"), ("USDTBEP20", Rows.Evm(3), "8"), ("USDTTRC20", Rows.Tron(4), "30"))).Objects<NordPayWithdrawRequest>().ToArray();
         Assert.Equal(4, requests.Length);
         SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20");
-
         var whatIf = ps.Run("$args[0] | Confirm-NordPayWithdraw -Force -WhatIf", (object)requests);
-        Assert.Equal(new[] { (3, "PolicyRunLimitExceeded", "Amount"), (4, "PolicyCurrencyNotAllowed", "Currency") }, Refusals(whatIf));
-        Assert.Equal(2, ps.UI.WhatIfLines.Count());
-        Assert.Equal(0, sandbox.Posts("withdraw/confirm"));
+        var (lines, confirmsAfterWhatIf) = (ps.UI.WhatIfLines.Count(), sandbox.Posts("withdraw/confirm"));
+        var confirmed = ps.Run("$args[0] | Confirm-NordPayWithdraw -Force", (object)requests);
+        var confirms = sandbox.Posts("withdraw/confirm");
+        var bare = new[] { "-Force", "-Force -WhatIf" }.ToDictionary(force => force,
+            force => ps.Run($"Confirm-NordPayWithdraw -Identifier $args[0] {force}", requests[2].Identifier.ToString()));
+        return new ConfirmedUnderAPolicy(sandbox, requests, whatIf, lines, confirmsAfterWhatIf, confirmed, confirms, bare);
+    });
 
-        var result = ps.Run("$args[0] | Confirm-NordPayWithdraw -Force", (object)requests);
-        Assert.Equal(new[] { (3, "PolicyRunLimitExceeded", "Amount"), (4, "PolicyCurrencyNotAllowed", "Currency") }, Refusals(result));
-        Assert.Same(requests[2], result.Errors[0].TargetObject);
-        Assert.Equal(2, sandbox.Posts("withdraw/confirm"));
-        Assert.Equal(new[] { Rows.Evm(1), Rows.Evm(2) }, sandbox.State.Ledger.Select(w => w.Address));
+    [Fact]
+    public void Confirm_NordPayWithdraw_with_WhatIf_shows_the_piped_requests_the_policy_refuses_with_nothing_sent()
+    {
+        var run = RequestsConfirmedUnderAPolicy;
+        Assert.Equal(TwoRefusedAtConfirm, Refusals(run.WhatIf));
+        Assert.Equal(2, run.WhatIfLines);
+        Assert.Equal(0, run.ConfirmsAfterWhatIf);
+    }
 
-        foreach (var force in new[] { "-Force", "-Force -WhatIf" })
-        {
-            var bare = ps.Run($"Confirm-NordPayWithdraw -Identifier $args[0] {force}", requests[2].Identifier.ToString());
-            var error = Assert.Single(bare.Errors);
-            Assert.Equal(("PolicyNeedsRequest", ErrorCategory.SecurityError), (ErrorId(error), error.CategoryInfo.Category));
-            Assert.Contains(requests[2].Identifier.ToString(), error.ErrorDetails.Message);
-        }
-        Assert.Equal(2, sandbox.Posts("withdraw/confirm"));
+    [Fact]
+    public void Confirm_NordPayWithdraw_checks_piped_requests_again_whatever_Force_says()
+    {
+        var run = RequestsConfirmedUnderAPolicy;
+        Assert.Equal(TwoRefusedAtConfirm, Refusals(run.Confirmed));
+        Assert.Same(run.Requests[2], run.Confirmed.Errors[0].TargetObject);
+        Assert.Equal(2, run.ConfirmsAfterConfirming);
+        Assert.Equal(new[] { Rows.Evm(1), Rows.Evm(2) }, run.Sandbox.State.Ledger.Select(w => w.Address));
+    }
+
+    [Theory]
+    [InlineData("-Force")]
+    [InlineData("-Force -WhatIf")]
+    public void Confirm_NordPayWithdraw_under_a_policy_refuses_a_bare_identifier(string force)
+    {
+        var run = RequestsConfirmedUnderAPolicy;
+        var error = Assert.Single(run.Bare[force].Errors);
+        Assert.Equal(("PolicyNeedsRequest", ErrorCategory.SecurityError), (ErrorId(error), error.CategoryInfo.Category));
+        Assert.Contains(run.Requests[2].Identifier.ToString(), error.ErrorDetails.Message);
+        Assert.Equal(2, run.Sandbox.Posts("withdraw/confirm"));
     }
 
     [Fact]
