@@ -34,7 +34,7 @@ public class SandboxTests
     }
 
     [Fact]
-    public async Task A_currency_carries_its_decimals_minimum_withdrawal_and_flags()
+    public async Task A_currency_carries_the_figures_NordPay_lists()
     {
         using var sandbox = Sandboxes.Start();
         var (_, body) = await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "currencies/"), key: null);

@@ -78,7 +78,7 @@ public class BatchTests(SharedRuns runs) : IClassFixture<SharedRuns>
         Assert.DoesNotContain(BatchPaidTwice.Sandbox.ApiKey, File.ReadAllText(BatchPaidTwice.Journal), StringComparison.Ordinal);
 
     [Fact]
-    public void The_journal_announces_each_rows_confirm_once_over_a_run_and_its_rerun() =>
+    public void The_journal_announces_each_rows_confirm_once_though_the_file_ran_twice() =>
         Assert.Equal(10, File.ReadAllLines(BatchPaidTwice.Journal).Count(l => l.Contains("\"event\":\"confirm-sending\"", StringComparison.Ordinal)));
 
     [Fact]

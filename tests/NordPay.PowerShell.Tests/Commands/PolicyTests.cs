@@ -37,57 +37,148 @@ public class PolicyTests(SharedRuns runs) : IClassFixture<SharedRuns>
 
     private static string ErrorId(ErrorRecord? record) => record!.FullyQualifiedErrorId.Split(',')[0];
 
-    [Fact]
-    public void Every_change_of_policy_is_confirmed_and_WhatIf_No_or_a_job_without_a_prompt_change_nothing()
-    {
-        using var ps = PowerShellSession.Interactive();
-        ps.UI.ChoiceAnswers.Enqueue("No");
-        Assert.Empty(ps.Run("Set-NordPayPolicy USDTTRC20 -MaxPerPayout 50 -MaxPerRun 100 -MaxPerDay 150").Output);
-        Assert.Contains("Create the policy with USDTTRC20: at most 50 per payout, 100 per run, 150 per day; from then on only the currencies it sets limits for are paid",
-            Assert.Single(ps.UI.Prompts));
-        ps.Run("Set-NordPayPolicy USDTTRC20 -MaxPerPayout 50 -MaxPerRun 100 -WhatIf");
-        Assert.Contains("NordPay payout policy of profile 'default' for this PowerShell process", Assert.Single(ps.UI.WhatIfLines));
-        Assert.Equal("PolicyNotFound", ErrorId(Assert.Single(ps.Run("Get-NordPayPolicy").Errors)));
+    /// <summary>
+    /// A policy's creation declined at its prompt (the prompt), shown by -WhatIf (its line), looked for; then set with
+    /// -PassThru, changed (the prompts then), read; then set by a job that cannot prompt (whether policies.json exists after).
+    /// </summary>
+    private sealed record PolicyChanges(RunResult Declined, string DeclinedPrompt, List<string> WhatIfLines, RunResult LookedFor, RunResult Set,
+        List<string> Prompts, NordPayPolicy Changed, RunResult ByAJob, bool PersistedByTheJob);
 
+    private PolicyChanges ChangesOfAPolicy => runs.Of(nameof(PolicyChanges), () =>
+    {
+        var ps = runs.Keep(PowerShellSession.Interactive());
+        ps.UI.ChoiceAnswers.Enqueue("No");
+        var declined = ps.Run("Set-NordPayPolicy USDTTRC20 -MaxPerPayout 50 -MaxPerRun 100 -MaxPerDay 150");
+        var declinedPrompt = Assert.Single(ps.UI.Prompts);
+        ps.Run("Set-NordPayPolicy USDTTRC20 -MaxPerPayout 50 -MaxPerRun 100 -WhatIf");
+        var (whatIfLines, lookedFor) = (ps.UI.WhatIfLines.ToList(), ps.Run("Get-NordPayPolicy"));
         ps.UI.ChoiceAnswers.Enqueue("Yes");
-        var set = Assert.Single(ps.Run("Set-NordPayPolicy USDTTRC20 -MaxPerPayout '50.10' -MaxPerRun 100 -PassThru").Objects<NordPayPolicy>());
-        Assert.Equal(("default", NordPayKeyScope.Process, "50.10", null), (set.Profile, set.Scope, Amount.Format(set.Limits.Single().MaxPerPayout), set.Limits.Single().MaxPerDay));
+        var set = ps.Run("Set-NordPayPolicy USDTTRC20 -MaxPerPayout '50.10' -MaxPerRun 100 -PassThru");
         ps.UI.ChoiceAnswers.Enqueue("Yes");
         ps.Run("Set-NordPayPolicy USDTTRC20 -MaxPerPayout 60 -MaxPerRun 100");
-        Assert.Contains("Set USDTTRC20: at most 60 per payout, 100 per run, no day limit (was: USDTTRC20: at most 50.10 per payout, 100 per run, no day limit)", ps.UI.Prompts.Last());
-        Assert.Equal(60m, Policy(ps).Limits.Single().MaxPerPayout);
-
+        var (prompts, changed) = (ps.UI.Prompts.ToList(), Policy(ps));
         using var job = PowerShellSession.Unattended(ps.Store);
-        var refused = job.Run("Set-NordPayPolicy BTC -MaxPerPayout 1 -MaxPerRun 1 -Scope CurrentUser");
-        Assert.Equal("ConfirmationNeedsInteractiveHost", ErrorId(refused.TerminatingRecord));
-        Assert.False(File.Exists(Path.Combine(ps.Store.Directory, "policies.json")));
+        var byAJob = job.Run("Set-NordPayPolicy BTC -MaxPerPayout 1 -MaxPerRun 1 -Scope CurrentUser");
+        return new PolicyChanges(declined, declinedPrompt, whatIfLines, lookedFor, set, prompts, changed, byAJob, File.Exists(Path.Combine(ps.Store.Directory, "policies.json")));
+    });
+
+    [Fact]
+    public void Every_change_of_policy_is_confirmed_at_a_prompt_saying_what_it_changes()
+    {
+        var run = ChangesOfAPolicy;
+        Assert.Contains("Create the policy with USDTTRC20: at most 50 per payout, 100 per run, 150 per day; from then on only the currencies it sets limits for are paid",
+            run.DeclinedPrompt);
+        Assert.Contains("Set USDTTRC20: at most 60 per payout, 100 per run, no day limit (was: USDTTRC20: at most 50.10 per payout, 100 per run, no day limit)", run.Prompts.Last());
     }
 
     [Fact]
-    public void A_persisted_policy_binds_later_sessions_and_the_session_policy_comes_first()
+    public void A_change_of_policy_declined_or_run_with_WhatIf_changes_nothing()
     {
-        using var ps = PowerShellSession.Interactive();
+        var run = ChangesOfAPolicy;
+        Assert.Empty(run.Declined.Output);
+        Assert.Contains("NordPay payout policy of profile 'default' for this PowerShell process", Assert.Single(run.WhatIfLines));
+        Assert.Equal("PolicyNotFound", ErrorId(Assert.Single(run.LookedFor.Errors)));
+    }
+
+    [Fact]
+    public void A_confirmed_change_of_policy_sets_the_limits_exactly_as_given()
+    {
+        var run = ChangesOfAPolicy;
+        var set = Assert.Single(run.Set.Objects<NordPayPolicy>());
+        Assert.Equal(("default", NordPayKeyScope.Process, "50.10", null), (set.Profile, set.Scope, Amount.Format(set.Limits.Single().MaxPerPayout), set.Limits.Single().MaxPerDay));
+        Assert.Equal(60m, run.Changed.Limits.Single().MaxPerPayout);
+    }
+
+    [Fact]
+    public void A_job_without_a_prompt_cannot_change_a_policy()
+    {
+        var run = ChangesOfAPolicy;
+        Assert.Equal("ConfirmationNeedsInteractiveHost", ErrorId(run.ByAJob.TerminatingRecord));
+        Assert.False(run.PersistedByTheJob);
+    }
+
+    /// <summary>
+    /// A policy persisted (policies.json's mode), read by a later session, which sets a session policy over it, lists both,
+    /// looks for another profile's; then removes the session's, limits and a book the persisted one lacks, the persisted
+    /// one, and then both scopes' once more.
+    /// </summary>
+    private sealed record PersistedThenSession(UnixFileMode? FileMode, NordPayPolicy Persisted, NordPayPolicy SessionFirst, NordPayPolicy PersistedAfter,
+        List<NordPayKeyScope> Listed, RunResult OtherProfile, RunResult SessionRemoved, NordPayPolicy AfterRemovingTheSessions, RunResult NotThere,
+        NordPayPolicy WithoutLimits, RunResult PersistedRemoved, RunResult RemovedAgain);
+
+    private PersistedThenSession PersistedPolicyInALaterSession => runs.Of(nameof(PersistedThenSession), () =>
+    {
+        var ps = runs.Keep(PowerShellSession.Interactive());
         SetPolicy(ps, "USDTBEP20 -MaxPerPayout 10 -MaxPerRun 20 -Scope CurrentUser");
         var file = Path.Combine(ps.Store.Directory, "policies.json");
-        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        UnixFileMode? mode = OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(file);
 
-        using var later = PowerShellSession.Interactive(ps.Store);
+        var later = runs.Keep(PowerShellSession.Interactive(ps.Store));
         var persisted = Policy(later);
-        Assert.Equal((NordPayKeyScope.CurrentUser, "USDTBEP20", 10m), (persisted.Scope, persisted.Limits.Single().Currency, persisted.Limits.Single().MaxPerPayout));
         SetPolicy(later, "USDTBEP20 -MaxPerPayout 5 -MaxPerRun 5");
-        Assert.Equal(NordPayKeyScope.Process, Policy(later).Scope);
-        Assert.Equal(persisted.Fingerprint, Policy(later, "-Scope CurrentUser").Fingerprint);
-        Assert.Equal(new[] { NordPayKeyScope.Process, NordPayKeyScope.CurrentUser }, later.Run("Get-NordPayPolicy -ListAvailable").Objects<NordPayPolicy>().Select(p => p.Scope));
-        Assert.Equal("PolicyNotFound", ErrorId(Assert.Single(later.Run("Get-NordPayPolicy payroll").Errors)));
-
-        Assert.Empty(later.Run("Remove-NordPayPolicy -Confirm:$false").Errors);
-        Assert.Equal(NordPayKeyScope.CurrentUser, Policy(later).Scope);
+        var (sessionFirst, persistedAfter) = (Policy(later), Policy(later, "-Scope CurrentUser"));
+        var listed = later.Run("Get-NordPayPolicy -ListAvailable").Objects<NordPayPolicy>().Select(p => p.Scope).ToList();
+        var otherProfile = later.Run("Get-NordPayPolicy payroll");
+        var sessionRemoved = later.Run("Remove-NordPayPolicy -Confirm:$false");
+        var afterRemoving = Policy(later);
         var notThere = later.Run("Remove-NordPayPolicy -Currency USDTBEP20, BTC -AddressBook -Scope CurrentUser -Confirm:$false");
+        var withoutLimits = Policy(later);
+        var persistedRemoved = later.Run("Remove-NordPayPolicy -Scope CurrentUser -Confirm:$false");
+        return new PersistedThenSession(mode, persisted, sessionFirst, persistedAfter, listed, otherProfile, sessionRemoved, afterRemoving, notThere, withoutLimits,
+            persistedRemoved, later.Run("Remove-NordPayPolicy -Scope Process, CurrentUser -Confirm:$false"));
+    });
+
+    [Fact]
+    public void A_persisted_policy_is_readable_only_by_its_owner()
+    {
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, PersistedPolicyInALaterSession.FileMode);
+    }
+
+    [Fact]
+    public void A_persisted_policy_binds_later_sessions()
+    {
+        var persisted = PersistedPolicyInALaterSession.Persisted;
+        Assert.Equal((NordPayKeyScope.CurrentUser, "USDTBEP20", 10m), (persisted.Scope, persisted.Limits.Single().Currency, persisted.Limits.Single().MaxPerPayout));
+    }
+
+    [Fact]
+    public void The_session_policy_comes_before_the_persisted_one()
+    {
+        var run = PersistedPolicyInALaterSession;
+        Assert.Equal(NordPayKeyScope.Process, run.SessionFirst.Scope);
+        Assert.Equal(run.Persisted.Fingerprint, run.PersistedAfter.Fingerprint);
+        Assert.Equal(new[] { NordPayKeyScope.Process, NordPayKeyScope.CurrentUser }, run.Listed);
+    }
+
+    [Fact]
+    public void The_policy_of_a_profile_without_one_is_not_found() => Assert.Equal("PolicyNotFound", ErrorId(Assert.Single(PersistedPolicyInALaterSession.OtherProfile.Errors)));
+
+    [Fact]
+    public void Remove_NordPayPolicy_removes_the_session_policy_leaving_the_persisted_one()
+    {
+        var run = PersistedPolicyInALaterSession;
+        Assert.Empty(run.SessionRemoved.Errors);
+        Assert.Equal(NordPayKeyScope.CurrentUser, run.AfterRemovingTheSessions.Scope);
+    }
+
+    [Fact]
+    public void Removing_limits_or_a_book_a_policy_lacks_is_PolicyNotFound_for_each()
+    {
+        var notThere = PersistedPolicyInALaterSession.NotThere;
         Assert.Equal(new[] { ("PolicyNotFound", "AddressBook"), ("PolicyNotFound", "Currency") }, notThere.Errors.Select(e => (ErrorId(e), ((NordPayException)e.Exception).Field!)));
         Assert.Contains("has no policy with limits for BTC in scope CurrentUser", notThere.Errors[1].ErrorDetails.Message);
-        Assert.Empty(Policy(later).Limits); // a policy without limits pays nothing
-        Assert.Empty(later.Run("Remove-NordPayPolicy -Scope CurrentUser -Confirm:$false").Errors);
-        Assert.Equal("PolicyNotFound", ErrorId(Assert.Single(later.Run("Remove-NordPayPolicy -Scope Process, CurrentUser -Confirm:$false").Errors)));
+    }
+
+    [Fact]
+    public void A_policy_whose_last_limits_were_removed_is_kept_without_limits() =>
+        Assert.Empty(PersistedPolicyInALaterSession.WithoutLimits.Limits); // a policy without limits pays nothing
+
+    [Fact]
+    public void Removing_a_policy_that_is_gone_is_PolicyNotFound()
+    {
+        var run = PersistedPolicyInALaterSession;
+        Assert.Empty(run.PersistedRemoved.Errors);
+        Assert.Equal("PolicyNotFound", ErrorId(Assert.Single(run.RemovedAgain.Errors)));
     }
 
     [Fact]

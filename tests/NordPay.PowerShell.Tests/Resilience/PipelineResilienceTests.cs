@@ -151,7 +151,7 @@ public class PipelineResilienceTests(SharedRuns runs) : IClassFixture<SharedRuns
     public void TimeoutSec_applies_per_call() => Assert.Equal("RequestTimedOut", Assert.Single(SlowRequests.PerCall.Errors).FullyQualifiedErrorId.Split(',')[0]);
 
     [Fact]
-    public void Set_NordPayConfiguration_keeps_the_sessions_timeout_and_retries()
+    public void Set_NordPayConfiguration_keeps_the_sessions_call_settings()
     {
         var settings = SlowRequests.Configured.Objects<NordPayConfiguration>().ToList();
         Assert.Equal(2, settings.Count);
