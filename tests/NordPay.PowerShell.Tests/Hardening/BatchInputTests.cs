@@ -272,29 +272,38 @@ public class BatchInputTests(SharedRuns runs) : IClassFixture<SharedRuns>
 /// <summary>The spill folder is the user's, shared by every batch: this runs alone, so the files it sees are its own.</summary>
 [CollectionDefinition(nameof(SpillTests), DisableParallelization = true)]
 [Collection(nameof(SpillTests))]
-public class SpillTests
+public class SpillTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private const string Pay = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force";
 
-    [Fact]
-    public void The_batchs_rows_are_spilled_owner_only_encrypted_and_removed_and_a_crashed_runs_leftovers_are_removed_but_not_a_starting_runs()
+    private const string Email = "alice.payee@example.com";
+
+    /// <summary>
+    /// Three rows paid, slowly enough to read their spill file as the run pays (its text and mode, as cat reads it,
+    /// taking no lock), beside a killed run's leftover and the file of a run starting that instant; what was left of
+    /// the three files after, and the spill folder's mode.
+    /// </summary>
+    private sealed record Spilled(SandboxServer Sandbox, string Content, UnixFileMode? Mode, bool SpillLeft, bool LeftoverLeft, bool OpeningLeft,
+        UnixFileMode? FolderMode);
+
+    private Spilled RowsSpilled => runs.Of(nameof(Spilled), () =>
     {
-        using var sandbox = Sandboxes.Start(new SandboxOptions { Faults = new[] { new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromMilliseconds(300) } } });
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start(new SandboxOptions { Faults = new[] { new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromMilliseconds(300) } } }));
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         // A cache folder of its own: other processes' runs (another test suite) spill into the user's.
         var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
         Environment.SetEnvironmentVariable("XDG_CACHE_HOME", Journals.NewFolder());
         try
         {
-            SpillAndRemove(sandbox, ps);
+            return SpillAndRemove(sandbox, ps);
         }
         finally
         {
             Environment.SetEnvironmentVariable("XDG_CACHE_HOME", cache);
         }
-    }
+    });
 
-    private static void SpillAndRemove(SandboxServer sandbox, PowerShellSession ps)
+    private static Spilled SpillAndRemove(SandboxServer sandbox, PowerShellSession ps)
     {
         var folder = NordPay.Pipeline.RowSpill.Folder;
         Directory.CreateDirectory(folder);
@@ -304,34 +313,51 @@ public class SpillTests
         // Just created and not locked yet, as a run starting at the same moment in another runspace leaves it for an instant.
         var opening = Path.Combine(folder, "batch-opening.rows");
         File.WriteAllText(opening, string.Empty);
-        const string email = "alice.payee@example.com";
-        var rows = Enumerable.Range(1, 3).Select(i => Rows.Row(("Currency", "USDTBEP20"), ("Address", Rows.Evm(i)), ("Amount", "5"), ("Email", email))).ToArray();
+        var rows = Enumerable.Range(1, 3).Select(i => Rows.Row(("Currency", "USDTBEP20"), ("Address", Rows.Evm(i)), ("Amount", "5"), ("Email", Email))).ToArray();
 
         var (shell, running) = ps.Begin(Pay, rows, Journals.New());
-        string? spill = null;
         // Once paying, every row has been written and read back once.
         while (sandbox.Posts("withdraw/request") == 0 && !running.IsCompleted) Thread.Sleep(5);
-        spill = Directory.GetFiles(folder, "*.rows").FirstOrDefault(f => f != leftover && f != opening);
+        var spill = Directory.GetFiles(folder, "*.rows").FirstOrDefault(f => f != leftover && f != opening);
         Assert.NotNull(spill);
         // The file is locked against this process's own reads; cat takes no lock.
         var content = ReadUnlocked(spill!);
-        var mode = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? default : File.GetUnixFileMode(spill!);
+        UnixFileMode? mode = OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(spill!);
         shell.EndInvoke(running);
         shell.Dispose();
-
-        Assert.NotEmpty(content);
-        Assert.DoesNotContain(email, content, StringComparison.Ordinal);
-        Assert.DoesNotContain(Rows.Evm(1), content, StringComparison.Ordinal);
-        Assert.False(File.Exists(spill));
-        Assert.False(File.Exists(leftover));
-        Assert.True(File.Exists(opening));
-        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-        {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
-        }
-        Assert.Equal(3, sandbox.State.Ledger.Count);
+        UnixFileMode? folderMode = OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(folder);
+        return new Spilled(sandbox, content, mode, File.Exists(spill), File.Exists(leftover), File.Exists(opening), folderMode);
     }
+
+    [Fact]
+    public void The_batchs_rows_are_spilled_encrypted()
+    {
+        var content = RowsSpilled.Content;
+        Assert.NotEmpty(content);
+        Assert.DoesNotContain(Email, content, StringComparison.Ordinal);
+        Assert.DoesNotContain(Rows.Evm(1), content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_batchs_rows_are_spilled_owner_only()
+    {
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return;
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, RowsSpilled.Mode);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, RowsSpilled.FolderMode);
+    }
+
+    [Fact]
+    public void The_batchs_spill_is_removed_once_its_rows_are_paid()
+    {
+        Assert.False(RowsSpilled.SpillLeft);
+        Assert.Equal(3, RowsSpilled.Sandbox.State.Ledger.Count);
+    }
+
+    [Fact]
+    public void A_crashed_runs_leftover_spill_is_removed() => Assert.False(RowsSpilled.LeftoverLeft);
+
+    [Fact]
+    public void A_starting_runs_spill_is_not_removed() => Assert.True(RowsSpilled.OpeningLeft);
 
     private static string ReadUnlocked(string path)
     {
