@@ -138,8 +138,9 @@ public class BatchTests(SharedRuns runs) : IClassFixture<SharedRuns>
             Rows.Referenced("C", "USDTBEP20", "not-an-address", "5"),
             Rows.Referenced("D", "USDTBEP20", Rows.Evm(4), "7"),
         };
-        return (sandbox, ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -ErrorVariable failed -ErrorAction SilentlyContinue; $failed | ForEach-Object TargetObject",
-            rows, NewJournal()));
+        const string payOutputtingFailedRows =
+            "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -ErrorVariable failed -ErrorAction SilentlyContinue; $failed | ForEach-Object TargetObject";
+        return (sandbox, ps.Run(payOutputtingFailedRows, rows, NewJournal()));
     });
 
     [Fact]
@@ -351,7 +352,8 @@ public class BatchTests(SharedRuns runs) : IClassFixture<SharedRuns>
         var sandbox = runs.Keep(Sandboxes.Start(new SandboxOptions { Faults = new[] { new FaultRule { Latency = TimeSpan.FromMilliseconds(20) } } }));
         var ps = runs.Keep(PowerShellSession.For(sandbox));
         var rows = Batch(24);
-        return new Concurrent(sandbox, ps, rows, ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -ThrottleLimit 6 -InformationVariable audit; $audit", rows, NewJournal()));
+        return new Concurrent(sandbox, ps, rows, ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -ThrottleLimit 6 -InformationVariable audit; $audit",
+            rows, NewJournal()));
     });
 
     [Fact]

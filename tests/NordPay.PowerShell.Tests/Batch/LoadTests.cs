@@ -152,7 +152,8 @@ public class LoadTests(SharedRuns runs) : IClassFixture<SharedRuns>
 
     [Fact]
     public void Every_PowerShell_API_a_cmdlet_writes_or_reads_through_is_guarded() =>
-        Assert.Superset(new HashSet<string> { "MyInvocation", "SessionState", "GetVariableValue", "WriteObject", "WriteError", "WriteWarning", "WriteVerbose", "WriteDebug", "WriteProgress", "WriteInformation", "ShouldProcess", "ThrowTerminatingError" },
+        Assert.Superset(new HashSet<string> { "MyInvocation", "SessionState", "GetVariableValue", "WriteObject", "WriteError", "WriteWarning", "WriteVerbose", "WriteDebug",
+            "WriteProgress", "WriteInformation", "ShouldProcess", "ThrowTerminatingError" },
             GuardedCalls.Select(c => c.Member).ToHashSet());
 
     [Fact]
@@ -251,9 +252,10 @@ public class LoadTests(SharedRuns runs) : IClassFixture<SharedRuns>
         AssertLedgerHoldsEachRowOnce(run.Sandbox, run.Rows);
     }
 
-    private StoppedThenRerun StoppedDownstream => Stopped(nameof(StoppedDownstream), (ps, rows, journal, report) => RunToItsEnd(ps,
-        "$n = 0; $args[0] | Invoke-NordPayPayout -JournalPath $args[1] -ReportPath $args[2] -ThrottleLimit 8 -Force | ForEach-Object { if (++$n -eq 300) { throw 'the downstream command failed' } }",
-        rows, journal, report));
+    private const string StopDownstreamAt300 = "$n = 0; $args[0] | Invoke-NordPayPayout -JournalPath $args[1] -ReportPath $args[2] -ThrottleLimit 8 -Force | " +
+        "ForEach-Object { if (++$n -eq 300) { throw 'the downstream command failed' } }";
+
+    private StoppedThenRerun StoppedDownstream => Stopped(nameof(StoppedDownstream), (ps, rows, journal, report) => RunToItsEnd(ps, StopDownstreamAt300, rows, journal, report));
 
     [Fact]
     public void A_pipeline_stopped_downstream_stops_the_workers_with_every_row_accounted_for()

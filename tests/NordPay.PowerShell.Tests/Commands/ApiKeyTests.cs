@@ -17,8 +17,9 @@ public class ApiKeyTests(SharedRuns runs) : IClassFixture<SharedRuns>
     {
         var sandbox = runs.Keep(Sandboxes.Start());
         var ps = runs.Keep(PowerShellSession.Interactive());
-        return (sandbox, ps, ps.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -PassThru -Verbose | Out-Default; Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -PassThru",
-            PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri));
+        const string setShownThenOutput =
+            "Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -PassThru -Verbose | Out-Default; Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -PassThru";
+        return (sandbox, ps, ps.Run(setShownThenOutput, PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri));
     });
 
     [Fact]

@@ -79,7 +79,8 @@ public class DiscoveryTests(SharedRuns runs) : IClassFixture<SharedRuns>
     public void Withdrawals_are_listed_newest_first()
     {
         var (sandbox, ps, _) = FiveToRead;
-        Assert.Equal(new[] { W(sandbox, 5), W(sandbox, 4), W(sandbox, 3), W(sandbox, 2), W(sandbox, 1) }, ps.Run("Get-NordPayWithdrawal").Objects<NordPayWithdrawal>().Select(w => w.Id));
+        Assert.Equal(new[] { W(sandbox, 5), W(sandbox, 4), W(sandbox, 3), W(sandbox, 2), W(sandbox, 1) },
+            ps.Run("Get-NordPayWithdrawal").Objects<NordPayWithdrawal>().Select(w => w.Id));
     }
 
     [Fact]

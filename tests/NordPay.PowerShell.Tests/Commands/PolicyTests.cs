@@ -68,7 +68,8 @@ public class PolicyTests(SharedRuns runs) : IClassFixture<SharedRuns>
         var run = ChangesOfAPolicy;
         Assert.Contains("Create the policy with USDTTRC20: at most 50 per payout, 100 per run, 150 per day; from then on only the currencies it sets limits for are paid",
             run.DeclinedPrompt);
-        Assert.Contains("Set USDTTRC20: at most 60 per payout, 100 per run, no day limit (was: USDTTRC20: at most 50.10 per payout, 100 per run, no day limit)", run.Prompts.Last());
+        Assert.Contains("Set USDTTRC20: at most 60 per payout, 100 per run, no day limit (was: USDTTRC20: at most 50.10 per payout, 100 per run, no day limit)",
+            run.Prompts.Last());
     }
 
     [Fact]
@@ -285,7 +286,8 @@ public class PolicyTests(SharedRuns runs) : IClassFixture<SharedRuns>
         foreach (var error in result.Errors) Assert.Contains(run.Rows, r => ReferenceEquals(r, error.TargetObject));
         Assert.Equal(ErrorCategory.SecurityError, result.Errors[1].CategoryInfo.Category);
         Assert.Equal(ErrorCategory.LimitsExceeded, result.Errors[3].CategoryInfo.Category);
-        Assert.EndsWith("With this payout, this call's USDTBEP20 payouts total 21, more than the 20 policy " + run.PolicyName + " allows per run.", result.Errors[3].ErrorDetails.Message);
+        Assert.EndsWith("With this payout, this call's USDTBEP20 payouts total 21, more than the 20 policy " + run.PolicyName + " allows per run.",
+            result.Errors[3].ErrorDetails.Message);
         Assert.Equal(3, run.Sandbox.Posts("withdraw/request"));
         Assert.Equal(new[] { (Rows.Evm(1), 5m), (Rows.Evm(2), 10m), (Rows.Evm(3), 5m) }, result.Objects<NordPayWithdrawRequest>().Select(r => (r.Address, r.Amount)));
     }

@@ -19,7 +19,8 @@ public class ShouldProcessTests(SharedRuns runs) : IClassFixture<SharedRuns>
         return (sandbox, ps, ps.Run(script, Three));
     });
 
-    private (SandboxServer Sandbox, PowerShellSession Session, RunResult Result) WhatIf => ThreeRowsThrough("$args[0] | New-NordPayWithdrawRequest -WhatIf | Confirm-NordPayWithdraw -Force");
+    private (SandboxServer Sandbox, PowerShellSession Session, RunResult Result) WhatIf =>
+        ThreeRowsThrough("$args[0] | New-NordPayWithdrawRequest -WhatIf | Confirm-NordPayWithdraw -Force");
 
     [Fact]
     public void WhatIf_sends_no_request()

@@ -288,7 +288,8 @@ public class SpillTests(SharedRuns runs) : IClassFixture<SharedRuns>
 
     private Spilled RowsSpilled => runs.Of(nameof(Spilled), () =>
     {
-        var sandbox = runs.Keep(Sandboxes.Start(new SandboxOptions { Faults = new[] { new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromMilliseconds(300) } } }));
+        var slowConfirm = new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromMilliseconds(300) };
+        var sandbox = runs.Keep(Sandboxes.Start(new SandboxOptions { Faults = new[] { slowConfirm } }));
         var ps = runs.Keep(PowerShellSession.For(sandbox));
         // A cache folder of its own: other processes' runs (another test suite) spill into the user's.
         var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");

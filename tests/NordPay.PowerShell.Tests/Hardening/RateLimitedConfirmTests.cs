@@ -53,7 +53,10 @@ public class RateLimitedConfirmTests(SharedRuns runs) : IClassFixture<SharedRuns
             var batch = Batch(rows);
             var journal = Journals.New();
             var pay = multiple ? Pay + " -UseMultipleWithdraw" : Pay;
-            sandbox.State.Faults.Add(new FaultRule { PathSuffix = multiple ? "multiple/confirm" : "withdraw/confirm", Status = 429, RetryAfterSeconds = retryAfter, Processed = true, Times = times });
+            sandbox.State.Faults.Add(new FaultRule
+            {
+                PathSuffix = multiple ? "multiple/confirm" : "withdraw/confirm", Status = 429, RetryAfterSeconds = retryAfter, Processed = true, Times = times,
+            });
             var first = ps.Run(pay, batch, journal);
             var paid = sandbox.State.Ledger.Count;
             WaitOut(retryAfter);

@@ -219,7 +219,8 @@ public class ReportTests(SharedRuns runs) : IClassFixture<SharedRuns>
         using (NordPay.Batch.Journal.Open(journal, NordPay.Security.Redactor.None))
             locked = ps.Run(Report, rows, journal, report);
         var afterLocked = File.ReadAllText(report);
-        return new NothingPaid(sandbox, whatIf, reportAfterWhatIf, declined, kept, locked, afterLocked, ps.Run(Report, rows, journal, journal), ps.Run(Report, rows, journal, folder));
+        return new NothingPaid(sandbox, whatIf, reportAfterWhatIf, declined, kept, locked, afterLocked,
+            ps.Run(Report, rows, journal, journal), ps.Run(Report, rows, journal, folder));
     });
 
     [Fact]
