@@ -30,7 +30,7 @@ Describe 'The NordPay module' {
         @(Get-Command -Module NordPay | ForEach-Object Name) | Sort-Object | Should -Be @($declared | Sort-Object)
     }
 
-    It 'refuses an ambiguous amount from a CSV with an error naming the row and the field' {
+    It 'refuses an ambiguous amount from a CSV with an error pointing at its cell' {
         $csv = [IO.Path]::Combine((New-TestFolder), 'ambiguous.csv')
         Write-Csv $csv @([pscustomobject]@{ Currency = 'USDTBEP20'; Address = $EvmAddress; Amount = '1,5' })
         Import-Csv $csv | New-NordPayWithdrawRequest -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
@@ -40,12 +40,15 @@ Describe 'The NordPay module' {
         Get-SandboxRequestBody $sandbox 'balance/withdraw/request' | Should -BeNullOrEmpty
     }
 
-    It 'checks addresses for their network and checksum, and refuses a wrong one before sending' {
+    It 'checks addresses for their network''s checksum and format' {
         $checks = @(Import-Csv $ExampleCsv | Test-NordPayAddress)
         @($checks | Where-Object ChecksumVerified).Count | Should -Be @(Import-Csv $ExampleCsv).Count
         $wrong = Test-NordPayAddress -Currency USDTBEP20 -Address TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t
         $wrong.Valid | Should -Be $false
         $wrong.Problem | Should -Be 'This is a TRC20 address; USDTBEP20 pays on BEP20.'
+    }
+
+    It 'refuses an address with a wrong checksum before sending' {
         $row = [pscustomobject]@{ Currency = 'USDTBEP20'; Address = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD'; Amount = '1' }
         $row | New-NordPayWithdrawRequest -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'AddressChecksumInvalid,*'
@@ -83,7 +86,7 @@ Describe 'The NordPay module' {
 }
 
 Describe 'Help for <Name>' -ForEach $cmdlets {
-    It 'has full help: synopsis, description, every parameter, outputs and examples' {
+    It 'has full help: synopsis, description, every parameter, outputs, examples' {
         $command = Get-Command $Name
         $full = Get-Help $Name -Full | Out-String -Width 120
         $full | Should -Not -Match 'cannot find the Help files' -Because 'the MAML help ships in en-US'

@@ -64,7 +64,7 @@ Describe 'The about_ topics' {
 }
 
 Describe 'The cmdlet help' {
-    It 'has one PowerShell block, and no other, for each example of <Page>' -ForEach @($pages | Where-Object Path -In $CmdletHelpPages) {
+    It 'has exactly one PowerShell block for each example of <Page>' -ForEach @($pages | Where-Object Path -In $CmdletHelpPages) {
         $examples = @(Get-HelpExample -Path $Path)
         $examples.Count | Should -BeGreaterOrEqual 2
         $examples | Where-Object Fences -NE 1 | ForEach-Object Title | Should -BeNullOrEmpty -Because 'Get-Help shows the one ```powershell block of an example, and only that block runs here'

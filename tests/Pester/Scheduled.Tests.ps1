@@ -43,18 +43,29 @@ AfterAll {
 }
 
 Describe 'Register-ScheduledPayout.ps1 with the scheduler''s cmdlets stubbed' {
-    It 'runs pwsh by its full path where it is installed, catches up a missed run, and names every exit code' {
-        $bin = New-TestFolder
-        $pwsh = [IO.Path]::Combine($bin, 'pwsh.exe')
-        [IO.File]::WriteAllText($pwsh, "#!/bin/sh`n")
-        if (-not $IsWindows) { chmod +x $pwsh }
-        $task = Register-Task ($bin + [IO.Path]::PathSeparator + $env:PATH)
-        $task.Action.Execute | Should -Be $pwsh
-        $task.Action.Arguments | Should -BeLike '*-NonInteractive -ExecutionPolicy RemoteSigned -File "*Invoke-ScheduledPayout.ps1" -Folder "D:\payouts"'
-        $task.Settings.StartWhenAvailable | Should -BeTrue
-        $task.Settings.MultipleInstances | Should -Be 'IgnoreNew'
-        $task.User | Should -Be 'CORP\svc-payouts'
-        $task.Description | Should -BeLike '*4 unexpected failure*'
+    Context 'where pwsh is installed' {
+        BeforeAll {
+            $bin = New-TestFolder
+            $pwsh = [IO.Path]::Combine($bin, 'pwsh.exe')
+            [IO.File]::WriteAllText($pwsh, "#!/bin/sh`n")
+            if (-not $IsWindows) { chmod +x $pwsh }
+            $task = Register-Task ($bin + [IO.Path]::PathSeparator + $env:PATH)
+        }
+
+        It 'runs pwsh by its full path, as the task''s account' {
+            $task.Action.Execute | Should -Be $pwsh
+            $task.Action.Arguments | Should -BeLike '*-NonInteractive -ExecutionPolicy RemoteSigned -File "*Invoke-ScheduledPayout.ps1" -Folder "D:\payouts"'
+            $task.User | Should -Be 'CORP\svc-payouts'
+        }
+
+        It 'catches up a missed run, never two at once' {
+            $task.Settings.StartWhenAvailable | Should -BeTrue
+            $task.Settings.MultipleInstances | Should -Be 'IgnoreNew'
+        }
+
+        It 'names every exit code in its description' {
+            $task.Description | Should -BeLike '*4 unexpected failure*'
+        }
     }
 
     It 'runs Windows PowerShell 5.1 by its full path where pwsh is not installed' {
@@ -66,7 +77,7 @@ Describe 'Register-ScheduledPayout.ps1 with the scheduler''s cmdlets stubbed' {
 }
 
 Describe 'Invoke-ScheduledPayout.ps1 when something nothing expected fails' {
-    It 'exits 4, never 1 (rows failed), and leaves the run''s output in the day''s log beside the journal' {
+    BeforeAll {
         # A stand-in NordPay whose journal cannot be read once the batch has run.
         $modules = New-TestFolder
         $null = New-Item -ItemType Directory -Path ([IO.Path]::Combine($modules, 'NordPay'))
@@ -79,8 +90,14 @@ function Get-NordPayJournal { throw 'the journal cannot be read: the disk is gon
         Write-Csv ([IO.Path]::Combine($folder, 'payouts-2026-11-24.csv')) @([pscustomobject]@{ Currency = 'USDTBEP20'; Address = $EvmAddress; Amount = '5' })
         $run = Invoke-Pwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', ([IO.Path]::Combine($scheduled, 'Invoke-ScheduledPayout.ps1')),
             '-Folder', $folder, '-Date', '2026-11-24' -WorkingDirectory $folder -Environment @{ PSModulePath = $modules }
+    }
+
+    It 'exits 4, never 1 (rows failed), saying why' {
         $run.ExitCode | Should -Be 4 -Because "$($run.Output) $($run.Errors)"
         Join-Wrapped $run.Output | Should -BeLike '*payouts-2026-11-24.csv: unexpected failure: the journal cannot be read: the disk is gone (exit 4)*'
+    }
+
+    It 'leaves the run''s output in the day''s log beside the journal' {
         $log = Get-Content -Raw -LiteralPath ([IO.Path]::Combine($folder, 'payouts-2026-11-24.log'))
         Join-Wrapped $log | Should -BeLike '*the journal cannot be read: the disk is gone*(exit 4)*'
     }

@@ -22,7 +22,7 @@ public class AddressValidatorTests
 
     [Theory]
     [MemberData(nameof(RealAddresses))]
-    public void Real_addresses_and_published_examples_are_verified_on_their_network(string network, string address)
+    public void Known_good_addresses_are_verified_on_their_network(string network, string address)
     {
         var check = Check(network, address);
         Assert.True(check.Valid, check.Problem);

@@ -13,7 +13,7 @@ public class ClientTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task Request_then_confirm_pays_once_and_reads_both_shapes(bool v1)
+    public async Task Request_then_confirm_pays_once_in_either_answer_shape(bool v1)
     {
         using var sandbox = Sandboxes.Start();
         var client = Clients.For(sandbox, v1);
@@ -185,14 +185,18 @@ public class ClientTests
     }
 
     [Fact]
-    public async Task A_connection_failure_names_the_base_URIs_host_and_a_dead_proxy_is_named_as_what_failed()
+    public async Task A_connection_failure_names_the_base_URIs_host()
     {
         var closed = Sandboxes.ClosedPort();
         var direct = new NordPayClient(new NordPayConnection(closed, PowerShellSession.Secure("np_key_abcdefghijkl")), Clients.Fast with { MaximumRetryCount = 0 });
         var error = await Assert.ThrowsAsync<NordPayException>(() => direct.GetBalancesAsync(CancellationToken.None));
         Assert.StartsWith($"Could not reach NordPay at {closed.Authority} (/balance/)", error.Message);
         Assert.Contains($"the base URI http://{closed.Authority}", error.RecommendedAction);
+    }
 
+    [Fact]
+    public async Task A_dead_proxy_is_named_as_what_failed_never_its_password()
+    {
         // A proxy that is down: the call never got past it, so the proxy is what to check, not NordPay's address.
         var deadProxy = Sandboxes.ClosedPort();
         var proxied = new NordPayClient(new NordPayConnection(new Uri("https://api.nordpay.invalid/"), PowerShellSession.Secure("np_key_abcdefghijkl")),
@@ -263,32 +267,52 @@ public class ClientTests
         }
     }
 
-    [Fact]
-    public async Task A_silent_server_times_out_a_request_and_leaves_a_confirm_in_doubt()
+    /// <summary>A loopback port that accepts connections and never answers, and a client that waits 0.3 s for it.</summary>
+    private sealed class SilentServer : IDisposable
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+
+        public SilentServer()
         {
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")),
+            _listener.Start();
+            Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+            Client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{Port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")),
                 Clients.Fast with { Timeout = TimeSpan.FromMilliseconds(300) });
-            var timedOut = await Assert.ThrowsAsync<NordPayException>(() => client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
-            Assert.Equal("RequestTimedOut", timedOut.ErrorId);
-            Assert.Equal(ErrorKind.OperationTimeout, timedOut.Kind);
-            Assert.Equal($"NordPay at 127.0.0.1:{port} did not answer /balance/withdraw/request within 0.3 s.", timedOut.Message);
-            Assert.StartsWith("Nothing was paid", timedOut.RecommendedAction);
-            var read = await Assert.ThrowsAsync<NordPayException>(() => client.GetBalancesAsync(CancellationToken.None));
-            Assert.StartsWith("Nothing was sent that pays: the call only reads.", read.RecommendedAction);
-            Assert.DoesNotContain("withdraw history", read.RecommendedAction);
-            var unknown = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(Guid.NewGuid(), null, CancellationToken.None));
-            Assert.Equal("OutcomeUnknown", unknown.ErrorId);
-            Assert.Equal(ErrorKind.InvalidResult, unknown.Kind);
         }
-        finally
-        {
-            listener.Stop();
-        }
+
+        public int Port { get; }
+        public NordPayClient Client { get; }
+
+        public void Dispose() => _listener.Stop();
+    }
+
+    [Fact]
+    public async Task A_silent_server_times_out_a_request_that_paid_nothing()
+    {
+        using var silent = new SilentServer();
+        var timedOut = await Assert.ThrowsAsync<NordPayException>(() => silent.Client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None));
+        Assert.Equal("RequestTimedOut", timedOut.ErrorId);
+        Assert.Equal(ErrorKind.OperationTimeout, timedOut.Kind);
+        Assert.Equal($"NordPay at 127.0.0.1:{silent.Port} did not answer /balance/withdraw/request within 0.3 s.", timedOut.Message);
+        Assert.StartsWith("Nothing was paid", timedOut.RecommendedAction);
+    }
+
+    [Fact]
+    public async Task A_silent_server_times_out_a_read_that_sent_nothing_that_pays()
+    {
+        using var silent = new SilentServer();
+        var read = await Assert.ThrowsAsync<NordPayException>(() => silent.Client.GetBalancesAsync(CancellationToken.None));
+        Assert.StartsWith("Nothing was sent that pays: the call only reads.", read.RecommendedAction);
+        Assert.DoesNotContain("withdraw history", read.RecommendedAction);
+    }
+
+    [Fact]
+    public async Task A_silent_server_leaves_a_confirm_in_doubt()
+    {
+        using var silent = new SilentServer();
+        var unknown = await Assert.ThrowsAsync<NordPayException>(() => silent.Client.ConfirmWithdrawAsync(Guid.NewGuid(), null, CancellationToken.None));
+        Assert.Equal("OutcomeUnknown", unknown.ErrorId);
+        Assert.Equal(ErrorKind.InvalidResult, unknown.Kind);
     }
 
     [Theory]
@@ -313,7 +337,7 @@ public class ClientTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task The_withdraw_limits_read_in_both_shapes_give_the_fee_percent_and_the_most_a_withdrawal_can_ask(bool v1)
+    public async Task The_withdraw_limits_in_either_answer_shape_give_each_currencys_figures(bool v1)
     {
         using var sandbox = Sandboxes.Start(new SandboxOptions { Port = 0, Balances = new Dictionary<string, decimal> { ["USDTTRC20"] = 39m } });
         var limits = await Clients.For(sandbox, v1).GetWithdrawLimitsAsync(CancellationToken.None);
@@ -324,7 +348,7 @@ public class ClientTests
     }
 
     [Fact]
-    public async Task Garbage_withdraw_limits_are_unknown_figures_never_zero_and_an_answer_that_is_no_list_is_an_error()
+    public async Task Garbage_withdraw_limits_are_unknown_figures_never_zero()
     {
         using var sandbox = Sandboxes.Start();
         sandbox.State.Faults.Add(FaultRule.Answer("withdraw/limits", 200, """
@@ -344,7 +368,12 @@ public class ClientTests
         Assert.Equal(new WithdrawLimit("BNB", null, null, null, null), limits["BNB"]);
         Assert.False(limits.ContainsKey("USDTBEP20")); // two figures for one currency: neither is trusted
         Assert.Equal(new[] { "BNB", "BTC", "ETH", "LTC", "TRX" }, limits.Keys.OrderBy(k => k, StringComparer.Ordinal));
+    }
 
+    [Fact]
+    public async Task Withdraw_limits_that_are_no_list_are_an_error_that_never_shows_the_key()
+    {
+        using var sandbox = Sandboxes.Start();
         foreach (var body in new[] { """{"detail":"ok"}""", "[1,2]", "not json", """{"success":true,"data":{"USDTBEP20":"1.7"},"error":null}""" })
         {
             sandbox.State.Faults.Add(FaultRule.Answer("withdraw/limits", 200, body, times: 1));

@@ -24,11 +24,20 @@ public class SandboxTests
     }
 
     [Fact]
-    public async Task Currencies_are_public_and_carry_decimals_minimums_and_flags()
+    public async Task Currencies_are_public()
     {
         using var sandbox = Sandboxes.Start();
-        var (status, body) = await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "currencies/"), key: null);
-        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "currencies/"), key: null)).Status);
+        var (v1Status, v1) = await Send(HttpMethod.Get, new Uri(sandbox.V1BaseUri, "currencies/"), key: null);
+        Assert.Equal(HttpStatusCode.OK, v1Status);
+        Assert.True(v1.GetProperty("success").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_currency_carries_the_figures_NordPay_lists()
+    {
+        using var sandbox = Sandboxes.Start();
+        var (_, body) = await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "currencies/"), key: null);
         var bep20 = body.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "USDTBEP20");
         Assert.Equal(18, bep20.GetProperty("decimals").GetInt32());
         Assert.Equal(1m, bep20.GetProperty("min_withdraw").GetDecimal());
@@ -37,7 +46,6 @@ public class SandboxTests
         Assert.True(arb.GetProperty("can_withdraw").GetBoolean());
 
         var (_, v1) = await Send(HttpMethod.Get, new Uri(sandbox.V1BaseUri, "currencies/"), key: null);
-        Assert.True(v1.GetProperty("success").GetBoolean());
         var trc20 = v1.GetProperty("data").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "USDTTRC20");
         Assert.Equal("25.000000000000000000", trc20.GetProperty("min_withdraw").GetString());
     }
@@ -54,22 +62,38 @@ public class SandboxTests
     }
 
     [Fact]
-    public async Task Balance_and_history_need_the_key_and_show_confirmed_payouts()
+    public async Task Balance_needs_the_key()
     {
         using var sandbox = Sandboxes.Start();
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "balance/"), key: null)).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "balance/"), "np_wrong")).Status);
+    }
 
-        var client = new NordPayClient(new NordPayConnection(sandbox.BaseUri, PowerShellSession.Secure(sandbox.ApiKey)));
+    // Three payouts confirmed: 31 and 33 USDTBEP20, 32 USDTTRC20.
+    private static async Task<SandboxServer> SandboxWithThreePayouts()
+    {
+        var sandbox = Sandboxes.Start();
+        var client = Clients.For(sandbox);
         for (var i = 1; i <= 3; i++)
         {
             var request = await client.RequestWithdrawAsync(i == 2 ? "USDTTRC20" : "USDTBEP20", i == 2 ? Rows.Tron(i) : Rows.Evm(i), 30m + i, CancellationToken.None);
             await client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None);
         }
+        return sandbox;
+    }
 
+    [Fact]
+    public async Task The_balance_shows_confirmed_payouts()
+    {
+        using var sandbox = await SandboxWithThreePayouts();
         var (_, balance) = await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "balance/"), sandbox.ApiKey);
         Assert.Equal(sandbox.State.Balance("USDTBEP20"), balance.GetProperty("balances").GetProperty("USDTBEP20").GetDecimal());
+    }
 
+    [Fact]
+    public async Task The_history_shows_confirmed_payouts_newest_first_by_page()
+    {
+        using var sandbox = await SandboxWithThreePayouts();
         var (_, history) = await Send(HttpMethod.Get, new Uri(sandbox.V1BaseUri, "balance/withdraws?currency=USDTBEP20&limit=1"), sandbox.ApiKey);
         var page = history.GetProperty("data");
         Assert.Equal(2, page.GetProperty("total").GetInt32());
@@ -96,10 +120,10 @@ public class SandboxTests
     }
 
     [Fact]
-    public async Task The_admin_endpoints_show_the_ledger_the_requests_received_and_move_the_clock()
+    public async Task The_admin_clock_endpoint_moves_the_clock()
     {
         using var sandbox = Sandboxes.Start();
-        var client = new NordPayClient(new NordPayConnection(sandbox.BaseUri, PowerShellSession.Secure(sandbox.ApiKey)));
+        var client = Clients.For(sandbox);
         var request = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
 
         var before = sandbox.State.Now;
@@ -107,15 +131,29 @@ public class SandboxTests
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(sandbox.State.Now - before >= TimeSpan.FromSeconds(960));
         Assert.Equal("WithdrawRequestExpired", (await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None))).ErrorId);
+    }
 
-        sandbox.State.AdvanceClock(TimeSpan.FromSeconds(-960));
-        var fresh = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(2), 6m, CancellationToken.None);
-        await client.ConfirmWithdrawAsync(fresh.Identifier, fresh, CancellationToken.None);
+    [Fact]
+    public async Task The_admin_ledger_endpoint_shows_the_confirmed_payouts()
+    {
+        using var sandbox = Sandboxes.Start();
+        var client = Clients.For(sandbox);
+        await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
+        var confirmed = await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(2), 6m, CancellationToken.None);
+        await client.ConfirmWithdrawAsync(confirmed.Identifier, confirmed, CancellationToken.None);
         var (_, ledger) = await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "_sandbox/ledger"), key: null);
         var entry = Assert.Single(ledger.EnumerateArray());
-        Assert.Equal(fresh.Identifier, entry.GetProperty("Identifier").GetGuid());
+        Assert.Equal(confirmed.Identifier, entry.GetProperty("Identifier").GetGuid());
         Assert.Equal(6m, entry.GetProperty("Amount").GetDecimal());
+    }
 
+    [Fact]
+    public async Task The_admin_requests_endpoint_shows_the_requests_received()
+    {
+        using var sandbox = Sandboxes.Start();
+        var client = Clients.For(sandbox);
+        await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
+        await client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(2), 6m, CancellationToken.None);
         var (_, received) = await Send(HttpMethod.Get, new Uri(sandbox.BaseUri, "_sandbox/requests"), key: null);
         var bodies = received.EnumerateArray().Where(r => r.GetProperty("Path").GetString() == "/balance/withdraw/request")
             .Select(r => JsonDocument.Parse(r.GetProperty("Body").GetString()!).RootElement.GetProperty("amount").GetString());
@@ -123,21 +161,26 @@ public class SandboxTests
     }
 
     [Fact]
-    public async Task Faults_can_be_added_and_cleared_over_http()
+    public async Task A_fault_can_be_added_over_http()
     {
         using var sandbox = Sandboxes.Start();
         var add = await Http.PostAsync(new Uri(sandbox.BaseUri, "_sandbox/faults?spec=" + Uri.EscapeDataString("path=currencies/,status=503,times=1")), null);
         Assert.Equal(HttpStatusCode.NoContent, add.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Http.GetAsync(new Uri(sandbox.BaseUri, "currencies/"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(new Uri(sandbox.BaseUri, "currencies/"))).StatusCode);
+    }
 
+    [Fact]
+    public async Task Faults_can_be_cleared_over_http()
+    {
+        using var sandbox = Sandboxes.Start();
         await Http.PostAsync(new Uri(sandbox.BaseUri, "_sandbox/faults?spec=" + Uri.EscapeDataString("path=currencies/,status=500")), null);
         Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync(new Uri(sandbox.BaseUri, "_sandbox/faults"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(new Uri(sandbox.BaseUri, "currencies/"))).StatusCode);
     }
 
     [Fact]
-    public async Task Zero_in_exponent_form_and_numbers_as_strings_are_read()
+    public async Task Numbers_as_strings_as_JSON_numbers_or_as_zero_in_exponent_form_are_read()
     {
         using var sandbox = Sandboxes.Start();
         sandbox.State.Faults.Add(NordPay.Sandbox.FaultRule.Answer("withdraw/request", 200,

@@ -20,13 +20,21 @@ public class WithdrawalStatusTests
     [Theory]
     [InlineData("pending", true)]
     [InlineData("processed", true)]
+    [InlineData("Processed", true)]
+    [InlineData("failed", false)]
     [InlineData("cancelled", false)]
     [InlineData("rejected", false)]
+    [InlineData("on_hold", false)]
+    [InlineData("", false)]
     [InlineData(null, false)]
     public void Only_a_pending_or_processed_withdrawal_pays(string? status, bool pays)
     {
         Assert.Equal(pays, WithdrawalStatus.Pays(status));
     }
+
+    [Fact]
+    public void A_withdrawal_that_paid_nothing_is_explained_by_its_status() =>
+        Assert.Contains("'failed'", WithdrawalStatus.NotPaid(7, "failed", "1 BTC to x").Message, StringComparison.Ordinal);
 
     [Theory]
     [InlineData("pending", true)]

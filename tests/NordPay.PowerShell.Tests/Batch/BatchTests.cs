@@ -8,7 +8,7 @@ using Xunit;
 namespace NordPay.Tests.Batch;
 
 /// <summary>Invoke-NordPayPayout in one process: journal, re-runs, preflight, in-doubt rows, parallelism, progress and audit.</summary>
-public class BatchTests
+public class BatchTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private static string NewJournal() => Path.Combine(Path.GetTempPath(), "nordpay-tests", Guid.NewGuid().ToString("N"), "batch.journal");
 
@@ -19,9 +19,10 @@ public class BatchTests
 
     private const string Pay = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force";
 
-    private static void AssertPaidOnce(SandboxServer sandbox, IEnumerable<PSObject> rows)
+    private static void AssertPaidOnce(SandboxServer sandbox, IEnumerable<PSObject> rows) => AssertPaidOnce(sandbox.State.Ledger, rows);
+
+    private static void AssertPaidOnce(IReadOnlyList<Withdrawal> ledger, IEnumerable<PSObject> rows)
     {
-        var ledger = sandbox.State.Ledger;
         foreach (var row in rows)
         {
             var address = (string)row.Properties["Address"].Value;
@@ -31,35 +32,54 @@ public class BatchTests
         Assert.Equal(rows.Count(), ledger.Count);
     }
 
-    [Fact]
-    public void A_batch_is_paid_once_and_a_rerun_skips_every_paid_row()
+    /// <summary>Ten rows paid, then run again on the same journal; the ledger and the POSTs as the first run left them.</summary>
+    private sealed record PaidTwice(SandboxServer Sandbox, PSObject[] Rows, string Journal, RunResult First, IReadOnlyList<Withdrawal> LedgerAfterFirst,
+        int PostsAfterFirst, RunResult Again);
+
+    private PaidTwice BatchPaidTwice => runs.Of(nameof(PaidTwice), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var rows = Batch(10);
         var journal = NewJournal();
-
         var first = ps.Run(Pay, rows, journal);
-        Assert.Empty(first.Errors);
-        Assert.Equal(10, first.Objects<NordPayPayoutResult>().Count(r => r.State == "Paid"));
-        var summary = Assert.Single(first.Objects<NordPayPayoutSummary>());
+        var (ledger, posts) = (sandbox.State.Ledger, sandbox.State.PostsReceived);
+        return new PaidTwice(sandbox, rows, journal, first, ledger, posts, ps.Run(Pay, rows, journal));
+    });
+
+    [Fact]
+    public void A_batch_is_paid_once()
+    {
+        var run = BatchPaidTwice;
+        Assert.Empty(run.First.Errors);
+        Assert.Equal(10, run.First.Objects<NordPayPayoutResult>().Count(r => r.State == "Paid"));
+        var summary = Assert.Single(run.First.Objects<NordPayPayoutSummary>());
         Assert.Equal((10, 10, 0, 0, 0, true), (summary.Rows, summary.Paid, summary.AlreadyPaid, summary.Failed, summary.InDoubt, summary.Complete));
-        Assert.Equal(sandbox.State.Ledger.Where(w => w.Currency == "USDTBEP20").Sum(w => w.Amount), summary.PaidByCurrency["USDTBEP20"]);
-        AssertPaidOnce(sandbox, rows);
-        var posts = sandbox.State.PostsReceived;
-
-        var again = ps.Run(Pay, rows, journal);
-        Assert.Empty(again.Errors);
-        Assert.Equal(10, again.Objects<NordPayPayoutResult>().Count(r => r.State == "AlreadyPaid"));
-        Assert.Equal(10, Assert.Single(again.Objects<NordPayPayoutSummary>()).AlreadyPaid);
-        Assert.Equal(posts, sandbox.State.PostsReceived);
-        AssertPaidOnce(sandbox, rows);
-
-        var lines = File.ReadAllLines(journal);
-        Assert.All(lines, l => Assert.StartsWith("{\"event\":", l));
-        Assert.DoesNotContain(sandbox.ApiKey, File.ReadAllText(journal), StringComparison.Ordinal);
-        Assert.Equal(10, lines.Count(l => l.Contains("\"event\":\"confirm-sending\"", StringComparison.Ordinal)));
+        Assert.Equal(run.LedgerAfterFirst.Where(w => w.Currency == "USDTBEP20").Sum(w => w.Amount), summary.PaidByCurrency["USDTBEP20"]);
+        AssertPaidOnce(run.LedgerAfterFirst, run.Rows);
     }
+
+    [Fact]
+    public void A_rerun_skips_every_paid_row()
+    {
+        var run = BatchPaidTwice;
+        Assert.Empty(run.Again.Errors);
+        Assert.Equal(10, run.Again.Objects<NordPayPayoutResult>().Count(r => r.State == "AlreadyPaid"));
+        Assert.Equal(10, Assert.Single(run.Again.Objects<NordPayPayoutSummary>()).AlreadyPaid);
+        Assert.Equal(run.PostsAfterFirst, run.Sandbox.State.PostsReceived);
+        AssertPaidOnce(run.Sandbox, run.Rows);
+    }
+
+    [Fact]
+    public void The_journal_is_one_JSON_event_a_line() => Assert.All(File.ReadAllLines(BatchPaidTwice.Journal), l => Assert.StartsWith("{\"event\":", l));
+
+    [Fact]
+    public void The_journal_never_holds_the_key() =>
+        Assert.DoesNotContain(BatchPaidTwice.Sandbox.ApiKey, File.ReadAllText(BatchPaidTwice.Journal), StringComparison.Ordinal);
+
+    [Fact]
+    public void The_journal_announces_each_rows_confirm_once_though_the_file_ran_twice() =>
+        Assert.Equal(10, File.ReadAllLines(BatchPaidTwice.Journal).Count(l => l.Contains("\"event\":\"confirm-sending\"", StringComparison.Ordinal)));
 
     [Fact]
     public void Identical_rows_without_a_reference_are_separate_payouts_matched_by_occurrence()
@@ -80,7 +100,7 @@ public class BatchTests
     }
 
     [Fact]
-    public void Duplicate_references_and_every_preflight_problem_are_reported_together_with_nothing_paid()
+    public void Every_preflight_problem_is_reported_at_once_before_anything_is_paid()
     {
         using var sandbox = Sandboxes.Start(new SandboxOptions { Balances = new Dictionary<string, decimal> { ["BTC"] = 0.01m } });
         using var ps = PowerShellSession.For(sandbox);
@@ -106,11 +126,11 @@ public class BatchTests
         Assert.Empty(sandbox.State.Ledger);
     }
 
-    [Fact]
-    public void Bad_rows_are_reported_and_left_out_while_the_others_are_paid()
+    /// <summary>Four rows, B (under the minimum) and C (no address) bad; the rows of the errors are output.</summary>
+    private (SandboxServer Sandbox, RunResult Result) BadRowsRun => runs.Of(nameof(BadRowsRun), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var rows = new[]
         {
             Rows.Referenced("A", "USDTBEP20", Rows.Evm(1), "5"),
@@ -118,24 +138,45 @@ public class BatchTests
             Rows.Referenced("C", "USDTBEP20", "not-an-address", "5"),
             Rows.Referenced("D", "USDTBEP20", Rows.Evm(4), "7"),
         };
-        var result = ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -ErrorVariable failed -ErrorAction SilentlyContinue; $failed | ForEach-Object TargetObject", rows, NewJournal());
-        Assert.Equal(new[] { Rows.Evm(1), Rows.Evm(4) }, sandbox.State.Ledger.Select(w => w.Address));
+        const string payOutputtingFailedRows =
+            "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -ErrorVariable failed -ErrorAction SilentlyContinue; $failed | ForEach-Object TargetObject";
+        return (sandbox, ps.Run(payOutputtingFailedRows, rows, NewJournal()));
+    });
+
+    [Fact]
+    public void Bad_rows_are_reported_with_their_row()
+    {
+        var result = BadRowsRun.Result;
         Assert.Equal(new[] { "B", "C" }, result.Output.Where(o => o.BaseObject is PSCustomObject).Select(o => (string)o.Properties["PayoutId"].Value));
         var summary = Assert.Single(result.Objects<NordPayPayoutSummary>());
         Assert.Equal((4, 2, 2, false), (summary.Rows, summary.Paid, summary.Failed, summary.Complete));
     }
 
     [Fact]
-    public void WhatIf_prints_the_plan_with_totals_and_sends_no_POST_nor_writes_a_journal()
+    public void The_rows_beside_bad_ones_are_paid() => Assert.Equal(new[] { Rows.Evm(1), Rows.Evm(4) }, BadRowsRun.Sandbox.State.Ledger.Select(w => w.Address));
+
+    /// <summary>Four rows run with -WhatIf.</summary>
+    private (SandboxServer Sandbox, PowerShellSession Ps, string Journal, RunResult Result) WhatIfRun => runs.Of(nameof(WhatIfRun), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var journal = NewJournal();
-        var result = ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -WhatIf", Batch(4), journal);
-        Assert.Empty(result.Errors);
-        Assert.Equal(0, sandbox.State.PostsReceived);
-        Assert.False(File.Exists(journal));
-        var lines = ps.UI.WhatIfLines.ToList();
+        return (sandbox, ps, journal, ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -WhatIf", Batch(4), journal));
+    });
+
+    [Fact]
+    public void WhatIf_sends_no_POST_nor_writes_a_journal()
+    {
+        var run = WhatIfRun;
+        Assert.Empty(run.Result.Errors);
+        Assert.Equal(0, run.Sandbox.State.PostsReceived);
+        Assert.False(File.Exists(run.Journal));
+    }
+
+    [Fact]
+    public void WhatIf_prints_the_plan_with_totals()
+    {
+        var lines = WhatIfRun.Ps.UI.WhatIfLines.ToList();
         Assert.Equal(5, lines.Count);
         Assert.Contains("4 payouts to 4 addresses: ", lines[0]);
         Assert.Contains("USDTBEP20 (balance 100000", lines[0]);
@@ -143,35 +184,55 @@ public class BatchTests
         Assert.Contains("1.123456789012345678 USDTBEP20 to " + Rows.Evm(1), lines[1]);
     }
 
-    [Fact]
-    public void A_torn_last_line_is_cut_off_and_a_corrupt_line_refuses_the_journal()
+    /// <summary>
+    /// Two of three rows paid, the journal's last line torn, and all three run again; then a line of it corrupted and
+    /// the three run once more. The warnings and the ledger as the run after the torn line left them.
+    /// </summary>
+    private sealed record TornThenCorrupt(SandboxServer Sandbox, PSObject[] Rows, RunResult Torn, IReadOnlyList<string> WarningsAfterTorn,
+        IReadOnlyList<Withdrawal> LedgerAfterTorn, RunResult Corrupt);
+
+    private TornThenCorrupt JournalTornThenCorrupt => runs.Of(nameof(TornThenCorrupt), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var rows = Batch(3);
         var journal = NewJournal();
         Assert.Empty(ps.Run(Pay, rows.Take(2).ToArray(), journal).Errors);
         File.AppendAllText(journal, "{\"event\":\"confirm-sen");
-
         var torn = ps.Run(Pay, rows, journal);
-        Assert.Empty(torn.Errors);
-        Assert.Contains(ps.UI.Warnings, w => w.Contains("torn", StringComparison.Ordinal));
-        AssertPaidOnce(sandbox, rows);
+        var (warnings, ledger) = (ps.UI.Warnings.ToList(), sandbox.State.Ledger);
 
         var lines = File.ReadAllLines(journal).ToList();
         lines.Insert(3, "not json");
         File.WriteAllLines(journal, lines);
-        var corrupt = ps.Run(Pay, rows, journal);
-        Assert.Equal("JournalCorrupt,NordPay.Commands.InvokeNordPayPayoutCommand", corrupt.TerminatingRecord!.FullyQualifiedErrorId);
-        Assert.Contains("Line 4", corrupt.TerminatingRecord.ErrorDetails.Message);
-        AssertPaidOnce(sandbox, rows);
+        return new TornThenCorrupt(sandbox, rows, torn, warnings, ledger, ps.Run(Pay, rows, journal));
+    });
+
+    [Fact]
+    public void A_torn_last_line_is_cut_off()
+    {
+        var run = JournalTornThenCorrupt;
+        Assert.Empty(run.Torn.Errors);
+        Assert.Contains(run.WarningsAfterTorn, w => w.Contains("torn", StringComparison.Ordinal));
+        AssertPaidOnce(run.LedgerAfterTorn, run.Rows);
     }
 
     [Fact]
-    public void A_journal_re_saved_by_an_editor_keeps_its_last_entry_and_pays_nothing_again()
+    public void A_corrupt_line_refuses_the_journal()
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var run = JournalTornThenCorrupt;
+        Assert.Equal("JournalCorrupt,NordPay.Commands.InvokeNordPayPayoutCommand", run.Corrupt.TerminatingRecord!.FullyQualifiedErrorId);
+        Assert.Contains("Line 4", run.Corrupt.TerminatingRecord.ErrorDetails.Message);
+        AssertPaidOnce(run.Sandbox, run.Rows);
+    }
+
+    /// <summary>Three rows paid, the journal re-saved by an editor, and the rows run again.</summary>
+    private sealed record ReSaved(SandboxServer Sandbox, PowerShellSession Ps, PSObject[] Rows, string Journal, RunResult Again);
+
+    private ReSaved JournalReSavedByAnEditor => runs.Of(nameof(ReSaved), () =>
+    {
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var rows = Batch(3);
         var journal = NewJournal();
         Assert.Empty(ps.Run(Pay, rows, journal).Errors);
@@ -181,14 +242,25 @@ public class BatchTests
         var kept = lines.Take(Array.FindLastIndex(lines, l => l.StartsWith("{\"event\":\"confirmed\"", StringComparison.Ordinal)) + 1);
         var text = string.Join("\r\n", kept);
         File.WriteAllText(journal, text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        return new ReSaved(sandbox, ps, rows, journal, ps.Run(Pay, rows, journal));
+    });
 
-        var again = ps.Run(Pay, rows, journal);
-        Assert.Empty(again.Errors);
-        Assert.Equal(3, again.Objects<NordPayPayoutResult>().Count(r => r.State == "AlreadyPaid"));
-        Assert.DoesNotContain(ps.UI.Warnings, w => w.Contains("torn", StringComparison.Ordinal));
-        AssertPaidOnce(sandbox, rows);
-        Assert.EndsWith("\n", File.ReadAllText(journal), StringComparison.Ordinal);
-        Assert.Equal(3, RowRecord.Fold(Journal.Read(journal).Entries).Values.Count(r => r.State == PayoutState.Confirmed));
+    [Fact]
+    public void A_journal_re_saved_by_an_editor_keeps_its_last_entry()
+    {
+        var run = JournalReSavedByAnEditor;
+        Assert.DoesNotContain(run.Ps.UI.Warnings, w => w.Contains("torn", StringComparison.Ordinal));
+        Assert.EndsWith("\n", File.ReadAllText(run.Journal), StringComparison.Ordinal);
+        Assert.Equal(3, RowRecord.Fold(Journal.Read(run.Journal).Entries).Values.Count(r => r.State == PayoutState.Confirmed));
+    }
+
+    [Fact]
+    public void A_journal_re_saved_by_an_editor_pays_nothing_again()
+    {
+        var run = JournalReSavedByAnEditor;
+        Assert.Empty(run.Again.Errors);
+        Assert.Equal(3, run.Again.Objects<NordPayPayoutResult>().Count(r => r.State == "AlreadyPaid"));
+        AssertPaidOnce(run.Sandbox, run.Rows);
     }
 
     [Fact]
@@ -293,22 +365,43 @@ public class BatchTests
             Assert.Contains(again.Warnings, w => w.Contains(reference, StringComparison.Ordinal) && w.Contains("withdraw history shows it paid", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void ThrottleLimit_pays_rows_concurrently_with_output_progress_and_audit_on_the_pipeline_thread()
+    /// <summary>24 rows paid six at a time, each call 20 ms slow, the audit records output after the results.</summary>
+    private sealed record Concurrent(SandboxServer Sandbox, PowerShellSession Ps, PSObject[] Rows, RunResult Result);
+
+    private Concurrent PaidSixAtATime => runs.Of(nameof(Concurrent), () =>
     {
-        using var sandbox = Sandboxes.Start(new SandboxOptions { Faults = new[] { new FaultRule { Latency = TimeSpan.FromMilliseconds(20) } } });
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start(new SandboxOptions { Faults = new[] { new FaultRule { Latency = TimeSpan.FromMilliseconds(20) } } }));
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var rows = Batch(24);
-        var result = ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -ThrottleLimit 6 -InformationVariable audit; $audit", rows, NewJournal());
-        Assert.Empty(result.Errors);
-        Assert.Equal(24, result.Objects<NordPayPayoutResult>().Count());
-        AssertPaidOnce(sandbox, rows);
-        var audit = result.Objects<InformationRecord>().ToList();
+        return new Concurrent(sandbox, ps, rows, ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force -ThrottleLimit 6 -InformationVariable audit; $audit",
+            rows, NewJournal()));
+    });
+
+    [Fact]
+    public void ThrottleLimit_pays_each_row_once_with_its_result()
+    {
+        var run = PaidSixAtATime;
+        Assert.Empty(run.Result.Errors);
+        Assert.Equal(24, run.Result.Objects<NordPayPayoutResult>().Count());
+        AssertPaidOnce(run.Sandbox, run.Rows);
+    }
+
+    [Fact]
+    public void ThrottleLimit_audits_each_row_with_the_keys_hint()
+    {
+        var run = PaidSixAtATime;
+        var audit = run.Result.Objects<InformationRecord>().ToList();
         Assert.Equal(24, audit.Count);
         Assert.All(audit, a => Assert.Contains("NordPay.Audit", a.Tags));
-        Assert.All(audit, a => Assert.Equal("..." + sandbox.ApiKey[^4..], Assert.IsType<NordPayAuditRecord>(a.MessageData).KeyHint));
-        Assert.NotEmpty(ps.UI.Progress);
-        Assert.Equal(System.Management.Automation.ProgressRecordType.Completed, ps.UI.Progress[^1].RecordType);
+        Assert.All(audit, a => Assert.Equal("..." + run.Sandbox.ApiKey[^4..], Assert.IsType<NordPayAuditRecord>(a.MessageData).KeyHint));
+    }
+
+    [Fact]
+    public void ThrottleLimit_shows_progress_to_its_completion()
+    {
+        var progress = PaidSixAtATime.Ps.UI.Progress;
+        Assert.NotEmpty(progress);
+        Assert.Equal(System.Management.Automation.ProgressRecordType.Completed, progress[^1].RecordType);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public class JournalFormatTests
     }
 
     [Fact]
-    public void A_single_reference_is_written_as_ref_and_absent_fields_are_left_out()
+    public void A_single_reference_is_written_as_ref_beside_no_absent_field()
     {
         var line = new JournalEntry(JournalEvent.RunStarted, At) { References = new[] { "A" } }.ToJson();
         Assert.Equal("""{"event":"run-started","at":"2026-11-24T05:40:35.0000000+00:00","ref":"A"}""", line);

@@ -17,7 +17,7 @@ namespace NordPay.Tests.Batch;
 /// </summary>
 [Collection(nameof(LoadTests))]
 [CollectionDefinition(nameof(LoadTests), DisableParallelization = true)]
-public class LoadTests
+public class LoadTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     // Summary and Paid results pass a Where-Object and a ForEach-Object; the script writes the summary and the count of Paid results.
     private const string PayDownstream = """
@@ -72,16 +72,9 @@ public class LoadTests
     [InlineData(4, true)]
     [InlineData(8, false)]
     [InlineData(16, true)]
-    public void Five_thousand_rows_are_paid_once_each_with_script_blocks_downstream_and_PowerShell_touched_on_the_pipeline_thread_only(int throttle, bool verbose)
+    public void Five_thousand_rows_are_paid_once_each_with_script_blocks_downstream(int throttle, bool verbose)
     {
-        var violations = PipelineThread.Violations;
-        using var sandbox = Sandbox();
-        using var ps = PowerShellSession.For(sandbox);
-        var rows = LoadRows(5000);
-        var (journal, report) = NewFiles();
-
-        var run = ps.Run(PayDownstream, rows, journal, report, throttle, verbose);
-
+        var (sandbox, rows, report, run, _) = FiveThousandRows(throttle, verbose);
         Assert.Null(run.Terminating);
         Assert.Empty(run.Errors);
         var summary = Assert.Single(run.Objects<NordPayPayoutSummary>());
@@ -91,21 +84,36 @@ public class LoadTests
         var (_, lines) = ReportFile.Read(report);
         Assert.Equal(rows.Select(r => (string)r.Properties["PayoutId"].Value), lines.Select(l => l["PayoutId"]));
         Assert.All(lines, l => Assert.Equal("Paid", l["Outcome"]));
-        Assert.Equal(violations, PipelineThread.Violations);
     }
 
-    [Fact]
-    public void Every_PowerShell_API_a_NordPay_cmdlet_calls_fails_off_its_pipeline_thread_and_is_counted()
-    {
-        // Made on this thread, which stands for its pipeline thread; PowerShell itself is not running it.
-        var cmdlet = new GetNordPayBalanceCommand();
-        var guarded = typeof(NordPayCmdlet).GetMembers(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
-            .Where(m => m is MethodInfo { IsSpecialName: false } or PropertyInfo)
-            .Where(m => typeof(PSCmdlet).GetMember(m.Name, BindingFlags.Instance | BindingFlags.Public).Length > 0)
-            .ToList();
-        Assert.Superset(new HashSet<string> { "MyInvocation", "SessionState", "GetVariableValue", "WriteObject", "WriteError", "WriteWarning", "WriteVerbose", "WriteDebug", "WriteProgress", "WriteInformation", "ShouldProcess", "ThrowTerminatingError" },
-            guarded.Select(m => m.Name).ToHashSet());
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(4, true)]
+    [InlineData(8, false)]
+    [InlineData(16, true)]
+    public void Five_thousand_rows_with_script_blocks_downstream_touch_PowerShell_on_the_pipeline_thread_only(int throttle, bool verbose) =>
+        Assert.Equal(0, FiveThousandRows(throttle, verbose).Violations);
 
+    private (SandboxServer Sandbox, PSObject[] Rows, string Report, RunResult Run, int Violations) FiveThousandRows(int throttle, bool verbose) =>
+        runs.Of($"5000 rows, throttle {throttle}, verbose {verbose}", () =>
+        {
+            var violations = PipelineThread.Violations;
+            var sandbox = runs.Keep(Sandbox());
+            var ps = runs.Keep(PowerShellSession.For(sandbox));
+            var rows = LoadRows(5000);
+            var (journal, report) = NewFiles();
+            var run = ps.Run(PayDownstream, rows, journal, report, throttle, verbose);
+            return (sandbox, rows, report, run, PipelineThread.Violations - violations);
+        });
+
+    /// <summary>One call of a guarded member off the pipeline thread, then one on it: how each failed, and the violations each counted.</summary>
+    private sealed record GuardedCall(string Member, Exception? OffThread, int CountedOffThread, Exception? OnThread, int CountedOnThread);
+
+    // The members of NordPayCmdlet that reach PowerShell, each called on a cmdlet made on this thread, which stands for its
+    // pipeline thread (PowerShell itself is not running it).
+    private IReadOnlyList<GuardedCall> GuardedCalls => runs.Of(nameof(GuardedCalls), () =>
+    {
+        var cmdlet = new GetNordPayBalanceCommand();
         object? Call(MemberInfo member) => member switch
         {
             PropertyInfo property => property.GetValue(cmdlet),
@@ -125,96 +133,149 @@ public class LoadTests
             }
         }
 
-        foreach (var member in guarded)
+        var calls = new List<GuardedCall>();
+        foreach (var member in typeof(NordPayCmdlet).GetMembers(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+                     .Where(m => m is MethodInfo { IsSpecialName: false } or PropertyInfo)
+                     .Where(m => typeof(PSCmdlet).GetMember(m.Name, BindingFlags.Instance | BindingFlags.Public).Length > 0))
         {
             var before = PipelineThread.Violations;
             Exception? offThread = null;
             var worker = new Thread(() => offThread = Failure(() => Call(member)));
             worker.Start();
             worker.Join();
-            Assert.True(offThread is InvalidOperationException && offThread.Message.Contains("not its pipeline thread", StringComparison.Ordinal),
-                $"{member.Name} reached PowerShell off the pipeline thread: {offThread}");
-            Assert.Equal(before + 1, PipelineThread.Violations);
-            // On its own thread the guard lets the call through to PowerShell (which, with no pipeline running, may refuse it).
-            Assert.DoesNotContain("not its pipeline thread", Failure(() => Call(member))?.Message ?? string.Empty, StringComparison.Ordinal);
-            Assert.Equal(before + 1, PipelineThread.Violations);
+            var countedOff = PipelineThread.Violations - before;
+            var onThread = Failure(() => Call(member));
+            calls.Add(new GuardedCall(member.Name, offThread, countedOff, onThread, PipelineThread.Violations - before - countedOff));
         }
-    }
+        return calls;
+    });
 
-    [Theory]
-    // The 700th confirm's answer cannot be journaled: the disk is full. It was paid, and nothing here proves it.
-    [InlineData("before-write:confirmed", true, "JournalWriteFailed")]
-    // A fault of the module's own once the 700th confirm's answer was journaled.
-    [InlineData("after-write:confirmed", false, "BatchFault")]
-    public void A_worker_that_faults_stops_the_batch_with_every_row_accounted_for_and_the_rerun_pays_each_row_once(string point, bool diskFull, string errorId)
+    [Fact]
+    public void Every_PowerShell_API_a_cmdlet_writes_or_reads_through_is_guarded() =>
+        Assert.Superset(new HashSet<string> { "MyInvocation", "SessionState", "GetVariableValue", "WriteObject", "WriteError", "WriteWarning", "WriteVerbose", "WriteDebug",
+            "WriteProgress", "WriteInformation", "ShouldProcess", "ThrowTerminatingError" },
+            GuardedCalls.Select(c => c.Member).ToHashSet());
+
+    [Fact]
+    public void Every_PowerShell_API_a_NordPay_cmdlet_calls_fails_off_its_pipeline_thread() =>
+        Assert.All(GuardedCalls, c => Assert.True(c.OffThread is InvalidOperationException && c.OffThread.Message.Contains("not its pipeline thread", StringComparison.Ordinal),
+            $"{c.Member} reached PowerShell off the pipeline thread: {c.OffThread}"));
+
+    // On its own thread the guard lets the call through to PowerShell (which, with no pipeline running, may refuse it).
+    [Fact]
+    public void Every_PowerShell_API_a_NordPay_cmdlet_calls_passes_the_guard_on_its_pipeline_thread() =>
+        Assert.All(GuardedCalls, c => Assert.DoesNotContain("not its pipeline thread", c.OnThread?.Message ?? string.Empty, StringComparison.Ordinal));
+
+    [Fact]
+    public void Every_call_off_the_pipeline_thread_is_counted_as_a_violation() =>
+        Assert.All(GuardedCalls, c => Assert.Equal((1, 0), (c.CountedOffThread, c.CountedOnThread)));
+
+    /// <summary>
+    /// 2000 rows, eight at a time, whose run is stopped; what it left (its report, its journal's rows, what NordPay paid
+    /// by its end and a moment later), and the rerun of the same rows on its journal.
+    /// </summary>
+    private sealed record StoppedThenRerun(SandboxServer Sandbox, PSObject[] Rows, Exception? Stopped, List<Dictionary<string, string>> Report,
+        IReadOnlyCollection<RowRecord> JournalRows, int PaidWhenStopped, int PaidAMomentLater, RunResult Rerun);
+
+    private StoppedThenRerun Stopped(string name, Func<PowerShellSession, PSObject[], string, string, Exception?> stop) => runs.Of(name, () =>
     {
-        using var sandbox = Sandbox();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandbox());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var rows = LoadRows(2000);
         var (journal, report) = NewFiles();
+        var stopped = stop(ps, rows, journal, report);
+        var paidWhenStopped = sandbox.State.Ledger.Count;
+        var (_, lines) = ReportFile.Read(report);
+        var journalRows = RowRecord.Fold(Journals.Read(journal)).Values;
+        Thread.Sleep(200);
+        var paidLater = sandbox.State.Ledger.Count;
+        return new StoppedThenRerun(sandbox, rows, stopped, lines, journalRows, paidWhenStopped, paidLater, ps.Run(PayDownstream, rows, journal, report, 8, false));
+    });
+
+    // The 700th confirm's answer cannot be journaled: the disk is full. It was paid, and nothing here proves it.
+    private const string DiskFull = "before-write:confirmed";
+    // A fault of the module's own once the 700th confirm's answer was journaled.
+    private const string ModuleFault = "after-write:confirmed";
+
+    private static string FaultErrorId(string point) => point == DiskFull ? "JournalWriteFailed" : "BatchFault";
+    private static string FaultMessage(string point) => point == DiskFull ? "No space left on device" : "a fault of the module's own";
+
+    private StoppedThenRerun WorkerFaulted(string point) => Stopped(point, (ps, rows, journal, report) =>
+    {
         var confirmed = 0;
-        var fault = diskFull ? "No space left on device" : "a fault of the module's own";
         CrashPoints.Hook = reached =>
         {
-            if (reached == point && Interlocked.Increment(ref confirmed) == 700) throw diskFull ? new IOException(fault) : new InvalidOperationException(fault);
+            if (reached == point && Interlocked.Increment(ref confirmed) == 700)
+                throw point == DiskFull ? new IOException(FaultMessage(point)) : new InvalidOperationException(FaultMessage(point));
         };
-        Exception? stopped;
         try
         {
-            stopped = RunToItsEnd(ps, PayDownstream, rows, journal, report, 8, false);
+            return RunToItsEnd(ps, PayDownstream, rows, journal, report, 8, false);
         }
         finally
         {
             CrashPoints.Hook = null;
         }
+    });
 
-        Assert.Equal(errorId, (stopped as IContainsErrorRecord)?.ErrorRecord.FullyQualifiedErrorId.Split(',')[0]);
-        Assert.Contains(fault, stopped!.Message, StringComparison.Ordinal);
-        var (_, lines) = ReportFile.Read(report);
-        Assert.Equal(rows.Length, lines.Count);
-        var outcomes = lines.GroupBy(l => l["Outcome"]).ToDictionary(g => g.Key, g => g.Count());
+    [Theory]
+    [InlineData(DiskFull)]
+    [InlineData(ModuleFault)]
+    public void A_worker_that_faults_stops_the_batch_with_every_row_accounted_for(string point)
+    {
+        var run = WorkerFaulted(point);
+        var errorId = FaultErrorId(point);
+        Assert.Equal(errorId, (run.Stopped as IContainsErrorRecord)?.ErrorRecord.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Contains(FaultMessage(point), run.Stopped!.Message, StringComparison.Ordinal);
+        Assert.Equal(run.Rows.Length, run.Report.Count);
+        var outcomes = run.Report.GroupBy(l => l["Outcome"]).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(1, outcomes["InDoubt"]);
         Assert.True(outcomes.Keys.All(o => o is "Paid" or "InDoubt" or "NotPaid"), string.Join(", ", outcomes.Keys));
-        Assert.All(lines.Where(l => l["Outcome"] == "NotPaid"), l => Assert.Equal(errorId, l["ErrorId"]));
+        Assert.All(run.Report.Where(l => l["Outcome"] == "NotPaid"), l => Assert.Equal(errorId, l["ErrorId"]));
         // No row whose confirm never left is in doubt in the journal.
-        Assert.Single(RowRecord.Fold(Journals.Read(journal)).Values, r => r.State is PayoutState.InDoubt or PayoutState.ConfirmSending);
+        Assert.Single(run.JournalRows, r => r.State is PayoutState.InDoubt or PayoutState.ConfirmSending);
         // NordPay paid the rows reported paid and the one in doubt; none of those reported not paid.
-        Assert.Equal(outcomes["Paid"] + 1, sandbox.State.Ledger.Count);
+        Assert.Equal(outcomes["Paid"] + 1, run.PaidWhenStopped);
+    }
 
-        var rerun = ps.Run(PayDownstream, rows, journal, report, 8, false);
-        Assert.Null(rerun.Terminating);
-        Assert.Empty(rerun.Errors);
-        var summary = Assert.Single(rerun.Objects<NordPayPayoutSummary>());
+    [Theory]
+    [InlineData(DiskFull)]
+    [InlineData(ModuleFault)]
+    public void The_rerun_of_a_batch_a_worker_stopped_pays_each_row_once(string point)
+    {
+        var run = WorkerFaulted(point);
+        Assert.Null(run.Rerun.Terminating);
+        Assert.Empty(run.Rerun.Errors);
+        var summary = Assert.Single(run.Rerun.Objects<NordPayPayoutSummary>());
         Assert.True(summary.Complete);
-        Assert.Equal(outcomes["Paid"], summary.AlreadyPaid);
-        AssertLedgerHoldsEachRowOnce(sandbox, rows);
+        Assert.Equal(run.Report.Count(l => l["Outcome"] == "Paid"), summary.AlreadyPaid);
+        AssertLedgerHoldsEachRowOnce(run.Sandbox, run.Rows);
+    }
+
+    private const string StopDownstreamAt300 = "$n = 0; $args[0] | Invoke-NordPayPayout -JournalPath $args[1] -ReportPath $args[2] -ThrottleLimit 8 -Force | " +
+        "ForEach-Object { if (++$n -eq 300) { throw 'the downstream command failed' } }";
+
+    private StoppedThenRerun StoppedDownstream => Stopped(nameof(StoppedDownstream), (ps, rows, journal, report) => RunToItsEnd(ps, StopDownstreamAt300, rows, journal, report));
+
+    [Fact]
+    public void A_pipeline_stopped_downstream_stops_the_workers_with_every_row_accounted_for()
+    {
+        var run = StoppedDownstream;
+        Assert.Contains("the downstream command failed", run.Stopped?.Message ?? string.Empty, StringComparison.Ordinal);
+        Assert.Equal(run.Rows.Length, run.Report.Count);
+        // The rows the workers paid after the pipeline left are in the report as paid, and no row is sent once the run ended.
+        Assert.Equal(run.PaidWhenStopped, run.Report.Count(l => l["Outcome"] == "Paid"));
+        Assert.All(run.Report.Where(l => l["Outcome"] != "Paid"), l => Assert.Equal("NotPaid", l["Outcome"]));
+        Assert.InRange(run.PaidWhenStopped, 300, run.Rows.Length - 1);
+        Assert.Equal(run.PaidWhenStopped, run.PaidAMomentLater);
     }
 
     [Fact]
-    public void A_pipeline_stopped_downstream_stops_the_workers_with_every_row_accounted_for_and_the_rerun_pays_each_row_once()
+    public void The_rerun_of_a_pipeline_stopped_downstream_pays_each_row_once()
     {
-        using var sandbox = Sandbox();
-        using var ps = PowerShellSession.For(sandbox);
-        var rows = LoadRows(2000);
-        var (journal, report) = NewFiles();
-
-        var stopped = RunToItsEnd(ps, "$n = 0; $args[0] | Invoke-NordPayPayout -JournalPath $args[1] -ReportPath $args[2] -ThrottleLimit 8 -Force | ForEach-Object { if (++$n -eq 300) { throw 'the downstream command failed' } }",
-            rows, journal, report);
-
-        Assert.Contains("the downstream command failed", stopped?.Message ?? string.Empty, StringComparison.Ordinal);
-        var paidWhenStopped = sandbox.State.Ledger.Count;
-        var (_, lines) = ReportFile.Read(report);
-        Assert.Equal(rows.Length, lines.Count);
-        // The rows the workers paid after the pipeline left are in the report as paid, and no row is sent once the run ended.
-        Assert.Equal(paidWhenStopped, lines.Count(l => l["Outcome"] == "Paid"));
-        Assert.All(lines.Where(l => l["Outcome"] != "Paid"), l => Assert.Equal("NotPaid", l["Outcome"]));
-        Assert.InRange(paidWhenStopped, 300, rows.Length - 1);
-        Thread.Sleep(200);
-        Assert.Equal(paidWhenStopped, sandbox.State.Ledger.Count);
-
-        var rerun = ps.Run(PayDownstream, rows, journal, report, 8, false);
-        Assert.Empty(rerun.Errors);
-        Assert.True(Assert.Single(rerun.Objects<NordPayPayoutSummary>()).Complete);
-        AssertLedgerHoldsEachRowOnce(sandbox, rows);
+        var run = StoppedDownstream;
+        Assert.Empty(run.Rerun.Errors);
+        Assert.True(Assert.Single(run.Rerun.Objects<NordPayPayoutSummary>()).Complete);
+        AssertLedgerHoldsEachRowOnce(run.Sandbox, run.Rows);
     }
 }

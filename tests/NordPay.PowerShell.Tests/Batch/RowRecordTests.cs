@@ -51,7 +51,7 @@ public class RowRecordTests
     }
 
     [Fact]
-    public void A_confirmed_row_with_a_status_that_pays_is_confirmed_and_owns_its_withdrawal()
+    public void A_confirmed_row_with_a_status_that_pays_is_confirmed_with_its_own_withdrawal()
     {
         var record = Fold("boot-1", Announced("boot-1").Append(Entry(JournalEvent.Confirmed) with { WithdrawalId = 7, Status = "pending" }).ToArray());
         Assert.Equal(PayoutState.Confirmed, record.State);

@@ -7,7 +7,7 @@ using Xunit;
 namespace NordPay.Tests.Commands;
 
 /// <summary>Addresses are checked for their currency's network wherever they enter: Test-NordPayAddress, and before any request is sent.</summary>
-public class AddressTests
+public class AddressTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private const string TronContract = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t";
     private const string BitcoinGenesis = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa";
@@ -21,11 +21,16 @@ public class AddressTests
         return evm[..i] + (char.IsUpper(evm[i]) ? char.ToLowerInvariant(evm[i]) : char.ToUpperInvariant(evm[i])) + evm[(i + 1)..];
     }
 
-    [Fact]
-    public void Test_NordPayAddress_checks_a_file_row_by_row_and_sends_nothing()
+    /// <summary>
+    /// A file of nine rows checked by Test-NordPayAddress -Verbose (the POSTs and currency reads it made), then an address
+    /// checked for a currency of the session's list, then for one the list lacks (the reads after each).
+    /// </summary>
+    private sealed record FileChecked(PSObject[] Rows, RunResult Result, int Posts, int[] CurrencyReads, RunResult UnknownCurrency);
+
+    private FileChecked CheckedFile => runs.Of(nameof(FileChecked), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var rows = new[]
         {
             Rows.Row(("Coin", "USDTBEP20"), ("Wallet", Rows.Evm(1)), ("Amount", "5")),
@@ -38,10 +43,18 @@ public class AddressTests
             Rows.Row(("Currency", "NOPE"), ("Address", Rows.Evm(8))),
             Rows.Row(("Currency", "USDTBEP20"), ("Address", " " + Rows.Evm(9) + "\u200B ")),
         };
-
         var result = ps.Run("$args[0] | Test-NordPayAddress -Verbose", (object)rows);
+        var (posts, readsByFile) = (sandbox.State.PostsReceived, CurrencyReads(sandbox));
+        ps.Run("Test-NordPayAddress USDTTRC20 $args[0]", TronContract);
+        var readsByKnown = CurrencyReads(sandbox);
+        var unknown = ps.Run("Test-NordPayAddress NOPE $args[0]", TronContract);
+        return new FileChecked(rows, result, posts, new[] { readsByFile, readsByKnown, CurrencyReads(sandbox) }, unknown);
+    });
 
-        var checks = result.Objects<NordPayAddressCheck>().ToList();
+    [Fact]
+    public void Test_NordPayAddress_checks_a_file_row_by_row()
+    {
+        var checks = CheckedFile.Result.Objects<NordPayAddressCheck>().ToList();
         Assert.Equal(
             new[]
             {
@@ -55,24 +68,34 @@ public class AddressTests
         Assert.Equal("This is a BTC address; LTC pays on LTC.", checks[3].Problem);
         Assert.Equal(Rows.Evm(5), checks[4].Checksummed);
         Assert.Contains("U+200B", checks[7].Problem);
+    }
 
-        var error = Assert.Single(result.Errors);
+    [Fact]
+    public void Test_NordPayAddress_fails_a_row_of_an_unknown_currency()
+    {
+        var error = Assert.Single(CheckedFile.Result.Errors);
         Assert.Equal("CurrencyNotFound,NordPay.Commands.TestNordPayAddressCommand", error.FullyQualifiedErrorId);
         Assert.StartsWith("Row 8 (NOPE ", error.ErrorDetails.Message);
-        Assert.Same(rows[7], error.TargetObject);
+        Assert.Same(CheckedFile.Rows[7], error.TargetObject);
+        Assert.Equal("CurrencyNotFound", Assert.Single(CheckedFile.UnknownCurrency.Errors).FullyQualifiedErrorId.Split(',')[0]);
+    }
 
+    [Fact]
+    public void Test_NordPayAddress_says_why_it_could_not_check_an_address()
+    {
+        var result = CheckedFile.Result;
         var warning = Assert.Single(result.Warnings);
         Assert.StartsWith($"Row 5: {Rows.Evm(5).ToLowerInvariant()} could not be checked.", warning);
         Assert.Contains(result.Verbose, v => v.StartsWith("Row 6: Its letters are all upper-case", StringComparison.Ordinal));
         Assert.Contains(result.Verbose, v => v.StartsWith("Row 7: The module does not know DOT addresses", StringComparison.Ordinal));
-
-        Assert.Equal(0, sandbox.State.PostsReceived);
-        Assert.Equal(1, CurrencyReads(sandbox));
-        ps.Run("Test-NordPayAddress USDTTRC20 $args[0]", TronContract);
-        Assert.Equal(1, CurrencyReads(sandbox)); // the session keeps the list
-        Assert.Equal("CurrencyNotFound", Assert.Single(ps.Run("Test-NordPayAddress NOPE $args[0]", TronContract).Errors).FullyQualifiedErrorId.Split(',')[0]);
-        Assert.Equal(2, CurrencyReads(sandbox)); // read again for a currency the session's list lacks
     }
+
+    [Fact]
+    public void Test_NordPayAddress_sends_nothing() => Assert.Equal(0, CheckedFile.Posts);
+
+    // The session keeps the list, and reads it again for a currency the list lacks.
+    [Fact]
+    public void Test_NordPayAddress_reads_the_currency_list_again_only_for_a_currency_it_lacks() => Assert.Equal(new[] { 1, 1, 2 }, CheckedFile.CurrencyReads);
 
     [Fact]
     public void Test_NordPayAddress_checks_with_the_modules_own_table_after_one_attempt_when_the_currency_list_cannot_be_read()
@@ -143,28 +166,38 @@ public class AddressTests
         Assert.Equal(1, CurrencyReads(sandbox));
     }
 
-    [Fact]
-    public void A_currency_list_that_cannot_be_read_fails_the_row_with_nothing_sent_and_the_next_call_reads_it_again()
+    /// <summary>Two rows requested while the currency list answers 503 twice (the POSTs sent by then), then requested again.</summary>
+    private (SandboxServer Sandbox, RunResult Failed, int PostsAfterFailing, RunResult Requested) CurrencyListDown => runs.Of(nameof(CurrencyListDown), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         sandbox.State.Faults.Add(FaultRule.Answer("currencies/", 503, """{"detail":"maintenance"}""", times: 2));
         var rows = Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"), ("USDTBEP20", Rows.Evm(2), "5"));
-
         var failed = ps.Run("$args[0] | New-NordPayWithdrawRequest -MaximumRetryCount 0", (object)rows);
+        var posts = sandbox.State.PostsReceived;
+        return (sandbox, failed, posts, ps.Run("$args[0] | New-NordPayWithdrawRequest -MaximumRetryCount 0", (object)rows));
+    });
 
-        Assert.Equal(2, failed.Errors.Count);
-        Assert.All(failed.Errors, e =>
+    [Fact]
+    public void A_currency_list_that_cannot_be_read_fails_the_row_with_nothing_sent()
+    {
+        var run = CurrencyListDown;
+        Assert.Equal(2, run.Failed.Errors.Count);
+        Assert.All(run.Failed.Errors, e =>
         {
             Assert.Equal("ServerError", e.FullyQualifiedErrorId.Split(',')[0]);
             Assert.Contains("currency list could not be read, so the address could not be checked and nothing was sent", e.ErrorDetails.Message);
         });
-        Assert.Equal(0, sandbox.State.PostsReceived);
+        Assert.Equal(0, run.PostsAfterFailing);
+    }
 
-        var paid = ps.Run("$args[0] | New-NordPayWithdrawRequest -MaximumRetryCount 0", (object)rows);
-        Assert.Empty(paid.Errors);
-        Assert.Equal(2, sandbox.Posts("withdraw/request"));
-        Assert.Equal(3, CurrencyReads(sandbox));
+    [Fact]
+    public void The_call_after_a_currency_list_could_not_be_read_reads_it_again()
+    {
+        var run = CurrencyListDown;
+        Assert.Empty(run.Requested.Errors);
+        Assert.Equal(2, run.Sandbox.Posts("withdraw/request"));
+        Assert.Equal(3, CurrencyReads(run.Sandbox));
     }
 
     [Fact]
@@ -180,11 +213,11 @@ public class AddressTests
         Assert.Equal(2, CurrencyReads(sandbox));
     }
 
-    [Fact]
-    public void The_batch_preflight_refuses_wrong_checksums_and_networks_and_warns_once_for_addresses_without_checksum()
+    /// <summary>A batch of seven rows: a wrong checksum, two wrong networks, two EVM addresses without a checksum.</summary>
+    private (SandboxServer Sandbox, RunResult Result) PreflightChecked => runs.Of(nameof(PreflightChecked), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var journal = Path.Combine(Path.GetTempPath(), "nordpay-tests", Guid.NewGuid().ToString("N"), "batch.journal");
         var rows = new[]
         {
@@ -197,14 +230,26 @@ public class AddressTests
             Rows.Referenced("G", "USDTTRC20", Rows.Tron(7), "30"),
         };
 
-        var result = ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", rows, journal);
+        return (sandbox, ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force", rows, journal));
+    });
 
+    [Fact]
+    public void The_batch_preflight_refuses_wrong_checksums_or_networks()
+    {
+        var result = PreflightChecked.Result;
         Assert.Equal(new[] { "AddressChecksumInvalid", "AddressWrongNetwork", "AddressWrongNetwork" }, result.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
         Assert.Equal(new[] { "B", "C", "D" }, result.Errors.Select(e => (string)((PSObject)e.TargetObject).Properties["PayoutId"].Value));
         Assert.Contains("This is an EVM address", result.Errors[1].ErrorDetails.Message);
         Assert.Contains("This is a BTC address; LTC pays on LTC.", result.Errors[2].ErrorDetails.Message);
-        var warning = Assert.Single(result.Warnings);
-        Assert.StartsWith("Row 5: ", warning);
+    }
+
+    [Fact]
+    public void The_batch_preflight_warns_once_for_addresses_without_checksum() => Assert.StartsWith("Row 5: ", Assert.Single(PreflightChecked.Result.Warnings));
+
+    [Fact]
+    public void The_batch_pays_the_rows_its_preflight_let_through()
+    {
+        var sandbox = PreflightChecked.Sandbox;
         Assert.Equal(new[] { Rows.Evm(1), Rows.Evm(5).ToLowerInvariant(), Rows.Evm(6).ToLowerInvariant(), Rows.Tron(7) }, sandbox.State.Ledger.Select(w => w.Address));
         Assert.Equal(4, sandbox.Posts("withdraw/request"));
     }

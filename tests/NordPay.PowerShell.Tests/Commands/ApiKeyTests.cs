@@ -1,3 +1,4 @@
+using NordPay.Sandbox;
 using NordPay.Tests.TestHost;
 using Xunit;
 
@@ -9,20 +10,33 @@ namespace NordPay.Tests.Commands;
 /// </summary>
 [Collection(nameof(ApiKeyTests))]
 [CollectionDefinition(nameof(ApiKeyTests), DisableParallelization = true)]
-public class ApiKeyTests
+public class ApiKeyTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
-    [Fact]
-    public void PassThru_shows_the_last_four_characters_and_never_the_key()
+    /// <summary>A key set with -PassThru twice: once shown by Out-Default (with -Verbose), once output.</summary>
+    private (SandboxServer Sandbox, PowerShellSession Session, RunResult Result) SetWithPassThru => runs.Of(nameof(SetWithPassThru), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.Interactive();
-        var result = ps.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -PassThru -Verbose | Out-Default; Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -PassThru",
-            PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.Interactive());
+        const string setShownThenOutput =
+            "Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -PassThru -Verbose | Out-Default; Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -PassThru";
+        return (sandbox, ps, ps.Run(setShownThenOutput, PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri));
+    });
+
+    [Fact]
+    public void PassThru_shows_the_last_four_characters()
+    {
+        var (sandbox, ps, result) = SetWithPassThru;
         var info = Assert.Single(result.Objects<NordPayApiKeyInfo>());
         Assert.Equal("Session", info.Source);
         Assert.Equal("..." + sandbox.ApiKey[^4..], info.KeyHint);
         Assert.Equal(sandbox.BaseUri, info.BaseUri);
         Assert.Contains(ps.UI.Lines, l => l.Contains(info.KeyHint, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PassThru_never_shows_the_key()
+    {
+        var (sandbox, ps, result) = SetWithPassThru;
         Secrets.AssertNotLeaked(sandbox.ApiKey, result, ps.UI);
     }
 
@@ -114,28 +128,15 @@ public class ApiKeyTests
         }
     }
 
-    [Fact]
-    public void Unattended_jobs_use_NORDPAY_API_KEY_and_NORDPAY_BASE_URI()
+    // Runs the test with NORDPAY_API_KEY and NORDPAY_BASE_URI set to a sandbox's, as a scheduled job's environment has them.
+    private static void WithTheKeyInTheEnvironment(Action<SandboxServer> test)
     {
         using var sandbox = Sandboxes.Start();
         Environment.SetEnvironmentVariable("NORDPAY_API_KEY", sandbox.ApiKey);
         Environment.SetEnvironmentVariable("NORDPAY_BASE_URI", sandbox.BaseUri.ToString());
         try
         {
-            using var ps = PowerShellSession.Unattended();
-            var result = ps.Run("$args[0] | New-NordPayWithdrawRequest -Verbose | Confirm-NordPayWithdraw -Force -Verbose",
-                (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"), ("USDTBEP20", Rows.Evm(2), "6")));
-            Assert.Empty(result.Errors);
-            Assert.Equal(2, sandbox.State.Ledger.Count);
-            Assert.Contains(result.Verbose, v => v.Contains($"Using the API key ...{sandbox.ApiKey[^4..]} of profile 'default' from NORDPAY_API_KEY", StringComparison.Ordinal));
-            Assert.Contains(result.Verbose, v => v.Contains("POST /balance/withdraw/confirm -> HTTP 200", StringComparison.Ordinal));
-            Secrets.AssertNotLeaked(sandbox.ApiKey, result, ps.UI);
-
-            // A key set in the session wins over the environment.
-            using var interactive = PowerShellSession.Interactive();
-            interactive.SetKey("np_session_key_wins_1", sandbox.BaseUri);
-            var sessionFirst = interactive.Run("$args[0] | New-NordPayWithdrawRequest", (object)Rows.Payouts(("USDTBEP20", Rows.Evm(3), "5")));
-            Assert.Equal("ApiKeyRejected", sessionFirst.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+            test(sandbox);
         }
         finally
         {
@@ -143,4 +144,26 @@ public class ApiKeyTests
             Environment.SetEnvironmentVariable("NORDPAY_BASE_URI", null);
         }
     }
+
+    [Fact]
+    public void Unattended_jobs_use_the_key_of_NORDPAY_API_KEY_at_NORDPAY_BASE_URI() => WithTheKeyInTheEnvironment(sandbox =>
+    {
+        using var ps = PowerShellSession.Unattended();
+        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest -Verbose | Confirm-NordPayWithdraw -Force -Verbose",
+            (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"), ("USDTBEP20", Rows.Evm(2), "6")));
+        Assert.Empty(result.Errors);
+        Assert.Equal(2, sandbox.State.Ledger.Count);
+        Assert.Contains(result.Verbose, v => v.Contains($"Using the API key ...{sandbox.ApiKey[^4..]} of profile 'default' from NORDPAY_API_KEY", StringComparison.Ordinal));
+        Assert.Contains(result.Verbose, v => v.Contains("POST /balance/withdraw/confirm -> HTTP 200", StringComparison.Ordinal));
+        Secrets.AssertNotLeaked(sandbox.ApiKey, result, ps.UI);
+    });
+
+    [Fact]
+    public void A_key_set_in_the_session_wins_over_the_environment() => WithTheKeyInTheEnvironment(sandbox =>
+    {
+        using var interactive = PowerShellSession.Interactive();
+        interactive.SetKey("np_session_key_wins_1", sandbox.BaseUri);
+        var sessionFirst = interactive.Run("$args[0] | New-NordPayWithdrawRequest", (object)Rows.Payouts(("USDTBEP20", Rows.Evm(3), "5")));
+        Assert.Equal("ApiKeyRejected", sessionFirst.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+    });
 }

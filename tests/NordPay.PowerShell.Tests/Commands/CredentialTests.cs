@@ -11,7 +11,7 @@ namespace NordPay.Tests.Commands;
 /// come after NORDPAY_API_KEY, which ApiKeyTests sets, so these run in its collection, one at a time.
 /// </summary>
 [Collection(nameof(ApiKeyTests))]
-public class CredentialTests
+public class CredentialTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private static readonly object OneRow = Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"));
 
@@ -25,26 +25,38 @@ public class CredentialTests
             Assert.DoesNotContain(secret, File.ReadAllText(file), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_key_persisted_with_DPAPI_is_encrypted_and_used_by_a_later_session()
+    /// <summary>A key persisted with DPAPI by one session (what Set-NordPayApiKey output), then used by a later unattended one.</summary>
+    private (SandboxServer Sandbox, KeyStore Store, RunResult Set, RunResult Later) DpapiKey => runs.Of(nameof(DpapiKey), () =>
     {
-        using var sandbox = Sandboxes.Start();
+        var sandbox = runs.Keep(Sandboxes.Start());
         var store = NewStore();
+        RunResult set;
         using (var first = PowerShellSession.Interactive(store))
         {
             first.Guard(sandbox.ApiKey);
-            var set = first.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -Scope CurrentUser -PassThru", PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri);
-            var info = Assert.Single(set.Objects<NordPayApiKeyInfo>());
-            Assert.Equal(("CurrentUser", "Dpapi", "default"), (info.Source, info.Storage, info.Profile));
+            set = first.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -Scope CurrentUser -PassThru", PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri);
         }
-        AssertNoFileHolds(store.Directory, sandbox.ApiKey);
-        Assert.Equal(KeyStorage.Dpapi, store.Find("default")!.Storage);
-
         using var later = PowerShellSession.Unattended(store);
         later.Guard(sandbox.ApiKey);
-        var result = later.Run("$args[0] | New-NordPayWithdrawRequest -Verbose", OneRow);
-        Assert.Empty(result.Errors);
-        Assert.Contains(result.Verbose, v => v.Contains("from the current user's Dpapi store", StringComparison.Ordinal));
+        return (sandbox, store, set, later.Run("$args[0] | New-NordPayWithdrawRequest -Verbose", OneRow));
+    });
+
+    [Fact]
+    public void A_key_persisted_with_DPAPI_is_stored_encrypted()
+    {
+        var (sandbox, store, set, _) = DpapiKey;
+        var info = Assert.Single(set.Objects<NordPayApiKeyInfo>());
+        Assert.Equal(("CurrentUser", "Dpapi", "default"), (info.Source, info.Storage, info.Profile));
+        AssertNoFileHolds(store.Directory, sandbox.ApiKey);
+        Assert.Equal(KeyStorage.Dpapi, store.Find("default")!.Storage);
+    }
+
+    [Fact]
+    public void A_key_persisted_with_DPAPI_is_used_by_a_later_session()
+    {
+        var later = DpapiKey.Later;
+        Assert.Empty(later.Errors);
+        Assert.Contains(later.Verbose, v => v.Contains("from the current user's Dpapi store", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -72,40 +84,74 @@ public class CredentialTests
         Assert.False(Directory.Exists(store.Directory) && Directory.EnumerateFiles(store.Directory).Any());
     }
 
-    [Fact]
-    public void An_opted_in_key_file_is_readable_only_by_its_owner_and_warned_about()
+    /// <summary>
+    /// A key file opted into for profile ops, set in one session (its warnings, the file's name, its text and every
+    /// other file's, their Unix modes), then used and removed by a later session.
+    /// </summary>
+    private sealed record OptedInKeyFile(SandboxServer Sandbox, KeyStore Store, RunResult Set, List<string> Warnings, string KeyFileName,
+        Dictionary<string, string> Files, Dictionary<string, UnixFileMode> Modes, RunResult Used, RunResult Removed);
+
+    private OptedInKeyFile KeyFileOptedIn => runs.Of(nameof(OptedInKeyFile), () =>
     {
-        using var sandbox = Sandboxes.Start();
+        var sandbox = runs.Keep(Sandboxes.Start());
         var store = NewStore(dpapi: false);
-        using var ps = PowerShellSession.Interactive(store);
+        var ps = runs.Keep(PowerShellSession.Interactive(store));
         ps.Guard(sandbox.ApiKey);
         var set = ps.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -Scope CurrentUser -AllowPlainTextFile -Profile ops", PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri);
-        Assert.Empty(set.Errors);
-        Assert.Contains(ps.UI.Warnings, w => w.Contains("stored in clear", StringComparison.Ordinal) && w.Contains("0600", StringComparison.Ordinal));
-
         var keyFileName = store.Find("ops")!.KeyFile!;
-        Assert.StartsWith("ops-", keyFileName);
-        var keyFile = Path.Combine(store.Directory, keyFileName);
-        using (var content = System.Text.Json.JsonDocument.Parse(File.ReadAllText(keyFile)))
-        {
-            Assert.Equal("ops", content.RootElement.GetProperty("profile").GetString());
-            Assert.Equal(sandbox.ApiKey, content.RootElement.GetProperty("key").GetString());
-        }
-        AssertNoFileHolds(store.Directory, sandbox.ApiKey, except: keyFileName);
-        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-        {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
-            // The profiles too (each key's hint, vault and secret names, a DPAPI blob), as policies.json next to them.
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(store.Directory, "profiles.json")));
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(store.Directory));
-        }
+        var files = Directory.EnumerateFiles(store.Directory, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(store.Directory, f), File.ReadAllText);
+        var modes = new Dictionary<string, UnixFileMode>();
+        if (!OperatingSystem.IsWindows())
+            foreach (var name in new[] { keyFileName, "profiles.json", "." }) modes[name] = File.GetUnixFileMode(Path.Combine(store.Directory, name));
 
         using var later = PowerShellSession.Interactive(store);
         later.Guard(sandbox.ApiKey);
-        Assert.Empty(later.Run("$args[0] | New-NordPayWithdrawRequest -Profile ops", OneRow).Errors);
-        Assert.Empty(later.Run("Remove-NordPayApiKey -Profile ops -Scope CurrentUser").Errors);
-        Assert.False(File.Exists(keyFile));
-        Assert.Null(store.Find("ops"));
+        var used = later.Run("$args[0] | New-NordPayWithdrawRequest -Profile ops", OneRow);
+        return new OptedInKeyFile(sandbox, store, set, ps.UI.Warnings.ToList(), keyFileName, files, modes, used, later.Run("Remove-NordPayApiKey -Profile ops -Scope CurrentUser"));
+    });
+
+    [Fact]
+    public void An_opted_in_key_file_is_warned_about()
+    {
+        var run = KeyFileOptedIn;
+        Assert.Empty(run.Set.Errors);
+        Assert.Contains(run.Warnings, w => w.Contains("stored in clear", StringComparison.Ordinal) && w.Contains("0600", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_opted_in_key_file_alone_holds_the_key_with_its_profile()
+    {
+        var run = KeyFileOptedIn;
+        Assert.StartsWith("ops-", run.KeyFileName);
+        using (var content = System.Text.Json.JsonDocument.Parse(run.Files[run.KeyFileName]))
+        {
+            Assert.Equal("ops", content.RootElement.GetProperty("profile").GetString());
+            Assert.Equal(run.Sandbox.ApiKey, content.RootElement.GetProperty("key").GetString());
+        }
+        Assert.All(run.Files.Where(f => f.Key != run.KeyFileName), f => Assert.DoesNotContain(run.Sandbox.ApiKey, f.Value, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_opted_in_key_file_is_readable_only_by_its_owner()
+    {
+        var run = KeyFileOptedIn;
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return;
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, run.Modes[run.KeyFileName]);
+        // The profiles too (each key's hint, vault and secret names, a DPAPI blob), as policies.json next to them.
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, run.Modes["profiles.json"]);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, run.Modes["."]);
+    }
+
+    [Fact]
+    public void An_opted_in_key_file_is_used_by_a_later_session() => Assert.Empty(KeyFileOptedIn.Used.Errors);
+
+    [Fact]
+    public void Remove_NordPayApiKey_deletes_an_opted_in_key_file()
+    {
+        var run = KeyFileOptedIn;
+        Assert.Empty(run.Removed.Errors);
+        Assert.False(File.Exists(Path.Combine(run.Store.Directory, run.KeyFileName)));
+        Assert.Null(run.Store.Find("ops"));
     }
 
     private static RunResult SetKeyFile(PowerShellSession ps, string profile, SandboxServer sandbox) =>
@@ -151,7 +197,7 @@ public class CredentialTests
     }
 
     [Fact]
-    public void A_key_file_is_bound_to_its_profile_and_a_mix_up_is_refused_before_anything_is_sent()
+    public void A_key_file_copied_over_another_profiles_is_refused_before_anything_is_sent()
     {
         using var first = Sandboxes.Start();
         using var second = Sandboxes.Start();
@@ -220,34 +266,49 @@ public class CredentialTests
         Assert.Equal(before + 2, FakeSecretManagement.Reads(job, vault, "NordPayKey"));
     }
 
-    [Fact]
-    public void A_vault_keeps_the_key_and_only_its_reference_is_persisted()
+    /// <summary>A key set in a vault by one session, then used by an unattended job (the vault's reads of it before and after).</summary>
+    private sealed record VaultKey(SandboxServer Sandbox, KeyStore Store, string Vault, RunResult Set, RunResult Job, int ReadsBefore, int ReadsAfter);
+
+    private VaultKey KeyInAVault => runs.Of(nameof(VaultKey), () =>
     {
-        using var sandbox = Sandboxes.Start();
+        var sandbox = runs.Keep(Sandboxes.Start());
         var store = NewStore(dpapi: false);
         var vault = "vault-" + Guid.NewGuid().ToString("N");
+        RunResult set;
         using (var ps = PowerShellSession.Interactive(store))
         {
             ps.Guard(sandbox.ApiKey);
             FakeSecretManagement.ImportInto(ps);
-            var set = ps.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -Vault $args[2] -SecretName NordPayKey -PassThru",
+            set = ps.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -Vault $args[2] -SecretName NordPayKey -PassThru",
                 PowerShellSession.Secure(sandbox.ApiKey), sandbox.BaseUri, vault);
-            Assert.Empty(set.Errors);
-            var info = Assert.Single(set.Objects<NordPayApiKeyInfo>());
-            Assert.Equal(("CurrentUser", "Vault", "..." + sandbox.ApiKey[^4..]), (info.Source, info.Storage, info.KeyHint));
         }
-        AssertNoFileHolds(store.Directory, sandbox.ApiKey);
-        var persisted = store.Find("default")!;
-        Assert.Equal((vault, "NordPayKey"), (persisted.Vault, persisted.SecretName));
-
         using var job = PowerShellSession.Unattended(store);
         job.Guard(sandbox.ApiKey);
         FakeSecretManagement.ImportInto(job);
         var before = FakeSecretManagement.Reads(job, vault, "NordPayKey");
         var result = job.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", OneRow);
-        Assert.Empty(result.Errors);
-        Assert.Single(sandbox.State.Ledger);
-        Assert.Equal(before + 2, FakeSecretManagement.Reads(job, vault, "NordPayKey"));
+        return new VaultKey(sandbox, store, vault, set, result, before, FakeSecretManagement.Reads(job, vault, "NordPayKey"));
+    });
+
+    [Fact]
+    public void A_vault_keeps_the_key_with_only_its_reference_persisted()
+    {
+        var run = KeyInAVault;
+        Assert.Empty(run.Set.Errors);
+        var info = Assert.Single(run.Set.Objects<NordPayApiKeyInfo>());
+        Assert.Equal(("CurrentUser", "Vault", "..." + run.Sandbox.ApiKey[^4..]), (info.Source, info.Storage, info.KeyHint));
+        AssertNoFileHolds(run.Store.Directory, run.Sandbox.ApiKey);
+        var persisted = run.Store.Find("default")!;
+        Assert.Equal((run.Vault, "NordPayKey"), (persisted.Vault, persisted.SecretName));
+    }
+
+    [Fact]
+    public void An_unattended_job_reads_the_key_from_the_vault_for_each_call()
+    {
+        var run = KeyInAVault;
+        Assert.Empty(run.Job.Errors);
+        Assert.Single(run.Sandbox.State.Ledger);
+        Assert.Equal(run.ReadsBefore + 2, run.ReadsAfter);
     }
 
     [Fact]
@@ -279,20 +340,31 @@ public class CredentialTests
         Assert.Equal("VaultNeedsCurrentUserScope", process.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
     }
 
-    [Fact]
-    public void Profiles_keep_accounts_apart_and_a_missing_profile_is_never_replaced_by_another()
+    /// <summary>A session with the default profile on one sandbox and profile second on another, which paid one row on each.</summary>
+    private (SandboxServer Main, SandboxServer Second, PowerShellSession Session) TwoProfilesPaid => runs.Of(nameof(TwoProfilesPaid), () =>
     {
-        using var main = Sandboxes.Start();
-        using var second = Sandboxes.Start();
-        using var ps = PowerShellSession.For(main);
+        var main = runs.Keep(Sandboxes.Start());
+        var second = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(main));
         ps.Guard(second.ApiKey);
         Assert.Empty(ps.Run("Set-NordPayApiKey -ApiKey $args[0] -BaseUri $args[1] -Profile second", PowerShellSession.Secure(second.ApiKey), second.BaseUri).Errors);
-
         Assert.Empty(ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", OneRow).Errors);
         Assert.Empty(ps.Run("$args[0] | New-NordPayWithdrawRequest -Profile second | Confirm-NordPayWithdraw -Force -Profile second", OneRow).Errors);
+        return (main, second, ps);
+    });
+
+    [Fact]
+    public void Profiles_keep_accounts_apart()
+    {
+        var (main, second, _) = TwoProfilesPaid;
         Assert.Single(main.State.Ledger);
         Assert.Single(second.State.Ledger);
+    }
 
+    [Fact]
+    public void A_missing_profile_is_never_replaced_by_another()
+    {
+        var (main, _, ps) = TwoProfilesPaid;
         var missing = ps.Run("$args[0] | New-NordPayWithdrawRequest -Profile typo", OneRow);
         Assert.Equal("ProfileNotFound,NordPay.Commands.NewNordPayWithdrawRequestCommand", missing.TerminatingRecord!.FullyQualifiedErrorId);
         Assert.Equal(1, main.Posts("withdraw/request"));
@@ -320,35 +392,54 @@ public class CredentialTests
         Assert.Equal(0, sandbox.Posts("withdraw/request"));
     }
 
-    [Fact]
-    public void Get_shows_where_each_key_comes_from_and_Remove_forgets_by_scope()
+    // A session with its key, and profile archive persisted with DPAPI.
+    private static (SandboxServer Sandbox, PowerShellSession Session) SessionAndArchive()
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = Sandboxes.Start();
+        var ps = PowerShellSession.For(sandbox);
         ps.Store.SaveProtected("archive", new Uri("https://api.nord-pay.com/v1/"), PowerShellSession.Secure("np_archive_key_0000abcd"));
         ps.Guard("np_archive_key_0000abcd");
-
-        var current = Assert.Single(ps.Run("Get-NordPayApiKey").Objects<NordPayApiKeyInfo>());
-        Assert.Equal(("Session", "default", sandbox.BaseUri, "..." + sandbox.ApiKey[^4..]), (current.Source, current.Profile, current.BaseUri, current.KeyHint));
-        var archive = Assert.Single(ps.Run("Get-NordPayApiKey archive").Objects<NordPayApiKeyInfo>());
-        Assert.Equal(("CurrentUser", "Dpapi", "...abcd"), (archive.Source, archive.Storage, archive.KeyHint));
-        var all = ps.Run("Get-NordPayApiKey -ListAvailable").Objects<NordPayApiKeyInfo>().Select(i => (i.Source, i.Profile)).ToList();
-        Assert.Contains(("Session", "default"), all);
-        Assert.Contains(("CurrentUser", "archive"), all);
-
-        Assert.Empty(ps.Run("Remove-NordPayApiKey").Errors);
-        var gone = ps.Run("Get-NordPayApiKey");
-        Assert.Equal("ApiKeyNotFound,NordPay.Commands.GetNordPayApiKeyCommand", Assert.Single(gone.Errors).FullyQualifiedErrorId);
-        Assert.Equal("ApiKeyNotFound", Assert.Single(ps.Run("Remove-NordPayApiKey").Errors).FullyQualifiedErrorId.Split(',')[0]);
-
-        Assert.Empty(ps.Run("Remove-NordPayApiKey archive -Scope Process, CurrentUser -WhatIf").Errors);
-        Assert.NotNull(ps.Store.Find("archive"));
-        Assert.Empty(ps.Run("Remove-NordPayApiKey archive -Scope Process, CurrentUser").Errors);
-        Assert.Null(ps.Store.Find("archive"));
+        return (sandbox, ps);
     }
 
     [Fact]
-    public void An_explicit_key_on_the_call_wins_and_never_shows()
+    public void Get_NordPayApiKey_shows_where_each_key_comes_from()
+    {
+        var (sandbox, ps) = SessionAndArchive();
+        using (sandbox)
+        using (ps)
+        {
+            var current = Assert.Single(ps.Run("Get-NordPayApiKey").Objects<NordPayApiKeyInfo>());
+            Assert.Equal(("Session", "default", sandbox.BaseUri, "..." + sandbox.ApiKey[^4..]), (current.Source, current.Profile, current.BaseUri, current.KeyHint));
+            var archive = Assert.Single(ps.Run("Get-NordPayApiKey archive").Objects<NordPayApiKeyInfo>());
+            Assert.Equal(("CurrentUser", "Dpapi", "...abcd"), (archive.Source, archive.Storage, archive.KeyHint));
+            var all = ps.Run("Get-NordPayApiKey -ListAvailable").Objects<NordPayApiKeyInfo>().Select(i => (i.Source, i.Profile)).ToList();
+            Assert.Contains(("Session", "default"), all);
+            Assert.Contains(("CurrentUser", "archive"), all);
+        }
+    }
+
+    [Fact]
+    public void Remove_NordPayApiKey_forgets_by_scope()
+    {
+        var (sandbox, ps) = SessionAndArchive();
+        using (sandbox)
+        using (ps)
+        {
+            Assert.Empty(ps.Run("Remove-NordPayApiKey").Errors);
+            var gone = ps.Run("Get-NordPayApiKey");
+            Assert.Equal("ApiKeyNotFound,NordPay.Commands.GetNordPayApiKeyCommand", Assert.Single(gone.Errors).FullyQualifiedErrorId);
+            Assert.Equal("ApiKeyNotFound", Assert.Single(ps.Run("Remove-NordPayApiKey").Errors).FullyQualifiedErrorId.Split(',')[0]);
+
+            Assert.Empty(ps.Run("Remove-NordPayApiKey archive -Scope Process, CurrentUser -WhatIf").Errors);
+            Assert.NotNull(ps.Store.Find("archive"));
+            Assert.Empty(ps.Run("Remove-NordPayApiKey archive -Scope Process, CurrentUser").Errors);
+            Assert.Null(ps.Store.Find("archive"));
+        }
+    }
+
+    [Fact]
+    public void An_explicit_key_on_the_call_wins_unseen_in_verbose_or_debug_output()
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.Interactive();

@@ -8,17 +8,20 @@ using Xunit;
 namespace NordPay.Tests.Commands;
 
 /// <summary>One bad row never stops the others: each gets a stable ErrorId, a specific category, its row number and field, and the row itself as TargetObject.</summary>
-public class ErrorTests
+public class ErrorTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private const string NewCommand = "NordPay.Commands.NewNordPayWithdrawRequestCommand";
     private const string ConfirmCommand = "NordPay.Commands.ConfirmNordPayWithdrawCommand";
 
     private sealed record Case(string Currency, string Address, string? Amount, string? ErrorId, ErrorCategory Category, string? Field);
 
-    [Fact]
-    public void Every_row_error_is_reported_and_the_batch_goes_on()
+    /// <summary>
+    /// Rows piped to New-NordPayWithdrawRequest | Confirm-NordPayWithdraw: a good one, one for each error a row can have,
+    /// then NordPay's faults between good rows, and a 403 that stops the batch before the last row.
+    /// </summary>
+    private (SandboxServer Sandbox, PowerShellSession Session, List<Case> Cases, RunResult Result) EveryRowError => runs.Of(nameof(EveryRowError), () =>
     {
-        using var sandbox = Sandboxes.Start(new SandboxOptions { Balances = new Dictionary<string, decimal> { ["BTC"] = 0.01m } });
+        var sandbox = runs.Keep(Sandboxes.Start(new SandboxOptions { Balances = new Dictionary<string, decimal> { ["BTC"] = 0.01m } }));
         var faults = new (int Status, string Body)[]
         {
             (403, """{"detail":"Insufficient permissions"}"""),
@@ -62,11 +65,15 @@ public class ErrorTests
         cases.Add(new Case("USDTBEP20", Rows.Evm(30), "6", null, default, null));
         cases.Add(stopping);
         cases.Add(new Case("USDTBEP20", Rows.Evm(31), "7", null, default, null));
-
-        using var ps = PowerShellSession.For(sandbox);
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var rows = cases.Select(c => Rows.Payout(c.Currency, c.Address, c.Amount)).ToArray();
-        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", (object)rows);
+        return (sandbox, ps, cases, ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", (object)rows));
+    });
 
+    [Fact]
+    public void Every_row_error_is_reported_in_a_record_naming_its_row()
+    {
+        var (_, _, cases, result) = EveryRowError;
         var expected = cases.Select((c, i) => (Case: c, Row: i + 1)).Where(x => x.Case.ErrorId != null).ToList();
         var errors = result.Errors.Append(result.TerminatingRecord!).ToList();
         Assert.Equal(expected.Count, errors.Count);
@@ -80,9 +87,21 @@ public class ErrorTests
             Assert.Equal(c.Address, target.Properties["Address"].Value);
             Assert.False(string.IsNullOrEmpty(error.ErrorDetails.RecommendedAction));
         }
-        // The good rows before the 403 are paid; the 403 stops the batch: no key can get past it.
+    }
+
+    // The good rows before the 403 are paid; the 403 stops the batch: no key can get past it.
+    [Fact]
+    public void The_good_rows_are_paid_past_every_row_error_until_a_403_stops_the_batch()
+    {
+        var (sandbox, _, _, result) = EveryRowError;
         Assert.Equal(new[] { Rows.Evm(1), Rows.Evm(30) }, sandbox.State.Ledger.Select(w => w.Address));
         Assert.Equal("AccessDenied", result.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+    }
+
+    [Fact]
+    public void No_row_error_shows_the_key()
+    {
+        var (sandbox, ps, _, result) = EveryRowError;
         Secrets.AssertNotLeaked(sandbox.ApiKey, result, ps.UI);
     }
 
@@ -151,24 +170,30 @@ public class ErrorTests
         Assert.Empty(sandbox.State.Received);
     }
 
-    [Fact]
-    public void A_row_without_a_required_column_gets_the_binders_error_and_the_batch_goes_on()
+    // A row without an Address, then a whole one, piped to New-NordPayWithdrawRequest.
+    private (PSObject[] Rows, RunResult Result) RowWithoutAddress => runs.Of(nameof(RowWithoutAddress), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var ps = runs.Keep(PowerShellSession.For(runs.Keep(Sandboxes.Start())));
         var rows = new[] { Rows.Row(("Currency", "USDTBEP20"), ("Amount", "5")), Rows.Payout("USDTBEP20", Rows.Evm(2), "5") };
-        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)rows);
+        return (rows, ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)rows));
+    });
+
+    [Fact]
+    public void A_row_without_a_required_column_gets_the_binders_error()
+    {
+        var (rows, result) = RowWithoutAddress;
         var error = Assert.Single(result.Errors);
         Assert.Contains("Address", error.ToString());
         Assert.Same(rows[0], error.TargetObject is PSObject p ? p : error.TargetObject);
-        Assert.Single(result.Objects<NordPayWithdrawRequest>());
     }
 
     [Fact]
-    public void Confirm_errors_name_the_row_and_the_batch_goes_on()
+    public void The_row_after_one_without_a_required_column_is_requested() => Assert.Single(RowWithoutAddress.Result.Objects<NordPayWithdrawRequest>());
+
+    // Three identifiers that cannot be confirmed, then a good request's, piped to Confirm-NordPayWithdraw.
+    private (NordPayWithdrawRequest Good, RunResult Result) ConfirmErrors => runs.Of(nameof(ConfirmErrors), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var ps = runs.Keep(PowerShellSession.For(runs.Keep(Sandboxes.Start())));
         var good = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)Rows.Payouts(("USDTBEP20", Rows.Evm(1), "5"))).Objects<NordPayWithdrawRequest>().Single();
         var rows = new[]
         {
@@ -177,16 +202,24 @@ public class ErrorTests
             Rows.Row(("Identifier", "")),
             Rows.Row(("Identifier", good.Identifier.ToString())),
         };
-        var result = ps.Run("$args[0] | Confirm-NordPayWithdraw -Force", (object)rows);
-        Assert.Equal(new[] { "InvalidIdentifier", "WithdrawRequestNotFound", "IdentifierMissing" },
-            result.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
-        Assert.All(result.Errors, e => Assert.EndsWith(ConfirmCommand, e.FullyQualifiedErrorId));
-        Assert.Equal(new[] { "Row 1", "Row 2", "Row 3" }, result.Errors.Select(e => e.ErrorDetails.Message[..5]));
-        Assert.Equal(good.Identifier, Assert.Single(result.Objects<NordPayWithdrawConfirmation>()).Identifier);
+        return (good, ps.Run("$args[0] | Confirm-NordPayWithdraw -Force", (object)rows));
+    });
+
+    [Fact]
+    public void Confirm_errors_name_the_row()
+    {
+        var errors = ConfirmErrors.Result.Errors;
+        Assert.Equal(new[] { "InvalidIdentifier", "WithdrawRequestNotFound", "IdentifierMissing" }, errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.All(errors, e => Assert.EndsWith(ConfirmCommand, e.FullyQualifiedErrorId));
+        Assert.Equal(new[] { "Row 1", "Row 2", "Row 3" }, errors.Select(e => e.ErrorDetails.Message[..5]));
     }
 
     [Fact]
-    public void A_null_piped_to_Confirm_is_a_row_of_its_own_and_the_rows_after_it_keep_their_numbers()
+    public void The_request_after_confirm_errors_is_confirmed() =>
+        Assert.Equal(ConfirmErrors.Good.Identifier, Assert.Single(ConfirmErrors.Result.Objects<NordPayWithdrawConfirmation>()).Identifier);
+
+    [Fact]
+    public void A_null_piped_to_Confirm_is_a_row_of_its_own_so_the_rows_after_it_keep_their_numbers()
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
@@ -241,7 +274,7 @@ public class ErrorTests
 
     [Theory]
     [MemberData(nameof(ReadCommands))]
-    public void Read_cmdlet_failures_stop_with_the_ErrorId_and_category_of_the_write_cmdlets(string command, string path)
+    public void Read_cmdlet_failures_stop_with_the_same_error_records_as_the_write_cmdlets(string command, string path)
     {
         var type = "NordPay.Commands." + command.Split(' ')[0].Replace("-", string.Empty) + "Command";
         void AssertStops(RunResult result, string errorId, ErrorCategory category)

@@ -5,8 +5,13 @@ using Xunit;
 namespace NordPay.Tests.Commands;
 
 /// <summary>Get-Help -Full, -Examples and -Parameter for every exported cmdlet, and about_NordPay.</summary>
-public class HelpTests
+public class HelpTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
+    // A session that only reads help.
+    private PowerShellSession Reader => runs.Of(nameof(Reader), () => runs.Keep(PowerShellSession.Interactive()));
+
+    private List<CmdletInfo> Exported => runs.Of(nameof(Exported), () => Reader.Run("Get-Command -Module NordPay").Output.Select(o => (CmdletInfo)o.BaseObject).ToList());
+
     private static readonly string[] Common =
     {
         "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction", "ErrorVariable", "WarningVariable",
@@ -24,24 +29,29 @@ public class HelpTests
     };
 
     [Fact]
-    public void Every_exported_cmdlet_and_parameter_has_help()
+    public void Every_exported_cmdlet_has_full_help()
     {
-        using var ps = PowerShellSession.Interactive();
-        var commands = ps.Run("Get-Command -Module NordPay").Output.Select(o => (CmdletInfo)o.BaseObject).ToList();
-        Assert.Equal(17, commands.Count);
-        foreach (var command in commands)
+        Assert.Equal(17, Exported.Count);
+        foreach (var command in Exported)
         {
-            var help = Assert.Single(ps.Run("Get-Help $args[0] -Full", command.Name).Output);
+            var help = Assert.Single(Reader.Run("Get-Help $args[0] -Full", command.Name).Output);
             var synopsis = Text(help.Properties["Synopsis"].Value).Trim();
             Assert.False(synopsis.Length == 0 || synopsis.StartsWith(command.Name, StringComparison.Ordinal), $"{command.Name} has no synopsis");
             Assert.True(Text(help.Properties["description"].Value).Length > 40, $"{command.Name} has no description");
             var examples = ((PSObject)help.Properties["examples"].Value).Properties["example"].Value;
             Assert.True(examples is object[] { Length: >= 2 }, $"{command.Name} has fewer than two examples");
             Assert.True(Text(((PSObject)help.Properties["returnValues"].Value).Properties["returnValue"].Value).Length > 0, $"{command.Name} has no output type");
+        }
+    }
 
+    [Fact]
+    public void Every_parameter_of_an_exported_cmdlet_has_help()
+    {
+        foreach (var command in Exported)
+        {
             foreach (var parameter in command.Parameters.Values.Where(p => !Common.Contains(p.Name) && !p.Attributes.OfType<ParameterAttribute>().All(a => a.DontShow)))
             {
-                var parameterHelp = ps.Run("Get-Help $args[0] -Parameter $args[1]", command.Name, parameter.Name).Output.SingleOrDefault();
+                var parameterHelp = Reader.Run("Get-Help $args[0] -Parameter $args[1]", command.Name, parameter.Name).Output.SingleOrDefault();
                 Assert.True(parameterHelp != null && Text(parameterHelp.Properties["description"]?.Value).Length > 10, $"{command.Name} -{parameter.Name} has no help");
             }
         }
@@ -111,18 +121,27 @@ public class HelpTests
     }
 
     [Fact]
-    public void Examples_and_the_about_topic_are_there()
+    public void New_NordPayWithdrawRequests_examples_show_the_csv_pipeline()
     {
-        using var ps = PowerShellSession.Interactive();
-        var examples = Assert.Single(ps.Run("Get-Help New-NordPayWithdrawRequest -Examples").Output);
+        var examples = Assert.Single(Reader.Run("Get-Help New-NordPayWithdrawRequest -Examples").Output);
         var code = Text(((PSObject)examples.Properties["examples"].Value).Properties["example"].Value is object[] items
             ? items.Select(i => ((PSObject)i).Properties["code"].Value).ToArray()
             : null);
         Assert.Contains("Import-Csv payouts.csv | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw", code);
-        var unattended = Assert.Single(ps.Run("Get-Help Confirm-NordPayWithdraw -Examples").Output);
+    }
+
+    [Fact]
+    public void Confirm_NordPayWithdraws_examples_show_an_unattended_run()
+    {
+        var unattended = Assert.Single(Reader.Run("Get-Help Confirm-NordPayWithdraw -Examples").Output);
         Assert.Contains("NORDPAY_API_KEY", Text(((object[])((PSObject)unattended.Properties["examples"].Value).Properties["example"].Value!)
             .Select(i => ((PSObject)i).Properties["code"].Value).ToArray()));
-        var about = ps.Run("Get-Help about_NordPay").Output.Select(o => o.ToString()).ToList();
+    }
+
+    [Fact]
+    public void The_about_topic_is_there()
+    {
+        var about = Reader.Run("Get-Help about_NordPay").Output.Select(o => o.ToString()).ToList();
         Assert.Contains(about, t => t.Contains("An amount is never altered", StringComparison.Ordinal));
     }
 }

@@ -43,17 +43,22 @@ public class ModuleTests
     }
 
     [Fact]
-    public void The_layout_holds_the_module_and_no_PowerShell_engine()
+    public void The_layout_holds_no_PowerShell_engine()
     {
         Assert.Empty(Directory.GetFiles(ModuleLayout.ModuleDirectory, "System.Management.Automation.dll", SearchOption.AllDirectories));
+        Assert.False(File.Exists(Path.Combine(ModuleLayout.ModuleDirectory, "System.Management.Automation.dll")));
+    }
+
+    [Fact]
+    public void The_layout_holds_the_module_the_tests_load()
+    {
         Assert.True(File.Exists(Path.Combine(ModuleLayout.ModuleDirectory, "NordPay.PowerShell.dll")));
         Assert.True(File.Exists(Path.Combine(ModuleLayout.ModuleDirectory, "NordPay.Format.ps1xml")));
-        Assert.False(File.Exists(Path.Combine(ModuleLayout.ModuleDirectory, "System.Management.Automation.dll")));
         Assert.Equal(ModuleLayout.ModuleDirectory, Path.GetDirectoryName(typeof(NordPayCmdlet).Assembly.Location));
     }
 
     [Fact]
-    public void Every_cmdlet_is_sealed_derives_from_the_base_and_declares_its_output()
+    public void Every_cmdlet_is_a_sealed_NordPayCmdlet_named_for_its_verb_noun_declaring_its_output()
     {
         var cmdlets = typeof(NordPayCmdlet).Assembly.GetTypes().Where(t => t.GetCustomAttribute<CmdletAttribute>() != null).ToList();
         Assert.Equal(Declared.Length, cmdlets.Count);
@@ -71,7 +76,7 @@ public class ModuleTests
     }
 
     [Fact]
-    public void Windows_PowerShell_gets_System_Text_Json_and_its_closure_in_dependencies()
+    public void Windows_PowerShell_gets_System_Text_Json_with_its_closure_in_dependencies()
     {
         var shipped = Directory.GetFiles(Path.Combine(ModuleLayout.ModuleDirectory, "dependencies")).Select(Path.GetFileNameWithoutExtension).OrderBy(n => n);
         Assert.Equal(NordPay.Module.ModuleLifecycle.Dependencies.OrderBy(n => n), shipped);

@@ -1,55 +1,83 @@
 using System.Globalization;
 using System.Management.Automation;
 using NordPay.Batch;
+using NordPay.Sandbox;
 using NordPay.Tests.TestHost;
 using Xunit;
 
 namespace NordPay.Tests.Commands;
 
 /// <summary>The CSV pipeline end to end: Import-Csv-shaped rows through both cmdlets into the sandbox's ledger.</summary>
-public class PipelineTests
+public class PipelineTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private const string Pipeline = "$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force";
 
-    [Fact]
-    public void Fifty_csv_rows_are_requested_confirmed_and_debited_exactly_once()
+    /// <summary>Fifty rows, half USDTBEP20 and half USDTTRC20, through both cmdlets; the balances before.</summary>
+    private sealed record FiftyRows(SandboxServer Sandbox, PowerShellSession Session, PSObject[] Rows, IReadOnlyDictionary<string, decimal> Before, RunResult Result);
+
+    private FiftyRows FiftyPaid => runs.Of(nameof(FiftyRows), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var rows = Enumerable.Range(1, 50).Select(i => i % 2 == 0
             ? Rows.Payout("USDTBEP20", Rows.Evm(i), $"{i}.{i:D2}0000000000000001")
             : Rows.Payout("USDTTRC20", Rows.Tron(i), $"{25 + i}.{i:D6}")).ToArray();
         var before = sandbox.State.Balances;
+        return new FiftyRows(sandbox, ps, rows, before, ps.Run(Pipeline, (object)rows));
+    });
 
-        var result = ps.Run(Pipeline, (object)rows);
+    private static string Address(PSObject row) => (string)row.Properties["Address"].Value;
 
-        Assert.Null(result.Terminating);
-        Assert.Empty(result.Errors);
-        var confirmations = result.Objects<NordPayWithdrawConfirmation>().ToList();
-        Assert.Equal(50, confirmations.Count);
-        var ledger = sandbox.State.Ledger;
+    [Fact]
+    public void Fifty_csv_rows_are_each_paid_exactly_once_as_written()
+    {
+        var run = FiftyPaid;
+        Assert.Null(run.Result.Terminating);
+        Assert.Empty(run.Result.Errors);
+        var ledger = run.Sandbox.State.Ledger;
         Assert.Equal(50, ledger.Count);
         Assert.Equal(50, ledger.Select(w => w.Identifier).Distinct().Count());
-        foreach (var row in rows)
+        foreach (var row in run.Rows)
         {
-            var address = (string)row.Properties["Address"].Value;
-            var paid = Assert.Single(ledger, w => w.Address == address);
+            var paid = Assert.Single(ledger, w => w.Address == Address(row));
             Assert.Equal((string)row.Properties["Amount"].Value, paid.Amount.ToString(CultureInfo.InvariantCulture));
             Assert.Equal((string)row.Properties["Currency"].Value, paid.Currency);
-            var confirmation = Assert.Single(confirmations, c => c.Address == address);
+        }
+    }
+
+    [Fact]
+    public void Each_of_fifty_confirmations_is_its_rows_withdrawal()
+    {
+        var run = FiftyPaid;
+        var confirmations = run.Result.Objects<NordPayWithdrawConfirmation>().ToList();
+        Assert.Equal(50, confirmations.Count);
+        foreach (var row in run.Rows)
+        {
+            var paid = Assert.Single(run.Sandbox.State.Ledger, w => w.Address == Address(row));
+            var confirmation = Assert.Single(confirmations, c => c.Address == Address(row));
             Assert.Equal(paid.Id, confirmation.Id);
             Assert.Equal(paid.Amount, confirmation.Amount);
             Assert.Equal(paid.ServiceFee, confirmation.ServiceFee);
             Assert.Equal("pending", confirmation.Status);
         }
+    }
+
+    [Fact]
+    public void Fifty_payouts_debit_each_currencys_balance_by_their_amounts_with_fees()
+    {
+        var run = FiftyPaid;
         foreach (var currency in new[] { "USDTBEP20", "USDTTRC20" })
         {
-            var debited = ledger.Where(w => w.Currency == currency).Sum(w => w.Amount + w.ServiceFee);
-            Assert.Equal(before[currency] - debited, sandbox.State.Balance(currency));
+            var debited = run.Sandbox.State.Ledger.Where(w => w.Currency == currency).Sum(w => w.Amount + w.ServiceFee);
+            Assert.Equal(run.Before[currency] - debited, run.Sandbox.State.Balance(currency));
         }
-        Assert.Equal(100, sandbox.State.PostsReceived);
-        Secrets.AssertNotLeaked(sandbox.ApiKey, result, ps.UI);
     }
+
+    [Fact]
+    public void Fifty_rows_send_one_request_with_one_confirm_each() => Assert.Equal(100, FiftyPaid.Sandbox.State.PostsReceived);
+
+    [Fact]
+    public void Fifty_rows_through_both_cmdlets_never_show_the_key() => Secrets.AssertNotLeaked(FiftyPaid.Sandbox.ApiKey, FiftyPaid.Result, FiftyPaid.Session.UI);
 
     [Fact]
     public void The_v1_envelope_api_works_end_to_end()
@@ -64,7 +92,7 @@ public class PipelineTests
     }
 
     [Fact]
-    public void Amounts_with_18_and_24_decimals_reach_the_ledger_digit_for_digit()
+    public void Amounts_of_18_or_24_decimals_reach_the_ledger_digit_for_digit()
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
@@ -94,29 +122,41 @@ public class PipelineTests
         Assert.Equal(new[] { 3m, 4m }, result.Objects<NordPayWithdrawRequest>().Select(r => r.Amount));
     }
 
-    [Fact]
-    public void Interactive_use_binds_by_name_and_position_and_accepts_exact_numbers_but_not_floating_point_ones()
+    // Five requests typed at the prompt: by position, by name, and three amounts typed as numbers, the last a double.
+    private (SandboxServer Sandbox, RunResult Result) TypedRequests => runs.Of(nameof(TypedRequests), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
-        var result = ps.Run($$"""
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
+        return (sandbox, ps.Run($$"""
             New-NordPayWithdrawRequest USDTBEP20 {{Rows.Evm(1)}} '12.5'
             New-NordPayWithdrawRequest -Currency USDTBEP20 -Address {{Rows.Evm(2)}} -Amount '1.123456789012345678'
             New-NordPayWithdrawRequest -Currency USDTBEP20 -Address {{Rows.Evm(3)}} -Amount 7
             New-NordPayWithdrawRequest -Currency USDTBEP20 -Address {{Rows.Evm(4)}} -Amount 1.10d
             New-NordPayWithdrawRequest -Currency USDTBEP20 -Address {{Rows.Evm(5)}} -Amount 2.000000000000000001
-            """);
-        Assert.Equal("AmountIsFloatingPoint", Assert.Single(result.Errors).FullyQualifiedErrorId.Split(',')[0]);
+            """));
+    });
+
+    [Fact]
+    public void Interactive_use_binds_by_name_or_position_with_exact_numbers()
+    {
+        var (sandbox, result) = TypedRequests;
         Assert.Equal(new[] { "12.5", "1.123456789012345678", "7", "1.10" },
             result.Objects<NordPayWithdrawRequest>().Select(r => r.Amount.ToString(CultureInfo.InvariantCulture)));
         Assert.Equal(4, sandbox.Posts("withdraw/request"));
+    }
+
+    [Fact]
+    public void Interactive_use_refuses_a_floating_point_amount()
+    {
+        var result = TypedRequests.Result;
+        Assert.Equal("AmountIsFloatingPoint", Assert.Single(result.Errors).FullyQualifiedErrorId.Split(',')[0]);
         // A row given by parameters is its own error's TargetObject, as an object with the fields it was given.
         var target = Assert.IsType<PSObject>(result.Errors[0].TargetObject);
         Assert.Equal((Rows.Evm(5), 2.000000000000000001d), ((string)target.Properties["Address"].Value, (double)target.Properties["Amount"].Value));
     }
 
     [Fact]
-    public void Hashtables_are_rows_like_objects_in_the_two_step_cmdlets_and_the_batch()
+    public void Hashtables_are_rows_like_objects_in_every_payout_cmdlet()
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
@@ -158,11 +198,11 @@ public class PipelineTests
         Assert.Equal("WithdrawRequestNotFound", Assert.Single(unknown.Errors).FullyQualifiedErrorId.Split(',')[0]);
     }
 
-    [Fact]
-    public void Identifiers_can_be_piped_as_a_Guid_a_string_or_a_csv_column_and_a_request_keeps_its_details()
+    // Four requests confirmed by piping their identifier as a Guid, a string, a csv column's text, then the request itself.
+    private (SandboxServer Sandbox, List<NordPayWithdrawRequest> Requests, RunResult Result) ConfirmedByIdentifier => runs.Of(nameof(ConfirmedByIdentifier), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var requests = ps.Run("$args[0] | New-NordPayWithdrawRequest", (object)Rows.Payouts(
                 ("USDTBEP20", Rows.Evm(1), "5"), ("USDTBEP20", Rows.Evm(2), "6"), ("USDTBEP20", Rows.Evm(3), "7"), ("USDTBEP20", Rows.Evm(4), "8")))
             .Objects<NordPayWithdrawRequest>().ToList();
@@ -173,14 +213,27 @@ public class PipelineTests
             [pscustomobject]@{ Identifier = "$($args[2])"; Note = 'approved' } | Confirm-NordPayWithdraw -Force
             $args[3] | Confirm-NordPayWithdraw -Force
             """, requests[0].Identifier, requests[1].Identifier, requests[2].Identifier, requests[3]);
+        return (sandbox, requests, result);
+    });
+
+    [Fact]
+    public void Identifiers_can_be_piped_as_a_Guid_a_string_or_a_csv_column()
+    {
+        var (sandbox, requests, result) = ConfirmedByIdentifier;
         Assert.Empty(result.Errors);
         Assert.Null(result.Terminating);
         var confirmations = result.Objects<NordPayWithdrawConfirmation>().ToList();
         Assert.Equal(requests.Select(r => r.Identifier), confirmations.Select(c => c.Identifier));
         Assert.All(confirmations.Take(3), c => Assert.Null(c.Amount));
-        Assert.Equal(8m, confirmations[3].Amount);
-        Assert.Equal(Rows.Evm(4), confirmations[3].Address);
         Assert.Equal(4, sandbox.State.Ledger.Count);
+    }
+
+    [Fact]
+    public void A_piped_request_keeps_its_details_in_its_confirmation()
+    {
+        var confirmation = ConfirmedByIdentifier.Result.Objects<NordPayWithdrawConfirmation>().ElementAt(3);
+        Assert.Equal(8m, confirmation.Amount);
+        Assert.Equal(Rows.Evm(4), confirmation.Address);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public class PolicyInterleavingProperty
     private const string Batch = "$route = $args[1]; $args[0] | Invoke-NordPayPayout -JournalPath $args[2] -Force @route";
 
     [Fact]
-    public void Any_interleaving_of_runspaces_profiles_and_pipelines_run_by_the_cmdlets_never_pays_past_a_limit()
+    public void No_interleaving_of_cmdlet_pipelines_across_runspaces_or_profiles_pays_past_a_limit()
     {
         var runspaces = new[] { PowerShellSession.Interactive() };
         runspaces = runspaces.Concat(Enumerable.Range(0, 2).Select(_ => PowerShellSession.Interactive(runspaces[0].Store))).ToArray();

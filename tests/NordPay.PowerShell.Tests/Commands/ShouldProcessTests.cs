@@ -1,25 +1,40 @@
+using NordPay.Sandbox;
 using NordPay.Tests.TestHost;
 using Xunit;
 
 namespace NordPay.Tests.Commands;
 
 /// <summary>-WhatIf, -Confirm, -Force and prompts: nothing moves unless the user said so.</summary>
-public class ShouldProcessTests
+public class ShouldProcessTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private static readonly object Three = Rows.Payouts(
         ("USDTBEP20", Rows.Evm(1), "1.5"), ("USDTTRC20", Rows.Tron(2), "30.25"), ("USDTBEP20", Rows.Evm(3), "1.123456789012345678"));
 
-    [Fact]
-    public void WhatIf_sends_no_request_and_prints_one_line_per_row()
+    // A session of a fresh sandbox, and what it did with the three rows piped through the script.
+    private (SandboxServer Sandbox, PowerShellSession Session, RunResult Result) ThreeRowsThrough(string script, params string[] answers) => runs.Of(script, () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
-        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest -WhatIf | Confirm-NordPayWithdraw -Force", Three);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
+        foreach (var answer in answers) ps.UI.ChoiceAnswers.Enqueue(answer);
+        return (sandbox, ps, ps.Run(script, Three));
+    });
 
+    private (SandboxServer Sandbox, PowerShellSession Session, RunResult Result) WhatIf =>
+        ThreeRowsThrough("$args[0] | New-NordPayWithdrawRequest -WhatIf | Confirm-NordPayWithdraw -Force");
+
+    [Fact]
+    public void WhatIf_sends_no_request()
+    {
+        var (sandbox, _, result) = WhatIf;
         Assert.Empty(result.Errors);
         Assert.Empty(result.Output);
         Assert.Empty(sandbox.State.Received);
-        var lines = ps.UI.WhatIfLines.ToList();
+    }
+
+    [Fact]
+    public void WhatIf_prints_one_line_per_row()
+    {
+        var lines = WhatIf.Session.UI.WhatIfLines.ToList();
         Assert.Equal(3, lines.Count);
         Assert.Contains("1.5 USDTBEP20 to " + Rows.Evm(1), lines[0]);
         Assert.Contains("30.25 USDTTRC20 to " + Rows.Tron(2), lines[1]);
@@ -53,19 +68,23 @@ public class ShouldProcessTests
         Assert.Equal(3, ps.UI.WhatIfLines.Count());
     }
 
+    private (SandboxServer Sandbox, PowerShellSession Session, RunResult Result) AnsweredYesNoYes =>
+        ThreeRowsThrough("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw", "Yes", "No", "Yes");
+
     [Fact]
-    public void Confirm_prompts_for_each_row_and_pays_only_the_rows_answered_yes()
+    public void Confirm_prompts_for_each_row()
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
-        foreach (var answer in new[] { "Yes", "No", "Yes" }) ps.UI.ChoiceAnswers.Enqueue(answer);
+        var prompts = AnsweredYesNoYes.Session.UI.Prompts;
+        Assert.Equal(3, prompts.Count);
+        Assert.Contains("1.5 USDTBEP20 to " + Rows.Evm(1), prompts[0]);
+        Assert.Contains("30.25 USDTTRC20 to " + Rows.Tron(2), prompts[1]);
+    }
 
-        var result = ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw", Three);
-
+    [Fact]
+    public void Confirm_pays_only_the_rows_answered_yes()
+    {
+        var (sandbox, _, result) = AnsweredYesNoYes;
         Assert.Empty(result.Errors);
-        Assert.Equal(3, ps.UI.Prompts.Count);
-        Assert.Contains("1.5 USDTBEP20 to " + Rows.Evm(1), ps.UI.Prompts[0]);
-        Assert.Contains("30.25 USDTTRC20 to " + Rows.Tron(2), ps.UI.Prompts[1]);
         Assert.Equal(new[] { Rows.Evm(1), Rows.Evm(3) }, sandbox.State.Ledger.Select(w => w.Address));
         Assert.Equal(2, result.Objects<NordPayWithdrawConfirmation>().Count());
     }
@@ -84,20 +103,22 @@ public class ShouldProcessTests
         Assert.Equal(paid, sandbox.State.Ledger.Count);
     }
 
-    [Fact]
-    public void Force_and_Confirm_false_pay_without_prompting_and_explicit_Confirm_prompts_even_with_Force()
+    [Theory]
+    [InlineData("-Force")]
+    [InlineData("-Confirm:$false")]
+    public void Force_or_Confirm_false_pays_without_prompting(string flags)
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
-        ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force", Three);
-        ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Confirm:$false", Three);
+        var (sandbox, ps, _) = ThreeRowsThrough("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw " + flags);
         Assert.Empty(ps.UI.Prompts);
-        Assert.Equal(6, sandbox.State.Ledger.Count);
+        Assert.Equal(3, sandbox.State.Ledger.Count);
+    }
 
-        ps.UI.ChoiceAnswers.Enqueue("No to All");
-        ps.Run("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force -Confirm", Three);
+    [Fact]
+    public void An_explicit_Confirm_prompts_even_with_Force()
+    {
+        var (sandbox, ps, _) = ThreeRowsThrough("$args[0] | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw -Force -Confirm", "No to All");
         Assert.Single(ps.UI.Prompts);
-        Assert.Equal(6, sandbox.State.Ledger.Count);
+        Assert.Empty(sandbox.State.Ledger);
     }
 
     [Fact]
@@ -132,7 +153,7 @@ public class ShouldProcessTests
     }
 
     [Fact]
-    public void An_expired_request_is_refused_locally_and_never_sent()
+    public void An_expired_request_is_refused_locally_before_it_is_sent()
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);

@@ -82,7 +82,7 @@ public class AmountTests
     }
 
     [Fact]
-    public void An_unquoted_amount_with_a_comma_is_a_list_and_refused_as_such()
+    public void An_unquoted_amount_with_a_comma_is_refused_as_a_list()
     {
         var error = Assert.Throws<NordPayException>(() => Amount.ParseInput(new object[] { 1, 5 }));
         Assert.Equal("InvalidAmountFormat", error.ErrorId);
@@ -139,9 +139,14 @@ public class AmountTests
     }
 
     [Fact]
-    public void Null_and_other_types_are_refused()
+    public void A_null_amount_is_refused_as_missing()
     {
         Assert.Equal("AmountMissing", Assert.Throws<NordPayException>(() => Amount.ParseInput(null)).ErrorId);
+    }
+
+    [Fact]
+    public void An_amount_neither_text_nor_a_number_is_refused_as_an_invalid_format()
+    {
         Assert.Equal("InvalidAmountFormat", Assert.Throws<NordPayException>(() => Amount.ParseInput(new object())).ErrorId);
         Assert.Equal("InvalidAmountFormat", Assert.Throws<NordPayException>(() => Amount.ParseInput(true)).ErrorId);
     }

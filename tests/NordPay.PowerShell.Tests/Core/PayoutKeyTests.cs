@@ -7,10 +7,15 @@ public class PayoutKeyTests
     private const string Evm = "0x52908400098527886E0F7030069857D2E4169EE7";
 
     [Fact]
-    public void An_evm_address_in_any_letter_case_and_an_amount_in_any_spelling_are_one_payout()
+    public void An_evm_address_in_any_letter_case_is_one_payout() =>
+        AssertOnePayout(new PayoutKey("USDTBEP20", Evm, 2.5m), new PayoutKey("USDTBEP20", Evm.ToLowerInvariant(), 2.5m));
+
+    [Fact]
+    public void An_amount_in_any_spelling_is_one_payout() =>
+        AssertOnePayout(new PayoutKey("USDTBEP20", Evm, 2.5m), new PayoutKey("USDTBEP20", Evm, 2.500m));
+
+    private static void AssertOnePayout(PayoutKey key, PayoutKey same)
     {
-        var key = new PayoutKey("USDTBEP20", Evm, 2.5m);
-        var same = new PayoutKey("USDTBEP20", Evm.ToLowerInvariant(), 2.500m);
         Assert.Equal(key, same);
         Assert.True(key == same);
         Assert.Equal(key.GetHashCode(), same.GetHashCode());

@@ -7,7 +7,7 @@ using Xunit;
 namespace NordPay.Tests.Hardening;
 
 /// <summary>What operators do to a batch's file and its journal: re-save it, misspell a header, run it from another folder.</summary>
-public class BatchInputTests
+public class BatchInputTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private const string Pay = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force";
 
@@ -55,7 +55,7 @@ public class BatchInputTests
     }
 
     [Fact]
-    public void An_EVM_address_written_in_another_letter_case_is_the_same_wallet_and_the_same_payout()
+    public void An_EVM_address_written_in_another_letter_case_is_the_same_payout_with_or_without_a_reference()
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
@@ -170,7 +170,7 @@ public class BatchInputTests
     }
 
     [Fact]
-    public void A_journal_path_starting_with_a_tilde_is_in_the_home_folder_and_one_of_another_provider_is_refused()
+    public void A_journal_path_starting_with_a_tilde_is_in_the_home_folder()
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
@@ -185,13 +185,20 @@ public class BatchInputTests
         {
             Directory.Delete(Path.Combine(home, name), recursive: true);
         }
-        var refused = ps.Run(Pay.Replace("$args[1]", "Env:/nordpay.journal"), Rows.Payouts(("USDTBEP20", Rows.Evm(2), "5")));
-        Assert.Equal("PathNotFileSystem", refused.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
-        Assert.Single(sandbox.State.Ledger);
     }
 
     [Fact]
-    public void A_journal_path_that_cannot_be_used_has_its_own_ErrorId_and_a_locked_one_is_JournalLocked()
+    public void A_journal_path_of_another_provider_is_refused_with_nothing_paid()
+    {
+        using var sandbox = Sandboxes.Start();
+        using var ps = PowerShellSession.For(sandbox);
+        var refused = ps.Run(Pay.Replace("$args[1]", "Env:/nordpay.journal"), Rows.Payouts(("USDTBEP20", Rows.Evm(2), "5")));
+        Assert.Equal("PathNotFileSystem", refused.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Empty(sandbox.State.Ledger);
+    }
+
+    [Fact]
+    public void A_journal_path_that_cannot_be_used_has_its_own_ErrorId_with_nothing_sent()
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
@@ -208,15 +215,28 @@ public class BatchInputTests
         Assert.Equal(0, sandbox.State.PostsReceived);
     }
 
-    [Fact]
-    public void A_batch_whose_rows_cannot_be_bound_is_incomplete_and_each_row_names_its_missing_fields()
+    // Three rows whose Amount column is misspelled Amout.
+    private (SandboxServer Sandbox, RunResult Result) UnboundRows => runs.Of(nameof(UnboundRows), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var misspelled = Enumerable.Range(1, 3).Select(i => Rows.Row(("Currency", "USDTBEP20"), ("Address", Rows.Evm(i)), ("Amout", "5"))).ToArray();
-        var result = ps.Run(Pay, misspelled, Journals.New());
+        return (sandbox, ps.Run(Pay, misspelled, Journals.New()));
+    });
+
+    [Fact]
+    public void A_batch_whose_rows_cannot_be_bound_is_incomplete_with_nothing_sent()
+    {
+        var (sandbox, result) = UnboundRows;
         var summary = Assert.Single(result.Objects<NordPayPayoutSummary>());
         Assert.Equal((3, 0, 3, false), (summary.Rows, summary.Paid, summary.Failed, summary.Complete));
+        Assert.Equal(0, sandbox.State.PostsReceived);
+    }
+
+    [Fact]
+    public void Each_row_that_cannot_be_bound_names_its_missing_fields()
+    {
+        var result = UnboundRows.Result;
         Assert.Equal(3, result.Errors.Count);
         Assert.All(result.Errors, e =>
         {
@@ -225,7 +245,6 @@ public class BatchInputTests
             Assert.Contains("'Amout'", e.ErrorDetails.Message);
             Assert.IsType<PSObject>(e.TargetObject);
         });
-        Assert.Equal(0, sandbox.State.PostsReceived);
     }
 
     [Theory]
@@ -253,29 +272,39 @@ public class BatchInputTests
 /// <summary>The spill folder is the user's, shared by every batch: this runs alone, so the files it sees are its own.</summary>
 [CollectionDefinition(nameof(SpillTests), DisableParallelization = true)]
 [Collection(nameof(SpillTests))]
-public class SpillTests
+public class SpillTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private const string Pay = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force";
 
-    [Fact]
-    public void The_batchs_rows_are_spilled_owner_only_encrypted_and_removed_and_a_crashed_runs_leftovers_are_removed_but_not_a_starting_runs()
+    private const string Email = "alice.payee@example.com";
+
+    /// <summary>
+    /// Three rows paid, slowly enough to read their spill file as the run pays (its text and mode, as cat reads it,
+    /// taking no lock), beside a killed run's leftover and the file of a run starting that instant; what was left of
+    /// the three files after, and the spill folder's mode.
+    /// </summary>
+    private sealed record Spilled(SandboxServer Sandbox, string Content, UnixFileMode? Mode, bool SpillLeft, bool LeftoverLeft, bool OpeningLeft,
+        UnixFileMode? FolderMode);
+
+    private Spilled RowsSpilled => runs.Of(nameof(Spilled), () =>
     {
-        using var sandbox = Sandboxes.Start(new SandboxOptions { Faults = new[] { new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromMilliseconds(300) } } });
-        using var ps = PowerShellSession.For(sandbox);
+        var slowConfirm = new FaultRule { PathSuffix = "withdraw/confirm", Latency = TimeSpan.FromMilliseconds(300) };
+        var sandbox = runs.Keep(Sandboxes.Start(new SandboxOptions { Faults = new[] { slowConfirm } }));
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         // A cache folder of its own: other processes' runs (another test suite) spill into the user's.
         var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
         Environment.SetEnvironmentVariable("XDG_CACHE_HOME", Journals.NewFolder());
         try
         {
-            SpillAndRemove(sandbox, ps);
+            return SpillAndRemove(sandbox, ps);
         }
         finally
         {
             Environment.SetEnvironmentVariable("XDG_CACHE_HOME", cache);
         }
-    }
+    });
 
-    private static void SpillAndRemove(SandboxServer sandbox, PowerShellSession ps)
+    private static Spilled SpillAndRemove(SandboxServer sandbox, PowerShellSession ps)
     {
         var folder = NordPay.Pipeline.RowSpill.Folder;
         Directory.CreateDirectory(folder);
@@ -285,34 +314,51 @@ public class SpillTests
         // Just created and not locked yet, as a run starting at the same moment in another runspace leaves it for an instant.
         var opening = Path.Combine(folder, "batch-opening.rows");
         File.WriteAllText(opening, string.Empty);
-        const string email = "alice.payee@example.com";
-        var rows = Enumerable.Range(1, 3).Select(i => Rows.Row(("Currency", "USDTBEP20"), ("Address", Rows.Evm(i)), ("Amount", "5"), ("Email", email))).ToArray();
+        var rows = Enumerable.Range(1, 3).Select(i => Rows.Row(("Currency", "USDTBEP20"), ("Address", Rows.Evm(i)), ("Amount", "5"), ("Email", Email))).ToArray();
 
         var (shell, running) = ps.Begin(Pay, rows, Journals.New());
-        string? spill = null;
         // Once paying, every row has been written and read back once.
         while (sandbox.Posts("withdraw/request") == 0 && !running.IsCompleted) Thread.Sleep(5);
-        spill = Directory.GetFiles(folder, "*.rows").FirstOrDefault(f => f != leftover && f != opening);
+        var spill = Directory.GetFiles(folder, "*.rows").FirstOrDefault(f => f != leftover && f != opening);
         Assert.NotNull(spill);
         // The file is locked against this process's own reads; cat takes no lock.
         var content = ReadUnlocked(spill!);
-        var mode = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? default : File.GetUnixFileMode(spill!);
+        UnixFileMode? mode = OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(spill!);
         shell.EndInvoke(running);
         shell.Dispose();
-
-        Assert.NotEmpty(content);
-        Assert.DoesNotContain(email, content, StringComparison.Ordinal);
-        Assert.DoesNotContain(Rows.Evm(1), content, StringComparison.Ordinal);
-        Assert.False(File.Exists(spill));
-        Assert.False(File.Exists(leftover));
-        Assert.True(File.Exists(opening));
-        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-        {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
-        }
-        Assert.Equal(3, sandbox.State.Ledger.Count);
+        UnixFileMode? folderMode = OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(folder);
+        return new Spilled(sandbox, content, mode, File.Exists(spill), File.Exists(leftover), File.Exists(opening), folderMode);
     }
+
+    [Fact]
+    public void The_batchs_rows_are_spilled_encrypted()
+    {
+        var content = RowsSpilled.Content;
+        Assert.NotEmpty(content);
+        Assert.DoesNotContain(Email, content, StringComparison.Ordinal);
+        Assert.DoesNotContain(Rows.Evm(1), content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_batchs_rows_are_spilled_owner_only()
+    {
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)) return;
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, RowsSpilled.Mode);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, RowsSpilled.FolderMode);
+    }
+
+    [Fact]
+    public void The_batchs_spill_is_removed_once_its_rows_are_paid()
+    {
+        Assert.False(RowsSpilled.SpillLeft);
+        Assert.Equal(3, RowsSpilled.Sandbox.State.Ledger.Count);
+    }
+
+    [Fact]
+    public void A_crashed_runs_leftover_spill_is_removed() => Assert.False(RowsSpilled.LeftoverLeft);
+
+    [Fact]
+    public void A_starting_runs_spill_is_not_removed() => Assert.True(RowsSpilled.OpeningLeft);
 
     private static string ReadUnlocked(string path)
     {

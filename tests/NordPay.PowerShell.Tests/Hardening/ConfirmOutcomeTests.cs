@@ -11,7 +11,7 @@ namespace NordPay.Tests.Hardening;
 /// Once a confirm may have reached NordPay, a row is paid (proved) or in doubt: a 2xx whose answer proves nothing is
 /// never a failure that a re-run pays again, in the two-step cmdlets, the batch and its multiple withdraws.
 /// </summary>
-public class ConfirmOutcomeTests
+public class ConfirmOutcomeTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private const string Pay = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force";
 
@@ -28,30 +28,40 @@ public class ConfirmOutcomeTests
         { "a 302 redirect", 302, "" },
     };
 
-    [Theory]
-    [MemberData(nameof(UnprovingAnswers))]
-    public void A_batch_confirm_answered_with_no_proof_is_found_paid_never_failed_and_never_paid_twice(string answer, int status, string body)
+    /// <summary>Rows A and B paid, the first confirm processed and answered as given, then run again: both runs and the ledger.</summary>
+    private (SandboxServer Sandbox, RunResult First, RunResult Again) ProcessedAndAnswered(int status, string body) => runs.Of($"processed {status} {body}", () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var rows = new[] { Rows.Referenced("A", "USDTBEP20", Rows.Evm(1), "5"), Rows.Referenced("B", "USDTBEP20", Rows.Evm(2), "6") };
         var journal = Journals.New();
         sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Status = status, Body = body, Processed = true, Times = 1 });
+        return (sandbox, ps.Run(Pay, rows, journal), ps.Run(Pay, rows, journal));
+    });
 
-        var first = ps.Run(Pay, rows, journal);
+    [Theory]
+    [MemberData(nameof(UnprovingAnswers))]
+    public void A_batch_confirm_answered_with_no_proof_is_found_paid_never_failed(string answer, int status, string body)
+    {
+        var (sandbox, first, _) = ProcessedAndAnswered(status, body);
         Assert.Empty(first.Errors);
         var found = Assert.Single(first.Objects<NordPayPayoutResult>(), r => r.Reference == "A");
         Assert.True(found.Reconciled, answer);
         Assert.Equal(sandbox.State.Ledger.Single(w => w.Address == Rows.Evm(1)).Id, found.WithdrawalId);
-
-        var again = ps.Run(Pay, rows, journal);
-        Assert.Equal(2, again.Objects<NordPayPayoutResult>().Count(r => r.State == "AlreadyPaid"));
-        Assert.Equal(2, sandbox.State.Ledger.Count);
     }
 
     [Theory]
     [MemberData(nameof(UnprovingAnswers))]
-    public void A_batch_confirm_answered_with_no_proof_and_not_in_the_history_is_in_doubt_not_failed(string answer, int status, string body)
+    public void A_batch_confirm_answered_with_no_proof_is_never_paid_twice(string answer, int status, string body)
+    {
+        var (sandbox, _, again) = ProcessedAndAnswered(status, body);
+        Assert.Equal(2, again.Objects<NordPayPayoutResult>().Count(r => r.State == "AlreadyPaid"));
+        Assert.True(sandbox.State.Ledger.Count == 2, answer);
+    }
+
+    [Theory]
+    [MemberData(nameof(UnprovingAnswers))]
+    public void A_batch_confirm_answered_with_no_proof_the_history_does_not_show_is_in_doubt_not_failed(string answer, int status, string body)
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
@@ -160,35 +170,52 @@ public class ConfirmOutcomeTests
         Assert.Contains("unexpected InvalidOperationException: Queue empty.", error.Message);
     }
 
-    [Theory]
-    [InlineData(400, """{"detail":"Withdraw request expired"}""", "WithdrawRequestExpired")]
-    [InlineData(400, """{"detail":"Not enough balance"}""", "InsufficientBalance")]
-    [InlineData(422, """{"detail":[{"loc":["body","identifier"],"msg":"Field required","type":"missing"}]}""", "ValidationFailed")]
-    // A 4xx that is not one of NordPay's known refusals proves nothing: the row is in doubt and never confirmed again.
-    [InlineData(400, """{"detail":"Bad request"}""", "PayoutInDoubt")]
-    // Nor does "not found" for a request the batch made: someone may have confirmed it already.
-    [InlineData(200, """{"success":false,"data":null,"error":{"type":"bad_request","details":"Withdraw request not found"}}""", "PayoutInDoubt")]
-    public void A_confirm_fails_and_the_rerun_pays_it_only_when_NordPay_refused_it_with_a_known_error(int status, string body, string errorId)
+    public static TheoryData<int, string, string> ConfirmAnswers => new()
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
-        var rows = new[] { Rows.Referenced("A", "USDTBEP20", Rows.Evm(1), "5") };
-        var journal = Journals.New();
+        { 400, """{"detail":"Withdraw request expired"}""", "WithdrawRequestExpired" },
+        { 400, """{"detail":"Not enough balance"}""", "InsufficientBalance" },
+        { 422, """{"detail":[{"loc":["body","identifier"],"msg":"Field required","type":"missing"}]}""", "ValidationFailed" },
+        // A 4xx that is not one of NordPay's known refusals proves nothing: the row is in doubt and never confirmed again.
+        { 400, """{"detail":"Bad request"}""", "PayoutInDoubt" },
+        // Nor does "not found" for a request the batch made: someone may have confirmed it already.
+        { 200, """{"success":false,"data":null,"error":{"type":"bad_request","details":"Withdraw request not found"}}""", "PayoutInDoubt" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ConfirmAnswers))]
+    public void A_confirm_fails_only_when_NordPay_refused_it_with_a_known_error(int status, string body, string errorId)
+    {
+        var (_, first, _) = ConfirmRefused(status, body);
         var refused = errorId != "PayoutInDoubt";
-        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Status = status, Body = body, Times = 1 });
-        var first = ps.Run(Pay, rows, journal);
         Assert.Equal(errorId, Assert.Single(first.Errors).FullyQualifiedErrorId.Split(',')[0]);
         var summary = Assert.Single(first.Objects<NordPayPayoutSummary>());
         Assert.Equal((refused ? 1 : 0, refused ? 0 : 1), (summary.Failed, summary.InDoubt));
+    }
 
-        var again = ps.Run(Pay, rows, journal);
+    [Theory]
+    [MemberData(nameof(ConfirmAnswers))]
+    public void The_rerun_pays_a_confirm_only_when_NordPay_refused_it_with_a_known_error(int status, string body, string errorId)
+    {
+        var (sandbox, _, again) = ConfirmRefused(status, body);
+        var refused = errorId != "PayoutInDoubt";
         Assert.Equal(refused ? 0 : 1, again.Errors.Count);
         Assert.Equal(refused ? 1 : 0, sandbox.State.Ledger.Count);
         Assert.Equal(refused ? 2 : 1, sandbox.Posts("withdraw/confirm"));
     }
 
+    /// <summary>Row A paid, its confirm answered as given once, then run again.</summary>
+    private (SandboxServer Sandbox, RunResult First, RunResult Again) ConfirmRefused(int status, string body) => runs.Of($"refused {status} {body}", () =>
+    {
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
+        var rows = new[] { Rows.Referenced("A", "USDTBEP20", Rows.Evm(1), "5") };
+        var journal = Journals.New();
+        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Status = status, Body = body, Times = 1 });
+        return (sandbox, ps.Run(Pay, rows, journal), ps.Run(Pay, rows, journal));
+    });
+
     [Fact]
-    public void The_rule_counts_only_NordPays_known_refusals_and_a_call_never_sent_as_proof_nothing_was_paid()
+    public void Only_a_known_refusal_or_a_call_never_sent_proves_a_confirm_paid_nothing()
     {
         Assert.True(ConfirmEvidence.ProvesNotPaid(new NordPayException("WithdrawRequestExpired", ErrorKind.InvalidOperation, "x", statusCode: 400)));
         // NordPay documents nothing of 429s: one may answer a confirm it processed. Only one held back unsent proves nothing was paid.

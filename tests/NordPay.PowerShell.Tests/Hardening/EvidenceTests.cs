@@ -13,7 +13,7 @@ namespace NordPay.Tests.Hardening;
 /// settle themselves once their requests expired; a confirm that never left is not in doubt; a journal that cannot be
 /// written stops the batch with its own error and no never-sent row in doubt.
 /// </summary>
-public class EvidenceTests
+public class EvidenceTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private const string Pay = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force";
 
@@ -147,10 +147,36 @@ public class EvidenceTests
     [InlineData(true)]
     // A journal of 0.2 has no NordPay time for its requests: the history is read back the longest a request lives.
     [InlineData(false)]
-    public void Not_found_for_a_request_the_journal_made_is_no_proof_and_the_row_is_never_paid_twice(bool serverTimeJournaled)
+    public void Not_found_for_a_request_the_journal_made_is_no_proof(bool serverTimeJournaled)
     {
-        using var sandbox = Sandbox();
-        using var ps = PowerShellSession.For(sandbox);
+        var run = ConfirmedByHandBeforeTheRerun(serverTimeJournaled);
+        Assert.Equal("PayoutInDoubt", Assert.Single(run.Rerun.Errors).FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(1, Assert.Single(run.Again.Objects<NordPayPayoutSummary>()).InDoubt);
+        Assert.Equal(1, run.PaidBeforeExpiry);
+    }
+
+    // Once the request expired, the history over its whole life settles it: paid, by the person's confirm.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_row_confirmed_by_hand_is_found_paid_once_its_request_expired(bool serverTimeJournaled)
+    {
+        var run = ConfirmedByHandBeforeTheRerun(serverTimeJournaled);
+        Assert.Empty(run.Settled.Errors);
+        Assert.True(Assert.Single(run.Settled.Objects<NordPayPayoutSummary>()).Complete);
+        Assert.Equal(Assert.Single(run.Sandbox.State.Ledger).Id, Assert.Single(run.Settled.Objects<NordPayPayoutResult>()).WithdrawalId);
+    }
+
+    /// <summary>
+    /// A run stopped after its request, the request confirmed by a person, then two reruns five minutes later (the ledger
+    /// then) and one once the request expired.
+    /// </summary>
+    private sealed record ConfirmedByHand(SandboxServer Sandbox, RunResult Rerun, RunResult Again, int PaidBeforeExpiry, RunResult Settled);
+
+    private ConfirmedByHand ConfirmedByHandBeforeTheRerun(bool serverTimeJournaled) => runs.Of($"confirmed by hand, server time {serverTimeJournaled}", () =>
+    {
+        var sandbox = runs.Keep(Sandbox());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var rows = Batch(1);
         var journal = NewJournal();
         // A run stopped after its request: the journal has the row Requested.
@@ -164,17 +190,11 @@ public class EvidenceTests
 
         // The re-run's confirm is answered "not found": no proof, and the history of its own seconds shows nothing. In doubt, not failed.
         var rerun = ps.Run(Pay, rows, journal);
-        Assert.Equal("PayoutInDoubt", Assert.Single(rerun.Errors).FullyQualifiedErrorId.Split(',')[0]);
-        Assert.Equal(1, Assert.Single(ps.Run(Pay, rows, journal).Objects<NordPayPayoutSummary>()).InDoubt);
-        Assert.Single(sandbox.State.Ledger);
-
-        // Once the request expired, the history over its whole life settles it: paid, by the person's confirm.
+        var again = ps.Run(Pay, rows, journal);
+        var paid = sandbox.State.Ledger.Count;
         sandbox.State.AdvanceClock(TimeSpan.FromMinutes(12));
-        var settled = ps.Run(Pay, rows, journal);
-        Assert.Empty(settled.Errors);
-        Assert.True(Assert.Single(settled.Objects<NordPayPayoutSummary>()).Complete);
-        Assert.Equal(Assert.Single(sandbox.State.Ledger).Id, Assert.Single(settled.Objects<NordPayPayoutResult>()).WithdrawalId);
-    }
+        return new ConfirmedByHand(sandbox, rerun, again, paid, ps.Run(Pay, rows, journal));
+    });
 
     [Fact]
     public void Rows_in_doubt_settle_themselves_once_their_requests_expired_lookalikes_by_count()
@@ -227,23 +247,38 @@ public class EvidenceTests
         Assert.Equal(PayoutState.ConfirmSending, RowRecord.Fold(left, "boot-1")["A"].State);
     }
 
-    [Fact]
-    public void A_run_killed_before_a_confirm_left_leaves_no_row_in_doubt_and_its_rerun_pays_each_row_once()
+    /// <summary>Eight rows whose run is killed before its third confirm leaves (the ledger and the journal's rows then), then run again.</summary>
+    private sealed record KilledBeforeAConfirm(SandboxServer Sandbox, bool Killed, int PaidWhenKilled, IReadOnlyCollection<RowRecord> JournalRows, RunResult Rerun);
+
+    private KilledBeforeAConfirm KilledBeforeItsThirdConfirm => runs.Of(nameof(KilledBeforeAConfirm), () =>
     {
-        Assert.NotNull(BootIdentity.Current);
-        using var sandbox = Sandbox();
+        var sandbox = runs.Keep(Sandbox());
         var rows = Batch(8);
         var journal = NewJournal();
         // Killed before its third confirm leaves: the window announced eight, two were sent and answered.
-        Assert.True(ChildBatch.Run(sandbox, rows, journal, 1, false, "before-confirm", 3));
-        Assert.Equal(2, sandbox.State.Ledger.Count);
-        Assert.DoesNotContain(Fold(journal).Values, r => r.State is PayoutState.ConfirmSending or PayoutState.InDoubt);
+        var killed = ChildBatch.Run(sandbox, rows, journal, 1, false, "before-confirm", 3);
+        var (paid, journalRows) = (sandbox.State.Ledger.Count, Fold(journal).Values);
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
+        return new KilledBeforeAConfirm(sandbox, killed, paid, journalRows, ps.Run(Pay, rows, journal));
+    });
 
-        using var ps = PowerShellSession.For(sandbox);
-        var rerun = ps.Run(Pay, rows, journal);
-        Assert.Empty(rerun.Errors);
-        Assert.True(Assert.Single(rerun.Objects<NordPayPayoutSummary>()).Complete);
-        Assert.Equal(8, sandbox.State.Ledger.Select(w => w.Address).Distinct().Count());
-        Assert.Equal(8, sandbox.State.Ledger.Count);
+    [Fact]
+    public void A_run_killed_before_a_confirm_left_leaves_no_row_in_doubt()
+    {
+        Assert.NotNull(BootIdentity.Current);
+        var run = KilledBeforeItsThirdConfirm;
+        Assert.True(run.Killed);
+        Assert.Equal(2, run.PaidWhenKilled);
+        Assert.DoesNotContain(run.JournalRows, r => r.State is PayoutState.ConfirmSending or PayoutState.InDoubt);
+    }
+
+    [Fact]
+    public void The_rerun_of_a_run_killed_before_a_confirm_left_pays_each_row_once()
+    {
+        var run = KilledBeforeItsThirdConfirm;
+        Assert.Empty(run.Rerun.Errors);
+        Assert.True(Assert.Single(run.Rerun.Objects<NordPayPayoutSummary>()).Complete);
+        Assert.Equal(8, run.Sandbox.State.Ledger.Select(w => w.Address).Distinct().Count());
+        Assert.Equal(8, run.Sandbox.State.Ledger.Count);
     }
 }

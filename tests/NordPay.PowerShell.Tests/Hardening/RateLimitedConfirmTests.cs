@@ -11,7 +11,7 @@ namespace NordPay.Tests.Hardening;
 /// on it (a Retry-After past the retry time limit, retries exhausted) the row is paid (found in the history) or in
 /// doubt, never failed, and no re-run pays it twice; in the batch and the two-step cmdlets.
 /// </summary>
-public class RateLimitedConfirmTests
+public class RateLimitedConfirmTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private const string Pay = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force";
     // A Retry-After past this limit is given up on at once, and holds back every call of the process while it lasts.
@@ -31,30 +31,54 @@ public class RateLimitedConfirmTests
     // Until the Retry-After has passed, every call of the process is held back.
     private static void WaitOut(int retryAfter) => Thread.Sleep(TimeSpan.FromSeconds(retryAfter + 0.5));
 
-    [Theory]
-    // A Retry-After past the retry time limit: the module gives up at once.
-    [InlineData(PastTheLimit, 1, 1, false)]
-    // Every confirm, and every retry of it, answered 429 after it was processed: retries run out.
-    [InlineData(1, int.MaxValue, 8, false)]
-    // The same for a multiple withdraw's one confirm: its rows are found one by one.
-    [InlineData(1, int.MaxValue, 2, true)]
-    public void A_batch_confirm_given_up_on_a_429_it_was_processed_under_is_paid_or_in_doubt_and_never_paid_twice(int retryAfter, int times, int rows, bool multiple)
+    public static TheoryData<int, int, int, bool> GivenUpCases => new()
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = Session(sandbox);
-        var batch = Batch(rows);
-        var journal = Journals.New();
-        var pay = multiple ? Pay + " -UseMultipleWithdraw" : Pay;
-        sandbox.State.Faults.Add(new FaultRule { PathSuffix = multiple ? "multiple/confirm" : "withdraw/confirm", Status = 429, RetryAfterSeconds = retryAfter, Processed = true, Times = times });
+        // A Retry-After past the retry time limit: the module gives up at once.
+        { PastTheLimit, 1, 1, false },
+        // Every confirm, and every retry of it, answered 429 after it was processed: retries run out.
+        { 1, int.MaxValue, 8, false },
+        // The same for a multiple withdraw's one confirm: its rows are found one by one.
+        { 1, int.MaxValue, 2, true },
+    };
 
-        var first = ps.Run(pay, batch, journal);
+    /// <summary>
+    /// A batch whose confirms NordPay processed and answered 429 (Retry-After as given, so many times): the run, the ledger
+    /// after it, and the rerun once the wait is over.
+    /// </summary>
+    private (SandboxServer Sandbox, RunResult First, int PaidByTheFirst, RunResult Again) GivenUpOn429(int retryAfter, int times, int rows, bool multiple) =>
+        runs.Of($"{retryAfter} {times} {rows} {multiple}", () =>
+        {
+            var sandbox = runs.Keep(Sandboxes.Start());
+            var ps = runs.Keep(Session(sandbox));
+            var batch = Batch(rows);
+            var journal = Journals.New();
+            var pay = multiple ? Pay + " -UseMultipleWithdraw" : Pay;
+            sandbox.State.Faults.Add(new FaultRule
+            {
+                PathSuffix = multiple ? "multiple/confirm" : "withdraw/confirm", Status = 429, RetryAfterSeconds = retryAfter, Processed = true, Times = times,
+            });
+            var first = ps.Run(pay, batch, journal);
+            var paid = sandbox.State.Ledger.Count;
+            WaitOut(retryAfter);
+            return (sandbox, first, paid, ps.Run(pay, batch, journal));
+        });
+
+    [Theory]
+    [MemberData(nameof(GivenUpCases))]
+    public void A_batch_confirm_given_up_on_a_429_it_was_processed_under_is_paid_or_in_doubt(int retryAfter, int times, int rows, bool multiple)
+    {
+        var (_, first, paid, _) = GivenUpOn429(retryAfter, times, rows, multiple);
         var summary = Assert.Single(first.Objects<NordPayPayoutSummary>());
         Assert.Equal((0, rows), (summary.Failed, summary.Paid + summary.InDoubt));
         Assert.DoesNotContain(first.Errors, e => e.FullyQualifiedErrorId.StartsWith("RateLimited,", StringComparison.Ordinal));
-        Assert.Equal(rows, sandbox.State.Ledger.Count);
+        Assert.Equal(rows, paid);
+    }
 
-        WaitOut(retryAfter);
-        var again = ps.Run(pay, batch, journal);
+    [Theory]
+    [MemberData(nameof(GivenUpCases))]
+    public void A_batch_confirm_given_up_on_a_429_it_was_processed_under_is_never_paid_twice(int retryAfter, int times, int rows, bool multiple)
+    {
+        var (sandbox, _, _, again) = GivenUpOn429(retryAfter, times, rows, multiple);
         Assert.True(Assert.Single(again.Objects<NordPayPayoutSummary>()).Complete);
         Assert.Equal(rows, sandbox.State.Ledger.Count);
     }

@@ -12,7 +12,7 @@ namespace NordPay.Tests.Operations;
 /// the admin cancelled, a row in doubt with its candidates beside it, a row settled as paid that was never paid; the
 /// journals are never written.
 /// </summary>
-public class CompareJournalTests
+public class CompareJournalTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private const string Pay = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force";
 
@@ -81,11 +81,11 @@ public class CompareJournalTests
         Assert.Equal(5, discrepancies.Count);
     }
 
-    [Fact]
-    public void Journals_that_agree_with_the_history_give_nothing_and_several_journals_are_compared_together()
+    /// <summary>Two batches, each with its own journal, paying the same wallet the same amount under the same reference.</summary>
+    private (SandboxServer Sandbox, PowerShellSession Session, string Folder, string Monday) SameRowInTwoJournals => runs.Of(nameof(SameRowInTwoJournals), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var folder = Journals.NewFolder();
         var monday = Path.Combine(folder, "monday.journal");
         var tuesday = Path.Combine(folder, "tuesday.journal");
@@ -94,9 +94,21 @@ public class CompareJournalTests
         Assert.Empty(ps.Run(Pay, row, monday).Errors);
         Assert.Empty(ps.Run(Pay + " -UseMultipleWithdraw", row, tuesday).Errors);
         Assert.Equal(2, sandbox.State.Ledger.Count);
+        return (sandbox, ps, folder, monday);
+    });
 
+    [Fact]
+    public void Journals_compared_together_that_agree_with_the_history_give_nothing()
+    {
+        var (_, ps, folder, _) = SameRowInTwoJournals;
         Assert.Empty(ps.Run("Compare-NordPayJournal ($args[0] + '/*.journal')", folder).Output);
-        // Monday's journal alone: Tuesday's withdrawal is a second payout of the same row, claimed by no journal given.
+    }
+
+    // Monday's journal alone: Tuesday's withdrawal is a second payout of the same row, claimed by no journal given.
+    [Fact]
+    public void A_journal_compared_alone_leaves_the_other_journals_withdrawal_unclaimed()
+    {
+        var (sandbox, ps, _, monday) = SameRowInTwoJournals;
         var alone = Assert.Single(ps.Run("Compare-NordPayJournal $args[0]", monday).Objects<NordPayJournalDiscrepancy>());
         Assert.Equal((NordPayDiscrepancyKind.Unclaimed, "R1", sandbox.State.Ledger[1].Id), (alone.Kind, alone.Reference, alone.WithdrawalId!.Value));
     }

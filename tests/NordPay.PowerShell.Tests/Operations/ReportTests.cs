@@ -9,7 +9,7 @@ namespace NordPay.Tests.Operations;
 /// Invoke-NordPayPayout -ReportPath: a line per input row, in input order, whatever became of it and however the run
 /// ended; written as rows finish, so a killed run leaves a readable partial report.
 /// </summary>
-public class ReportTests
+public class ReportTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private const string Report = "$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -ReportPath $args[2] -Force";
 
@@ -73,7 +73,7 @@ public class ReportTests
     }
 
     [Fact]
-    public void A_batch_refused_as_a_whole_still_reports_every_row_with_why_and_a_report_fed_back_names_the_same_payouts()
+    public void A_batch_refused_as_a_whole_still_reports_every_row_with_why()
     {
         using var sandbox = Sandboxes.Start();
         using var ps = PowerShellSession.For(sandbox);
@@ -94,24 +94,36 @@ public class ReportTests
         Assert.Empty(sandbox.State.Ledger);
     }
 
-    [Fact]
-    public void A_run_killed_mid_batch_leaves_a_readable_partial_report_and_the_rerun_a_whole_one()
+    /// <summary>Five rows whose run is killed right after the report's second line reached the file (the report then), then run again.</summary>
+    private sealed record KilledMidReport(SandboxServer Sandbox, PSObject[] Rows, bool Killed, string[] Header, List<Dictionary<string, string>> Done,
+        List<Dictionary<string, string>> Whole);
+
+    private KilledMidReport ReportOfAKilledRun => runs.Of(nameof(KilledMidReport), () =>
     {
-        using var sandbox = Sandboxes.Start();
+        var sandbox = runs.Keep(Sandboxes.Start());
         var folder = Journals.NewFolder();
         var (journal, report) = (Path.Combine(folder, "batch.journal"), Path.Combine(folder, "report.csv"));
         var rows = Enumerable.Range(1, 5).Select(i => Rows.Referenced($"R{i}", "USDTBEP20", Rows.Evm(i), $"{i}.25")).ToArray();
-        // Killed right after the second line reached the file.
-        Assert.True(ChildBatch.Run(sandbox, rows, journal, throttle: 1, multiple: false, "after-write:report", 2, report: report));
-
+        var killed = ChildBatch.Run(sandbox, rows, journal, throttle: 1, multiple: false, "after-write:report", 2, report: report);
         var (header, done) = Read(report);
-        Assert.Equal(new[] { "PayoutId", "Currency", "Address", "Amount" }.Concat(Added), header);
-        Assert.Equal(new[] { ("R1", "Paid"), ("R2", "Paid") }, done.Select(l => (l["PayoutId"], l["Outcome"])));
+        runs.Keep(PowerShellSession.For(sandbox)).Run(Report, rows, journal, report);
+        return new KilledMidReport(sandbox, rows, killed, header, done, Read(report).Rows);
+    });
 
-        // Where R3 stood when the process died varies; every row has its line, and none is paid twice.
-        using var ps = PowerShellSession.For(sandbox);
-        ps.Run(Report, rows, journal, report);
-        var (_, whole) = Read(report);
+    [Fact]
+    public void A_run_killed_mid_batch_leaves_a_readable_partial_report()
+    {
+        var run = ReportOfAKilledRun;
+        Assert.True(run.Killed);
+        Assert.Equal(new[] { "PayoutId", "Currency", "Address", "Amount" }.Concat(Added), run.Header);
+        Assert.Equal(new[] { ("R1", "Paid"), ("R2", "Paid") }, run.Done.Select(l => (l["PayoutId"], l["Outcome"])));
+    }
+
+    // Where R3 stood when the process died varies; every row has its line, and none is paid twice.
+    [Fact]
+    public void The_rerun_of_a_run_killed_mid_batch_writes_a_whole_report()
+    {
+        var (sandbox, rows, whole) = (ReportOfAKilledRun.Sandbox, ReportOfAKilledRun.Rows, ReportOfAKilledRun.Whole);
         Assert.Equal(rows.Select(r => (string)r.Properties["PayoutId"].Value), whole.Select(l => l["PayoutId"]));
         Assert.Equal(new[] { "AlreadyPaid", "AlreadyPaid" }, whole.Take(2).Select(l => l["Outcome"]));
         var ledger = sandbox.State.Ledger;
@@ -123,15 +135,19 @@ public class ReportTests
         Assert.Equal(ledger.Count, ledger.Select(w => w.Address).Distinct().Count());
     }
 
-    [Fact]
-    public void A_batch_stopped_mid_way_by_a_rejected_key_ends_and_reports_the_rows_it_never_sent()
+    /// <summary>
+    /// Fifty rows whose second request is refused with 401: no later row can succeed, and no worker is left to take the
+    /// queued rows. Whether the run ended, the ErrorIds it reported, and its report.
+    /// </summary>
+    private sealed record StoppedByARejectedKey(SandboxServer Sandbox, PSObject[] Rows, bool Ended, List<string?> ErrorIds, List<Dictionary<string, string>> Lines);
+
+    private StoppedByARejectedKey BatchStoppedByARejectedKey => runs.Of(nameof(StoppedByARejectedKey), () =>
     {
-        // The second request is refused with 401: no later row can succeed, and no worker is left to take the queued rows.
-        using var sandbox = Sandboxes.Start(new SandboxOptions
+        var sandbox = runs.Keep(Sandboxes.Start(new SandboxOptions
         {
             Faults = new[] { new FaultRule { PathSuffix = "withdraw/request", Status = 401, Body = """{"detail":"Invalid X-API-Key"}""", Every = 2, Times = 1 } },
-        });
-        using var ps = PowerShellSession.For(sandbox);
+        }));
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var folder = Journals.NewFolder();
         var (journal, report) = (Path.Combine(folder, "batch.journal"), Path.Combine(folder, "report.csv"));
         // More rows than a window (16) and the queue (32) hold: the last ones were never handed to the worker.
@@ -139,7 +155,7 @@ public class ReportTests
         var (shell, running) = ps.Begin(Report, rows, journal, report);
         using (shell)
         {
-            Assert.True(running.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60)), "The stopped batch never ended.");
+            if (!running.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60))) return new StoppedByARejectedKey(sandbox, rows, false, new(), new());
             Exception? stopped = null;
             try
             {
@@ -150,10 +166,23 @@ public class ReportTests
                 stopped = ex;
             }
             var record = (stopped ?? shell.InvocationStateInfo.Reason) as IContainsErrorRecord;
-            var errorIds = shell.Streams.Error.Select(e => e.FullyQualifiedErrorId).Append(record?.ErrorRecord.FullyQualifiedErrorId);
-            Assert.Contains(errorIds, id => id?.StartsWith("ApiKeyRejected,", StringComparison.Ordinal) == true);
+            var errorIds = shell.Streams.Error.Select(e => e.FullyQualifiedErrorId).Append(record?.ErrorRecord.FullyQualifiedErrorId).ToList();
+            return new StoppedByARejectedKey(sandbox, rows, true, errorIds, Read(report).Rows);
         }
-        var (_, lines) = Read(report);
+    });
+
+    [Fact]
+    public void A_batch_stopped_mid_way_by_a_rejected_key_ends()
+    {
+        var run = BatchStoppedByARejectedKey;
+        Assert.True(run.Ended, "The stopped batch never ended.");
+        Assert.Contains(run.ErrorIds, id => id?.StartsWith("ApiKeyRejected,", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public void A_batch_stopped_mid_way_by_a_rejected_key_reports_the_rows_it_never_sent()
+    {
+        var (sandbox, rows, lines) = (BatchStoppedByARejectedKey.Sandbox, BatchStoppedByARejectedKey.Rows, BatchStoppedByARejectedKey.Lines);
         Assert.Equal(rows.Length, lines.Count);
         // R1 is paid if the worker confirmed it before taking R2; if both were in one window, R2's refused request
         // stopped the batch before R1's confirm was sent, and R1 is known not paid.
@@ -167,36 +196,68 @@ public class ReportTests
         Assert.Equal(lines.Count - unpaid.Count, sandbox.State.Ledger.Count);
     }
 
-    [Fact]
-    public void A_declined_batch_reports_rows_not_paid_WhatIf_writes_none_and_a_run_refused_for_a_locked_journal_leaves_the_report_alone()
+    /// <summary>
+    /// Three rows run with -WhatIf (whether a report was written then), declined at the prompt (the report then), run
+    /// while another holds the journal (the report then), and run with the journal, then its folder, as the report path.
+    /// </summary>
+    private sealed record NothingPaid(SandboxServer Sandbox, RunResult WhatIf, bool ReportAfterWhatIf, List<Dictionary<string, string>> Declined, string ReportDeclined,
+        RunResult Locked, string ReportAfterLocked, RunResult OverTheJournal, RunResult OverAFolder);
+
+    private NothingPaid ReportsOfRunsThatPaidNothing => runs.Of(nameof(NothingPaid), () =>
     {
-        using var sandbox = Sandboxes.Start();
-        using var ps = PowerShellSession.For(sandbox);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var ps = runs.Keep(PowerShellSession.For(sandbox));
         var folder = Journals.NewFolder();
         var (journal, report) = (Path.Combine(folder, "batch.journal"), Path.Combine(folder, "report.csv"));
         var rows = Enumerable.Range(1, 3).Select(i => Rows.Referenced($"R{i}", "USDTBEP20", Rows.Evm(i), "5")).ToArray();
-
-        Assert.Empty(ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -ReportPath $args[2] -WhatIf", rows, journal, report).Errors);
-        Assert.False(File.Exists(report));
-
+        var whatIf = ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -ReportPath $args[2] -WhatIf", rows, journal, report);
+        var reportAfterWhatIf = File.Exists(report);
         ps.UI.ChoiceAnswers.Enqueue("No");
         ps.Run("$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -ReportPath $args[2]", rows, journal, report);
-        var (_, declined) = Read(report);
-        Assert.All(declined, l => Assert.Equal(("NotPaid", string.Empty), (l["Outcome"], l["ErrorId"])));
-        Assert.Equal(3, declined.Count);
-        Assert.Equal(0, sandbox.State.PostsReceived);
-
-        var kept = File.ReadAllText(report);
+        var (declined, kept) = (Read(report).Rows, File.ReadAllText(report));
+        RunResult locked;
         using (NordPay.Batch.Journal.Open(journal, NordPay.Security.Redactor.None))
-            Assert.Equal("JournalLocked", ps.Run(Report, rows, journal, report).TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
-        Assert.Equal(kept, File.ReadAllText(report));
-        Assert.Equal("ReportPathInvalid", ps.Run(Report, rows, journal, journal).TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+            locked = ps.Run(Report, rows, journal, report);
+        var afterLocked = File.ReadAllText(report);
+        return new NothingPaid(sandbox, whatIf, reportAfterWhatIf, declined, kept, locked, afterLocked,
+            ps.Run(Report, rows, journal, journal), ps.Run(Report, rows, journal, folder));
+    });
+
+    [Fact]
+    public void WhatIf_writes_no_report()
+    {
+        var run = ReportsOfRunsThatPaidNothing;
+        Assert.Empty(run.WhatIf.Errors);
+        Assert.False(run.ReportAfterWhatIf);
+    }
+
+    [Fact]
+    public void A_declined_batch_reports_its_rows_not_paid()
+    {
+        var run = ReportsOfRunsThatPaidNothing;
+        Assert.All(run.Declined, l => Assert.Equal(("NotPaid", string.Empty), (l["Outcome"], l["ErrorId"])));
+        Assert.Equal(3, run.Declined.Count);
+    }
+
+    [Fact]
+    public void A_run_refused_for_a_locked_journal_leaves_the_report_alone()
+    {
+        var run = ReportsOfRunsThatPaidNothing;
+        Assert.Equal("JournalLocked", run.Locked.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(run.ReportDeclined, run.ReportAfterLocked);
+    }
+
+    [Fact]
+    public void A_report_path_that_cannot_be_a_report_is_refused_with_nothing_paid()
+    {
+        var run = ReportsOfRunsThatPaidNothing;
+        Assert.Equal("ReportPathInvalid", run.OverTheJournal.TerminatingRecord!.FullyQualifiedErrorId.Split(',')[0]);
         // A folder: the system's reason ends in a full stop of its own, and the message reads as one sentence after it.
-        var folderRefused = ps.Run(Report, rows, journal, folder).TerminatingRecord!;
+        var folderRefused = run.OverAFolder.TerminatingRecord!;
         Assert.Equal("ReportPathInvalid", folderRefused.FullyQualifiedErrorId.Split(',')[0]);
         Assert.DoesNotContain("..", folderRefused.Exception.Message);
         Assert.EndsWith(". Nothing was paid.", folderRefused.Exception.Message);
-        Assert.Equal(0, sandbox.State.PostsReceived);
+        Assert.Equal(0, run.Sandbox.State.PostsReceived);
     }
 
     private static readonly IReadOnlyList<KeyValuePair<string, string?>> OneRow = new[] { new KeyValuePair<string, string?>("Name", "Zoë Ångström") };
@@ -204,12 +265,9 @@ public class ReportTests
     private static IOException SharingViolation() => new("The process cannot access the file because it is being used by another process.", unchecked((int)0x80070020));
 
     [Fact]
-    public void A_report_open_in_another_program_is_written_beside_it_and_never_over_an_earlier_one()
+    public void A_report_open_in_another_program_is_written_beside_it_at_a_name_no_earlier_report_has()
     {
-        var folder = Journals.NewFolder();
-        var wanted = Path.Combine(folder, "payouts.report.csv");
-        File.WriteAllText(wanted, "what Excel shows");
-        File.WriteAllText(Path.Combine(folder, "payouts.report (1).csv"), "an earlier run's report");
+        var (folder, wanted) = FolderWithAnOpenReport();
         // As Windows answers while Excel has the file open: a sharing violation for that file only.
         Stream Open(string path, FileMode mode) => path == wanted ? throw SharingViolation() : new FileStream(path, mode, FileAccess.Write, FileShare.Read);
 
@@ -221,8 +279,23 @@ public class ReportTests
         Assert.Equal("what Excel shows", File.ReadAllText(wanted));
         Assert.Equal("an earlier run's report", File.ReadAllText(Path.Combine(folder, "payouts.report (1).csv")));
         Assert.Equal("Zoë Ångström", Assert.Single(Read(Path.Combine(folder, "payouts.report (2).csv")).Rows)["Name"]);
+    }
 
-        // Any other failure still refuses the report: nothing is paid.
+    // A folder with the report as Excel holds it open, and an earlier run's report beside it.
+    private static (string Folder, string Report) FolderWithAnOpenReport()
+    {
+        var folder = Journals.NewFolder();
+        var wanted = Path.Combine(folder, "payouts.report.csv");
+        File.WriteAllText(wanted, "what Excel shows");
+        File.WriteAllText(Path.Combine(folder, "payouts.report (1).csv"), "an earlier run's report");
+        return (folder, wanted);
+    }
+
+    // Any other failure still refuses the report: nothing is paid.
+    [Fact]
+    public void A_report_that_cannot_be_written_for_another_reason_is_refused()
+    {
+        var (folder, wanted) = FolderWithAnOpenReport();
         Stream Denied(string path, FileMode mode) => throw new UnauthorizedAccessException("Access to the path is denied.");
         Assert.Equal("ReportPathInvalid", Assert.Throws<NordPay.Core.NordPayException>(() =>
             NordPay.Batch.ReportWriter.Create(wanted, Path.Combine(folder, "payouts.journal"), NordPay.Security.Redactor.None, _ => false, Denied)).ErrorId);
@@ -231,7 +304,7 @@ public class ReportTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void On_Windows_the_report_starts_with_a_byte_order_mark_for_Excel_and_Windows_PowerShell(bool windows)
+    public void On_Windows_the_report_starts_with_the_byte_order_mark_Excel_or_Windows_PowerShell_needs(bool windows)
     {
         var report = Path.Combine(Journals.NewFolder(), "report.csv");
         using (var writer = NordPay.Batch.ReportWriter.Create(report, report + ".journal", NordPay.Security.Redactor.None, _ => false, windows: windows))

@@ -12,7 +12,7 @@ public class AddressBookFileTests
     private static NordPayException Refused(string text) => Assert.Throws<NordPayException>(() => AddressBookFile.Parse(text, "book.csv"));
 
     [Fact]
-    public void Reads_quoted_fields_extra_columns_any_header_case_and_line_endings()
+    public void Reads_a_book_in_any_form_a_spreadsheet_or_Export_Csv_writes()
     {
         var text = "#TYPE System.Management.Automation.PSCustomObject\r\n\"\uFEFFcurrency\",\"Note\",\"ADDRESS\",\"Label\"\r\n" +
                    $"\"USDTTRC20\",\"a, b\",\"{Tron}\",\"Alice \"\"the payroll\"\"\"\r\n\r\n" +

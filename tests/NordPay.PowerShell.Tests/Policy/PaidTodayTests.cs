@@ -90,18 +90,29 @@ public class PaidTodayTests
         Assert.Equal(counts ? 7m : 4m, day.Paid);
     }
 
-    [Fact]
-    public async Task Pages_are_read_until_one_reaches_the_day_before_and_each_withdrawal_counts_once()
+    /// <summary>
+    /// 250 withdrawals of 0.1 today, one late on the day before, one two days before, one in another currency; a payout
+    /// arriving after the first page: the day read, and the pages it took.
+    /// </summary>
+    private static async Task<(DayTotal Day, int Pages)> DayReadFromPages()
     {
         var today = Enumerable.Range(1, 250).Select(i => Withdrawal(1000 + i, March2.AddMinutes(i), "0.1")).ToList();
         var history = new History(today.Append(LateMarch1).Append(Withdrawal(500, March2.AddDays(-2), "1")).Append(Withdrawal(600, March2.AddHours(1), "9", currency: "USDTBEP20")).ToArray())
         {
             Arriving = Withdrawal(2000, March2.AddHours(10), "0.25"),
         };
-        var day = await history.Read(Clock(TimeSpan.FromHours(12)));
-        // 250 of 0.1 (the one shown on two pages counted once), not the payout that arrived after the first page was read.
-        Assert.Equal((25.0m, 250), (day.Paid, day.Withdrawals));
-        // Pages of 200: the second reaches into the day before.
-        Assert.Equal(2, history.Pages);
+        return (await history.Read(Clock(TimeSpan.FromHours(12))), history.Pages);
     }
+
+    // 250 of 0.1 (the one shown on two pages counted once), not the payout that arrived after the first page was read.
+    [Fact]
+    public async Task Each_withdrawal_of_the_day_counts_once()
+    {
+        var (day, _) = await DayReadFromPages();
+        Assert.Equal((25.0m, 250), (day.Paid, day.Withdrawals));
+    }
+
+    // Pages of 200: the second reaches into the day before.
+    [Fact]
+    public async Task Pages_are_read_until_one_reaches_the_day_before() => Assert.Equal(2, (await DayReadFromPages()).Pages);
 }

@@ -24,7 +24,7 @@ public class PolicyRulesTests
     }
 
     [Fact]
-    public void Tenths_add_up_exactly_to_the_run_and_day_limits()
+    public void Tenths_add_up_exactly_to_the_run_limit()
     {
         // As doubles, 0.1 + 0.2 is more than 0.3; as decimals it is 0.3.
         Assert.True(0.1 + 0.2 > 0.3);
@@ -34,7 +34,11 @@ public class PolicyRulesTests
         var over = Assert.Throws<NordPayException>(() => run.Admit("USDTTRC20", Tron, 0.0000000000000000000000000001m));
         Assert.Equal("PolicyRunLimitExceeded", over.ErrorId);
         Assert.StartsWith("With this payout, this call's USDTTRC20 payouts total 0.3000000000000000000000000001, more than the 0.3 policy", over.Message);
+    }
 
+    [Fact]
+    public void Tenths_add_up_exactly_to_the_day_limit()
+    {
         // 0.25 already paid today, 0.1 + 0.15 now: exactly the day's 0.5.
         var day = new PolicyRun(Tenths, _ => new DayTotal(NothingYet.Day, 0.25m, 1));
         day.Admit("USDTTRC20", Tron, 0.1m);
@@ -42,33 +46,56 @@ public class PolicyRulesTests
         Assert.Equal("PolicyDayLimitExceeded", Assert.Throws<NordPayException>(() => day.Admit("USDTTRC20", Tron, 0.0000000000000000000000000001m)).ErrorId);
     }
 
-    [Fact]
-    public void A_payout_refused_or_taken_back_counts_toward_no_total_and_the_day_is_read_once_per_currency()
+    // Tenths, and BTC with no day limit, after a USDTTRC20 payout refused, one taken back, and the run's 0.3 admitted;
+    // every read of a day's total is listed.
+    private static PolicyRun RunAfterARefusalAndARelease(List<string> dayReads)
     {
-        var reads = new List<string>();
-        var run = new PolicyRun(Tenths.WithLimit(new NordPayCurrencyLimit("BTC", 1m, 1m, null)), currency => { reads.Add(currency); return NothingYet; });
+        var run = new PolicyRun(Tenths.WithLimit(new NordPayCurrencyLimit("BTC", 1m, 1m, null)), currency => { dayReads.Add(currency); return NothingYet; });
         Assert.Equal("PolicyPayoutLimitExceeded", Assert.Throws<NordPayException>(() => run.Admit("USDTTRC20", Tron, 0.25m)).ErrorId);
         run.Admit("USDTTRC20", Tron, 0.2m);
         run.Release("USDTTRC20", Tron, 0.2m);
         run.Admit("USDTTRC20", Tron, 0.2m);
         run.Admit("USDTTRC20", Tron, 0.1m);
-        run.Admit("BTC", "bc1q", 1m);
+        return run;
+    }
+
+    [Fact]
+    public void A_payout_refused_or_taken_back_counts_toward_no_total() =>
+        // Were either counted, admitting the run's whole 0.3 would have thrown.
+        Assert.NotNull(RunAfterARefusalAndARelease(new List<string>()));
+
+    [Fact]
+    public void The_day_is_read_once_per_currency_with_a_day_limit()
+    {
+        var reads = new List<string>();
+        RunAfterARefusalAndARelease(reads).Admit("BTC", "bc1q", 1m);
         Assert.Equal(new[] { "USDTTRC20" }, reads); // BTC has no day limit: its history is not read
+    }
+
+    [Fact]
+    public void A_currency_is_allowed_only_as_the_policy_spells_it()
+    {
+        var run = RunAfterARefusalAndARelease(new List<string>());
         Assert.Equal("PolicyCurrencyNotAllowed", Assert.Throws<NordPayException>(() => run.Admit("usdttrc20", Tron, 0.01m)).ErrorId);
     }
 
     [Fact]
-    public void An_address_book_allows_its_addresses_exactly_and_for_their_currency_only()
+    public void An_address_book_allows_its_address_for_its_currency() =>
+        Assert.Null(PolicyRules.CheckPayout(AliceOnly, "USDTTRC20", Tron, 0.1m));
+
+    [Theory]
+    [InlineData("TRX", Tron)]
+    [InlineData("USDTTRC20", "tawekizq4evagueysqawkhzcpykrqevdye")]
+    [InlineData("USDTTRC20", Tron + " ")]
+    public void An_address_book_refuses_an_address_it_does_not_list_exactly_for_the_currency(string currency, string address)
     {
-        var policy = Tenths.WithLimit(new NordPayCurrencyLimit("TRX", 5m, 5m, null))
-            .WithAddressBook(new[] { new NordPayAddressBookEntry("USDTTRC20", Tron, "Alice") }, null);
-        Assert.Null(PolicyRules.CheckPayout(policy, "USDTTRC20", Tron, 0.1m));
-        foreach (var (currency, address) in new[] { ("TRX", Tron), ("USDTTRC20", Tron.ToLowerInvariant()), ("USDTTRC20", Tron + " ") })
-        {
-            var refused = PolicyRules.CheckPayout(policy, currency, address, 0.1m)!;
-            Assert.Equal(("PolicyAddressNotInBook", ErrorKind.SecurityError, "Address"), (refused.ErrorId, refused.Kind, refused.Field));
-        }
+        var refused = PolicyRules.CheckPayout(AliceOnly, currency, address, 0.1m)!;
+        Assert.Equal(("PolicyAddressNotInBook", ErrorKind.SecurityError, "Address"), (refused.ErrorId, refused.Kind, refused.Field));
     }
+
+    // Alice's USDTTRC20 address in the book; TRX allowed too, so only the book refuses it there.
+    private static readonly NordPayPolicy AliceOnly = Tenths.WithLimit(new NordPayCurrencyLimit("TRX", 5m, 5m, null))
+        .WithAddressBook(new[] { new NordPayAddressBookEntry("USDTTRC20", Tron, "Alice") }, null);
 
     [Fact]
     public void A_batch_reports_every_total_over_a_limit()

@@ -91,7 +91,7 @@ public class ProcessLimitsTests
     public sealed record Step(int Run, int Tenths, bool Ends, bool Paid);
 
     [Fact]
-    public void Any_interleaving_of_runspaces_profiles_and_pipelines_never_pays_past_a_limit()
+    public void No_interleaving_of_pipelines_across_runspaces_or_profiles_pays_past_a_limit()
     {
         var steps = from count in Gen.Choose(4, 24)
                     from list in (from run in Gen.Choose(0, 3)

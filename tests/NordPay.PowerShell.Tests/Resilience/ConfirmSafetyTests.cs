@@ -6,7 +6,7 @@ using Xunit;
 namespace NordPay.Tests.Resilience;
 
 /// <summary>A confirm is resent only when NordPay cannot have received it; otherwise the payout is found in the history, or left in doubt.</summary>
-public class ConfirmSafetyTests
+public class ConfirmSafetyTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private static async Task<(NordPayClient Client, NordPayWithdrawRequest Request)> Requested(SandboxServer sandbox, int n = 1)
     {
@@ -15,7 +15,7 @@ public class ConfirmSafetyTests
     }
 
     [Fact]
-    public async Task A_confirm_answered_429_is_sent_again_and_pays_once()
+    public async Task A_confirm_answered_429_is_retried_to_a_single_payout()
     {
         using var sandbox = Sandboxes.Start();
         var (client, request) = await Requested(sandbox);
@@ -26,31 +26,73 @@ public class ConfirmSafetyTests
         Assert.Single(sandbox.State.Ledger);
     }
 
-    [Fact]
-    public async Task A_confirm_whose_answer_is_dropped_after_processing_is_never_resent_and_is_found_in_the_history()
+    /// <summary>How a confirm ended: its result, or its error.</summary>
+    private sealed record ConfirmEnded(SandboxServer Sandbox, WithdrawConfirmResult? Result, NordPayException? Error);
+
+    /// <summary>A request confirmed once the fault is added, by a client with the options given (or the fast one).</summary>
+    private Task<ConfirmEnded> ConfirmedUnder(string name, FaultRule fault,
+        NordPayClientOptions? options = null) => runs.Of(name, async () =>
     {
-        using var sandbox = Sandboxes.Start();
-        var (client, request) = await Requested(sandbox);
-        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", Drop = Drop.AfterProcessing, Times = 1 });
-        var result = await client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None);
-        Assert.True(result.Reconciled);
+        var sandbox = runs.Keep(Sandboxes.Start());
+        var (_, request) = await Requested(sandbox);
+        var client = Clients.For(sandbox, options: options);
+        sandbox.State.Faults.Add(fault);
+        try
+        {
+            return new ConfirmEnded(sandbox, await client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None), null);
+        }
+        catch (NordPayException error)
+        {
+            return new ConfirmEnded(sandbox, null, error);
+        }
+    });
+
+    private Task<ConfirmEnded> AnswerDropped =>
+        ConfirmedUnder(nameof(AnswerDropped), new FaultRule { PathSuffix = "withdraw/confirm", Drop = Drop.AfterProcessing, Times = 1 });
+
+    private Task<ConfirmEnded> AnswerTooSlow =>
+        ConfirmedUnder(nameof(AnswerTooSlow), new FaultRule { PathSuffix = "withdraw/confirm", SlowBody = TimeSpan.FromSeconds(1), Times = 1 },
+            Clients.Fast with { Timeout = TimeSpan.FromMilliseconds(300) });
+
+    private Task<ConfirmEnded> Answered5xx(int status) =>
+        ConfirmedUnder($"HTTP {status}", FaultRule.Answer("withdraw/confirm", status, "", times: 1));
+
+    [Fact]
+    public async Task A_confirm_whose_answer_is_dropped_after_processing_is_found_in_the_history()
+    {
+        var (sandbox, result, _) = await AnswerDropped;
+        Assert.True(result!.Reconciled);
         var paid = Assert.Single(sandbox.State.Ledger);
         Assert.Equal(paid.Id, result.Id);
         Assert.Equal("pending", result.Status);
-        Assert.Equal(1, sandbox.Posts("withdraw/confirm"));
     }
 
     [Fact]
-    public async Task A_confirm_whose_answer_is_too_slow_is_never_resent_and_is_found_in_the_history()
+    public async Task A_confirm_whose_answer_is_dropped_after_processing_is_never_resent() => Assert.Equal(1, (await AnswerDropped).Sandbox.Posts("withdraw/confirm"));
+
+    [Fact]
+    public async Task A_confirm_whose_answer_is_too_slow_is_found_in_the_history()
     {
-        using var sandbox = Sandboxes.Start();
-        var (_, request) = await Requested(sandbox);
-        var client = Clients.For(sandbox, options: Clients.Fast with { Timeout = TimeSpan.FromMilliseconds(300) });
-        sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/confirm", SlowBody = TimeSpan.FromSeconds(1), Times = 1 });
-        var result = await client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None);
-        Assert.True(result.Reconciled);
+        var (sandbox, result, _) = await AnswerTooSlow;
+        Assert.True(result!.Reconciled);
         Assert.Single(sandbox.State.Ledger);
-        Assert.Equal(1, sandbox.Posts("withdraw/confirm"));
+    }
+
+    [Fact]
+    public async Task A_confirm_whose_answer_is_too_slow_is_never_resent() => Assert.Equal(1, (await AnswerTooSlow).Sandbox.Posts("withdraw/confirm"));
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    public async Task A_confirm_answered_5xx_is_left_in_doubt_when_the_history_shows_nothing(int status)
+    {
+        var (sandbox, _, error) = await Answered5xx(status);
+        Assert.Equal("OutcomeUnknown", Assert.IsType<NordPayException>(error).ErrorId);
+        Assert.Contains($"NordPay answered HTTP {status}", error.Message);
+        Assert.Contains("It was not sent again", error.Message);
+        Assert.Empty(sandbox.State.Ledger);
     }
 
     [Theory]
@@ -58,18 +100,7 @@ public class ConfirmSafetyTests
     [InlineData(502)]
     [InlineData(503)]
     [InlineData(504)]
-    public async Task A_confirm_answered_5xx_is_never_resent_and_left_in_doubt_when_the_history_shows_nothing(int status)
-    {
-        using var sandbox = Sandboxes.Start();
-        var (client, request) = await Requested(sandbox);
-        sandbox.State.Faults.Add(FaultRule.Answer("withdraw/confirm", status, "", times: 1));
-        var error = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None));
-        Assert.Equal("OutcomeUnknown", error.ErrorId);
-        Assert.Contains($"NordPay answered HTTP {status}", error.Message);
-        Assert.Contains("It was not sent again", error.Message);
-        Assert.Equal(1, sandbox.Posts("withdraw/confirm"));
-        Assert.Empty(sandbox.State.Ledger);
-    }
+    public async Task A_confirm_answered_5xx_is_never_resent(int status) => Assert.Equal(1, (await Answered5xx(status)).Sandbox.Posts("withdraw/confirm"));
 
     [Fact]
     public async Task A_confirm_dropped_before_processing_is_left_in_doubt_not_resent()
@@ -124,17 +155,18 @@ public class ConfirmSafetyTests
         Assert.Single(sandbox.State.Ledger);
     }
 
-    [Fact]
-    public async Task A_confirm_that_could_not_connect_is_retried_and_reported_as_a_connection_failure()
+    // A confirm sent to a port nothing listens on: its error, and the client's log.
+    private Task<(NordPayException Error, List<string> Log)> ConfirmNeverConnected => runs.Of(nameof(ConfirmNeverConnected), async () =>
     {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
         var log = new List<string>();
-        var client = new NordPayClient(new NordPayConnection(new Uri($"http://127.0.0.1:{port}/"), PowerShellSession.Secure("np_key_abcdefghijkl")), Clients.Fast, (_, line) => log.Add(line));
-        var error = await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(Guid.NewGuid(), null, CancellationToken.None));
-        Assert.Equal("ConnectionFailed", error.ErrorId);
-        Assert.Equal(4, log.Count(l => l.Contains("could not connect", StringComparison.Ordinal)));
-    }
+        var client = new NordPayClient(new NordPayConnection(Sandboxes.ClosedPort(), PowerShellSession.Secure("np_key_abcdefghijkl")), Clients.Fast, (_, line) => log.Add(line));
+        return (await Assert.ThrowsAsync<NordPayException>(() => client.ConfirmWithdrawAsync(Guid.NewGuid(), null, CancellationToken.None)), log);
+    });
+
+    [Fact]
+    public async Task A_confirm_that_could_not_connect_is_retried() =>
+        Assert.Equal(4, (await ConfirmNeverConnected).Log.Count(l => l.Contains("could not connect", StringComparison.Ordinal)));
+
+    [Fact]
+    public async Task A_confirm_that_could_not_connect_is_reported_as_a_connection_failure() => Assert.Equal("ConnectionFailed", (await ConfirmNeverConnected).Error.ErrorId);
 }

@@ -112,7 +112,7 @@ public class RateLimitTests
     }
 
     [Fact]
-    public void Calls_sent_before_the_429_and_answered_after_it_count_toward_the_rate()
+    public void Calls_in_flight_across_a_429_count_toward_the_rate()
     {
         var (pacer, _) = Busy(10);
         var sentAt = SentAt(pacer);

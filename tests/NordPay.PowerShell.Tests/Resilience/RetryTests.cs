@@ -6,7 +6,7 @@ using Xunit;
 namespace NordPay.Tests.Resilience;
 
 /// <summary>Which calls are retried, on what, how long, and when they give up.</summary>
-public class RetryTests
+public class RetryTests(SharedRuns runs) : IClassFixture<SharedRuns>
 {
     private static Task<NordPayWithdrawRequest> Request(NordPayClient client) =>
         client.RequestWithdrawAsync("USDTBEP20", Rows.Evm(1), 5m, CancellationToken.None);
@@ -60,35 +60,56 @@ public class RetryTests
         Assert.Equal(5, sandbox.Posts("withdraw/request"));
     }
 
-    [Fact]
-    public async Task Retry_After_is_honoured_and_a_wait_past_the_time_limit_is_not_made()
+    /// <summary>
+    /// A request answered 429 with Retry-After 1 s once (the client's log), then one answered 429 with Retry-After 120 s
+    /// by a client whose retry time limit is 10 s (its error, the requests sent by then).
+    /// </summary>
+    private Task<(List<string> Log, NordPayException PastTheLimit, int Requests)> RetryAfter => runs.Of(nameof(RetryAfter), async () =>
     {
-        using var sandbox = Sandboxes.Start(new SandboxOptions
+        var sandbox = runs.Keep(Sandboxes.Start(new SandboxOptions
         {
             Faults = new[] { new FaultRule { PathSuffix = "withdraw/request", Status = 429, RetryAfterSeconds = 1, Times = 1 } },
-        });
+        }));
         var log = new List<string>();
         await Request(Clients.For(sandbox, log: (_, line) => log.Add(line)));
-        Assert.Contains(log, l => l.Contains("-> HTTP 429 in ", StringComparison.Ordinal) && l.EndsWith("; retry 1 of 3 in 1 s", StringComparison.Ordinal));
-
         sandbox.State.Faults.Add(new FaultRule { PathSuffix = "withdraw/request", Status = 429, RetryAfterSeconds = 120 });
         var error = await Assert.ThrowsAsync<NordPayException>(() => Request(Clients.For(sandbox, options: Clients.Fast with { RetryTimeLimit = TimeSpan.FromSeconds(10) })));
-        Assert.Equal("RateLimited", error.ErrorId);
-        Assert.Contains("NordPay asked to wait 120 s, past the retry time limit of 10 s", error.Message);
-        Assert.Equal(3, sandbox.Posts("withdraw/request"));
-    }
+        return (log, error, sandbox.Posts("withdraw/request"));
+    });
 
     [Fact]
-    public async Task A_request_whose_answer_was_lost_is_made_again_and_only_one_is_ever_paid()
+    public async Task Retry_After_is_honoured() =>
+        Assert.Contains((await RetryAfter).Log, l => l.Contains("-> HTTP 429 in ", StringComparison.Ordinal) && l.EndsWith("; retry 1 of 3 in 1 s", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task A_wait_past_the_retry_time_limit_is_not_made()
     {
-        using var sandbox = Sandboxes.Start(new SandboxOptions
+        var (_, error, requests) = await RetryAfter;
+        Assert.Equal("RateLimited", error.ErrorId);
+        Assert.Contains("NordPay asked to wait 120 s, past the retry time limit of 10 s", error.Message);
+        Assert.Equal(3, requests);
+    }
+
+    // A request whose answer was dropped after NordPay processed it, then confirmed.
+    private Task<(SandboxServer Sandbox, NordPayWithdrawRequest Request)> AnswerLost => runs.Of(nameof(AnswerLost), async () =>
+    {
+        var sandbox = runs.Keep(Sandboxes.Start(new SandboxOptions
         {
             Faults = new[] { new FaultRule { PathSuffix = "withdraw/request", Drop = Drop.AfterProcessing, Times = 1 } },
-        });
+        }));
         var client = Clients.For(sandbox);
         var request = await Request(client);
         await client.ConfirmWithdrawAsync(request.Identifier, request, CancellationToken.None);
-        Assert.Equal(2, sandbox.Posts("withdraw/request"));
+        return (sandbox, request);
+    });
+
+    [Fact]
+    public async Task A_request_whose_answer_was_lost_is_made_again() => Assert.Equal(2, (await AnswerLost).Sandbox.Posts("withdraw/request"));
+
+    [Fact]
+    public async Task Only_one_of_a_request_made_again_is_ever_paid()
+    {
+        var (sandbox, request) = await AnswerLost;
         Assert.Equal(request.Identifier, Assert.Single(sandbox.State.Ledger).Identifier);
     }
 

@@ -21,7 +21,7 @@ public class SecurityTests
     // The Kelvin sign folds onto k: such a text has none of the words the patterns need spelled in ASCII, and is scanned all the same.
     [InlineData("{\"api_\u212Aey\": \"zzz\"}", "{\"api_\u212Aey\": \"***\"}")]
     [InlineData("X-API-\u212AEY: anything-here", "X-API-\u212AEY: ***")]
-    public void The_redactor_masks_the_key_key_headers_and_secret_fields(string text, string expected)
+    public void The_redactor_masks_the_key_a_credential_header_or_a_secret_field(string text, string expected)
     {
         Assert.Equal(expected, new Redactor("np_secret_value_123").Redact(text));
     }
@@ -33,7 +33,7 @@ public class SecurityTests
     [InlineData("""{"echo":"Np_\u0053ecret_VALUE_123"}""")]
     [InlineData("key np_secret_value_123 and again Np_Secret_Value_123.")]
     [InlineData("""path C:\\jobs\\payout.csv and np\u005Fsecret\u005fvalue\u005f123""")]
-    public void The_redactor_masks_the_key_JSON_escaped_in_any_mix_and_in_any_letter_case(string text)
+    public void The_redactor_masks_the_key_in_any_letter_case_or_mix_of_JSON_escapes(string text)
     {
         var redacted = new Redactor("np_secret_value_123").Redact(text);
         Assert.Contains(Redactor.Mask, redacted);
@@ -46,7 +46,7 @@ public class SecurityTests
     [InlineData("np_secret_value_12", "np_secret_value_12")]
     [InlineData("""{"a":"\u006e\u0070_secret"}""", """{"a":"\u006e\u0070_secret"}""")]
     [InlineData(@"C:\jobs\np_secret_value_1234x", @"C:\jobs\***4x")]
-    public void The_redactor_masks_the_key_and_nothing_around_it(string text, string expected)
+    public void The_redactor_masks_exactly_the_key(string text, string expected)
     {
         Assert.Equal(expected, new Redactor("np_secret_value_123").Redact(text));
     }

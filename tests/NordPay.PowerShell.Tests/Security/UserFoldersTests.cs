@@ -2,7 +2,7 @@ using NordPay.Core;
 using NordPay.Security;
 using Xunit;
 
-namespace NordPay.Tests.Windows;
+namespace NordPay.Tests.Security;
 
 /// <summary>The configuration and spill folders: fully qualified, or refused, on Windows as elsewhere.</summary>
 public class UserFoldersTests

@@ -2,7 +2,7 @@ using NordPay.Security;
 using NordPay.Tests.TestHost;
 using Xunit;
 
-namespace NordPay.Tests.Windows;
+namespace NordPay.Tests.Security;
 
 /// <summary>
 /// Owner-only files on Windows: the protected ACL the module writes, which folders and files it refuses to read as
@@ -13,10 +13,15 @@ public class PrivateFilesTests
     private const string User = "S-1-5-21-1004336348-1177238915-682003330-1001";
 
     [Fact]
-    public void The_owner_only_ACL_is_protected_and_grants_the_user_SYSTEM_and_Administrators_only()
+    public void The_owner_only_ACL_is_protected_granting_only_the_user_SYSTEM_or_Administrators()
     {
         Assert.Equal($"D:P(A;OICI;FA;;;{User})(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)", WindowsAcl.OwnerOnly(User, directory: true));
         Assert.Equal($"D:P(A;;FA;;;{User})(A;;FA;;;SY)(A;;FA;;;BA)", WindowsAcl.OwnerOnly(User, directory: false));
+    }
+
+    [Fact]
+    public void A_folder_with_the_owner_only_ACL_has_no_other_writer()
+    {
         Assert.Empty(WindowsAcl.OtherWriters($"O:{User}G:{User}" + WindowsAcl.OwnerOnly(User, directory: true), User, directory: true));
     }
 
@@ -62,30 +67,47 @@ public class PrivateFilesTests
         Assert.NotNull(PrivateFiles.Refusal(Path.Combine(folder, "profiles.json"), path => path == folder ? open : throw new FileNotFoundException(path), User));
     }
 
-    [Fact]
-    public void A_rename_waits_out_a_reader_and_gives_up_after_two_seconds()
+    private static string ProfilesFile()
     {
         var path = Path.Combine(Journals.NewFolder(), "profiles.json");
         File.WriteAllText(path, "old");
+        return path;
+    }
+
+    // ERROR_SHARING_VIOLATION: a reader (an antivirus, an editor) holds the file.
+    private static IOException SharingViolation() => new("The process cannot access the file because it is being used by another process.", unchecked((int)0x80070020));
+
+    [Fact]
+    public void A_rename_waits_out_a_reader()
+    {
+        var path = ProfilesFile();
         var pauses = new List<TimeSpan>();
         var refusals = 2;
         void BusyTwice(string temporary, string target)
         {
-            if (refusals-- > 0) throw new IOException("The process cannot access the file because it is being used by another process.", unchecked((int)0x80070020));
+            if (refusals-- > 0) throw SharingViolation();
             File.Replace(temporary, target, null);
         }
         PrivateFiles.Write(path, "new"u8.ToArray(), BusyTwice, pauses.Add);
         Assert.Equal("new", File.ReadAllText(path));
         Assert.Equal(2, pauses.Count);
+    }
 
-        pauses.Clear();
-        Assert.Throws<IOException>(() => PrivateFiles.Write(path, "newer"u8.ToArray(),
-            (_, _) => throw new IOException("used by another process", unchecked((int)0x80070020)), pauses.Add));
+    [Fact]
+    public void A_rename_gives_up_on_a_reader_after_two_seconds_leaving_the_file_as_it_was()
+    {
+        var path = ProfilesFile();
+        var pauses = new List<TimeSpan>();
+        Assert.Throws<IOException>(() => PrivateFiles.Write(path, "newer"u8.ToArray(), (_, _) => throw SharingViolation(), pauses.Add));
         Assert.Equal(TimeSpan.FromSeconds(2), pauses.Aggregate(TimeSpan.Zero, (total, pause) => total + pause));
-        Assert.Equal("new", File.ReadAllText(path));
+        Assert.Equal("old", File.ReadAllText(path));
+    }
 
-        pauses.Clear();
-        Assert.Throws<IOException>(() => PrivateFiles.Write(path, "newer"u8.ToArray(), (_, _) => throw new IOException("disk full"), pauses.Add));
+    [Fact]
+    public void A_rename_that_fails_for_another_reason_is_not_tried_again()
+    {
+        var pauses = new List<TimeSpan>();
+        Assert.Throws<IOException>(() => PrivateFiles.Write(ProfilesFile(), "newer"u8.ToArray(), (_, _) => throw new IOException("disk full"), pauses.Add));
         Assert.Empty(pauses);
     }
 }
