@@ -160,6 +160,15 @@ public class ExactlyOnceProperty
         if (s.Expire) yield return s with { Expire = false };
     }
 
+    // Rows NordPay gave the identifier of a request whose confirm had started: that confirm may have paid them, and nothing
+    // dates when, so they stay in doubt for a person, expiry or not (about_NordPay_Errors, ResponseImplausible).
+    private static int ReusedWhileConfirming(string journal)
+    {
+        var entries = Journal.Peek(journal);
+        var reused = entries.Where(e => e.Event == JournalEvent.InDoubt && e.ErrorId == "ResponseImplausible").SelectMany(e => e.References ?? Array.Empty<string>()).ToHashSet();
+        return RowRecord.Fold(entries).Values.Count(r => r.State == PayoutState.InDoubt && reused.Contains(r.Reference));
+    }
+
     private static IReadOnlyList<RunSpec> Replace(IReadOnlyList<RunSpec> runs, int index, RunSpec run) => runs.Select((r, j) => j == index ? run : r).ToList();
 
     private static void Check(PowerShellSession ps, Schedule schedule)
@@ -200,13 +209,19 @@ public class ExactlyOnceProperty
             Verify(sandbox, journal, owners, mayStop: false, result);
             var summary = Assert.Single(result.Objects<NordPayPayoutSummary>());
             if (schedule.Expire && !schedule.Paging.OffsetIgnored)
-                Assert.True(summary.InDoubt == 0, $"{summary.InDoubt} rows in doubt after every request expired: {string.Join(" | ", result.Errors.Select(e => e.ToString()))}");
+                Assert.True(summary.InDoubt == ReusedWhileConfirming(journal), $"{summary.InDoubt} rows in doubt after every request expired: {string.Join(" | ", result.Errors.Select(e => e.ToString()))}");
             if (summary.Complete) break;
             Assert.True(round < 4, $"Not complete after {round + 1} clean runs: {summary}; {string.Join(" | ", result.Errors.Select(e => e.ToString()))}");
             Assert.All(result.Errors, e => Assert.StartsWith("PayoutInDoubt", e.FullyQualifiedErrorId, StringComparison.Ordinal));
-            foreach (var record in RowRecord.Fold(Journal.Peek(journal)).Values.Where(r => r.State is PayoutState.InDoubt or PayoutState.ConfirmSending))
+            var records = RowRecord.Fold(Journal.Peek(journal)).Values.ToList();
+            foreach (var record in records.Where(r => r.State is PayoutState.InDoubt or PayoutState.ConfirmSending))
             {
-                var paid = sandbox.State.Ledger.Any(w => w.Identifier == record.Identifier && record.Key is { } key && w.Address == key.Address && w.Amount == key.Amount);
+                bool Pays(Sandbox.Withdrawal w) => record.Key is { } key && w.Address == key.Address && w.Amount == key.Amount;
+                // A row given a reused identifier has none of its own: as a person would, it counts the withdrawals of its payout
+                // that no row known paid accounts for.
+                var paid = record.Identifier != null
+                    ? sandbox.State.Ledger.Any(w => w.Identifier == record.Identifier && Pays(w))
+                    : sandbox.State.Ledger.Count(Pays) > records.Count(r => r.State == PayoutState.Confirmed && r.Key == record.Key);
                 var settled = ps.Run($"$args[0] | Invoke-NordPayPayout -JournalPath $args[1] -Force {flags} -SettleInDoubt {(paid ? "Paid" : "NotPaid")} -SettleReference $args[2]",
                     file, journal, record.Reference);
                 Verify(sandbox, journal, owners, mayStop: false, settled);
