@@ -1,5 +1,5 @@
 @{
-    RootModule             = 'NordPay.psm1'
+    RootModule             = 'NordPay.PowerShell.dll'
     ModuleVersion          = '0.3.0'
     GUID                   = '5b0e7f0c-6a4e-4b9d-9a51-3f0d2c8e7a11'
     Author                 = 'NordPay.PowerShell contributors'

@@ -17,7 +17,6 @@ BeforeAll {
     }
 
     $version = (Import-PowerShellDataFile $ModuleManifest).ModuleVersion
-    $layout = [IO.Path]::GetDirectoryName($ModuleManifest)
     $package = [IO.Path]::Combine($RepoRoot, 'out', "NordPay.$version.nupkg")
     $packagingHome = New-TestFolder
     $packaging = Invoke-Pwsh -ArgumentList '-NoProfile', '-File', ([IO.Path]::Combine($RepoRoot, 'build.ps1')), '-Task', 'Package', '-NoBuild', '-Configuration', $Configuration `
@@ -68,8 +67,7 @@ Describe 'build.ps1 -Task Package' {
         $zip = [IO.Compression.ZipFile]::OpenRead($package)
         try {
             $names = @($zip.Entries.FullName)
-            $images = @(Get-ChildItem -LiteralPath ([IO.Path]::Combine($layout, 'readytorun')) -Recurse -File | ForEach-Object { [IO.Path]::GetRelativePath($layout, $_.FullName).Replace('\', '/') })
-            foreach ($file in @('NordPay.psd1', 'NordPay.psm1', 'NordPay.PowerShell.dll', 'NordPay.Format.ps1xml', 'en-US/NordPay.PowerShell.dll-Help.xml', 'dependencies/System.Text.Json.dll') + $images + @($topics | ForEach-Object { "en-US/$_.help.txt" })) {
+            foreach ($file in @('NordPay.psd1', 'NordPay.PowerShell.dll', 'NordPay.Format.ps1xml', 'en-US/NordPay.PowerShell.dll-Help.xml', 'dependencies/System.Text.Json.dll') + @($topics | ForEach-Object { "en-US/$_.help.txt" })) {
                 $names | Should -Contain $file
             }
             $reader = [IO.StreamReader]::new($zip.GetEntry('NordPay.nuspec').Open())

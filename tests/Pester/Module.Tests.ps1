@@ -70,29 +70,6 @@ Describe 'The NordPay module' {
         $completions | Should -Contain 'USDTARB' -Because 'the live list names currencies the built-in offline list leaves out'
     }
 
-    It 'runs the code its build compiled ahead of time for this platform, not the JIT''s, when it ships an image for it' -Skip:(-not (Test-Path -LiteralPath (Get-ReadyToRunImage))) {
-        # The first call in a new pwsh, as a job makes it, counting the methods the JIT compiles (the first time: no call
-        # counting, so no recompilations of hot code, whose number varies from run to run): with the image, and with a copy
-        # of the module that has none (the IL assembly, as every platform without an image loads it).
-        $ilOnly = [IO.Path]::Combine((New-TestFolder), 'NordPay')
-        Copy-Item -LiteralPath ([IO.Path]::GetDirectoryName($ModuleManifest)) -Destination $ilOnly -Recurse
-        Remove-Item -LiteralPath ([IO.Path]::Combine($ilOnly, 'readytorun')) -Recurse
-        $environment = (Get-SandboxEnvironment $sandbox) + @{ DOTNET_TC_CallCounting = '0' }
-        $image, $il = foreach ($manifest in $ModuleManifest, [IO.Path]::Combine($ilOnly, 'NordPay.psd1')) {
-            $run = Invoke-Pwsh -WorkingDirectory (New-TestFolder) -Environment $environment -ArgumentList '-NoProfile', '-NonInteractive', '-Command', @"
-Import-Module '$manifest'; `$before = [System.Runtime.JitInfo]::GetCompiledMethodCount(`$false)
-New-NordPayWithdrawRequest USDTBEP20 $EvmAddress '1.5' | Out-Null
-[System.Runtime.JitInfo]::GetCompiledMethodCount(`$false) - `$before; (Get-Command New-NordPayWithdrawRequest).ImplementingType.Assembly.Location
-"@
-            $run.Errors | Should -BeNullOrEmpty
-            $compiled, $location = $run.Output.Trim() -split '\r?\n'
-            @{ Compiled = [int]$compiled; Location = $location }
-        }
-        $image.Location | Should -Be (Get-ReadyToRunImage)
-        $il.Location | Should -Be ([IO.Path]::Combine($ilOnly, 'NordPay.PowerShell.dll'))
-        $image.Compiled | Should -BeLessThan (0.8 * $il.Compiled) -Because "the image's code runs: the JIT compiles $($image.Compiled) methods for the first call, against $($il.Compiled) from the IL"
-    }
-
     It 'runs the README''s demo: build.ps1 -Task Demo pays examples/payouts.csv and stops its sandbox' {
         $run = Invoke-Pwsh -ArgumentList '-NoProfile', '-File', ([IO.Path]::Combine($RepoRoot, 'build.ps1')), '-Task', 'Demo', '-NoBuild', '-Configuration', $Configuration `
             -WorkingDirectory (New-TestFolder)

@@ -30,12 +30,6 @@ $TestRoot = [IO.Path]::Combine([IO.Path]::GetTempPath(), 'nordpay-pester', [guid
 # paying call reads the persisted policy of its profile). Child processes get their own (New-ChildEnvironment).
 $env:NORDPAY_CONFIG_DIR = [IO.Path]::Combine($TestRoot, 'nordpay-config')
 
-# The ReadyToRun image of the module's assembly that NordPay.psm1 loads in this PowerShell, if the build made one.
-function Get-ReadyToRunImage {
-    $folder = "net$([Environment]::Version.Major)-$([System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier)"
-    [IO.Path]::Combine([IO.Path]::GetDirectoryName($ModuleManifest), 'readytorun', $folder, 'NordPay.PowerShell.dll')
-}
-
 function New-TestFolder {
     $folder = [IO.Path]::Combine($TestRoot, [guid]::NewGuid().ToString('N'))
     $null = [IO.Directory]::CreateDirectory($folder)
