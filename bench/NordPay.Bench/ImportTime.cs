@@ -50,19 +50,24 @@ internal static class ImportTime
         // Every command in each pwsh, all taking turns, so that both pwsh meet the same moments of a busy machine.
         var runs = PwshHost.Both.SelectMany(pwsh => commands.Select(command => (Pwsh: pwsh, command.Name, command.Command))).ToList();
         var seconds = runs.Select(_ => new List<double>()).ToList();
+        var cpuSeconds = runs.Select(_ => new List<double>()).ToList();
         for (var round = 0; round < PwshRuns; round++)
             for (var k = 0; k < runs.Count; k++)
             {
                 var r = (round + k) % runs.Count;
-                seconds[r].Add(ChildProcess.Pwsh(runs[r].Pwsh, environment, "-c", runs[r].Command).Seconds);
+                var run = ChildProcess.Pwsh(runs[r].Pwsh, environment, "-c", runs[r].Command);
+                seconds[r].Add(run.Seconds);
+                cpuSeconds[r].Add(run.CpuSeconds);
             }
         results.Heading($"A new pwsh process, start to exit (median of {PwshRuns}, interleaved)");
-        results.Table(2, "pwsh", "Command", "median ms", "more than bare pwsh, ms", "range ms");
+        results.Table(2, "pwsh", "Command", "median ms", "more than bare pwsh, ms", "range ms", "CPU ms", "CPU more than bare, ms");
         for (var r = 0; r < runs.Count; r++)
         {
-            var median = FreshProcesses.Median(seconds[r]);
-            var bare = FreshProcesses.Median(seconds[r - r % commands.Length]);
-            results.Line($"| {runs[r].Pwsh.Name} | {runs[r].Name} | {1000 * median:0} | {(r % commands.Length == 0 ? string.Empty : (1000 * (median - bare)).ToString("0", CultureInfo.InvariantCulture))} | {1000 * seconds[r].Min():0}-{1000 * seconds[r].Max():0} |");
+            var bareRun = r - r % commands.Length;
+            string OverBare(List<List<double>> times) => r == bareRun ? string.Empty
+                : (1000 * (FreshProcesses.Median(times[r]) - FreshProcesses.Median(times[bareRun]))).ToString("0", CultureInfo.InvariantCulture);
+            results.Line($"| {runs[r].Pwsh.Name} | {runs[r].Name} | {1000 * FreshProcesses.Median(seconds[r]):0} | {OverBare(seconds)} | " +
+                         $"{1000 * seconds[r].Min():0}-{1000 * seconds[r].Max():0} | {1000 * FreshProcesses.Median(cpuSeconds[r]):0} | {OverBare(cpuSeconds)} |");
         }
         results.Line(string.Empty);
     }
