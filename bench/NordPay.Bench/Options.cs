@@ -61,7 +61,8 @@ internal sealed class Options
                 case "--baseline": o.BaselineDirectory = args[++i]; break;
                 default: throw new ArgumentException("Options: --rows N, --chunk N, --warmup-rows N, --batch-rows N, --scaling-rows N, --memory-rows N, --batch-memory-rows N, " +
                                                      "--fresh-rows N, --rounds N, --latency-rows N, --latency-pipeline-rows N, --rate-limit N, --rate-limit-rows N, " +
-                                                     "--soak-rows N, --soak-throttle N, --kill-trials N, --seed N, --module DIR, --baseline DIR, --only throughput|scaling|import|memory|fresh|limits|soak|kills");
+                                                     "--soak-rows N, --soak-throttle N, --kill-trials N, --seed N, --module DIR, --baseline DIR, " +
+                                                     "--only throughput|scaling|import|memory|fresh|limits|soak|kills");
             }
         }
         return o;
