@@ -28,6 +28,8 @@ internal sealed class Options
     public bool ImportChild { get; private set; }
     /// <summary>The built module folder, when not out/NordPay (given to the cold-import child).</summary>
     public string? ModuleDirectory { get; private set; }
+    /// <summary>Another built module folder whose import and first call take turns with this build's (--only import), as "before".</summary>
+    public string? BaselineDirectory { get; private set; }
 
     public static Options Parse(string[] args)
     {
@@ -56,9 +58,11 @@ internal sealed class Options
                 case "--only": o.Only = args[++i]; break;
                 case "--import-child": o.ImportChild = true; break;
                 case "--module": o.ModuleDirectory = args[++i]; break;
+                case "--baseline": o.BaselineDirectory = args[++i]; break;
                 default: throw new ArgumentException("Options: --rows N, --chunk N, --warmup-rows N, --batch-rows N, --scaling-rows N, --memory-rows N, --batch-memory-rows N, " +
                                                      "--fresh-rows N, --rounds N, --latency-rows N, --latency-pipeline-rows N, --rate-limit N, --rate-limit-rows N, " +
-                                                     "--soak-rows N, --soak-throttle N, --kill-trials N, --seed N, --only throughput|scaling|import|memory|fresh|limits|soak|kills");
+                                                     "--soak-rows N, --soak-throttle N, --kill-trials N, --seed N, --module DIR, --baseline DIR, " +
+                                                     "--only throughput|scaling|import|memory|fresh|limits|soak|kills");
             }
         }
         return o;

@@ -17,7 +17,7 @@ if (options.ImportChild)
 var results = new Results();
 if (options.Runs("throughput")) await Throughput.Run(options, results);
 if (options.Runs("scaling")) Scaling.Run(options, results);
-if (options.Runs("import")) ImportTime.Run(results);
+if (options.Runs("import")) ImportTime.Run(results, options.BaselineDirectory);
 if (options.Runs("memory")) Memory.Run(options, results);
 if (options.Runs("fresh")) await FreshProcesses.Run(options, results);
 if (options.Runs("limits")) Limits.Run(options, results);

@@ -39,7 +39,7 @@ internal sealed class PwshHost
 
     private static PwshHost FindPinned()
     {
-        var (output, _) = ChildProcess.Run("dotnet", new[] { "pwsh", "-NoProfile", "-NonInteractive", "-c", "[Environment]::GetCommandLineArgs()[0]" }, null);
+        var (output, _, _) = ChildProcess.Run("dotnet", new[] { "pwsh", "-NoProfile", "-NonInteractive", "-c", "[Environment]::GetCommandLineArgs()[0]" }, null);
         return output.EndsWith("pwsh.dll", StringComparison.Ordinal) && File.Exists(output)
             ? new PwshHost("pinned pwsh (IL)", "dotnet", output)
             : throw new InvalidOperationException($"The pinned pwsh was not found (dotnet tool restore first): '{output}'.");

@@ -1,3 +1,8 @@
+# PowerShell 7 needs no check here (ModuleLifecycle checks its runtime): it returns before the script block below runs,
+# whose typed parameter and operators cost a cold PowerShell 7 about 35 ms of CPU (bench/README.md, issue 26).
+# $PSEdition, which Windows PowerShell 5.1 has too (it has no $IsCoreCLR).
+if ($PSEdition -eq 'Core') { return }
+
 # Runs before the module's assembly loads (a nested module, which loads before the root module), all in a script block,
 # so nothing is left behind. Windows PowerShell 5.1 enforces the manifest's DotNetFrameworkVersion only below 4.5,
 # and on an older .NET Framework than 4.7.2 the assembly fails to load with an error about netstandard that names no fix.
