@@ -153,7 +153,10 @@ Describe 'A scheduled job: pwsh -NonInteractive -File job.ps1 with NORDPAY_API_K
         Format-Payout (Get-SandboxLedger $sandbox) | Should -Be (Format-Payout $rows[0], $rows[1])
     }
 
-    It 'fails closed with ConfirmationNeedsInteractiveHost when a confirm without -Force would prompt' {
+    It 'fails closed with ConfirmationNeedsInteractiveHost when a confirm without -Force would prompt (<Started>)' -ForEach @(
+        @{ Started = 'pwsh -NonInteractive'; Flags = @('-NonInteractive') }
+        @{ Started = 'pwsh with its input closed, as cron and systemd start it'; Flags = @() }
+    ) {
         # A job that logs the id of the error that stopped it.
         $paths = New-JobFolder $rows @'
 param([string] $File)
@@ -161,7 +164,7 @@ $ErrorActionPreference = 'Stop'
 trap { [Console]::Error.WriteLine("$($_.FullyQualifiedErrorId): $_ $($_.ErrorDetails.RecommendedAction)"); exit 1 }
 Import-Csv $File | New-NordPayWithdrawRequest | Confirm-NordPayWithdraw
 '@
-        $run = Invoke-Job $paths
+        $run = Invoke-Pwsh -ArgumentList (@('-NoProfile') + $Flags + @('-File', $paths.Job, $paths.Csv)) -WorkingDirectory $paths.Folder -Environment (Get-SandboxEnvironment $script:sandbox)
         $run.ExitCode | Should -Be 1
         $run.Errors | Should -BeLike 'ConfirmationNeedsInteractiveHost,NordPay.Commands.ConfirmNordPayWithdrawCommand: *nothing was sent*-Force*'
         Get-SandboxRequestBody $sandbox 'balance/withdraw/confirm' | Should -BeNullOrEmpty

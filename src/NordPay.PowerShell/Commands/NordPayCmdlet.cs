@@ -85,10 +85,11 @@ namespace NordPay.Commands
             {
                 return ShouldProcess(target, action);
             }
-            catch (Exception ex) when (ex is HostException || ex is PSInvalidOperationException)
+            catch (Exception ex) when (ex is HostException || ex is PSInvalidOperationException || ex is NullReferenceException)
             {
                 // A scheduled job has no one to answer (a host without prompts throws HostException; pwsh
-                // -NonInteractive throws PSInvalidOperationException): fail closed, and say how to run unattended.
+                // -NonInteractive throws PSInvalidOperationException; pwsh's console host, its input closed as cron and
+                // systemd start it, throws NullReferenceException): fail closed, and say how to run unattended.
                 throw Terminating(new NordPayException("ConfirmationNeedsInteractiveHost", ErrorKind.InvalidOperation,
                     $"Confirming '{target}' needs an answer at a prompt, and this session cannot show one: nothing was sent.",
                     recommendedAction: "For unattended jobs add -Force (or -Confirm:$false) after reviewing the batch.", inner: ex), target);
