@@ -83,8 +83,9 @@ Describe 'Which key a call uses' {
             ForEach-Object Message | Where-Object { $_ -like 'Using the API key*' -or $_ -match '^(GET|POST) ' } | ForEach-Object { $_ -replace ' -> .*' }
 
         $hint = '...' + $sandbox.ApiKey.Substring($sandbox.ApiKey.Length - 4)
-        $lines | Should -Be @("Using the API key $hint of profile 'default' from this session for $($sandbox.BaseUri).",
-            'GET /currencies/', 'POST /balance/withdraw/request', 'POST /balance/withdraw/request')
+        # The currency list is read only when this session has not read it yet (the suite's earlier files may have).
+        $lines | Where-Object { $_ -ne 'GET /currencies/' } | Should -Be @("Using the API key $hint of profile 'default' from this session for $($sandbox.BaseUri).",
+            'POST /balance/withdraw/request', 'POST /balance/withdraw/request')
     }
 }
 
