@@ -185,8 +185,8 @@ public class BatchProtocolTests
         Assert.Equal((1, 1), (nordPay.RequestsMade, nordPay.Ledger.Count));
     }
 
-    [Fact]
-    public void A_row_in_doubt_whose_settlement_is_declined_at_its_prompt_is_reported_and_counted_in_doubt()
+    // A row in doubt named by -SettleInDoubt Paid, whose settlement prompt the operator declines.
+    private static (string Journal, FakeNordPay NordPay, RecordingHost Host, BatchTally Tally) SettlementDeclined()
     {
         var journal = Journals.New();
         var nordPay = new FakeNordPay { ConfirmFaults = { ConfirmFault.LostBeforePaying } };
@@ -194,8 +194,21 @@ public class BatchProtocolTests
         var tally = new BatchTally();
         var host = BatchRuns.Run(nordPay.NextProcess(), journal, Payouts(1), new RunOptions { SettleInDoubt = NordPaySettlement.Paid },
             approve: (_, action) => !action.StartsWith("Settle", StringComparison.Ordinal), tally: tally);
+        return (journal, nordPay, host, tally);
+    }
+
+    [Fact]
+    public void A_row_in_doubt_whose_settlement_is_declined_at_its_prompt_is_reported_in_doubt()
+    {
+        var (_, _, host, tally) = SettlementDeclined();
         Assert.Equal(new[] { "P0" }, host.InDoubt);
         Assert.Equal(1, tally.InDoubt);
+    }
+
+    [Fact]
+    public void A_row_in_doubt_whose_settlement_is_declined_at_its_prompt_is_neither_settled_nor_paid()
+    {
+        var (journal, nordPay, _, _) = SettlementDeclined();
         Assert.DoesNotContain(JournalEvent.Settled, EventsOf(journal, "P0"));
         Assert.Empty(nordPay.Ledger);
     }
@@ -232,12 +245,19 @@ public class BatchProtocolTests
     }
 
     [Fact]
-    public void WhatIf_sends_nothing_and_writes_no_journal()
+    public void WhatIf_sends_nothing()
+    {
+        var nordPay = new FakeNordPay();
+        BatchRuns.Run(nordPay, Journals.New(), Payouts(3), new RunOptions { WhatIf = true }, (_, _) => false);
+        Assert.Equal(0, nordPay.RequestsMade);
+    }
+
+    [Fact]
+    public void WhatIf_writes_no_journal()
     {
         var journal = Journals.New();
-        var nordPay = new FakeNordPay();
-        BatchRuns.Run(nordPay, journal, Payouts(3), new RunOptions { WhatIf = true }, (_, _) => false);
-        Assert.Equal((0, false), (nordPay.RequestsMade, File.Exists(journal)));
+        BatchRuns.Run(new FakeNordPay(), journal, Payouts(3), new RunOptions { WhatIf = true }, (_, _) => false);
+        Assert.False(File.Exists(journal));
     }
 
     [Fact]
@@ -273,7 +293,7 @@ public class BatchProtocolTests
     }
 
     [Fact]
-    public void Multiple_withdraw_pays_a_currency_in_one_request_and_one_confirm()
+    public void Multiple_withdraw_pays_every_row_of_a_currency_through_one_confirmed_request()
     {
         var nordPay = new FakeNordPay();
         var host = BatchRuns.Run(nordPay, Journals.New(), Payouts(4), new RunOptions { UseMultipleWithdraw = true });

@@ -56,13 +56,19 @@ public class RunJournalTests
     }
 
     [Fact]
-    public void A_settlement_is_journaled_and_moves_the_row_on()
+    public void A_settlement_is_journaled_with_the_operators_decision()
     {
         var record = new RowRecord("A") { State = PayoutState.InDoubt, Identifier = Guid.NewGuid() };
         var settled = Assert.Single(Written(run => run.Settle(record, NordPaySettlement.NotPaid, "by me")));
         Assert.Equal(NordPaySettlement.NotPaid, settled.Outcome);
-        Assert.Equal(PayoutState.Planned, record.State);
-        Assert.Null(record.Identifier);
+    }
+
+    [Fact]
+    public void A_row_settled_not_paid_is_planned_anew_without_its_old_request()
+    {
+        var record = new RowRecord("A") { State = PayoutState.InDoubt, Identifier = Guid.NewGuid() };
+        Written(run => run.Settle(record, NordPaySettlement.NotPaid, "by me"));
+        Assert.Equal((PayoutState.Planned, (Guid?)null), (record.State, record.Identifier));
     }
 
     private static readonly IReadOnlyDictionary<string, NordPayCurrency> Currencies =
@@ -128,27 +134,48 @@ public class RunJournalTests
         Assert.Empty(reported);
     }
 
+    // Settles one row of the plan's rows in doubt as not paid, approving it; what was journaled, returned and reported.
+    private static (IReadOnlyList<JournalEntry> Entries, HashSet<string> Settled, List<SettledRow> Reported) SettleNotPaid(BatchPlan plan, string reference)
+    {
+        var reported = new List<SettledRow>();
+        HashSet<string> settled = null!;
+        var entries = Written(run => settled = run.Settle(plan, new HashSet<string> { reference }, NordPaySettlement.NotPaid, "by me", _ => true, reported.Add));
+        return (entries, settled, reported);
+    }
+
     [Fact]
-    public void A_row_settled_not_paid_is_journaled_and_paid_by_this_run()
+    public void A_row_settled_not_paid_is_journaled_so()
+    {
+        var (entries, settled, _) = SettleNotPaid(InDoubt(), "C");
+        Assert.Equal(new[] { "C" }, settled);
+        Assert.Equal(NordPaySettlement.NotPaid, Assert.Single(entries).Outcome);
+    }
+
+    [Fact]
+    public void A_row_settled_not_paid_is_paid_by_this_run()
     {
         var plan = InDoubt();
-        var reported = new List<SettledRow>();
-        var entries = Written(run => Assert.Equal(new[] { "C" }, run.Settle(plan, new HashSet<string> { "C" }, NordPaySettlement.NotPaid, "by me", _ => true, reported.Add)));
-        Assert.Equal(NordPaySettlement.NotPaid, Assert.Single(entries).Outcome);
-        var settled = Assert.Single(reported);
+        var settled = Assert.Single(SettleNotPaid(plan, "C").Reported);
         Assert.False(settled.ProvedPaid);
         Assert.Null(settled.Problem);
         Assert.Equal(1, plan.ToPay);
     }
 
     [Fact]
-    public void A_row_the_history_proved_paid_is_reported_and_not_settled()
+    public void A_row_the_history_proved_paid_is_not_settled()
     {
         var plan = InDoubt();
         plan.InDoubt.Single(r => r.Row.Reference == "A").Record.State = PayoutState.Confirmed;
-        var reported = new List<SettledRow>();
-        var entries = Written(run => Assert.Empty(run.Settle(plan, new HashSet<string> { "A" }, NordPaySettlement.NotPaid, "by me", _ => true, reported.Add)));
+        var (entries, settled, _) = SettleNotPaid(plan, "A");
+        Assert.Empty(settled);
         Assert.Empty(entries);
-        Assert.True(Assert.Single(reported).ProvedPaid);
+    }
+
+    [Fact]
+    public void A_row_the_history_proved_paid_is_reported_as_proved_paid()
+    {
+        var plan = InDoubt();
+        plan.InDoubt.Single(r => r.Row.Reference == "A").Record.State = PayoutState.Confirmed;
+        Assert.True(Assert.Single(SettleNotPaid(plan, "A").Reported).ProvedPaid);
     }
 }
